@@ -1,0 +1,23 @@
+//! Amazon CloudFront.
+
+use serde::Serialize;
+
+use crate::attr::Attr;
+use crate::resource::ResourceMeta;
+
+/// A distribution.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Distribution {
+    /// Common metadata.
+    pub meta: ResourceMeta,
+    /// `viewer_protocol_policy` of the default and every ordered cache behaviour: `allow-all`,
+    /// `redirect-to-https` or `https-only`.
+    pub viewer_protocol_policies: Vec<Attr<String>>,
+    /// The viewer certificate's minimum protocol version (`TLSv1.2_2021`, ...); `TLSv1` when the
+    /// default CloudFront certificate is used.
+    pub minimum_protocol_version: Attr<String>,
+    /// The associated WAF web ACL, if any.
+    pub web_acl: Attr<Option<String>>,
+    /// Standard access logging configured.
+    pub logging: Attr<bool>,
+}

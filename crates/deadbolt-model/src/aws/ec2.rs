@@ -1,0 +1,184 @@
+//! Amazon EC2 and VPC: security groups, network ACLs, instances, volumes, VPCs.
+
+use serde::Serialize;
+
+use crate::attr::Attr;
+use crate::resource::ResourceMeta;
+
+/// Traffic direction of a firewall rule.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Direction {
+    /// Inbound.
+    Ingress,
+    /// Outbound.
+    Egress,
+}
+
+/// One security group or NACL rule. For rules declared as their own resource
+/// (`aws_security_group_rule`, `AWS::EC2::SecurityGroupIngress`), `origin` is that resource, so a
+/// finding points at it and its suppressions apply.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct FirewallRule {
+    /// The resource that declared the rule (the group itself for inline rules).
+    pub origin: ResourceMeta,
+    /// Inbound or outbound.
+    pub direction: Direction,
+    /// `tcp`, `udp`, `icmp`, `icmpv6` or `-1` (all); protocol numbers are normalised to names.
+    pub protocol: Attr<String>,
+    /// First port (inclusive). For protocol `-1` the range is 0..=65535.
+    pub from_port: Attr<i64>,
+    /// Last port (inclusive).
+    pub to_port: Attr<i64>,
+    /// IPv4 CIDR sources/destinations.
+    pub ipv4_cidrs: Attr<Vec<String>>,
+    /// IPv6 CIDR sources/destinations.
+    pub ipv6_cidrs: Attr<Vec<String>>,
+    /// `true` when the rule also names security groups, prefix lists or itself as peers.
+    pub has_other_peers: bool,
+    /// The description (empty when none).
+    pub description: Attr<String>,
+    /// NACL only: `allow` or `deny` (security group rules always allow).
+    pub action: Attr<String>,
+    /// NACL only: evaluation order.
+    pub rule_number: Option<Attr<i64>>,
+    /// The span of the rule (the `ingress` block or the rule resource).
+    pub span: crate::span::Span,
+}
+
+impl FirewallRule {
+    /// Whether the rule admits traffic from/to anywhere (`0.0.0.0/0` or `::/0`). `None` when the
+    /// CIDRs are unknown.
+    pub fn open_to_world(&self) -> Option<bool> {
+        let v4 = self.ipv4_cidrs.known().map(|c| c.iter().any(|c| c.trim() == "0.0.0.0/0"));
+        let v6 = self.ipv6_cidrs.known().map(|c| c.iter().any(|c| c.trim() == "::/0"));
+        match (v4, v6) {
+            (Some(true), _) | (_, Some(true)) => Some(true),
+            (Some(false), Some(false)) => Some(false),
+            _ => None,
+        }
+    }
+
+    /// Whether the rule covers `port` over TCP (or all protocols). `None` when unknown.
+    pub fn covers_tcp_port(&self, port: i64) -> Option<bool> {
+        let protocol = self.protocol.known()?;
+        if protocol == "-1" || protocol == "all" {
+            return Some(true);
+        }
+        if protocol != "tcp" && protocol != "6" {
+            return Some(false);
+        }
+        let (from, to) = (*self.from_port.known()?, *self.to_port.known()?);
+        Some(from <= port && port <= to)
+    }
+
+    /// Whether the rule covers every port of every protocol. `None` when unknown.
+    pub fn covers_all_ports(&self) -> Option<bool> {
+        let protocol = self.protocol.known()?;
+        if protocol == "-1" || protocol == "all" {
+            return Some(true);
+        }
+        let (from, to) = (*self.from_port.known()?, *self.to_port.known()?);
+        Some(from <= 0 && to >= 65535 || (from == -1 && to == -1 && protocol != "icmp"))
+    }
+
+    /// `true` for NACL deny rules.
+    pub fn is_deny(&self) -> bool {
+        self.action.known().is_some_and(|a| a.eq_ignore_ascii_case("deny"))
+    }
+}
+
+/// A security group with its inline and joined rules.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SecurityGroup {
+    /// Common metadata.
+    pub meta: ResourceMeta,
+    /// `true` for a VPC's default security group (`aws_default_security_group`).
+    pub is_default: bool,
+    /// The group's description.
+    pub description: Attr<String>,
+    /// Ingress and egress rules.
+    pub rules: Vec<FirewallRule>,
+}
+
+/// A network ACL with its rules.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct NetworkAcl {
+    /// Common metadata.
+    pub meta: ResourceMeta,
+    /// The rules, inline and joined.
+    pub rules: Vec<FirewallRule>,
+}
+
+/// What kind of compute declaration an [`Instance`] is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InstanceKind {
+    /// A running instance.
+    Instance,
+    /// A launch template (used by Auto Scaling, EKS node groups, ...).
+    LaunchTemplate,
+    /// A legacy launch configuration.
+    LaunchConfiguration,
+}
+
+/// A block device attached at launch.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct BlockDevice {
+    /// `root` or the device name.
+    pub name: String,
+    /// Encrypted (default `false` unless account default encryption is on).
+    pub encrypted: Attr<bool>,
+}
+
+/// An EC2 instance, launch template or launch configuration.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Instance {
+    /// Common metadata.
+    pub meta: ResourceMeta,
+    /// Which declaration this is.
+    pub kind: InstanceKind,
+    /// Instance Metadata Service `http_tokens`: `required` (IMDSv2 only) or `optional` (default).
+    pub metadata_http_tokens: Attr<String>,
+    /// Instance Metadata Service `http_endpoint`: `enabled` (default) or `disabled`.
+    pub metadata_endpoint: Attr<String>,
+    /// Whether a public IPv4 address is associated; `None` inside means the subnet decides.
+    pub public_ip: Attr<Option<bool>>,
+    /// Root and EBS block devices.
+    pub block_devices: Vec<BlockDevice>,
+    /// The user data as text (decoded from base64 where the source gave base64).
+    pub user_data: Attr<Option<String>>,
+    /// Detailed (1-minute) CloudWatch monitoring.
+    pub detailed_monitoring: Attr<bool>,
+}
+
+/// An EBS volume.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Volume {
+    /// Common metadata.
+    pub meta: ResourceMeta,
+    /// Encrypted (default `false` unless account default encryption is on).
+    pub encrypted: Attr<bool>,
+    /// The KMS key, when named.
+    pub kms_key: Option<Attr<String>>,
+}
+
+/// The per-region EBS encryption-by-default switch.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct EbsDefaultEncryption {
+    /// Common metadata.
+    pub meta: ResourceMeta,
+    /// Enabled.
+    pub enabled: Attr<bool>,
+}
+
+/// A VPC with whether any flow log captures its traffic.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Vpc {
+    /// Common metadata.
+    pub meta: ResourceMeta,
+    /// `true` when a flow log is attached to this VPC.
+    pub flow_logs: Attr<bool>,
+    /// `true` for the default VPC (`aws_default_vpc`).
+    pub is_default: bool,
+}

@@ -1,0 +1,218 @@
+//! Resources, their common metadata, and the [`Model`] that holds a scan's resources.
+
+use serde::Serialize;
+
+use crate::span::Span;
+
+/// The cloud or platform a resource belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Provider {
+    /// Amazon Web Services.
+    Aws,
+    /// Microsoft Azure.
+    Azure,
+    /// Google Cloud.
+    Gcp,
+    /// Kubernetes.
+    Kubernetes,
+    /// Anything else (Alibaba, Oracle, helper providers such as `random` or `null`).
+    Other,
+}
+
+/// An inline suppression written next to a resource, e.g. `# deadbolt:ignore[AWS-S3-010] logs go to
+/// the SIEM bucket`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Suppression {
+    /// The rule ID it silences, exactly as written.
+    pub rule_id: String,
+    /// The justification written after the bracket, if any.
+    pub reason: Option<String>,
+    /// Where the comment is.
+    pub span: Span,
+}
+
+/// What every resource carries besides its typed attributes.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ResourceMeta {
+    /// The source's address for it: `module.web.aws_s3_bucket.logs[0]` in Terraform, the logical ID
+    /// in CloudFormation, the ARN in live state.
+    pub address: String,
+    /// The source's type name: `aws_s3_bucket`, `AWS::S3::Bucket`.
+    pub kind: String,
+    /// The provider it belongs to.
+    pub provider: Provider,
+    /// The resource's declaration (the whole block).
+    pub span: Span,
+    /// Inline suppressions that apply to it, including those written on enclosing module calls.
+    pub suppressions: Vec<Suppression>,
+}
+
+/// A resource deadbolt has no typed model for yet; it is still counted as scanned.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct OtherResource {
+    /// Common metadata.
+    pub meta: ResourceMeta,
+}
+
+/// Implemented by every typed resource so rules can ask the model for all resources of one type.
+pub trait Typed: Sized {
+    /// The typed resource inside `resource`, if it is of this type.
+    fn from_resource(resource: &Resource) -> Option<&Self>;
+}
+
+macro_rules! resources {
+    ($($(#[$doc:meta])* $variant:ident($ty:ty)),* $(,)?) => {
+        /// One resource of any type the model knows.
+        #[derive(Clone, Debug, PartialEq, Serialize)]
+        #[serde(tag = "type", rename_all = "snake_case")]
+        #[allow(clippy::large_enum_variant)]
+        pub enum Resource {
+            $($(#[$doc])* $variant($ty),)*
+            /// A resource with no typed model yet.
+            Other(OtherResource),
+        }
+
+        impl Resource {
+            /// The resource's common metadata.
+            pub fn meta(&self) -> &ResourceMeta {
+                match self {
+                    $(Resource::$variant(r) => &r.meta,)*
+                    Resource::Other(r) => &r.meta,
+                }
+            }
+
+            /// The resource's common metadata, mutably (sources attach suppressions after mapping).
+            pub fn meta_mut(&mut self) -> &mut ResourceMeta {
+                match self {
+                    $(Resource::$variant(r) => &mut r.meta,)*
+                    Resource::Other(r) => &mut r.meta,
+                }
+            }
+        }
+
+        $(
+            impl Typed for $ty {
+                fn from_resource(resource: &Resource) -> Option<&Self> {
+                    match resource {
+                        Resource::$variant(r) => Some(r),
+                        _ => None,
+                    }
+                }
+            }
+            impl From<$ty> for Resource {
+                fn from(r: $ty) -> Self {
+                    Resource::$variant(r)
+                }
+            }
+        )*
+    };
+}
+
+use crate::aws;
+
+resources! {
+    /// An IAM managed or inline policy.
+    IamPolicy(aws::iam::Policy),
+    /// An IAM user, group or role.
+    IamPrincipal(aws::iam::Principal),
+    /// A standalone managed-policy attachment.
+    IamAttachment(aws::iam::Attachment),
+    /// The account password policy.
+    IamPasswordPolicy(aws::iam::PasswordPolicy),
+    /// An S3 bucket with its joined ACL, policy, encryption, versioning and logging.
+    S3Bucket(aws::s3::Bucket),
+    /// The account-level S3 Block Public Access settings.
+    S3AccountPublicAccessBlock(aws::s3::AccountPublicAccessBlock),
+    /// A security group with its joined rules.
+    SecurityGroup(aws::ec2::SecurityGroup),
+    /// A network ACL with its joined rules.
+    NetworkAcl(aws::ec2::NetworkAcl),
+    /// An EC2 instance, launch template or launch configuration.
+    Instance(aws::ec2::Instance),
+    /// An EBS volume.
+    Volume(aws::ec2::Volume),
+    /// The per-region EBS encryption-by-default setting.
+    EbsDefaultEncryption(aws::ec2::EbsDefaultEncryption),
+    /// A VPC with its joined flow logs.
+    Vpc(aws::ec2::Vpc),
+    /// An RDS DB instance or Aurora/RDS cluster.
+    Database(aws::rds::Database),
+    /// A DynamoDB table.
+    DynamoTable(aws::dynamodb::Table),
+    /// A KMS key.
+    KmsKey(aws::kms::Key),
+    /// A CloudTrail trail.
+    Trail(aws::cloudtrail::Trail),
+    /// An Elastic Load Balancing (v2) load balancer.
+    LoadBalancer(aws::elb::LoadBalancer),
+    /// An Elastic Load Balancing (v2) listener.
+    Listener(aws::elb::Listener),
+    /// A CloudFront distribution.
+    Distribution(aws::cloudfront::Distribution),
+    /// A Lambda function.
+    LambdaFunction(aws::lambda::Function),
+    /// A Lambda function URL.
+    LambdaFunctionUrl(aws::lambda::FunctionUrl),
+    /// A Lambda resource-based permission.
+    LambdaPermission(aws::lambda::Permission),
+    /// An EKS cluster.
+    EksCluster(aws::eks::Cluster),
+    /// An ECR repository.
+    EcrRepository(aws::ecr::Repository),
+    /// A data store whose only checks are about encryption and exposure (SNS, SQS, OpenSearch,
+    /// Neptune, Redshift, EFS, ElastiCache, DocumentDB).
+    DataStore(aws::datastore::DataStore),
+    /// An AWS Config configuration recorder.
+    ConfigRecorder(aws::config::Recorder),
+    /// A Lightsail instance with its joined public ports.
+    LightsailInstance(aws::lightsail::Instance),
+}
+
+/// Everything one scan read, normalised: the input every rule judges.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Model {
+    resources: Vec<Resource>,
+}
+
+impl Model {
+    /// An empty model.
+    pub fn new() -> Self {
+        Model::default()
+    }
+
+    /// Adds a resource.
+    pub fn push(&mut self, resource: impl Into<Resource>) {
+        self.resources.push(resource.into());
+    }
+
+    /// Adds all resources of another model.
+    pub fn extend(&mut self, other: Model) {
+        self.resources.extend(other.resources);
+    }
+
+    /// All resources, in the order the sources produced them.
+    pub fn resources(&self) -> &[Resource] {
+        &self.resources
+    }
+
+    /// All resources, mutably.
+    pub fn resources_mut(&mut self) -> &mut [Resource] {
+        &mut self.resources
+    }
+
+    /// All resources of type `T`.
+    pub fn all<T: Typed + 'static>(&self) -> impl Iterator<Item = &T> {
+        self.resources.iter().filter_map(T::from_resource)
+    }
+
+    /// The number of resources.
+    pub fn len(&self) -> usize {
+        self.resources.len()
+    }
+
+    /// `true` when the model has no resource.
+    pub fn is_empty(&self) -> bool {
+        self.resources.is_empty()
+    }
+}

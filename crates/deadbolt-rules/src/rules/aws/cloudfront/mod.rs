@@ -1,0 +1,6 @@
+//! cloudfront rules.
+
+use crate::rule::Rule;
+
+/// The rules of this service.
+pub(crate) const RULES: &[&dyn Rule] = &[];

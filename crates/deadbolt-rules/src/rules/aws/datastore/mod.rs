@@ -1,0 +1,6 @@
+//! datastore rules.
+
+use crate::rule::Rule;
+
+/// The rules of this service.
+pub(crate) const RULES: &[&dyn Rule] = &[];

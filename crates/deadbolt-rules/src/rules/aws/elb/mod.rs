@@ -1,0 +1,6 @@
+//! elb rules.
+
+use crate::rule::Rule;
+
+/// The rules of this service.
+pub(crate) const RULES: &[&dyn Rule] = &[];

@@ -1,0 +1,3 @@
+//! The rules, by provider.
+
+pub(crate) mod aws;
