@@ -55,10 +55,18 @@ pub struct OtherResource {
     pub meta: ResourceMeta,
 }
 
+impl From<OtherResource> for Resource {
+    fn from(r: OtherResource) -> Self {
+        Resource::Other(r)
+    }
+}
+
 /// Implemented by every typed resource so rules can ask the model for all resources of one type.
 pub trait Typed: Sized {
     /// The typed resource inside `resource`, if it is of this type.
     fn from_resource(resource: &Resource) -> Option<&Self>;
+    /// The typed resource inside `resource`, mutably (sources join split resources into it).
+    fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self>;
 }
 
 macro_rules! resources {
@@ -94,6 +102,12 @@ macro_rules! resources {
         $(
             impl Typed for $ty {
                 fn from_resource(resource: &Resource) -> Option<&Self> {
+                    match resource {
+                        Resource::$variant(r) => Some(r),
+                        _ => None,
+                    }
+                }
+                fn from_resource_mut(resource: &mut Resource) -> Option<&mut Self> {
                     match resource {
                         Resource::$variant(r) => Some(r),
                         _ => None,
@@ -204,6 +218,11 @@ impl Model {
     /// All resources of type `T`.
     pub fn all<T: Typed + 'static>(&self) -> impl Iterator<Item = &T> {
         self.resources.iter().filter_map(T::from_resource)
+    }
+
+    /// All resources of type `T`, mutably.
+    pub fn all_mut<T: Typed + 'static>(&mut self) -> impl Iterator<Item = &mut T> {
+        self.resources.iter_mut().filter_map(T::from_resource_mut)
     }
 
     /// The number of resources.

@@ -1,0 +1,169 @@
+//! The evaluator's output: resource instances with every attribute evaluated and spanned. This is
+//! the seam between HCL evaluation and mapping into the model.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use deadbolt_model::{Attr, Span, Suppression, Unknown, Value};
+
+/// One evaluated attribute.
+#[derive(Clone, Debug)]
+pub struct EvalAttr {
+    /// The value (possibly unknown, or containing unknown parts).
+    pub value: Value,
+    /// Where the attribute is written.
+    pub span: Span,
+    /// Addresses of the resource instances the expression referred to
+    /// (`module.m.aws_s3_bucket.b[0]`), so split resources can be joined to their parent by
+    /// reference even when the referenced attribute (an `id`, an `arn`) is only known after apply.
+    pub refs: Vec<Arc<str>>,
+}
+
+/// A nested block (after `dynamic` expansion).
+#[derive(Clone, Debug)]
+pub struct EvalBlock {
+    /// The block type (`ingress`, `versioning`, ...).
+    pub name: String,
+    /// The block's labels, if any.
+    pub labels: Vec<String>,
+    /// The block's body.
+    pub body: EvalBody,
+}
+
+/// An evaluated block body.
+#[derive(Clone, Debug)]
+pub struct EvalBody {
+    /// The whole block.
+    pub span: Span,
+    /// Attributes by name.
+    pub attrs: BTreeMap<String, EvalAttr>,
+    /// Nested blocks in source order.
+    pub blocks: Vec<EvalBlock>,
+}
+
+/// One resource instance after `count`/`for_each` expansion.
+#[derive(Clone, Debug)]
+pub struct EvaluatedResource {
+    /// The full address (`module.web.aws_instance.app["blue"]`).
+    pub address: String,
+    /// The resource type (`aws_instance`).
+    pub resource_type: String,
+    /// The body.
+    pub body: EvalBody,
+    /// Suppressions written on the resource and on the module calls that lead to it.
+    pub suppressions: Vec<Suppression>,
+}
+
+impl EvalBody {
+    /// The attribute `name`, if written.
+    pub fn attr(&self, name: &str) -> Option<&EvalAttr> {
+        self.attrs.get(name)
+    }
+
+    /// The first nested block named `name`.
+    pub fn block(&self, name: &str) -> Option<&EvalBody> {
+        self.blocks.iter().find(|b| b.name == name).map(|b| &b.body)
+    }
+
+    /// Every nested block named `name`.
+    pub fn blocks<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a EvalBody> + 'a {
+        self.blocks.iter().filter(move |b| b.name == name).map(|b| &b.body)
+    }
+
+    /// The attribute at a path of nested blocks and a final attribute name:
+    /// `["metadata_options", "http_tokens"]`.
+    pub fn path(&self, path: &[&str]) -> Option<&EvalAttr> {
+        let (last, blocks) = path.split_last()?;
+        let mut body = self;
+        for name in blocks {
+            body = body.block(name)?;
+        }
+        body.attr(last)
+    }
+
+    /// A boolean attribute; `default` (not explicit, at the block's span) when absent or null.
+    pub fn bool(&self, name: &str, default: bool) -> Attr<bool> {
+        self.typed(name, default, Value::as_bool, "a bool")
+    }
+
+    /// A string attribute; `default` when absent or null.
+    pub fn string(&self, name: &str, default: &str) -> Attr<String> {
+        self.typed(name, default.to_string(), scalar_string, "a string")
+    }
+
+    /// An integer attribute; `default` when absent or null.
+    pub fn int(&self, name: &str, default: i64) -> Attr<i64> {
+        self.typed(name, default, Value::as_i64, "a whole number")
+    }
+
+    /// An optional string attribute: known `None` when absent, null or empty.
+    pub fn opt_string(&self, name: &str) -> Attr<Option<String>> {
+        self.typed(
+            name,
+            None,
+            |v| Some(scalar_string(v).filter(|s| !s.is_empty())),
+            "a string",
+        )
+    }
+
+    /// An optional boolean: known `None` when absent or null.
+    pub fn opt_bool(&self, name: &str) -> Attr<Option<bool>> {
+        self.typed(name, None, |v| v.as_bool().map(Some), "a bool")
+    }
+
+    /// A list of strings (a single string counts as a one-element list); empty when absent.
+    pub fn strings(&self, name: &str) -> Attr<Vec<String>> {
+        self.typed(name, Vec::new(), string_list, "a list of strings")
+    }
+
+    /// Any attribute as a typed [`Attr`], converting with `convert`. Absent or null gives
+    /// `default`; an unknown value (or one with unknown parts that `convert` cannot see past) gives
+    /// an unknown; a value of the wrong type gives an unknown that says so.
+    pub fn typed<T>(
+        &self,
+        name: &str,
+        default: T,
+        convert: impl Fn(&Value) -> Option<T>,
+        expected: &str,
+    ) -> Attr<T> {
+        let Some(attr) = self.attrs.get(name) else {
+            return Attr::default(default, self.span.clone());
+        };
+        if attr.value.is_null() {
+            return Attr::default(default, attr.span.clone());
+        }
+        match convert(&attr.value) {
+            Some(v) => Attr::set(v, attr.span.clone()),
+            None => {
+                let reason = match attr.value.first_unknown() {
+                    Some(u) => u.clone(),
+                    None => Unknown::new(format!(
+                        "`{name}` is {} where {expected} was expected",
+                        attr.value.type_name()
+                    )),
+                };
+                Attr::unknown(reason, attr.span.clone())
+            }
+        }
+    }
+}
+
+/// A string, or a number/bool rendered as Terraform would convert it.
+pub fn scalar_string(value: &Value) -> Option<String> {
+    match value {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) if n.fract() == 0.0 => Some(format!("{}", *n as i64)),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+/// A list of scalar strings, or a single scalar as a one-element list. `None` when any element is
+/// unknown or not a scalar.
+pub fn string_list(value: &Value) -> Option<Vec<String>> {
+    match value {
+        Value::List(items) => items.iter().map(scalar_string).collect(),
+        other => scalar_string(other).map(|s| vec![s]),
+    }
+}

@@ -1,0 +1,99 @@
+//! Reading and parsing `.tf` files, with the limits that keep hostile input harmless.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use deadbolt_model::{LineIndex, Span};
+use hcl_edit::structure::Body;
+
+use crate::diagnostic::{Diagnostic, Level};
+use crate::suppress::{self, Comment};
+
+/// Files larger than this are reported and skipped (bytes).
+pub const MAX_FILE_BYTES: u64 = 20 * 1024 * 1024;
+
+/// A parsed `.tf` file.
+pub(crate) struct SourceFile {
+    /// The path as shown in reports.
+    pub display: Arc<str>,
+    pub text: String,
+    pub index: LineIndex,
+    pub body: Body,
+    pub comments: Vec<Comment>,
+}
+
+impl SourceFile {
+    /// The span of a byte range of this file.
+    pub fn span(&self, range: Option<std::ops::Range<usize>>) -> Span {
+        match range {
+            Some(r) => Span {
+                file: self.display.clone(),
+                start: self.index.position(&self.text, r.start),
+                end: self.index.position(&self.text, r.end),
+            },
+            None => Span::file(self.display.clone()),
+        }
+    }
+}
+
+/// Reads and parses one file. Every failure becomes a diagnostic that names the file (and the line
+/// and column for parse errors).
+pub(crate) fn read(path: &Path, display: Arc<str>) -> Result<SourceFile, Diagnostic> {
+    let whole_file = |message: String| Diagnostic { level: Level::Error, file: display.clone(), line: 0, column: 0, message };
+    let meta = std::fs::metadata(path).map_err(|e| whole_file(format!("cannot read: {e}")))?;
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(whole_file(format!(
+            "file is {} MB, over the {} MB limit; skipped",
+            meta.len() / (1024 * 1024),
+            MAX_FILE_BYTES / (1024 * 1024)
+        )));
+    }
+    let bytes = std::fs::read(path).map_err(|e| whole_file(format!("cannot read: {e}")))?;
+    if bytes.contains(&0) {
+        return Err(whole_file("binary file (contains NUL bytes), not HCL; skipped".into()));
+    }
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let offset = e.utf8_error().valid_up_to();
+        let prefix = &e.as_bytes()[..offset];
+        let line = prefix.iter().filter(|&&b| b == b'\n').count() as u32 + 1;
+        let column = prefix.iter().rev().take_while(|&&b| b != b'\n').count() as u32 + 1;
+        Diagnostic {
+            level: Level::Error,
+            file: display.clone(),
+            line,
+            column,
+            message: "invalid UTF-8; skipped".into(),
+        }
+    })?;
+    parse(display, text)
+}
+
+/// Parses `text` as the contents of `path`.
+pub(crate) fn parse(display: Arc<str>, text: String) -> Result<SourceFile, Diagnostic> {
+    let body = hcl_edit::parser::parse_body(&text).map_err(|e| {
+        let loc = e.location();
+        Diagnostic {
+            level: Level::Error,
+            file: display.clone(),
+            line: loc.line() as u32,
+            column: loc.column() as u32,
+            message: format!("HCL parse error: {}", e.message()),
+        }
+    })?;
+    let index = LineIndex::new(&text);
+    let comments = suppress::scan(&display, &text);
+    Ok(SourceFile { display, text, index, body, comments })
+}
+
+impl SourceFile {
+    /// A file with no content, for evaluating expressions that did not come from a file.
+    pub(crate) fn empty() -> Self {
+        SourceFile {
+            display: "<input>".into(),
+            text: String::new(),
+            index: LineIndex::new(""),
+            body: Body::new(),
+            comments: Vec::new(),
+        }
+    }
+}

@@ -1,0 +1,86 @@
+//! Inline suppressions: `# deadbolt:ignore[RULE-ID] reason` (also `//` and `/* */` comments, and
+//! several IDs separated by commas).
+//!
+//! A suppression applies to the block it is written inside, or to the block that starts on the
+//! line right after the comment (or after a run of comment lines that contains it).
+
+use std::sync::Arc;
+
+use deadbolt_model::{Position, Span, Suppression};
+
+const MARKER: &str = "deadbolt:ignore[";
+
+/// A suppression comment and the line it is on.
+#[derive(Clone, Debug)]
+pub(crate) struct Comment {
+    pub line: u32,
+    pub suppression: Suppression,
+}
+
+/// Finds every suppression comment in `text`. Only text after a comment opener (`#`, `//`, `/*`)
+/// counts, so a string that mentions the marker is not a suppression.
+pub(crate) fn scan(file: &Arc<str>, text: &str) -> Vec<Comment> {
+    let mut out = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let Some(at) = line.find(MARKER) else { continue };
+        let before = &line[..at];
+        let opener = ["#", "//", "/*"].iter().filter_map(|o| before.rfind(o)).max();
+        let Some(opener) = opener else { continue };
+        if !before[opener..].trim_start_matches(['#', '/', '*']).trim().is_empty() {
+            continue;
+        }
+        let rest = &line[at + MARKER.len()..];
+        let Some(close) = rest.find(']') else { continue };
+        let reason = rest[close + 1..].trim().trim_end_matches("*/").trim();
+        let reason = (!reason.is_empty()).then(|| reason.to_string());
+        let column = line[..at].chars().count() as u32 + 1;
+        let span = Span {
+            file: file.clone(),
+            start: Position { line: i as u32 + 1, column },
+            end: Position { line: i as u32 + 1, column: line.chars().count() as u32 + 1 },
+        };
+        for id in rest[..close].split(',').map(str::trim).filter(|s| !s.is_empty()) {
+            out.push(Comment {
+                line: i as u32 + 1,
+                suppression: Suppression { rule_id: id.to_string(), reason: reason.clone(), span: span.clone() },
+            });
+        }
+    }
+    out
+}
+
+/// The suppressions that apply to a block spanning `start_line..=end_line`: those inside it, and
+/// those in the comment run directly above it.
+pub(crate) fn for_block(comments: &[Comment], text_lines: &[&str], start_line: u32, end_line: u32) -> Vec<Suppression> {
+    let mut first_comment_line = start_line;
+    while first_comment_line > 1 {
+        let above = text_lines.get(first_comment_line as usize - 2).map(|l| l.trim_start()).unwrap_or("");
+        if above.starts_with('#') || above.starts_with("//") || above.starts_with("/*") || above.starts_with('*') {
+            first_comment_line -= 1;
+        } else {
+            break;
+        }
+    }
+    comments
+        .iter()
+        .filter(|c| c.line >= first_comment_line && c.line <= end_line)
+        .map(|c| c.suppression.clone())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_ids_and_reason_only_in_comments() {
+        let file: Arc<str> = "main.tf".into();
+        let text = "# deadbolt:ignore[AWS-S3-001, AWS-S3-010] public website\nname = \"deadbolt:ignore[X]\"\n  // deadbolt:ignore[AWS-EC2-001]\n";
+        let found = scan(&file, text);
+        let ids: Vec<_> = found.iter().map(|c| c.suppression.rule_id.as_str()).collect();
+        assert_eq!(ids, ["AWS-S3-001", "AWS-S3-010", "AWS-EC2-001"]);
+        assert_eq!(found[0].suppression.reason.as_deref(), Some("public website"));
+        assert_eq!(found[2].line, 3);
+        assert_eq!(found[2].suppression.reason, None);
+    }
+}

@@ -1,0 +1,109 @@
+//! Every rule has a fixture pair under `crates/deadbolt-rules/fixtures/<RULE-ID>/`: `fail.*` must
+//! produce at least one finding of that rule (snapshotted), `pass.*` must produce none and at least
+//! one pass. Every rule's documentation has the required sections.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+use deadbolt_rules::{Selection, evaluate, registry};
+
+fn fixtures_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../deadbolt-rules/fixtures")
+}
+
+fn fixture_files(rule_id: &str, stem: &str) -> Vec<PathBuf> {
+    let dir = fixtures_dir().join(rule_id);
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{rule_id}: no fixture folder {}: {e}", dir.display()))
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.file_stem().is_some_and(|s| s == stem))
+        .collect();
+    files.sort();
+    files
+}
+
+fn run(rule_id: &str, path: &Path) -> deadbolt_rules::Evaluation {
+    let loaded = deadbolt_terraform::load(path, &deadbolt_terraform::Options::default());
+    assert!(loaded.diagnostics.is_empty(), "{}: diagnostics {:?}", path.display(), loaded.diagnostics);
+    let rule = registry::by_id(rule_id).expect("registered");
+    let selection = Selection { select: vec![rule_id.to_string()], skip: Vec::new() };
+    evaluate(&loaded.model, &[rule], &selection, &registry::ids())
+}
+
+#[test]
+fn every_rule_fails_its_fail_fixture_and_passes_its_pass_fixture() {
+    let mut problems = Vec::new();
+    for rule in registry::all() {
+        let id = rule.meta().id;
+        let fails = fixture_files(id, "fail");
+        let passes = fixture_files(id, "pass");
+        if fails.is_empty() || passes.is_empty() {
+            problems.push(format!("{id}: needs both fail.* and pass.* fixtures"));
+            continue;
+        }
+        for path in &fails {
+            let eval = run(id, path);
+            if eval.findings.is_empty() {
+                problems.push(format!("{id}: {} produced no finding", path.display()));
+                continue;
+            }
+            let fixtures = fixtures_dir();
+            let text: String = eval
+                .findings
+                .iter()
+                .map(|f| {
+                    let file = Path::new(&*f.span.file);
+                    let rel = file.strip_prefix(&fixtures).unwrap_or(file).display().to_string();
+                    format!("{} {} {}:{}:{} {}\n", f.rule.id, f.address, rel, f.span.start.line, f.span.start.column, f.message)
+                })
+                .collect();
+            let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+            insta::assert_snapshot!(format!("{id}-fail-{ext}"), text);
+        }
+        for path in &passes {
+            let eval = run(id, path);
+            if !eval.findings.is_empty() {
+                problems.push(format!("{id}: {} produced findings: {:?}", path.display(), eval.findings.iter().map(|f| &f.message).collect::<Vec<_>>()));
+            }
+            if eval.passed == 0 {
+                problems.push(format!("{id}: {} produced no pass (not evaluated: {:?})", path.display(), eval.not_evaluated.iter().map(|n| n.reason.to_string()).collect::<Vec<_>>()));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn every_rule_documents_what_why_examples_fix_and_references() {
+    let mut problems = Vec::new();
+    for rule in registry::all() {
+        let m = rule.meta();
+        let doc = m.documentation();
+        for section in ["## What it checks", "## Why it matters", "## Failing example", "## Passing example", "## Fix", "## References"] {
+            if !doc.contains(section) {
+                problems.push(format!("{}: documentation lacks `{section}`", m.id));
+            }
+        }
+        if m.service_models.is_empty() {
+            problems.push(format!("{}: no service model", m.id));
+        }
+        if m.references.nist_csf_2.is_empty() || m.references.nist_800_53.is_empty() {
+            problems.push(format!("{}: needs NIST CSF 2.0 and SP 800-53 references", m.id));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn rule_ids_and_names_are_unique_and_well_formed() {
+    let mut ids = HashSet::new();
+    let mut names = HashSet::new();
+    for rule in registry::all() {
+        let m = rule.meta();
+        assert!(ids.insert(m.id), "duplicate id {}", m.id);
+        assert!(names.insert(m.name), "duplicate name {}", m.name);
+        let parts: Vec<&str> = m.id.split('-').collect();
+        assert!(parts.len() == 3 && parts[2].len() == 3 && parts[2].chars().all(|c| c.is_ascii_digit()), "malformed id {}", m.id);
+        assert!(m.name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'), "name {} is not kebab-case", m.name);
+    }
+}
