@@ -6,6 +6,7 @@
 //! three answers (fail, pass, not evaluated) and every finding can point at a file and line.
 
 pub mod attr;
+pub mod diagnostic;
 pub mod aws;
 pub mod resource;
 pub mod span;
@@ -13,6 +14,7 @@ pub mod taxonomy;
 pub mod value;
 
 pub use attr::{Attr, State, Unknown};
+pub use diagnostic::{Diagnostic, Level};
 pub use resource::{Model, OtherResource, Provider, Resource, ResourceMeta, Suppression, Typed};
 pub use span::{LineIndex, Position, Span};
 pub use taxonomy::{Layer, ServiceModel, Severity};

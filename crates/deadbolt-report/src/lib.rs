@@ -1,1 +1,44 @@
-//! placeholder
+//! deadbolt's report writers.
+//!
+//! A [`ScanReport`] gathers what one scan produced (the evaluation, the input diagnostics and the
+//! counts); [`human`], [`json`] and [`sarif`] render it. Writers never re-read sources: everything
+//! they print comes from the findings and their spans.
+
+pub mod human;
+pub mod json;
+pub mod sarif;
+
+use deadbolt_model::{Diagnostic, Level, Severity};
+use deadbolt_rules::{Evaluation, Rule};
+
+/// Everything a report shows about one scan.
+pub struct ScanReport<'a> {
+    /// The rule outcomes.
+    pub evaluation: &'a Evaluation,
+    /// The rules that ran (for SARIF rule metadata).
+    pub rules: &'a [&'static dyn Rule],
+    /// Problems reading the input.
+    pub diagnostics: &'a [Diagnostic],
+    /// Source files read.
+    pub files: usize,
+    /// Bytes read.
+    pub bytes: u64,
+    /// Resources in the model.
+    pub resources: usize,
+    /// Remote modules listed as not scanned: (address, source).
+    pub remote_modules: &'a [(String, String)],
+    /// The `--fail-on` threshold.
+    pub fail_on: Severity,
+}
+
+impl ScanReport<'_> {
+    /// Diagnostics at error level (files that could not be read or parsed).
+    pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.diagnostics.iter().filter(|d| d.level == Level::Error)
+    }
+
+    /// Findings at or above the `--fail-on` threshold.
+    pub fn failing(&self) -> usize {
+        self.evaluation.findings.iter().filter(|f| f.rule.severity >= self.fail_on).count()
+    }
+}

@@ -9,7 +9,6 @@
 //! Errors never stop the scan: each unreadable or malformed file becomes a [`Diagnostic`] with its
 //! file, line and column, and the other files are still scanned.
 
-mod diagnostic;
 mod eval;
 pub mod evaluated;
 mod mapping;
@@ -24,7 +23,7 @@ use std::sync::Arc;
 
 use deadbolt_model::{Model, Value};
 
-pub use diagnostic::{Diagnostic, Level};
+pub use deadbolt_model::{Diagnostic, Level};
 pub use eval::Variables;
 pub use plan::load_plan;
 pub use source::MAX_FILE_BYTES;

@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use deadbolt_model::{LineIndex, Span, Unknown, Value};
 
-use crate::diagnostic::{Diagnostic, Level};
+use deadbolt_model::{Diagnostic, Level};
 use crate::evaluated::{EvalAttr, EvalBlock, EvalBody, EvaluatedResource};
 use crate::Loaded;
 

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use deadbolt_model::{LineIndex, Span};
 use hcl_edit::structure::Body;
 
-use crate::diagnostic::{Diagnostic, Level};
+use deadbolt_model::{Diagnostic, Level};
 use crate::suppress::{self, Comment};
 
 /// Files larger than this are reported and skipped (bytes).

@@ -1,1 +1,311 @@
-fn main() {}
+//! The `deadbolt` command line: wiring, configuration and exit codes.
+//!
+//! Exit codes: 0 — no finding at or above `--fail-on`; 1 — findings at or above it, or some input
+//! could not be read (the scan is incomplete); 2 — usage error, or nothing could be scanned.
+
+mod config;
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Duration;
+
+use anyhow::{Context, Result, bail};
+use clap::{Parser, Subcommand, ValueEnum};
+use deadbolt_model::{Diagnostic, Model, Severity};
+use deadbolt_report::{ScanReport, human};
+use deadbolt_rules::{Rule, Selection, evaluate, registry};
+
+#[derive(Parser)]
+#[command(name = "deadbolt", version, about = "Finds what is unlocked in the customer's half of the cloud shared responsibility model.")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Scan Terraform (a directory, a .tf file, or `terraform show -json` plan output).
+    Scan(ScanArgs),
+    /// List the rules, or print one rule's documentation.
+    Rules {
+        /// A rule ID (e.g. AWS-S3-001).
+        id: Option<String>,
+        /// Output format for the list.
+        #[arg(long, value_enum, default_value_t = ListFormat::Text)]
+        format: ListFormat,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ListFormat {
+    Text,
+    Json,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    Human,
+    Json,
+    Sarif,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(clap::Args)]
+struct ScanArgs {
+    /// Directories or files to scan.
+    #[arg(default_value = ".")]
+    paths: Vec<PathBuf>,
+    /// Report format.
+    #[arg(long, short = 'f', value_enum, default_value_t = Format::Human)]
+    format: Format,
+    /// Write the report to this file instead of standard output.
+    #[arg(long, short = 'o')]
+    output: Option<PathBuf>,
+    /// Exit 1 when a finding is at or above this severity [default: low, or deadbolt.toml].
+    #[arg(long)]
+    fail_on: Option<Severity>,
+    /// Run only these rule IDs or prefixes (comma-separated or repeated).
+    #[arg(long, value_delimiter = ',')]
+    select: Vec<String>,
+    /// Skip these rule IDs or prefixes.
+    #[arg(long, value_delimiter = ',')]
+    skip: Vec<String>,
+    /// Skip these paths (relative to the scanned directory; `*` globs).
+    #[arg(long = "skip-path")]
+    skip_paths: Vec<String>,
+    /// A Terraform variables file (repeatable, applied in order after *.auto.tfvars).
+    #[arg(long)]
+    var_file: Vec<PathBuf>,
+    /// A Terraform variable, NAME=VALUE (repeatable; wins over files).
+    #[arg(long)]
+    var: Vec<String>,
+    /// Configuration file [default: deadbolt.toml in the scanned directory].
+    #[arg(long)]
+    config: Option<PathBuf>,
+    /// Print only findings and the verdict.
+    #[arg(long, short = 'q')]
+    quiet: bool,
+    /// When to use colour in the human report.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    color: ColorChoice,
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    match run(cli) {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            eprintln!("deadbolt: error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<u8> {
+    match cli.command {
+        Command::Rules { id, format } => rules(id.as_deref(), format),
+        Command::Scan(args) => scan(args),
+    }
+}
+
+fn rules(id: Option<&str>, format: ListFormat) -> Result<u8> {
+    let mut out = std::io::stdout().lock();
+    if let Some(id) = id {
+        let Some(rule) = registry::by_id(id) else { bail!("no rule `{id}` (see `deadbolt rules`)") };
+        let m = rule.meta();
+        writeln!(out, "{} — {}\n", m.id, m.title)?;
+        writeln!(out, "name: {}  severity: {}  layer: {}  service models: {}", m.name, m.severity, m.layer, m.service_models.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", "))?;
+        writeln!(out, "checkov: {}  trivy: {}\n", join(m.equivalents.checkov), join(m.equivalents.trivy))?;
+        write!(out, "{}", m.documentation())?;
+        return Ok(0);
+    }
+    match format {
+        ListFormat::Json => {
+            let list: Vec<_> = registry::all().iter().map(|r| r.meta()).collect();
+            serde_json::to_writer_pretty(&mut out, &list)?;
+            writeln!(out)?;
+        }
+        ListFormat::Text => {
+            for r in registry::all() {
+                let m = r.meta();
+                writeln!(out, "{:<20} {:<8} {:<26} {}", m.id, m.severity, m.layer.title(), m.title)?;
+            }
+        }
+    }
+    Ok(0)
+}
+
+fn join(items: &[&str]) -> String {
+    if items.is_empty() { "-".into() } else { items.join(", ") }
+}
+
+fn scan(args: ScanArgs) -> Result<u8> {
+    for p in &args.paths {
+        if !p.exists() {
+            bail!("{}: no such file or directory", p.display());
+        }
+    }
+    let config_path = args.config.clone().or_else(|| {
+        let dir = args.paths.first().filter(|p| p.is_dir())?;
+        let candidate = dir.join("deadbolt.toml");
+        candidate.is_file().then_some(candidate)
+    });
+    let config = match &config_path {
+        Some(p) => config::read(p)?,
+        None => config::Config::default(),
+    };
+    let fail_on = match (args.fail_on, &config.scan.fail_on) {
+        (Some(s), _) => s,
+        (None, Some(s)) => s.parse().with_context(|| format!("fail-on in {}", config_path.as_deref().unwrap_or(Path::new("deadbolt.toml")).display()))?,
+        (None, None) => Severity::Low,
+    };
+    let mut vars = Vec::new();
+    for v in &args.var {
+        let Some((k, val)) = v.split_once('=') else { bail!("--var takes NAME=VALUE, got `{v}`") };
+        vars.push((k.trim().to_string(), val.to_string()));
+    }
+    let options = deadbolt_terraform::Options {
+        var_files: args.var_file.clone(),
+        vars,
+        skip_paths: config.scan.skip_paths.iter().chain(&args.skip_paths).cloned().collect(),
+    };
+    let selection = Selection {
+        select: if args.select.is_empty() { config.scan.select.clone() } else { args.select.clone() },
+        skip: config.scan.skip.iter().chain(&args.skip).cloned().collect(),
+    };
+    for id in selection.select.iter().chain(&selection.skip) {
+        if !registry::all().iter().any(|r| {
+            let rid = r.meta().id;
+            rid.eq_ignore_ascii_case(id) || rid.to_ascii_uppercase().starts_with(&format!("{}-", id.to_ascii_uppercase()))
+        }) {
+            bail!("`{id}` matches no rule ID (see `deadbolt rules`)");
+        }
+    }
+
+    let progress = Progress::start(!args.quiet && args.output.is_none() || args.format == Format::Human);
+    let mut model = Model::new();
+    let mut diagnostics: Vec<Diagnostic> = Vec::new();
+    let (mut files, mut bytes, mut remote) = (0, 0, Vec::new());
+    for path in &args.paths {
+        let loaded = if is_plan_json(path) {
+            deadbolt_terraform::load_plan(path)
+        } else {
+            deadbolt_terraform::load(path, &options)
+        };
+        model.extend(loaded.model);
+        diagnostics.extend(loaded.diagnostics);
+        files += loaded.files;
+        bytes += loaded.bytes;
+        remote.extend(loaded.remote_modules);
+    }
+    let rules: Vec<&'static dyn Rule> = registry::all().to_vec();
+    let evaluation = evaluate(&model, &rules, &selection, &registry::ids());
+    progress.finish();
+
+    let ran: Vec<&'static dyn Rule> = rules.iter().copied().filter(|r| selection.includes(r.meta().id)).collect();
+    let report = ScanReport {
+        evaluation: &evaluation,
+        rules: &ran,
+        diagnostics: &diagnostics,
+        files,
+        bytes,
+        resources: model.len(),
+        remote_modules: &remote,
+        fail_on,
+    };
+    let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
+    let color = match args.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => to_terminal && std::env::var_os("NO_COLOR").is_none(),
+    };
+    let text = match args.format {
+        Format::Human => human::render(&report, human::Options { color, quiet: args.quiet }),
+        Format::Json => deadbolt_report::json::render(&report),
+        Format::Sarif => deadbolt_report::sarif::render(&report),
+    };
+    match &args.output {
+        Some(path) => std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))?,
+        None => {
+            let mut out = std::io::stdout().lock();
+            // A closed pipe (`| head`) is not an error worth a message.
+            if let Err(e) = out.write_all(text.as_bytes()).and_then(|_| out.flush())
+                && e.kind() != std::io::ErrorKind::BrokenPipe
+            {
+                return Err(e.into());
+            }
+        }
+    }
+
+    let errors = report.errors().count();
+    if files == 0 {
+        eprintln!("deadbolt: nothing to scan: no Terraform files found in {}", args.paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "));
+        return Ok(2);
+    }
+    if errors >= files {
+        eprintln!("deadbolt: nothing could be scanned: every file failed to load");
+        return Ok(2);
+    }
+    if errors > 0 && args.format != Format::Human {
+        eprintln!("deadbolt: {errors} input problem(s); the scan is incomplete (see diagnostics in the report)");
+    }
+    Ok(if report.failing() > 0 || errors > 0 { 1 } else { 0 })
+}
+
+/// A file is plan JSON when it is `.json` and has `planned_values` near the top.
+fn is_plan_json(path: &Path) -> bool {
+    path.is_file()
+        && path.extension().is_some_and(|e| e == "json")
+        && std::fs::read(path).map(|b| String::from_utf8_lossy(&b[..b.len().min(1 << 20)]).contains("\"planned_values\"")).unwrap_or(false)
+}
+
+/// A spinner on standard error that appears only when the scan takes longer than a moment, and only
+/// on a terminal outside CI.
+struct Progress {
+    done: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    handle: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Progress {
+    fn start(wanted: bool) -> Progress {
+        let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let enabled = wanted && std::io::stderr().is_terminal() && std::env::var_os("CI").is_none();
+        let handle = enabled.then(|| {
+            let done = done.clone();
+            std::thread::spawn(move || {
+                std::thread::sleep(Duration::from_millis(300));
+                if done.load(std::sync::atomic::Ordering::Relaxed) {
+                    return;
+                }
+                let bar = indicatif::ProgressBar::new_spinner();
+                bar.set_message("scanning…");
+                bar.enable_steady_tick(Duration::from_millis(100));
+                while !done.load(std::sync::atomic::Ordering::Relaxed) {
+                    std::thread::sleep(Duration::from_millis(50));
+                }
+                bar.finish_and_clear();
+            })
+        });
+        Progress { done, handle }
+    }
+
+    fn finish(mut self) {
+        self.done.store(true, std::sync::atomic::Ordering::Relaxed);
+        if let Some(h) = self.handle.take() {
+            let _ = h.join();
+        }
+    }
+}

@@ -21,7 +21,7 @@ use hcl_edit::structure::{Attribute, Block, Body, Structure};
 use hcl_edit::template::{Directive, Element, Template};
 use hcl_edit::Span as _;
 
-use crate::diagnostic::{Diagnostic, Level};
+use deadbolt_model::{Diagnostic, Level};
 use crate::evaluated::{EvalAttr, EvalBlock, EvalBody, EvaluatedResource};
 use crate::source::{self, SourceFile};
 use crate::suppress;

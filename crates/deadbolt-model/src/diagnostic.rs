@@ -1,4 +1,5 @@
-//! Diagnostics: what went wrong reading the input, with the file and line.
+//! Diagnostics: what went wrong reading the input, with the file and line. Every source (Terraform,
+//! CloudFormation, Kubernetes, live collectors) reports through this one type.
 
 use std::fmt;
 use std::sync::Arc;

@@ -1,0 +1,57 @@
+//! `deadbolt.toml`: rule selection, the failure threshold and paths to skip.
+//!
+//! ```toml
+//! [scan]
+//! select = ["AWS"]             # rule IDs or ID prefixes; empty = all
+//! skip = ["AWS-EC2-009"]       # wins over select
+//! fail-on = "high"             # info | low | medium | high | critical
+//! skip-paths = ["legacy/", "modules/vendor/*"]
+//! ```
+//! Looked up as `--config FILE`, else `deadbolt.toml` in the first scanned directory. Command-line
+//! flags override it.
+
+use std::path::Path;
+
+use anyhow::{Context, Result};
+use serde::Deserialize;
+
+/// The parsed file.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// The `[scan]` table.
+    #[serde(default)]
+    pub scan: ScanConfig,
+}
+
+/// `[scan]`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ScanConfig {
+    /// Rule IDs or prefixes to run.
+    #[serde(default)]
+    pub select: Vec<String>,
+    /// Rule IDs or prefixes to skip.
+    #[serde(default)]
+    pub skip: Vec<String>,
+    /// Failure threshold.
+    pub fail_on: Option<String>,
+    /// Paths to leave out.
+    #[serde(default)]
+    pub skip_paths: Vec<String>,
+}
+
+/// Reads a config file; a syntax error names the file, line and column.
+pub fn read(path: &Path) -> Result<Config> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    toml::from_str(&text).map_err(|e| {
+        let (line, col) = e
+            .span()
+            .map(|s| {
+                let before = &text[..s.start.min(text.len())];
+                (before.matches('\n').count() + 1, before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1)
+            })
+            .unwrap_or((0, 0));
+        anyhow::anyhow!("{}:{line}:{col}: {}", path.display(), e.message())
+    })
+}
