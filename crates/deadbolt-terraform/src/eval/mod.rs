@@ -865,7 +865,10 @@ impl Evaluator {
                         _ => None,
                     })
                     .collect();
-                self.resolve_root(inst, scope, v.as_str(), &names)?
+                let refs_before = self.refs.borrow().len();
+                let resolved = self.resolve_root(inst, scope, v.as_str(), &names)?;
+                self.narrow_instance_ref(inst, file, scope, v.as_str(), &names, &ops[resolved.1..], refs_before)?;
+                resolved
             }
             other => (self.eval(inst, file, scope, other)?, 0),
         };
@@ -898,6 +901,41 @@ impl Evaluator {
             }
         }
         Ok(value)
+    }
+
+    /// `aws_s3_bucket.b[count.index].id` refers to one instance, not all of them: when a resource
+    /// reference is indexed by a known key, keep only that instance's address for joins.
+    #[allow(clippy::too_many_arguments)]
+    fn narrow_instance_ref(
+        &self,
+        inst: &ModuleInstance,
+        file: &SourceFile,
+        scope: &Scope,
+        root: &str,
+        names: &[&str],
+        rest: &[hcl_edit::repr::Decorated<TraversalOperator>],
+        refs_before: usize,
+    ) -> Result<()> {
+        let is_resource = scope.get(root).is_none()
+            && !matches!(root, "var" | "local" | "module" | "data" | "path" | "terraform" | "count" | "each" | "self");
+        let (Some(name), Some(first)) = (names.first(), rest.first()) else { return Ok(()) };
+        if !is_resource || self.refs.borrow().len() <= refs_before {
+            return Ok(());
+        }
+        let key = match first.value() {
+            TraversalOperator::Index(e) => self.eval(inst, file, scope, e)?,
+            TraversalOperator::LegacyIndex(i) => Value::Number(*i.value() as f64),
+            _ => return Ok(()),
+        };
+        let suffix = match &key {
+            Value::Number(n) => InstanceKey::Index(*n as usize).suffix(),
+            Value::String(s) => InstanceKey::Key(s.clone()).suffix(),
+            _ => return Ok(()),
+        };
+        let mut refs = self.refs.borrow_mut();
+        refs.truncate(refs_before);
+        refs.push(format!("{}{root}.{name}{suffix}", inst.prefix).into());
+        Ok(())
     }
 
     /// Resolves a root name and as many of the following attribute names as it needs

@@ -1,0 +1,115 @@
+//! The command line: exit codes, rule documentation, suppressions, config.
+
+use crate::{deadbolt, repo, tree};
+
+const PUBLIC_BUCKET: &str = r#"
+resource "aws_s3_bucket" "b" {
+  bucket = "files"
+  acl    = "public-read"
+}
+"#;
+
+#[test]
+fn exit_codes_follow_the_contract() {
+    let agency = repo().join("examples/agency");
+    assert_eq!(deadbolt(&["scan", agency.to_str().unwrap(), "-q"]).status.code(), Some(1));
+    // Findings below the threshold do not fail.
+    assert_eq!(deadbolt(&["scan", agency.to_str().unwrap(), "-q", "--fail-on", "critical", "--select", "AWS-S3-001"]).status.code(), Some(0));
+    let clean = tree(&[("main.tf", "resource \"aws_s3_bucket\" \"b\" {\n  bucket = \"x\"\n}\n")]);
+    assert_eq!(deadbolt(&["scan", clean.path().to_str().unwrap(), "--select", "AWS-S3-001"]).status.code(), Some(0));
+    assert_eq!(deadbolt(&["scan", "/definitely/not/here"]).status.code(), Some(2));
+    assert_eq!(deadbolt(&["scan", agency.to_str().unwrap(), "--select", "NOPE-1"]).status.code(), Some(2));
+    assert_eq!(deadbolt(&["scan", "--format", "yaml"]).status.code(), Some(2));
+    let empty = tree(&[("README.md", "no terraform here")]);
+    assert_eq!(deadbolt(&["scan", empty.path().to_str().unwrap()]).status.code(), Some(2));
+}
+
+#[test]
+fn rules_lists_every_rule_and_prints_documentation() {
+    let list = deadbolt(&["rules"]);
+    assert!(list.status.success());
+    let text = String::from_utf8(list.stdout).unwrap();
+    assert_eq!(text.lines().count(), deadbolt_rules::registry::all().len());
+    let one = deadbolt(&["rules", "aws-s3-001"]);
+    let doc = String::from_utf8(one.stdout).unwrap();
+    assert!(doc.contains("## Failing example") && doc.contains("CKV_AWS_20"), "{doc}");
+    assert_eq!(deadbolt(&["rules", "AWS-NOPE-999"]).status.code(), Some(2));
+}
+
+#[test]
+fn inline_suppression_silences_a_finding_and_unused_ones_are_reported() {
+    let dir = tree(&[(
+        "main.tf",
+        r#"
+# deadbolt:ignore[AWS-S3-001] public website assets, reviewed 2026-11
+resource "aws_s3_bucket" "site" {
+  bucket = "site"
+  acl    = "public-read"
+}
+
+resource "aws_s3_bucket" "private" {
+  bucket = "private"
+  # deadbolt:ignore[AWS-S3-001] stale: the bucket is private now
+}
+
+resource "aws_s3_bucket" "typo" {
+  bucket = "typo" # deadbolt:ignore[AWS-S3-9999]
+}
+"#,
+    )]);
+    let out = deadbolt(&["scan", dir.path().to_str().unwrap(), "--format", "json", "--select", "AWS-S3-001"]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["findings"].as_array().unwrap().len(), 0);
+    assert_eq!(json["suppressed"][0]["resource"]["address"], "aws_s3_bucket.site");
+    assert_eq!(json["suppressed"][0]["suppression"]["reason"], "public website assets, reviewed 2026-11");
+    let unused = json["unused_suppressions"].as_array().unwrap();
+    let whys: Vec<(&str, &str)> = unused.iter().map(|u| (u["address"].as_str().unwrap(), u["why"].as_str().unwrap())).collect();
+    assert_eq!(whys, [("aws_s3_bucket.private", "no_finding"), ("aws_s3_bucket.typo", "unknown_rule")]);
+    assert_eq!(out.status.code(), Some(0));
+}
+
+#[test]
+fn suppression_on_a_module_call_applies_inside_the_module() {
+    let dir = tree(&[
+        ("main.tf", "# deadbolt:ignore[AWS-S3-001] the module serves public downloads\nmodule \"files\" {\n  source = \"./mod\"\n}\n"),
+        ("mod/main.tf", PUBLIC_BUCKET),
+    ]);
+    let out = deadbolt(&["scan", dir.path().to_str().unwrap(), "--format", "json", "--select", "AWS-S3-001"]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["findings"].as_array().unwrap().len(), 0);
+    assert_eq!(json["suppressed"][0]["resource"]["address"], "module.files.aws_s3_bucket.b");
+}
+
+#[test]
+fn config_file_selects_rules_sets_threshold_and_skips_paths() {
+    let dir = tree(&[
+        ("main.tf", PUBLIC_BUCKET),
+        ("legacy/old.tf", PUBLIC_BUCKET.replace("\"b\"", "\"old\"").as_str()),
+        ("deadbolt.toml", "[scan]\nselect = [\"AWS-S3\"]\nfail-on = \"critical\"\nskip-paths = [\"legacy\"]\n"),
+    ]);
+    let out = deadbolt(&["scan", dir.path().to_str().unwrap(), "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let addresses: Vec<&str> = json["findings"].as_array().unwrap().iter().map(|f| f["resource"]["address"].as_str().unwrap()).collect();
+    assert!(addresses.contains(&"aws_s3_bucket.b"));
+    assert!(!addresses.contains(&"aws_s3_bucket.old"), "legacy/ is skipped");
+    assert!(json["findings"].as_array().unwrap().iter().all(|f| f["rule_id"].as_str().unwrap().starts_with("AWS-S3-")));
+    assert_eq!(out.status.code(), Some(0), "high findings stay below fail-on = critical");
+
+    let bad = tree(&[("main.tf", PUBLIC_BUCKET), ("deadbolt.toml", "[scan]\nfail-on = 3\n")]);
+    let out = deadbolt(&["scan", bad.path().to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("deadbolt.toml:2:"), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+#[test]
+fn json_report_has_the_documented_fields() {
+    let agency = repo().join("examples/agency");
+    let out = deadbolt(&["scan", agency.to_str().unwrap(), "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["schema_version"], 1);
+    let f = &json["findings"][0];
+    for key in ["rule_id", "rule_name", "title", "severity", "layer", "service_models", "resource", "location", "message", "fix", "references", "equivalents"] {
+        assert!(!f[key].is_null(), "finding lacks {key}: {f}");
+    }
+    assert!(f["location"]["start_line"].as_u64().unwrap() >= 1);
+}

@@ -1,0 +1,235 @@
+//! The Terraform evaluator, observed through the model: variables and their precedence, locals,
+//! count/for_each/dynamic, local modules with outputs flowing back, functions, policy documents,
+//! joins of split resources, and unknowns that stay unknown.
+
+use deadbolt_model::aws::s3::Bucket;
+use deadbolt_terraform::Options;
+
+use crate::{scan_dir, scan_with, tree};
+
+fn buckets(dir: &std::path::Path, options: &Options) -> Vec<Bucket> {
+    let (_, loaded) = scan_with(dir, options);
+    assert!(loaded.diagnostics.is_empty(), "{:?}", loaded.diagnostics);
+    loaded.model.all::<Bucket>().cloned().collect()
+}
+
+fn acl_of<'a>(buckets: &'a [Bucket], address: &str) -> Option<&'a str> {
+    buckets.iter().find(|b| b.meta.address == address)?.acl.known().map(String::as_str)
+}
+
+#[test]
+fn variable_precedence_is_default_tfvars_auto_varfile_then_var() {
+    let files = [
+        ("main.tf", "variable \"acl\" {\n  default = \"private\"\n}\nresource \"aws_s3_bucket\" \"b\" {\n  bucket = \"b\"\n  acl = var.acl\n}\n"),
+        ("terraform.tfvars", "acl = \"public-read\"\n"),
+        ("b.auto.tfvars", "acl = \"authenticated-read\"\n"),
+        ("extra.tfvars", "acl = \"log-delivery-write\"\n"),
+    ];
+    let dir = tree(&files);
+    assert_eq!(acl_of(&buckets(dir.path(), &Options::default()), "aws_s3_bucket.b"), Some("authenticated-read"));
+    let with_file = Options { var_files: vec![dir.path().join("extra.tfvars")], ..Options::default() };
+    assert_eq!(acl_of(&buckets(dir.path(), &with_file), "aws_s3_bucket.b"), Some("log-delivery-write"));
+    let with_var = Options { vars: vec![("acl".into(), "public-read-write".into())], ..with_file };
+    assert_eq!(acl_of(&buckets(dir.path(), &with_var), "aws_s3_bucket.b"), Some("public-read-write"));
+}
+
+#[test]
+fn count_for_each_and_references_between_instances() {
+    let dir = tree(&[(
+        "main.tf",
+        r#"
+locals {
+  teams = { design = "private", sales = "public-read" }
+}
+resource "aws_s3_bucket" "counted" {
+  count  = 2
+  bucket = format("counted-%d", count.index)
+}
+resource "aws_s3_bucket_acl" "counted" {
+  count  = 2
+  bucket = aws_s3_bucket.counted[count.index].id
+  acl    = count.index == 1 ? "public-read" : "private"
+}
+resource "aws_s3_bucket" "team" {
+  for_each = local.teams
+  bucket   = "team-${each.key}"
+  acl      = each.value
+}
+"#,
+    )]);
+    let b = buckets(dir.path(), &Options::default());
+    assert_eq!(acl_of(&b, "aws_s3_bucket.counted[0]"), Some("private"));
+    assert_eq!(acl_of(&b, "aws_s3_bucket.counted[1]"), Some("public-read"));
+    assert_eq!(acl_of(&b, "aws_s3_bucket.team[\"sales\"]"), Some("public-read"));
+    assert_eq!(acl_of(&b, "aws_s3_bucket.team[\"design\"]"), Some("private"));
+    let name = b.iter().find(|x| x.meta.address == "aws_s3_bucket.counted[1]").unwrap().name.known().cloned();
+    assert_eq!(name.as_deref(), Some("counted-1"));
+}
+
+#[test]
+fn dynamic_blocks_expand_over_known_collections() {
+    let dir = tree(&[(
+        "main.tf",
+        r#"
+variable "readers" {
+  default = ["http://acs.amazonaws.com/groups/global/AllUsers", "http://acs.amazonaws.com/groups/s3/LogDelivery"]
+}
+resource "aws_s3_bucket" "b" {
+  bucket = "b"
+  dynamic "grant" {
+    for_each = var.readers
+    content {
+      uri         = grant.value
+      permissions = ["READ"]
+      type        = "Group"
+    }
+  }
+}
+"#,
+    )]);
+    let b = buckets(dir.path(), &Options::default());
+    assert_eq!(b[0].grants.len(), 2);
+    assert_eq!(b[0].grants[0].grantee.known().map(String::as_str), Some("http://acs.amazonaws.com/groups/global/AllUsers"));
+}
+
+#[test]
+fn local_modules_take_inputs_and_return_outputs() {
+    let dir = tree(&[
+        (
+            "main.tf",
+            "module \"store\" {\n  source = \"./modules/store\"\n  name   = \"client\"\n  public = true\n}\nresource \"aws_s3_bucket\" \"mirror\" {\n  bucket = \"mirror\"\n  acl    = module.store.acl\n}\n",
+        ),
+        (
+            "modules/store/main.tf",
+            "variable \"name\" {}\nvariable \"public\" {\n  default = false\n}\nlocals {\n  acl = var.public ? \"public-read\" : \"private\"\n}\nresource \"aws_s3_bucket\" \"this\" {\n  bucket = \"${var.name}-files\"\n  acl    = local.acl\n}\noutput \"acl\" {\n  value = local.acl\n}\n",
+        ),
+    ]);
+    let b = buckets(dir.path(), &Options::default());
+    assert_eq!(acl_of(&b, "module.store.aws_s3_bucket.this"), Some("public-read"));
+    assert_eq!(acl_of(&b, "aws_s3_bucket.mirror"), Some("public-read"));
+    assert_eq!(b.len(), 2, "the module directory is not also scanned as a root");
+}
+
+#[test]
+fn functions_evaluate_like_terraform() {
+    let dir = tree(&[(
+        "main.tf",
+        r#"
+locals {
+  cfg     = jsondecode("{\"acl\": \"PUBLIC-READ\"}")
+  merged  = merge({ a = "x" }, { a = "private" })
+  parts   = split(",", "a,b,c")
+  subnet  = cidrsubnet("10.0.0.0/16", 8, 3)
+}
+resource "aws_s3_bucket" "f1" {
+  bucket = join("-", concat(local.parts, [local.subnet]))
+  acl    = lower(local.cfg.acl)
+}
+resource "aws_s3_bucket" "f2" {
+  bucket = coalesce("", "f2")
+  acl    = lookup(local.merged, "a", "public-read")
+}
+resource "aws_s3_bucket" "f3" {
+  bucket = "f3"
+  acl    = try(local.cfg.missing, "authenticated-read")
+}
+"#,
+    )]);
+    let b = buckets(dir.path(), &Options::default());
+    assert_eq!(acl_of(&b, "aws_s3_bucket.f1"), Some("public-read"));
+    assert_eq!(b.iter().find(|x| x.meta.address == "aws_s3_bucket.f1").unwrap().name.known().map(String::as_str), Some("a-b-c-10.0.3.0/24"));
+    assert_eq!(acl_of(&b, "aws_s3_bucket.f2"), Some("private"));
+    assert_eq!(acl_of(&b, "aws_s3_bucket.f3"), Some("authenticated-read"));
+}
+
+#[test]
+fn policy_document_data_source_merges_source_and_override_documents() {
+    let dir = tree(&[(
+        "main.tf",
+        r#"
+data "aws_iam_policy_document" "base" {
+  statement {
+    sid       = "Read"
+    actions   = ["s3:GetObject"]
+    resources = ["*"]
+    principals {
+      type        = "*"
+      identifiers = ["*"]
+    }
+  }
+}
+data "aws_iam_policy_document" "final" {
+  source_policy_documents = [data.aws_iam_policy_document.base.json]
+  override_policy_documents = [jsonencode({ Statement = [{ Sid = "Read", Effect = "Deny", Action = "s3:*", Resource = "*" }] })]
+  statement {
+    sid       = "Tls"
+    effect    = "Deny"
+    actions   = ["s3:*"]
+    resources = ["${aws_s3_bucket.b.arn}/*"]
+    condition {
+      test     = "Bool"
+      variable = "aws:SecureTransport"
+      values   = ["false"]
+    }
+  }
+}
+resource "aws_s3_bucket" "b" {
+  bucket = "b"
+}
+resource "aws_s3_bucket_policy" "b" {
+  bucket = aws_s3_bucket.b.id
+  policy = data.aws_iam_policy_document.final.json
+}
+"#,
+    )]);
+    let b = buckets(dir.path(), &Options::default());
+    let policy = b[0].policy.known().cloned().flatten().expect("policy joined and parsed");
+    assert_eq!(policy.statements.len(), 2);
+    let read = &policy.statements[0];
+    assert_eq!(read.sid.as_deref(), Some("Read"));
+    assert_eq!(read.effect, Some(deadbolt_model::aws::iam::Effect::Deny), "override replaced the source statement");
+    let tls = &policy.statements[1];
+    assert_eq!(tls.conditions[0].key, "aws:SecureTransport");
+    assert!(tls.resource.first_unknown().is_some(), "the bucket ARN is known only after apply");
+}
+
+#[test]
+fn unknown_values_are_not_evaluated_with_a_reason() {
+    let dir = tree(&[(
+        "main.tf",
+        "variable \"acl\" {}\nresource \"aws_s3_bucket\" \"b\" {\n  bucket = \"b\"\n  acl    = var.acl\n}\nmodule \"remote\" {\n  source = \"terraform-aws-modules/s3-bucket/aws\"\n}\n",
+    )]);
+    let (eval, loaded) = scan_dir(dir.path());
+    let n = eval.not_evaluated.iter().find(|n| n.address == "aws_s3_bucket.b").expect("not evaluated");
+    assert!(n.reason.0.contains("var.acl has no default"), "{}", n.reason);
+    assert!(eval.findings.iter().all(|f| f.address != "aws_s3_bucket.b"));
+    assert_eq!(loaded.remote_modules, vec![("module.remote".to_string(), "terraform-aws-modules/s3-bucket/aws".to_string())]);
+}
+
+#[test]
+fn a_split_resource_with_an_unresolvable_bucket_makes_the_join_unknown() {
+    let dir = tree(&[(
+        "main.tf",
+        "variable \"target\" {}\nresource \"aws_s3_bucket\" \"b\" {\n  bucket = \"b\"\n}\nresource \"aws_s3_bucket_public_access_block\" \"pab\" {\n  bucket = var.target\n  block_public_acls = true\n}\n",
+    )]);
+    let b = buckets(dir.path(), &Options::default());
+    assert!(b[0].public_access_block.known().is_none(), "never guessed absent");
+}
+
+#[test]
+fn plan_json_is_a_second_input_form() {
+    let plan = r#"{
+  "format_version": "1.2",
+  "planned_values": {"root_module": {"resources": [
+    {"address": "aws_s3_bucket.p", "mode": "managed", "type": "aws_s3_bucket", "name": "p",
+     "values": {"bucket": "p", "acl": "public-read", "grant": []}}
+  ]}},
+  "resource_changes": [{"address": "aws_s3_bucket.p", "change": {"after_unknown": {"arn": true}}}]
+}"#;
+    let dir = tree(&[("plan.json", plan)]);
+    let loaded = deadbolt_terraform::load_plan(&dir.path().join("plan.json"));
+    assert!(loaded.diagnostics.is_empty(), "{:?}", loaded.diagnostics);
+    let b: Vec<&Bucket> = loaded.model.all::<Bucket>().collect();
+    assert_eq!(b[0].acl.known().map(String::as_str), Some("public-read"));
+    assert_eq!(b[0].acl.span.start.line, 4);
+}
