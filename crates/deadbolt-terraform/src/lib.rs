@@ -60,13 +60,45 @@ pub struct Loaded {
 /// A directory whose `.tf` files are only called as a local module by another scanned directory is
 /// evaluated through its callers (with their inputs), not again on its own.
 pub fn load(root: &Path, options: &Options) -> Loaded {
-    // Deeply nested input recurses in the evaluator: give it a generous stack of its own.
     let root = root.to_path_buf();
     let options = options.clone();
+    on_big_stack(move || load_here(&root, &options))
+}
+
+/// Parses and evaluates one in-memory file as a root module named `name` (no variables files, no
+/// local modules outside it). The entry point for fuzzing and for callers that hold text, not files.
+pub fn load_str(name: &str, text: &str) -> Loaded {
+    let name = name.to_string();
+    let text = text.to_string();
+    on_big_stack(move || {
+        let mut loaded = Loaded { files: 1, bytes: text.len() as u64, ..Loaded::default() };
+        let display: Arc<str> = name.into();
+        let file = match source::parse(display, text) {
+            Ok(f) => f,
+            Err(d) => {
+                loaded.diagnostics.push(d);
+                return loaded;
+            }
+        };
+        let dir = PathBuf::from("/nonexistent/deadbolt-in-memory");
+        let mut defs = HashMap::new();
+        defs.insert(dir.clone(), Rc::new(eval::ModuleDef::new(dir.clone(), vec![Rc::new(file)])));
+        let evaluator = eval::Evaluator::new(dir.clone(), defs);
+        let resources = evaluator.evaluate_root(&dir, HashMap::new());
+        loaded.diagnostics.extend(evaluator.diagnostics.into_inner());
+        loaded.remote_modules = evaluator.remote_modules.into_inner();
+        loaded.model = mapping::map(&resources);
+        loaded
+    })
+}
+
+/// Runs `f` on a thread with a 256 MiB stack: evaluation recurses with the input's nesting, and a
+/// hostile file must get a diagnostic, not a stack overflow.
+fn on_big_stack(f: impl FnOnce() -> Loaded + Send + 'static) -> Loaded {
     std::thread::Builder::new()
         .name("terraform-eval".into())
         .stack_size(256 * 1024 * 1024)
-        .spawn(move || load_here(&root, &options))
+        .spawn(f)
         .and_then(|h| h.join().map_err(|_| std::io::Error::other("evaluator thread panicked")))
         .unwrap_or_else(|e| Loaded {
             diagnostics: vec![Diagnostic {

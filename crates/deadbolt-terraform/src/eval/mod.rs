@@ -370,6 +370,9 @@ impl Evaluator {
             let v = self.eval_attr_value(inst, file, &Scope::default(), &count.value);
             return match v.as_i64() {
                 Some(n) => {
+                    if n as usize > MAX_INSTANCES {
+                        self.diag(file, count.span(), Level::Warning, format!("count = {n} is over the limit of {MAX_INSTANCES}; only the first {MAX_INSTANCES} instances are scanned"));
+                    }
                     let n = (n.max(0) as usize).min(MAX_INSTANCES);
                     let insts = (0..n)
                         .map(|i| (InstanceKey::Index(i), Scope::default().with("count", obj([("index", Value::Number(i as f64))]))))

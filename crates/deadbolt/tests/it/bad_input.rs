@@ -111,3 +111,37 @@ fn the_cli_exit_code_says_the_scan_was_incomplete() {
     let only_bad = tree(&[("bad.tf", "this is { not hcl")]);
     assert_eq!(deadbolt(&["scan", only_bad.path().to_str().unwrap()]).status.code(), Some(2));
 }
+
+/// The same entry point the fuzz target (`fuzz/fuzz_targets/terraform_load.rs`) drives, fed the
+/// hostile cases and the seeds in `fuzz/corpus/terraform_load/`.
+#[test]
+fn the_fuzz_entry_point_survives_the_hostile_cases() {
+    let mut cases: Vec<(String, String)> = vec![
+        ("malformed".into(), "resource \"a\" {\n  x = \n".into()),
+        ("binary".into(), String::from_utf8_lossy(&[0x7f, b'E', b'L', b'F', 0, 0, 0xff, 0xfe]).into_owned()),
+        ("deep-list".into(), format!("locals {{\n  x = {}1{}\n}}\n", "[".repeat(10_000), "]".repeat(10_000))),
+        ("deep-blocks".into(), format!("{}{}", "a {\n".repeat(10_000), "}\n".repeat(10_000))),
+        ("self-local".into(), "locals {\n  a = local.a\n}\nresource \"aws_s3_bucket\" \"b\" {\n  acl = local.a\n}\n".into()),
+        ("self-resource".into(), "resource \"aws_s3_bucket\" \"b\" {\n  bucket = aws_s3_bucket.b.bucket\n}\n".into()),
+        ("mutual".into(), "resource \"aws_s3_bucket\" \"a\" {\n  bucket = aws_s3_bucket.b.bucket\n}\nresource \"aws_s3_bucket\" \"b\" {\n  bucket = aws_s3_bucket.a.bucket\n}\n".into()),
+        ("huge-count".into(), "resource \"aws_s3_bucket\" \"b\" {\n  count = 1000000000\n  bucket = \"x${count.index}\"\n}\n".into()),
+        ("huge-range".into(), "locals {\n  r = range(100000000)\n}\nresource \"aws_s3_bucket\" \"b\" {\n  for_each = toset([for i in local.r : tostring(i)])\n}\n".into()),
+        ("bad-functions".into(), "locals {\n  a = file(\"/etc/shadow\")\n  b = templatefile(\"nope.tpl\", {})\n  c = cidrsubnet(\"10.0.0.0/30\", 40, 1)\n  d = element([], 1)\n  e = 1 / 0\n  f = substr(\"abc\", -10, 99)\n}\nresource \"aws_s3_bucket\" \"b\" {\n  bucket = \"${local.a}${local.b}${local.c}${local.d}${local.e}${local.f}\"\n}\n".into()),
+        ("splats".into(), "resource \"aws_s3_bucket\" \"b\" {\n  bucket = [for x in null : x][*].y[0]\n  acl = {a = 1}[\"b\"]\n}\n".into()),
+    ];
+    let seeds = crate::repo().join("fuzz/corpus/terraform_load");
+    for entry in std::fs::read_dir(&seeds).expect("fuzz seeds") {
+        let path = entry.unwrap().path();
+        cases.push((path.display().to_string(), String::from_utf8_lossy(&std::fs::read(&path).unwrap()).into_owned()));
+    }
+    for (name, text) in cases {
+        let loaded = deadbolt_terraform::load_str(&name, &text);
+        let rules = deadbolt_rules::registry::all();
+        let eval = deadbolt_rules::evaluate(&loaded.model, rules, &deadbolt_rules::Selection::default(), &deadbolt_rules::registry::ids());
+        // Reaching here without a panic is the point; the counts must also be consistent.
+        assert!(eval.findings.len() + eval.not_evaluated.len() + eval.passed <= loaded.model.len() * rules.len() * 64, "{name}");
+    }
+    let secret = deadbolt_terraform::load_str("x.tf", "locals {\n  a = file(\"/etc/passwd\")\n}\nresource \"aws_s3_bucket\" \"b\" {\n  bucket = local.a\n}\n");
+    let bucket: Vec<&deadbolt_model::aws::s3::Bucket> = secret.model.all().collect();
+    assert!(bucket[0].name.known().is_none(), "file() outside the scanned tree is not read");
+}
