@@ -233,3 +233,51 @@ fn plan_json_is_a_second_input_form() {
     assert_eq!(b[0].acl.known().map(String::as_str), Some("public-read"));
     assert_eq!(b[0].acl.span.start.line, 4);
 }
+
+#[test]
+fn policies_written_as_heredoc_and_templatefile_are_parsed() {
+    let dir = tree(&[
+        (
+            "main.tf",
+            r#"
+resource "aws_s3_bucket" "heredoc" {
+  bucket = "heredoc"
+  policy = <<-EOF
+    {
+      "Version": "2012-10-17",
+      "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::heredoc/*"}]
+    }
+  EOF
+}
+resource "aws_s3_bucket" "templated" {
+  bucket = "templated"
+}
+resource "aws_s3_bucket_policy" "templated" {
+  bucket = aws_s3_bucket.templated.bucket
+  policy = templatefile("${path.module}/policy.json.tpl", { bucket = aws_s3_bucket.templated.bucket, readers = ["111111111111", "222222222222"] })
+}
+"#,
+        ),
+        (
+            "policy.json.tpl",
+            r#"{
+  "Version": "2012-10-17",
+  "Statement": [
+%{ for r in readers ~}
+    {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::${r}:root"}, "Action": "s3:GetObject", "Resource": "arn:aws:s3:::${bucket}/*"},
+%{ endfor ~}
+    {"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "arn:aws:s3:::${bucket}/*", "Condition": {"Bool": {"aws:SecureTransport": "false"}}}
+  ]
+}
+"#,
+        ),
+    ]);
+    let b = buckets(dir.path(), &Options::default());
+    let heredoc = b.iter().find(|x| x.meta.address == "aws_s3_bucket.heredoc").unwrap();
+    let doc = heredoc.policy.known().cloned().flatten().expect("heredoc policy");
+    assert!(doc.statements[0].principal.as_ref().unwrap().is_anyone());
+    let templated = b.iter().find(|x| x.meta.address == "aws_s3_bucket.templated").unwrap();
+    let doc = templated.policy.known().cloned().flatten().expect("templatefile policy");
+    assert_eq!(doc.statements.len(), 3);
+    assert_eq!(doc.statements[2].resource.known().next(), Some("arn:aws:s3:::templated/*"));
+}

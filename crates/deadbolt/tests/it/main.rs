@@ -5,6 +5,7 @@ mod cli;
 mod evaluation;
 mod rule_fixtures;
 mod sarif;
+mod terragoat;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
