@@ -528,7 +528,6 @@ impl Evaluator {
                     .collect(),
             ),
         };
-        let value = DataValue::wrap(dtype, name, value);
         inst.data.borrow_mut().insert(key, Slot::Done(value.clone()));
         value
     }
@@ -875,6 +874,30 @@ impl Evaluator {
             }
             other => (self.eval(inst, file, scope, other)?, 0),
         };
+        // Below a resource or data source, an attribute the configuration does not set is computed
+        // by the provider: unknown, not an error.
+        let computed_root = match root {
+            Expression::Variable(v) if scope.get(v.as_str()).is_none() => match v.as_str() {
+                "var" | "local" | "module" | "path" | "terraform" | "count" | "each" | "self" => None,
+                "data" => Some(format!("data.{}", ops.iter().take(2).filter_map(|o| match o.value() {
+                    TraversalOperator::GetAttr(id) => Some(id.as_str()),
+                    _ => None,
+                }).collect::<Vec<_>>().join("."))),
+                other => ops.first().and_then(|o| match o.value() {
+                    TraversalOperator::GetAttr(id) => Some(format!("{other}.{}", id.as_str())),
+                    _ => None,
+                }),
+            },
+            _ => None,
+        };
+        let attr = |v: &Value, name: &str| -> Result<Value> {
+            match (get_attr(v, name), &computed_root) {
+                (Err(_), Some(base)) if matches!(v, Value::Object(_)) => {
+                    Ok(unknown(format!("{base}.{name} is known only after apply")))
+                }
+                (result, _) => result,
+            }
+        };
         let mut splat = false;
         for op in &ops[consumed..] {
             if let Value::Unknown(_) = value {
@@ -882,7 +905,7 @@ impl Evaluator {
             }
             match op.value() {
                 TraversalOperator::GetAttr(id) => {
-                    value = if splat { map_list(&value, |v| get_attr(v, id.as_str()))? } else { get_attr(&value, id.as_str())? };
+                    value = if splat { map_list(&value, |v| attr(v, id.as_str()))? } else { attr(&value, id.as_str())? };
                 }
                 TraversalOperator::Index(e) => {
                     let index = self.eval(inst, file, scope, e)?;
@@ -1008,7 +1031,7 @@ impl Evaluator {
         let mut one = |key: &InstanceKey, body: &EvalBody| {
             let address = format!("{base}{}", key.suffix());
             refs.push(address.clone().into());
-            DataValue::resource(&address, body_value(body))
+            body_value(body)
         };
         match set.keyed {
             None => set.instances.first().map(|(k, b)| one(k, b)).unwrap_or(Value::Null),
@@ -1058,29 +1081,6 @@ impl ModuleInstance {
     }
 }
 
-/// Marks resource and data-source objects so that reading an attribute they do not configure
-/// gives "known only after apply" instead of an error.
-struct DataValue;
-
-impl DataValue {
-    const MARK: &'static str = "\u{0}deadbolt:computed";
-
-    fn resource(address: &str, mut value: Value) -> Value {
-        if let Value::Object(map) = &mut value {
-            map.insert(Self::MARK.into(), Value::String(address.to_string()));
-        }
-        value
-    }
-
-    fn wrap(dtype: &str, name: &str, value: Value) -> Value {
-        match value {
-            Value::Object(_) => Self::resource(&format!("data.{dtype}.{name}"), value),
-            Value::List(items) => Value::List(items.into_iter().map(|v| Self::resource(&format!("data.{dtype}.{name}"), v)).collect()),
-            other => other,
-        }
-    }
-}
-
 fn obj<const N: usize>(pairs: [(&str, Value); N]) -> Value {
     Value::Object(pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect())
 }
@@ -1101,10 +1101,7 @@ fn get_attr(value: &Value, name: &str) -> Result<Value> {
     match value {
         Value::Object(map) => match map.get(name) {
             Some(v) => Ok(v.clone()),
-            None => match map.get(DataValue::MARK) {
-                Some(Value::String(address)) => Ok(unknown(format!("{address}.{name} is known only after apply"))),
-                _ => err(format!("object has no attribute `{name}`")),
-            },
+            None => err(format!("object has no attribute `{name}`")),
         },
         Value::Unknown(u) => Ok(Value::Unknown(u.clone())),
         Value::Null => err(format!("attribute `{name}` of null")),
@@ -1143,7 +1140,7 @@ fn map_list(value: &Value, f: impl Fn(&Value) -> Result<Value>) -> Result<Value>
 fn iterate(coll: &Value) -> Result<Vec<(Value, Value)>> {
     match coll {
         Value::List(items) => Ok(items.iter().enumerate().map(|(i, v)| (Value::Number(i as f64), v.clone())).collect()),
-        Value::Object(map) => Ok(map.iter().filter(|(k, _)| k.as_str() != DataValue::MARK).map(|(k, v)| (Value::String(k.clone()), v.clone())).collect()),
+        Value::Object(map) => Ok(map.iter().map(|(k, v)| (Value::String(k.clone()), v.clone())).collect()),
         Value::Null => Ok(Vec::new()),
         other => err(format!("cannot iterate over a {}", other.type_name())),
     }
