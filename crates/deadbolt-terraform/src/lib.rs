@@ -18,7 +18,6 @@ mod suppress;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::rc::Rc;
 use std::sync::Arc;
 
 use deadbolt_model::{Model, Value};
@@ -82,7 +81,7 @@ pub fn load_str(name: &str, text: &str) -> Loaded {
         };
         let dir = PathBuf::from("/nonexistent/deadbolt-in-memory");
         let mut defs = HashMap::new();
-        defs.insert(dir.clone(), Rc::new(eval::ModuleDef::new(dir.clone(), vec![Rc::new(file)])));
+        defs.insert(dir.clone(), Arc::new(eval::ModuleDef::new(dir.clone(), vec![Arc::new(file)])));
         let evaluator = eval::Evaluator::new(dir.clone(), defs);
         let resources = evaluator.evaluate_root(&dir, HashMap::new());
         loaded.diagnostics.extend(evaluator.diagnostics.into_inner());
@@ -117,22 +116,23 @@ fn load_here(root: &Path, options: &Options) -> Loaded {
     let files = discover(root, options, &mut loaded.diagnostics);
     let display_base = if root.is_file() { root.parent().unwrap_or(Path::new("")) } else { root };
 
-    let mut by_dir: BTreeMap<PathBuf, Vec<Rc<source::SourceFile>>> = BTreeMap::new();
-    for path in &files {
-        loaded.files += 1;
-        loaded.bytes += std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+    let sizes: Vec<u64> = files.iter().map(|p| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0)).collect();
+    loaded.files = files.len();
+    loaded.bytes = sizes.iter().sum();
+    let parsed = parallel_map(&files, |path| {
         let display: Arc<str> = display_path(root, display_base, path).into();
-        match source::read(path, display) {
-            Ok(f) => {
-                let dir = canonical_dir(path);
-                by_dir.entry(dir).or_default().push(Rc::new(f));
-            }
+        source::read(path, display).map(|f| (canonical_dir(path), f))
+    });
+    let mut by_dir: BTreeMap<PathBuf, Vec<Arc<source::SourceFile>>> = BTreeMap::new();
+    for result in parsed {
+        match result {
+            Ok((dir, f)) => by_dir.entry(dir).or_default().push(Arc::new(f)),
             Err(d) => loaded.diagnostics.push(d),
         }
     }
-    let defs: HashMap<PathBuf, Rc<eval::ModuleDef>> = by_dir
+    let defs: HashMap<PathBuf, Arc<eval::ModuleDef>> = by_dir
         .into_iter()
-        .map(|(dir, files)| (dir.clone(), Rc::new(eval::ModuleDef::new(dir, files))))
+        .map(|(dir, files)| (dir.clone(), Arc::new(eval::ModuleDef::new(dir, files))))
         .collect();
 
     // Directories called as local modules by another scanned directory are not roots.
@@ -148,17 +148,58 @@ fn load_here(root: &Path, options: &Options) -> Loaded {
     let mut roots: Vec<&PathBuf> = defs.keys().filter(|d| !called.contains(*d)).collect();
     roots.sort();
 
-    let evaluator = eval::Evaluator::new(if root.is_file() { display_base.to_path_buf() } else { root.to_path_buf() }, defs.clone());
+    let eval_root = if root.is_file() { display_base.to_path_buf() } else { root.to_path_buf() };
+    // Root modules are independent: evaluate them in parallel, each with its own evaluator (the
+    // module definitions are shared and immutable).
+    let outcomes = parallel_map(&roots, |dir| {
+        let mut diagnostics = Vec::new();
+        let inputs = root_inputs(dir, options, &mut diagnostics);
+        let evaluator = eval::Evaluator::new(eval_root.clone(), defs.clone());
+        let resources = evaluator.evaluate_root(dir, inputs);
+        diagnostics.extend(evaluator.diagnostics.into_inner());
+        (resources, diagnostics, evaluator.remote_modules.into_inner())
+    });
     let mut resources = Vec::new();
-    for dir in roots {
-        let inputs = root_inputs(dir, options, &mut loaded.diagnostics);
-        resources.extend(evaluator.evaluate_root(dir, inputs));
+    for (res, diags, remote) in outcomes {
+        resources.extend(res);
+        loaded.diagnostics.extend(diags);
+        loaded.remote_modules.extend(remote);
     }
-    loaded.diagnostics.extend(evaluator.diagnostics.into_inner());
-    loaded.remote_modules = evaluator.remote_modules.into_inner();
     loaded.model = mapping::map(&resources);
-    loaded.diagnostics.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
+    loaded.diagnostics.sort_by(|a, b| (&a.file, a.line, a.column, &a.message).cmp(&(&b.file, b.line, b.column, &b.message)));
+    // A module outside the tree that several roots call is read, and reported, by each of them.
+    loaded.diagnostics.dedup();
     loaded
+}
+
+/// Maps `f` over `items` on up to `available_parallelism` threads with large stacks, keeping order.
+fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(items.len()).max(1);
+    if workers == 1 {
+        return items.iter().map(&f).collect();
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut results: Vec<(usize, R)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                std::thread::Builder::new()
+                    .stack_size(256 * 1024 * 1024)
+                    .spawn_scoped(scope, || {
+                        let mut out = Vec::new();
+                        loop {
+                            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                            let Some(item) = items.get(i) else { break };
+                            out.push((i, f(item)));
+                        }
+                        out
+                    })
+                    .expect("spawn worker thread")
+            })
+            .collect();
+        handles.into_iter().flat_map(|h| h.join().expect("worker thread")).collect()
+    });
+    results.sort_by_key(|(i, _)| *i);
+    results.into_iter().map(|(_, r)| r).collect()
 }
 
 fn canonical_dir(path: &Path) -> PathBuf {

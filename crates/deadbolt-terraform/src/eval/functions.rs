@@ -458,10 +458,10 @@ mod tests {
         assert_eq!(cidrsubnet("172.16.0.0/12", 4.0, 2.0).unwrap(), Value::String("172.18.0.0/16".into()));
         // cidrsubnet("10.1.2.0/24", 4, 15) = "10.1.2.240/28"
         assert_eq!(cidrsubnet("10.1.2.0/24", 4.0, 15.0).unwrap(), Value::String("10.1.2.240/28".into()));
-        // cidrsubnet("fd00:fd12:3456:7890::/56", 16, 162) = "fd00:fd12:3456:7800:a2::/72"
+        // cidrsubnet("fd00:fd12:3456:7890::/56", 16, 162) = "fd00:fd12:3456:7800:a200::/72"
         assert_eq!(
             cidrsubnet("fd00:fd12:3456:7890::/56", 16.0, 162.0).unwrap(),
-            Value::String("fd00:fd12:3456:7800:a2::/72".into())
+            Value::String("fd00:fd12:3456:7800:a200::/72".into())
         );
     }
 

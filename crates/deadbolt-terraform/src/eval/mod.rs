@@ -59,7 +59,7 @@ struct Decl {
 /// A module's declarations (one directory of `.tf` files).
 pub(crate) struct ModuleDef {
     dir: PathBuf,
-    files: Vec<Rc<SourceFile>>,
+    files: Vec<Arc<SourceFile>>,
     variables: HashMap<String, Decl>,
     locals: HashMap<String, Decl>,
     outputs: HashMap<String, Decl>,
@@ -71,7 +71,7 @@ pub(crate) struct ModuleDef {
 
 impl ModuleDef {
     /// Indexes the declarations of `files` (all from `dir`).
-    pub(crate) fn new(dir: PathBuf, files: Vec<Rc<SourceFile>>) -> Self {
+    pub(crate) fn new(dir: PathBuf, files: Vec<Arc<SourceFile>>) -> Self {
         let mut def = ModuleDef {
             dir,
             files,
@@ -172,7 +172,7 @@ struct ResourceSet {
 
 /// A module instance: a definition plus its inputs.
 struct ModuleInstance {
-    def: Rc<ModuleDef>,
+    def: Arc<ModuleDef>,
     /// Address prefix: `""` for the root, `"module.a."`, `"module.a[0].module.b."`.
     prefix: String,
     inputs: HashMap<String, Value>,
@@ -225,7 +225,7 @@ pub struct Variables {
 pub(crate) struct Evaluator {
     /// The scan root: `file()` and `templatefile()` read only below it (and below module dirs).
     root: PathBuf,
-    defs: RefCell<HashMap<PathBuf, Rc<ModuleDef>>>,
+    defs: RefCell<HashMap<PathBuf, Arc<ModuleDef>>>,
     pub diagnostics: RefCell<Vec<Diagnostic>>,
     pub remote_modules: RefCell<Vec<(String, String)>>,
     depth: Cell<usize>,
@@ -234,7 +234,7 @@ pub(crate) struct Evaluator {
 }
 
 impl Evaluator {
-    pub(crate) fn new(root: PathBuf, defs: HashMap<PathBuf, Rc<ModuleDef>>) -> Self {
+    pub(crate) fn new(root: PathBuf, defs: HashMap<PathBuf, Arc<ModuleDef>>) -> Self {
         Evaluator {
             root,
             defs: RefCell::new(defs),
@@ -604,7 +604,7 @@ impl Evaluator {
         ChildModules { keyed, instances, unavailable: None }
     }
 
-    fn module_def(&self, dir: &Path) -> Option<Rc<ModuleDef>> {
+    fn module_def(&self, dir: &Path) -> Option<Arc<ModuleDef>> {
         if let Some(d) = self.defs.borrow().get(dir) {
             return Some(d.clone());
         }
@@ -615,14 +615,14 @@ impl Evaluator {
         for path in entries {
             let display: Arc<str> = path.display().to_string().into();
             match source::read(&path, display) {
-                Ok(f) => files.push(Rc::new(f)),
+                Ok(f) => files.push(Arc::new(f)),
                 Err(d) => self.diagnostics.borrow_mut().push(d),
             }
         }
         if files.is_empty() {
             return None;
         }
-        let def = Rc::new(ModuleDef::new(dir.to_path_buf(), files));
+        let def = Arc::new(ModuleDef::new(dir.to_path_buf(), files));
         self.defs.borrow_mut().insert(dir.to_path_buf(), def.clone());
         Some(def)
     }
@@ -1065,7 +1065,7 @@ impl Evaluator {
 }
 
 impl ModuleInstance {
-    fn new(def: Rc<ModuleDef>, prefix: String, inputs: HashMap<String, Value>, suppressions: Vec<Suppression>, depth: usize, call_chain: Vec<PathBuf>) -> Self {
+    fn new(def: Arc<ModuleDef>, prefix: String, inputs: HashMap<String, Value>, suppressions: Vec<Suppression>, depth: usize, call_chain: Vec<PathBuf>) -> Self {
         ModuleInstance {
             def,
             prefix,
@@ -1208,7 +1208,7 @@ impl ModuleDef {
 
 /// Evaluates an expression that may refer to nothing (a `.tfvars` value).
 pub(crate) fn constant(expr: &Expression) -> Value {
-    let def = Rc::new(ModuleDef::new(PathBuf::new(), Vec::new()));
+    let def = Arc::new(ModuleDef::new(PathBuf::new(), Vec::new()));
     let inst = ModuleInstance::new(def, String::new(), HashMap::new(), Vec::new(), 0, Vec::new());
     let ev = Evaluator::new(PathBuf::new(), HashMap::new());
     let file = SourceFile::empty();
