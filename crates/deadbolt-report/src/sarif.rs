@@ -114,7 +114,7 @@ fn result(f: &Finding, rule_index: Option<usize>) -> Value {
             },
             "logicalLocations": [{"fullyQualifiedName": f.address, "kind": "resource"}],
         }],
-        "partialFingerprints": {"deadbolt/v1": format!("{}|{}", f.rule.id, f.address)},
+        "partialFingerprints": {"deadbolt/v1": format!("{}|{}|{}", f.rule.id, f.span.file, f.address)},
     });
     if let Some(i) = rule_index {
         r["ruleIndex"] = json!(i);

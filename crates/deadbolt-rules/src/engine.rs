@@ -2,7 +2,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use deadbolt_model::{Model, Span};
+use deadbolt_model::{Model, ResourceMeta, Span};
 
 use crate::checks::{Checks, Outcome};
 use crate::finding::{Finding, NotEvaluated, UnusedReason, UnusedSuppression};
@@ -73,11 +73,12 @@ pub fn evaluate(
         let mut checks = Checks::new();
         rule.check(model, &mut checks);
 
-        // Group per resource, keeping first-seen order.
-        let mut order: Vec<&str> = Vec::new();
-        let mut per_resource: HashMap<&str, Vec<_>> = HashMap::new();
+        // Group per resource, keeping first-seen order. Addresses repeat across root modules, so
+        // the resource's identity is the metadata it lives in.
+        let mut order: Vec<*const ResourceMeta> = Vec::new();
+        let mut per_resource: HashMap<*const ResourceMeta, Vec<_>> = HashMap::new();
         for check in checks.entries {
-            let key = check.resource.address.as_str();
+            let key: *const ResourceMeta = check.resource;
             per_resource
                 .entry(key)
                 .or_insert_with(|| {
@@ -86,8 +87,8 @@ pub fn evaluate(
                 })
                 .push(check);
         }
-        for address in order {
-            let group = &per_resource[address];
+        for key in order {
+            let group = &per_resource[&key];
             let resource = group[0].resource;
             let fails: Vec<_> = group
                 .iter()
