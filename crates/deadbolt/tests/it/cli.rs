@@ -113,3 +113,17 @@ fn json_report_has_the_documented_fields() {
     }
     assert!(f["location"]["start_line"].as_u64().unwrap() >= 1);
 }
+
+#[test]
+fn the_same_address_in_two_root_modules_is_two_resources() {
+    let dir = tree(&[
+        ("one/main.tf", &format!("# deadbolt:ignore[AWS-S3-001] public on purpose\n{}", PUBLIC_BUCKET.trim_start())),
+        ("two/main.tf", PUBLIC_BUCKET),
+    ]);
+    let out = deadbolt(&["scan", dir.path().to_str().unwrap(), "--format", "json", "--select", "AWS-S3-001"]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["findings"].as_array().unwrap().len(), 1);
+    assert!(json["findings"][0]["location"]["file"].as_str().unwrap().ends_with("two/main.tf"));
+    assert_eq!(json["suppressed"].as_array().unwrap().len(), 1);
+    assert!(json["unused_suppressions"].as_array().unwrap().is_empty());
+}
