@@ -101,7 +101,11 @@ impl EvalBody {
         self.typed(
             name,
             None,
-            |v| Some(scalar_string(v).filter(|s| !s.is_empty())),
+            |v| match v {
+                // Unknown stays unknown (converting it to "absent" would be a guess).
+                Value::Unknown(_) => None,
+                v => scalar_string(v).map(|s| (!s.is_empty()).then_some(s)),
+            },
             "a string",
         )
     }
