@@ -45,6 +45,8 @@ pub struct Permission {
     pub source_arn: Attr<Option<String>>,
     /// The source account condition, if any.
     pub source_account: Attr<Option<String>>,
+    /// The AWS Organizations ID condition (`principal_org_id`), if any.
+    pub principal_org_id: Attr<Option<String>>,
     /// The function URL auth type condition, if any.
     pub function_url_auth_type: Attr<Option<String>>,
 }
