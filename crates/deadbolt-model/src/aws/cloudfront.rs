@@ -19,7 +19,8 @@ pub struct Distribution {
     /// `true` when the distribution uses the default `*.cloudfront.net` certificate, whose TLS floor
     /// the customer cannot raise (default `false`).
     pub default_certificate: Attr<bool>,
-    /// The associated WAF web ACL, if any.
+    /// The associated WAF web ACL, if any; a reference to a web ACL resource whose ARN is only
+    /// known after apply gives the referenced address.
     pub web_acl: Attr<Option<String>>,
     /// Standard access logging configured.
     pub logging: Attr<bool>,

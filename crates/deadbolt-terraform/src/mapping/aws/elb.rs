@@ -25,7 +25,7 @@ pub(super) fn map_primary(res: &EvaluatedResource, cx: &mut MapContext) -> bool 
         }
         "aws_lb_listener" | "aws_alb_listener" => {
             let protocol = body.string("protocol", "HTTP").map(|p| p.to_ascii_uppercase());
-            let ssl_policy = match body.opt_string("ssl_policy") {
+            let ssl_policy = match super::lambda::opt_string(body, "ssl_policy", false) {
                 written if written.explicit && !matches!(written.known(), Some(None)) => written,
                 absent => match protocol.known().map(String::as_str) {
                     Some("HTTPS" | "TLS") | None => {
