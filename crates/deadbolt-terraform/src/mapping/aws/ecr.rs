@@ -50,7 +50,10 @@ pub(super) fn map_split(res: &EvaluatedResource, cx: &mut MapContext) -> bool {
                 if repo.scan_on_push.known() == Some(&true) {
                     continue;
                 }
-                let reason = frequency.unknown_reason().or(pattern.unknown_reason()).or(repo.name.unknown_reason());
+                let reason = frequency
+                    .unknown_reason()
+                    .or(pattern.unknown_reason())
+                    .or(repo.name.unknown_reason());
                 match (pattern.known(), repo.name.known(), reason) {
                     (Some(p), _, _) if p == "*" && frequency.known().is_some() => {
                         repo.scan_on_push = Attr::set(true, pattern.span.clone());
@@ -69,7 +72,8 @@ pub(super) fn map_split(res: &EvaluatedResource, cx: &mut MapContext) -> bool {
             }
         }
     }
-    cx.model.push(deadbolt_model::OtherResource { meta: meta(res) });
+    cx.model
+        .push(deadbolt_model::OtherResource { meta: meta(res) });
     true
 }
 

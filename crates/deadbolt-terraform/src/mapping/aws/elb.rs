@@ -24,7 +24,9 @@ pub(super) fn map_primary(res: &EvaluatedResource, cx: &mut MapContext) -> bool 
             true
         }
         "aws_lb_listener" | "aws_alb_listener" => {
-            let protocol = body.string("protocol", "HTTP").map(|p| p.to_ascii_uppercase());
+            let protocol = body
+                .string("protocol", "HTTP")
+                .map(|p| p.to_ascii_uppercase());
             let ssl_policy = match super::lambda::opt_string(body, "ssl_policy", false) {
                 written if written.explicit && !matches!(written.known(), Some(None)) => written,
                 absent => match protocol.known().map(String::as_str) {
@@ -50,7 +52,9 @@ pub(super) fn map_primary(res: &EvaluatedResource, cx: &mut MapContext) -> bool 
 fn action_of(action: &EvalBody) -> ListenerAction {
     ListenerAction {
         action_type: action.string("type", ""),
-        redirect_protocol: action.block("redirect").map(|r| r.string("protocol", "#{protocol}")),
+        redirect_protocol: action
+            .block("redirect")
+            .map(|r| r.string("protocol", "#{protocol}")),
     }
 }
 

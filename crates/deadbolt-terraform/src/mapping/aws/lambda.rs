@@ -15,7 +15,11 @@ pub(super) fn map_primary(res: &EvaluatedResource, cx: &mut MapContext) -> bool 
                 Some(t) => t.string("mode", "PassThrough"),
                 None => Attr::default("PassThrough".to_string(), body.span.clone()),
             };
-            cx.model.push(Function { meta: meta(res), environment: environment_of(body), tracing_mode });
+            cx.model.push(Function {
+                meta: meta(res),
+                environment: environment_of(body),
+                tracing_mode,
+            });
             true
         }
         "aws_lambda_function_url" => {
@@ -53,11 +57,15 @@ pub(super) fn map_primary(res: &EvaluatedResource, cx: &mut MapContext) -> bool 
 /// value is the referenced address.
 pub(super) fn opt_string(body: &EvalBody, name: &str, referenced: bool) -> Attr<Option<String>> {
     match body.attr(name) {
-        Some(attr) if !attr.value.is_null() => match (attr.value.first_unknown(), attr.refs.first()) {
-            (Some(_), Some(target)) if referenced => Attr::set(Some(target.to_string()), attr.span.clone()),
-            (Some(reason), _) => Attr::unknown(reason.clone(), attr.span.clone()),
-            (None, _) => body.opt_string(name),
-        },
+        Some(attr) if !attr.value.is_null() => {
+            match (attr.value.first_unknown(), attr.refs.first()) {
+                (Some(_), Some(target)) if referenced => {
+                    Attr::set(Some(target.to_string()), attr.span.clone())
+                }
+                (Some(reason), _) => Attr::unknown(reason.clone(), attr.span.clone()),
+                (None, _) => body.opt_string(name),
+            }
+        }
         _ => body.opt_string(name),
     }
 }
@@ -98,7 +106,10 @@ fn environment_of(body: &EvalBody) -> Attr<Vec<EnvVar>> {
         }
         Value::Unknown(u) => Attr::unknown(u.clone(), span),
         other => Attr::unknown(
-            Unknown::new(format!("`variables` is {} where a map was expected", other.type_name())),
+            Unknown::new(format!(
+                "`variables` is {} where a map was expected",
+                other.type_name()
+            )),
             span,
         ),
     }

@@ -16,7 +16,9 @@ pub(super) fn map_primary(res: &EvaluatedResource, cx: &mut MapContext) -> bool 
             meta: meta(res),
             is_cluster: false,
             // A legacy instance naming a cluster is a member whose storage is the cluster's.
-            in_cluster: body.attr("cluster_identifier").is_some_and(|a| !a.value.is_null()),
+            in_cluster: body
+                .attr("cluster_identifier")
+                .is_some_and(|a| !a.value.is_null()),
             engine: body.string("engine", ""),
             storage_encrypted: storage_encrypted(body, false),
             publicly_accessible: body.bool("publicly_accessible", false),
@@ -28,7 +30,9 @@ pub(super) fn map_primary(res: &EvaluatedResource, cx: &mut MapContext) -> bool 
         },
         "aws_rds_cluster" => {
             // Aurora Serverless v1 clusters are always encrypted and cannot be otherwise.
-            let serverless_v1 = body.string("engine_mode", "provisioned").is(&"serverless".to_string());
+            let serverless_v1 = body
+                .string("engine_mode", "provisioned")
+                .is(&"serverless".to_string());
             Database {
                 meta: meta(res),
                 is_cluster: true,
@@ -70,11 +74,20 @@ pub(super) fn map_primary(res: &EvaluatedResource, cx: &mut MapContext) -> bool 
 /// `storage_encrypted`, except that a replica or a snapshot restore that does not set it inherits
 /// its source's encryption, which deadbolt cannot see.
 fn storage_encrypted(body: &EvalBody, default: bool) -> Attr<bool> {
-    if body.attr("storage_encrypted").is_none_or(|a| a.value.is_null()) {
-        for source in ["replicate_source_db", "snapshot_identifier", "replication_source_identifier"] {
+    if body
+        .attr("storage_encrypted")
+        .is_none_or(|a| a.value.is_null())
+    {
+        for source in [
+            "replicate_source_db",
+            "snapshot_identifier",
+            "replication_source_identifier",
+        ] {
             if body.attr(source).is_some_and(|a| !a.value.is_null()) {
                 return Attr::unknown(
-                    Unknown::new(format!("storage encryption is inherited from the `{source}` source")),
+                    Unknown::new(format!(
+                        "storage encryption is inherited from the `{source}` source"
+                    )),
                     body.span.clone(),
                 );
             }

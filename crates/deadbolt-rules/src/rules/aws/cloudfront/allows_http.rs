@@ -80,7 +80,11 @@ impl Rule for AllowsHttp {
             for policy in &dist.viewer_protocol_policies {
                 match policy.known() {
                     Some(p) if p == "allow-all" => {
-                        checks.fail(&dist.meta, &policy.span, "a cache behaviour's viewer protocol policy is `allow-all`");
+                        checks.fail(
+                            &dist.meta,
+                            &policy.span,
+                            "a cache behaviour's viewer protocol policy is `allow-all`",
+                        );
                         failed = true;
                     }
                     Some(_) => {}

@@ -68,9 +68,12 @@ impl Rule for NoLogging {
 
     fn check<'m>(&self, model: &'m Model, checks: &mut Checks<'m>) {
         for dist in model.all::<Distribution>() {
-            checks.require(&dist.meta, &dist.logging, |on| *on, |_| {
-                "access logging is not configured".to_string()
-            });
+            checks.require(
+                &dist.meta,
+                &dist.logging,
+                |on| *on,
+                |_| "access logging is not configured".to_string(),
+            );
         }
     }
 }

@@ -95,7 +95,10 @@ impl Rule for OldTls {
                 }
                 Some(false) => {}
                 None => {
-                    checks.not_evaluated(&dist.meta, dist.default_certificate.unknown_reason().expect("unknown"));
+                    checks.not_evaluated(
+                        &dist.meta,
+                        dist.default_certificate.unknown_reason().expect("unknown"),
+                    );
                     continue;
                 }
             }

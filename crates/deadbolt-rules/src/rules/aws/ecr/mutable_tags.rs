@@ -64,10 +64,15 @@ impl Rule for MutableTags {
     fn check<'m>(&self, model: &'m Model, checks: &mut Checks<'m>) {
         for repo in model.all::<Repository>() {
             let attr = &repo.tag_mutability;
-            checks.require(&repo.meta, attr, |m| m.to_ascii_uppercase().starts_with("IMMUTABLE"), |m| {
-                let default = if attr.explicit { "" } else { " (the default)" };
-                format!("image tag mutability is `{m}`{default}")
-            });
+            checks.require(
+                &repo.meta,
+                attr,
+                |m| m.to_ascii_uppercase().starts_with("IMMUTABLE"),
+                |m| {
+                    let default = if attr.explicit { "" } else { " (the default)" };
+                    format!("image tag mutability is `{m}`{default}")
+                },
+            );
         }
     }
 }

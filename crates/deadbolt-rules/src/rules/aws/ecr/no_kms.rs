@@ -66,10 +66,15 @@ impl Rule for NoKms {
     fn check<'m>(&self, model: &'m Model, checks: &mut Checks<'m>) {
         for repo in model.all::<Repository>() {
             let attr = &repo.encryption_type;
-            checks.require(&repo.meta, attr, |t| t.to_ascii_uppercase().starts_with("KMS"), |t| {
-                let default = if attr.explicit { "" } else { " (the default)" };
-                format!("encryption type is `{t}`{default}, not KMS")
-            });
+            checks.require(
+                &repo.meta,
+                attr,
+                |t| t.to_ascii_uppercase().starts_with("KMS"),
+                |t| {
+                    let default = if attr.explicit { "" } else { " (the default)" };
+                    format!("encryption type is `{t}`{default}, not KMS")
+                },
+            );
         }
     }
 }

@@ -65,10 +65,15 @@ impl Rule for NoScanOnPush {
     fn check<'m>(&self, model: &'m Model, checks: &mut Checks<'m>) {
         for repo in model.all::<Repository>() {
             let attr = &repo.scan_on_push;
-            checks.require(&repo.meta, attr, |on| *on, |_| {
-                let default = if attr.explicit { "" } else { " (the default)" };
-                format!("images are not scanned on push{default}")
-            });
+            checks.require(
+                &repo.meta,
+                attr,
+                |on| *on,
+                |_| {
+                    let default = if attr.explicit { "" } else { " (the default)" };
+                    format!("images are not scanned on push{default}")
+                },
+            );
         }
     }
 }

@@ -9,7 +9,13 @@ use crate::rule::{Equivalents, References, Rule, RuleMeta, declare_rule};
 const REQUIRED: &[&str] = &["api", "audit", "authenticator"];
 
 /// All control-plane log types, named in messages so a fix can enable them at once.
-const ALL: &[&str] = &["api", "audit", "authenticator", "controllerManager", "scheduler"];
+const ALL: &[&str] = &[
+    "api",
+    "audit",
+    "authenticator",
+    "controllerManager",
+    "scheduler",
+];
 
 declare_rule! {
     /// ## What it checks
@@ -82,24 +88,37 @@ impl Rule for NoControlPlaneLogs {
         for cluster in model.all::<Cluster>() {
             let attr = &cluster.control_plane_logs;
             let missing_required = |logs: &Vec<String>| -> Vec<&str> {
-                REQUIRED.iter().copied().filter(|t| !logs.iter().any(|l| l == t)).collect()
-            };
-            checks.require(&cluster.meta, attr, |logs| missing_required(logs).is_empty(), |logs| {
-                let missing: Vec<String> = ALL
+                REQUIRED
                     .iter()
-                    .filter(|t| !logs.iter().any(|l| l == *t))
-                    .map(|t| format!("`{t}`"))
-                    .collect();
-                if logs.is_empty() {
-                    "no control-plane logs are enabled".to_string()
-                } else {
-                    format!(
-                        "control-plane logs {} are not enabled (required: {})",
-                        missing.join(", "),
-                        missing_required(logs).iter().map(|t| format!("`{t}`")).collect::<Vec<_>>().join(", ")
-                    )
-                }
-            });
+                    .copied()
+                    .filter(|t| !logs.iter().any(|l| l == t))
+                    .collect()
+            };
+            checks.require(
+                &cluster.meta,
+                attr,
+                |logs| missing_required(logs).is_empty(),
+                |logs| {
+                    let missing: Vec<String> = ALL
+                        .iter()
+                        .filter(|t| !logs.iter().any(|l| l == *t))
+                        .map(|t| format!("`{t}`"))
+                        .collect();
+                    if logs.is_empty() {
+                        "no control-plane logs are enabled".to_string()
+                    } else {
+                        format!(
+                            "control-plane logs {} are not enabled (required: {})",
+                            missing.join(", "),
+                            missing_required(logs)
+                                .iter()
+                                .map(|t| format!("`{t}`"))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        )
+                    }
+                },
+            );
         }
     }
 }

@@ -81,7 +81,10 @@ impl Rule for PublicEndpointOpenToWorld {
                     continue;
                 }
                 None => {
-                    let reason = cluster.endpoint_public_access.unknown_reason().expect("unknown");
+                    let reason = cluster
+                        .endpoint_public_access
+                        .unknown_reason()
+                        .expect("unknown");
                     checks.not_evaluated(&cluster.meta, reason);
                     continue;
                 }
@@ -92,7 +95,10 @@ impl Rule for PublicEndpointOpenToWorld {
                 attr,
                 |cidrs| !cidrs.iter().any(|c| WORLD.contains(&c.as_str())),
                 |cidrs| {
-                    let world = cidrs.iter().find(|c| WORLD.contains(&c.as_str())).map_or("0.0.0.0/0", String::as_str);
+                    let world = cidrs
+                        .iter()
+                        .find(|c| WORLD.contains(&c.as_str()))
+                        .map_or("0.0.0.0/0", String::as_str);
                     let default = if attr.explicit { "" } else { " (the default)" };
                     format!("the public API server endpoint allows `{world}`{default}")
                 },

@@ -75,10 +75,15 @@ impl Rule for PublicEndpoint {
     fn check<'m>(&self, model: &'m Model, checks: &mut Checks<'m>) {
         for cluster in model.all::<Cluster>() {
             let attr = &cluster.endpoint_public_access;
-            checks.require(&cluster.meta, attr, |public| !*public, |_| {
-                let default = if attr.explicit { "" } else { " (the default)" };
-                format!("the API server endpoint is public{default}")
-            });
+            checks.require(
+                &cluster.meta,
+                attr,
+                |public| !*public,
+                |_| {
+                    let default = if attr.explicit { "" } else { " (the default)" };
+                    format!("the API server endpoint is public{default}")
+                },
+            );
         }
     }
 }

@@ -77,9 +77,15 @@ impl Rule for NoSecretsEncryption {
 
     fn check<'m>(&self, model: &'m Model, checks: &mut Checks<'m>) {
         for cluster in model.all::<Cluster>() {
-            checks.require(&cluster.meta, &cluster.secrets_encryption, |on| *on, |_| {
-                "Kubernetes secrets are not envelope-encrypted with a customer-managed KMS key".to_string()
-            });
+            checks.require(
+                &cluster.meta,
+                &cluster.secrets_encryption,
+                |on| *on,
+                |_| {
+                    "Kubernetes secrets are not envelope-encrypted with a customer-managed KMS key"
+                        .to_string()
+                },
+            );
         }
     }
 }

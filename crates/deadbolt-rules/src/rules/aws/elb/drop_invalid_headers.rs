@@ -76,10 +76,15 @@ impl Rule for NoDropInvalidHeaders {
                 }
             }
             let attr = &lb.drop_invalid_headers;
-            checks.require(&lb.meta, attr, |on| *on, |_| {
-                let default = if attr.explicit { "" } else { " (the default)" };
-                format!("headers with invalid names are forwarded to targets{default}")
-            });
+            checks.require(
+                &lb.meta,
+                attr,
+                |on| *on,
+                |_| {
+                    let default = if attr.explicit { "" } else { " (the default)" };
+                    format!("headers with invalid names are forwarded to targets{default}")
+                },
+            );
         }
     }
 }

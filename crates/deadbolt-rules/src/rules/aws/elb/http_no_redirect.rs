@@ -82,7 +82,10 @@ impl Rule for HttpListenerNoRedirect {
                 Some("HTTP") => {}
                 Some(_) => continue,
                 None => {
-                    checks.not_evaluated(&listener.meta, listener.protocol.unknown_reason().expect("unknown"));
+                    checks.not_evaluated(
+                        &listener.meta,
+                        listener.protocol.unknown_reason().expect("unknown"),
+                    );
                     continue;
                 }
             }
@@ -91,16 +94,22 @@ impl Rule for HttpListenerNoRedirect {
             let mut plain_redirect = None;
             for action in &listener.default_actions {
                 match action.action_type.known().map(String::as_str) {
-                    Some("redirect") => match action.redirect_protocol.as_ref().map(|p| p.known()) {
-                        Some(Some(p)) if p.eq_ignore_ascii_case("HTTPS") => redirects = true,
-                        Some(Some(p)) => {
-                            plain_redirect = plain_redirect.or(action.redirect_protocol.as_ref().map(|a| (a, p)));
+                    Some("redirect") => {
+                        match action.redirect_protocol.as_ref().map(|p| p.known()) {
+                            Some(Some(p)) if p.eq_ignore_ascii_case("HTTPS") => redirects = true,
+                            Some(Some(p)) => {
+                                plain_redirect = plain_redirect
+                                    .or(action.redirect_protocol.as_ref().map(|a| (a, p)));
+                            }
+                            Some(None) => {
+                                unknown = unknown.or(action
+                                    .redirect_protocol
+                                    .as_ref()
+                                    .and_then(|p| p.unknown_reason()));
+                            }
+                            _ => {}
                         }
-                        Some(None) => {
-                            unknown = unknown.or(action.redirect_protocol.as_ref().and_then(|p| p.unknown_reason()));
-                        }
-                        _ => {}
-                    },
+                    }
                     Some(_) => {}
                     None => unknown = unknown.or(action.action_type.unknown_reason()),
                 }
@@ -110,7 +119,11 @@ impl Rule for HttpListenerNoRedirect {
             } else if let Some(reason) = unknown {
                 checks.not_evaluated(&listener.meta, reason);
             } else {
-                let port = listener.port.known().map(|p| format!(" on port {p}")).unwrap_or_default();
+                let port = listener
+                    .port
+                    .known()
+                    .map(|p| format!(" on port {p}"))
+                    .unwrap_or_default();
                 match plain_redirect {
                     Some((attr, protocol)) => checks.fail(
                         &listener.meta,

@@ -5,14 +5,35 @@ use crate::checks::{Checks, mask};
 use crate::rule::{Equivalents, References, Rule, RuleMeta, declare_rule};
 
 /// Name fragments (upper case, separators removed) of variables that hold secrets.
-const SECRET_NAME_PARTS: &[&str] =
-    &["SECRET", "PASSWORD", "PASSWD", "TOKEN", "APIKEY", "PRIVATEKEY", "CREDENTIAL"];
+const SECRET_NAME_PARTS: &[&str] = &[
+    "SECRET",
+    "PASSWORD",
+    "PASSWD",
+    "TOKEN",
+    "APIKEY",
+    "PRIVATEKEY",
+    "CREDENTIAL",
+];
 
 /// Name endings of variables that point at a secret or describe it rather than hold it
 /// (`DB_SECRET_ARN`, `TOKEN_URL`, `API_KEY_PARAMETER`).
 const POINTER_NAME_SUFFIXES: &[&str] = &[
-    "ARN", "ID", "NAME", "PATH", "PARAM", "PARAMETER", "URL", "URI", "ENDPOINT", "TTL", "HEADER",
-    "FILE", "TYPE", "VERSION", "REGION", "ENABLED",
+    "ARN",
+    "ID",
+    "NAME",
+    "PATH",
+    "PARAM",
+    "PARAMETER",
+    "URL",
+    "URI",
+    "ENDPOINT",
+    "TTL",
+    "HEADER",
+    "FILE",
+    "TYPE",
+    "VERSION",
+    "REGION",
+    "ENABLED",
 ];
 
 /// Prefixes of values that point at a secret store or a file instead of holding the secret.
@@ -28,7 +49,10 @@ const CREDENTIAL_PREFIXES: &[(&str, &str)] = &[
 ];
 
 fn normalized(name: &str) -> String {
-    name.chars().filter(char::is_ascii_alphanumeric).map(|c| c.to_ascii_uppercase()).collect()
+    name.chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_uppercase())
+        .collect()
 }
 
 fn is_secret_name(name: &str) -> bool {
@@ -39,13 +63,14 @@ fn is_secret_name(name: &str) -> bool {
 
 /// An AWS access key ID (`AKIA…`, `ASIA…`) anywhere in the value, as a 20-character token.
 fn has_aws_access_key_id(value: &str) -> bool {
-    value
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .any(|t| {
-            t.len() == 20
-                && ["AKIA", "ASIA", "ABIA", "ACCA"].iter().any(|p| t.starts_with(p))
-                && t.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
-        })
+    value.split(|c: char| !c.is_ascii_alphanumeric()).any(|t| {
+        t.len() == 20
+            && ["AKIA", "ASIA", "ABIA", "ACCA"]
+                .iter()
+                .any(|p| t.starts_with(p))
+            && t.chars()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+    })
 }
 
 /// What kind of credential the value itself shows, whatever the variable's name.
@@ -56,7 +81,10 @@ fn credential_kind(value: &str) -> Option<&'static str> {
     if value.contains("-----BEGIN") && value.contains("PRIVATE KEY") {
         return Some("a private key");
     }
-    CREDENTIAL_PREFIXES.iter().find(|(p, _)| value.starts_with(p)).map(|(_, kind)| *kind)
+    CREDENTIAL_PREFIXES
+        .iter()
+        .find(|(p, _)| value.starts_with(p))
+        .map(|(_, kind)| *kind)
 }
 
 /// A literal that cannot be a secret: empty, a pointer to a secret store or file, a flag or a
@@ -152,7 +180,10 @@ impl Rule for EnvSecrets {
     fn check<'m>(&self, model: &'m Model, checks: &mut Checks<'m>) {
         for function in model.all::<Function>() {
             let Some(vars) = function.environment.known() else {
-                checks.not_evaluated(&function.meta, function.environment.unknown_reason().expect("unknown"));
+                checks.not_evaluated(
+                    &function.meta,
+                    function.environment.unknown_reason().expect("unknown"),
+                );
                 continue;
             };
             let mut failed = false;
@@ -165,19 +196,27 @@ impl Rule for EnvSecrets {
                             checks.fail(
                                 &function.meta,
                                 &var.value.span,
-                                format!("environment variable `{name}` holds {kind} (`{}`)", mask(value)),
+                                format!(
+                                    "environment variable `{name}` holds {kind} (`{}`)",
+                                    mask(value)
+                                ),
                             );
                             failed = true;
                         } else if is_secret_name(name) && !is_placeholder(value) {
                             checks.fail(
                                 &function.meta,
                                 &var.value.span,
-                                format!("environment variable `{name}` holds a literal secret (`{}`)", mask(value)),
+                                format!(
+                                    "environment variable `{name}` holds a literal secret (`{}`)",
+                                    mask(value)
+                                ),
                             );
                             failed = true;
                         }
                     }
-                    None if is_secret_name(name) => unknown = unknown.or(var.value.unknown_reason()),
+                    None if is_secret_name(name) => {
+                        unknown = unknown.or(var.value.unknown_reason())
+                    }
                     None => {}
                 }
             }
@@ -196,25 +235,45 @@ mod tests {
 
     #[test]
     fn secret_names_but_not_pointers() {
-        for name in ["DB_PASSWORD", "secret_key", "apiKey", "GITHUB_TOKEN", "AWS_SECRET_ACCESS_KEY"] {
+        for name in [
+            "DB_PASSWORD",
+            "secret_key",
+            "apiKey",
+            "GITHUB_TOKEN",
+            "AWS_SECRET_ACCESS_KEY",
+        ] {
             assert!(is_secret_name(name), "{name}");
         }
-        for name in ["DB_SECRET_ARN", "TOKEN_URL", "API_KEY_PARAMETER", "LOG_LEVEL", "SECRET_ID"] {
+        for name in [
+            "DB_SECRET_ARN",
+            "TOKEN_URL",
+            "API_KEY_PARAMETER",
+            "LOG_LEVEL",
+            "SECRET_ID",
+        ] {
             assert!(!is_secret_name(name), "{name}");
         }
     }
 
     #[test]
     fn credential_values() {
-        assert_eq!(credential_kind("AKIAIOSFODNN7EXAMPLE"), Some("an AWS access key ID"));
-        assert_eq!(credential_kind("id=ASIAIOSFODNN7EXAMPLE;x"), Some("an AWS access key ID"));
+        assert_eq!(
+            credential_kind("AKIAIOSFODNN7EXAMPLE"),
+            Some("an AWS access key ID")
+        );
+        assert_eq!(
+            credential_kind("id=ASIAIOSFODNN7EXAMPLE;x"),
+            Some("an AWS access key ID")
+        );
         assert_eq!(credential_kind("AKIAIOSFODNN7EXAMPLEX"), None);
         assert_eq!(credential_kind("https://example.com"), None);
     }
 
     #[test]
     fn placeholders_are_not_secrets() {
-        assert!(is_placeholder("arn:aws:secretsmanager:eu-west-1:111122223333:secret:db"));
+        assert!(is_placeholder(
+            "arn:aws:secretsmanager:eu-west-1:111122223333:secret:db"
+        ));
         assert!(is_placeholder("/prod/db/password"));
         assert!(is_placeholder(""));
         assert!(!is_placeholder("hunter2"));

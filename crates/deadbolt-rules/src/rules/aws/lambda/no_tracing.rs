@@ -72,10 +72,15 @@ impl Rule for NoTracing {
     fn check<'m>(&self, model: &'m Model, checks: &mut Checks<'m>) {
         for function in model.all::<Function>() {
             let attr = &function.tracing_mode;
-            checks.require(&function.meta, attr, |mode| mode == "Active", |mode| {
-                let default = if attr.explicit { "" } else { " (the default)" };
-                format!("X-Ray tracing mode is `{mode}`{default}")
-            });
+            checks.require(
+                &function.meta,
+                attr,
+                |mode| mode == "Active",
+                |mode| {
+                    let default = if attr.explicit { "" } else { " (the default)" };
+                    format!("X-Ray tracing mode is `{mode}`{default}")
+                },
+            );
         }
     }
 }

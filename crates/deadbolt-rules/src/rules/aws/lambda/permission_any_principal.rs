@@ -75,12 +75,22 @@ impl Rule for PermissionAnyPrincipal {
                     continue;
                 }
                 None => {
-                    checks.not_evaluated(&perm.meta, perm.principal.unknown_reason().expect("unknown"));
+                    checks.not_evaluated(
+                        &perm.meta,
+                        perm.principal.unknown_reason().expect("unknown"),
+                    );
                     continue;
                 }
             }
-            let conditions = [&perm.source_arn, &perm.source_account, &perm.principal_org_id];
-            if conditions.iter().any(|c| matches!(c.known(), Some(Some(_)))) {
+            let conditions = [
+                &perm.source_arn,
+                &perm.source_account,
+                &perm.principal_org_id,
+            ];
+            if conditions
+                .iter()
+                .any(|c| matches!(c.known(), Some(Some(_))))
+            {
                 checks.pass(&perm.meta);
             } else if let Some(reason) = conditions.iter().find_map(|c| c.unknown_reason()) {
                 checks.not_evaluated(&perm.meta, reason);

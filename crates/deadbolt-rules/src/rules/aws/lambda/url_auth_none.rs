@@ -64,9 +64,12 @@ impl Rule for UrlAuthNone {
 
     fn check<'m>(&self, model: &'m Model, checks: &mut Checks<'m>) {
         for url in model.all::<FunctionUrl>() {
-            checks.require(&url.meta, &url.auth_type, |auth| !auth.eq_ignore_ascii_case("NONE"), |auth| {
-                format!("the function URL's auth type is `{auth}`: anyone can invoke it")
-            });
+            checks.require(
+                &url.meta,
+                &url.auth_type,
+                |auth| !auth.eq_ignore_ascii_case("NONE"),
+                |auth| format!("the function URL's auth type is `{auth}`: anyone can invoke it"),
+            );
         }
     }
 }

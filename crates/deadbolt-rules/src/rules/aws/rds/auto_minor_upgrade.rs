@@ -69,9 +69,12 @@ impl Rule for AutoMinorUpgradeOff {
 
     fn check<'m>(&self, model: &'m Model, checks: &mut Checks<'m>) {
         for db in model.all::<Database>() {
-            checks.require(&db.meta, &db.auto_minor_version_upgrade, |on| *on, |_| {
-                "automatic minor version upgrades are off".to_string()
-            });
+            checks.require(
+                &db.meta,
+                &db.auto_minor_version_upgrade,
+                |on| *on,
+                |_| "automatic minor version upgrades are off".to_string(),
+            );
         }
     }
 }

@@ -74,14 +74,25 @@ impl Rule for BackupRetentionShort {
     fn check<'m>(&self, model: &'m Model, checks: &mut Checks<'m>) {
         for db in model.all::<Database>().filter(|db| owns_storage(db)) {
             let attr = &db.backup_retention_days;
-            checks.require(&db.meta, attr, |days| *days >= MIN_DAYS, |days| {
-                let what = if *days <= 0 {
-                    "automated backups are off".to_string()
-                } else {
-                    format!("automated backups are kept {days} day{}", if *days == 1 { "" } else { "s" })
-                };
-                format!("{what}{}; at least {MIN_DAYS} days are required", defaulted(attr.explicit))
-            });
+            checks.require(
+                &db.meta,
+                attr,
+                |days| *days >= MIN_DAYS,
+                |days| {
+                    let what = if *days <= 0 {
+                        "automated backups are off".to_string()
+                    } else {
+                        format!(
+                            "automated backups are kept {days} day{}",
+                            if *days == 1 { "" } else { "s" }
+                        )
+                    };
+                    format!(
+                        "{what}{}; at least {MIN_DAYS} days are required",
+                        defaulted(attr.explicit)
+                    )
+                },
+            );
         }
     }
 }

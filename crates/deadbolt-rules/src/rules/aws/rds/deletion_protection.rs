@@ -69,9 +69,12 @@ impl Rule for NoDeletionProtection {
     fn check<'m>(&self, model: &'m Model, checks: &mut Checks<'m>) {
         for db in model.all::<Database>().filter(|db| owns_storage(db)) {
             let attr = &db.deletion_protection;
-            checks.require(&db.meta, attr, |on| *on, |_| {
-                format!("deletion protection is off{}", defaulted(attr.explicit))
-            });
+            checks.require(
+                &db.meta,
+                attr,
+                |on| *on,
+                |_| format!("deletion protection is off{}", defaulted(attr.explicit)),
+            );
         }
     }
 }

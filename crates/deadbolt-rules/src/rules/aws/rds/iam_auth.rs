@@ -80,11 +80,16 @@ impl Rule for IamAuthOff {
                 }
                 (Some(true), _) => checks.pass(&db.meta),
                 (Some(false), Some(engine))
-                    if UNSUPPORTED_ENGINE_PREFIXES.iter().any(|p| engine.starts_with(p)) => {}
+                    if UNSUPPORTED_ENGINE_PREFIXES
+                        .iter()
+                        .any(|p| engine.starts_with(p)) => {}
                 (Some(false), Some(_)) => checks.fail(
                     &db.meta,
                     &attr.span,
-                    format!("IAM database authentication is off{}", defaulted(attr.explicit)),
+                    format!(
+                        "IAM database authentication is off{}",
+                        defaulted(attr.explicit)
+                    ),
                 ),
                 // The engine decides whether IAM authentication exists at all.
                 (Some(false), None) => {

@@ -69,11 +69,22 @@ impl Rule for NoMultiAz {
     }
 
     fn check<'m>(&self, model: &'m Model, checks: &mut Checks<'m>) {
-        for db in model.all::<Database>().filter(|db| !db.is_cluster && !db.in_cluster) {
+        for db in model
+            .all::<Database>()
+            .filter(|db| !db.is_cluster && !db.in_cluster)
+        {
             let attr = &db.multi_az;
-            checks.require(&db.meta, attr, |on| *on, |_| {
-                format!("the instance runs in a single Availability Zone{}", defaulted(attr.explicit))
-            });
+            checks.require(
+                &db.meta,
+                attr,
+                |on| *on,
+                |_| {
+                    format!(
+                        "the instance runs in a single Availability Zone{}",
+                        defaulted(attr.explicit)
+                    )
+                },
+            );
         }
     }
 }

@@ -70,9 +70,12 @@ impl Rule for PubliclyAccessible {
 
     fn check<'m>(&self, model: &'m Model, checks: &mut Checks<'m>) {
         for db in model.all::<Database>() {
-            checks.require(&db.meta, &db.publicly_accessible, |public| !*public, |_| {
-                "the database is publicly accessible".to_string()
-            });
+            checks.require(
+                &db.meta,
+                &db.publicly_accessible,
+                |public| !*public,
+                |_| "the database is publicly accessible".to_string(),
+            );
         }
     }
 }

@@ -78,9 +78,12 @@ impl Rule for StorageNotEncrypted {
     fn check<'m>(&self, model: &'m Model, checks: &mut Checks<'m>) {
         for db in model.all::<Database>().filter(|db| owns_storage(db)) {
             let attr = &db.storage_encrypted;
-            checks.require(&db.meta, attr, |on| *on, |_| {
-                format!("storage encryption is off{}", defaulted(attr.explicit))
-            });
+            checks.require(
+                &db.meta,
+                attr,
+                |on| *on,
+                |_| format!("storage encryption is off{}", defaulted(attr.explicit)),
+            );
         }
     }
 }
