@@ -119,9 +119,11 @@ impl Rule for HttpListenerNoRedirect {
             } else if let Some(reason) = unknown {
                 checks.not_evaluated(&listener.meta, reason);
             } else {
+                // An unwritten port has no meaningful value to show.
                 let port = listener
                     .port
                     .known()
+                    .filter(|_| listener.port.explicit)
                     .map(|p| format!(" on port {p}"))
                     .unwrap_or_default();
                 match plain_redirect {
