@@ -13,10 +13,14 @@ pub struct Distribution {
     /// `viewer_protocol_policy` of the default and every ordered cache behaviour: `allow-all`,
     /// `redirect-to-https` or `https-only`.
     pub viewer_protocol_policies: Vec<Attr<String>>,
-    /// The viewer certificate's minimum protocol version (`TLSv1.2_2021`, ...); `TLSv1` when the
-    /// default CloudFront certificate is used.
+    /// The viewer certificate's minimum protocol version (`TLSv1.2_2021`, ...); default `TLSv1`,
+    /// and always `TLSv1` when the default CloudFront certificate is used.
     pub minimum_protocol_version: Attr<String>,
-    /// The associated WAF web ACL, if any.
+    /// `true` when the distribution uses the default `*.cloudfront.net` certificate, whose TLS floor
+    /// the customer cannot raise (default `false`).
+    pub default_certificate: Attr<bool>,
+    /// The associated WAF web ACL, if any; a reference to a web ACL resource whose ARN is only
+    /// known after apply gives the referenced address.
     pub web_acl: Attr<Option<String>>,
     /// Standard access logging configured.
     pub logging: Attr<bool>,

@@ -36,7 +36,9 @@ pub struct Listener {
     pub protocol: Attr<String>,
     /// The port.
     pub port: Attr<i64>,
-    /// The TLS security policy name (`ELBSecurityPolicy-TLS13-1-2-2021-06`, ...).
+    /// The TLS security policy name (`ELBSecurityPolicy-TLS13-1-2-2021-06`, ...); `None` for
+    /// listeners without TLS. When an HTTPS or TLS listener names none, the API (CLI,
+    /// CloudFormation, Terraform) applies `ELBSecurityPolicy-2016-08`.
     pub ssl_policy: Attr<Option<String>>,
     /// Default actions.
     pub default_actions: Vec<ListenerAction>,

@@ -41,10 +41,15 @@ pub struct Permission {
     pub meta: ResourceMeta,
     /// The principal allowed to invoke: a service, an account, or `*`.
     pub principal: Attr<String>,
-    /// The source ARN condition, if any.
+    /// The source ARN condition, if any. A reference to another resource whose value is only known
+    /// after apply gives the referenced address.
     pub source_arn: Attr<Option<String>>,
-    /// The source account condition, if any.
+    /// The source account condition, if any. A reference to another resource whose value is only known
+    /// after apply gives the referenced address.
     pub source_account: Attr<Option<String>>,
+    /// The AWS Organizations ID condition (`principal_org_id`), if any. A reference to another resource whose value is only known
+    /// after apply gives the referenced address.
+    pub principal_org_id: Attr<Option<String>>,
     /// The function URL auth type condition, if any.
     pub function_url_auth_type: Attr<Option<String>>,
 }

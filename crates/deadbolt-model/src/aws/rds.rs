@@ -17,11 +17,14 @@ pub struct Database {
     pub in_cluster: bool,
     /// The engine (`mysql`, `postgres`, `aurora-postgresql`, ...).
     pub engine: Attr<String>,
-    /// Storage encrypted at rest (default `false`; Aurora Serverless v1 is always encrypted).
+    /// Storage encrypted at rest (default `false`; Aurora Serverless v1 is always encrypted; a read
+    /// replica or a restore from a snapshot inherits its source's setting, which is unknown here).
     pub storage_encrypted: Attr<bool>,
     /// Reachable from the internet (default `false`).
     pub publicly_accessible: Attr<bool>,
-    /// Automated backup retention in days (default 7 for clusters and the console, 0/1 for APIs).
+    /// Automated backup retention in days; 0 disables automated backups. Defaults: the Terraform
+    /// AWS provider documents 0 for DB instances (the RDS API itself defaults to 1, the console to
+    /// 7) and 1 for clusters.
     pub backup_retention_days: Attr<i64>,
     /// Deletion protection (default `false`).
     pub deletion_protection: Attr<bool>,
@@ -29,6 +32,7 @@ pub struct Database {
     pub auto_minor_version_upgrade: Attr<bool>,
     /// IAM database authentication (default `false`).
     pub iam_authentication: Attr<bool>,
-    /// Multi-AZ deployment (default `false`).
+    /// Multi-AZ deployment of a standalone DB instance (default `false`). Not meaningful for
+    /// clusters and their members, whose availability comes from the cluster's topology.
     pub multi_az: Attr<bool>,
 }

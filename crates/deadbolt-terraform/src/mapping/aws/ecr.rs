@@ -1,17 +1,81 @@
-//! ecr resources.
+//! ECR: `aws_ecr_repository`, and `aws_ecr_registry_scanning_configuration`, whose rules turn on
+//! scanning for every repository their filters match.
+
+use deadbolt_model::aws::ecr::Repository;
+use deadbolt_model::aws::iam::wildcard_match;
+use deadbolt_model::{Attr, Unknown};
 
 use crate::evaluated::EvaluatedResource;
-use crate::mapping::MapContext;
+use crate::mapping::{MapContext, meta};
 
-/// Maps the service's primary resource types.
-pub(super) fn map_primary(_res: &EvaluatedResource, _cx: &mut MapContext) -> bool {
-    false
+/// Maps repositories.
+pub(super) fn map_primary(res: &EvaluatedResource, cx: &mut MapContext) -> bool {
+    if res.resource_type != "aws_ecr_repository" {
+        return false;
+    }
+    let body = &res.body;
+    let scan_on_push = match body.block("image_scanning_configuration") {
+        Some(s) => s.bool("scan_on_push", false),
+        None => Attr::default(false, body.span.clone()),
+    };
+    let encryption_type = match body.block("encryption_configuration") {
+        Some(e) => e.string("encryption_type", "AES256"),
+        None => Attr::default("AES256".to_string(), body.span.clone()),
+    };
+    cx.model.push(Repository {
+        meta: meta(res),
+        name: body.string("name", ""),
+        tag_mutability: body.string("image_tag_mutability", "MUTABLE"),
+        scan_on_push,
+        encryption_type,
+    });
+    true
 }
 
-/// Joins the service's split resource types into their parents.
-pub(super) fn map_split(_res: &EvaluatedResource, _cx: &mut MapContext) -> bool {
-    false
+/// Applies the registry's scanning rules to the repositories they match. The registry setting is
+/// account-wide, so it needs no parent reference.
+pub(super) fn map_split(res: &EvaluatedResource, cx: &mut MapContext) -> bool {
+    if res.resource_type != "aws_ecr_registry_scanning_configuration" {
+        return false;
+    }
+    for rule in res.body.blocks("rule") {
+        let frequency = rule.string("scan_frequency", "");
+        // A manual rule scans nothing by itself.
+        if frequency.is(&"MANUAL".to_string()) == Some(true) {
+            continue;
+        }
+        for filter in rule.blocks("repository_filter") {
+            let pattern = filter.string("filter", "");
+            for repo in cx.model.all_mut::<Repository>() {
+                if repo.scan_on_push.known() == Some(&true) {
+                    continue;
+                }
+                let reason = frequency
+                    .unknown_reason()
+                    .or(pattern.unknown_reason())
+                    .or(repo.name.unknown_reason());
+                match (pattern.known(), repo.name.known(), reason) {
+                    (Some(p), _, _) if p == "*" && frequency.known().is_some() => {
+                        repo.scan_on_push = Attr::set(true, pattern.span.clone());
+                    }
+                    (Some(p), Some(name), None) if wildcard_match(p, name) => {
+                        repo.scan_on_push = Attr::set(true, pattern.span.clone());
+                    }
+                    (_, _, Some(r)) => {
+                        repo.scan_on_push = Attr::unknown(
+                            Unknown::new(format!("a registry scanning rule may cover it ({r})")),
+                            pattern.span.clone(),
+                        );
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+    cx.model
+        .push(deadbolt_model::OtherResource { meta: meta(res) });
+    true
 }
 
-/// Final pass after all joins.
+/// Nothing to resolve after the joins.
 pub(super) fn finish(_cx: &mut MapContext) {}

@@ -1,17 +1,124 @@
-//! lambda resources.
+//! Lambda: `aws_lambda_function`, `aws_lambda_function_url` and `aws_lambda_permission`.
 
-use crate::evaluated::EvaluatedResource;
-use crate::mapping::MapContext;
+use deadbolt_model::aws::lambda::{EnvVar, Function, FunctionUrl, Permission};
+use deadbolt_model::{Attr, Unknown, Value};
 
-/// Maps the service's primary resource types.
-pub(super) fn map_primary(_res: &EvaluatedResource, _cx: &mut MapContext) -> bool {
-    false
+use crate::evaluated::{EvalBody, EvaluatedResource, scalar_string};
+use crate::mapping::{MapContext, meta};
+
+/// Maps functions, function URLs and permissions.
+pub(super) fn map_primary(res: &EvaluatedResource, cx: &mut MapContext) -> bool {
+    let body = &res.body;
+    match res.resource_type.as_str() {
+        "aws_lambda_function" => {
+            let tracing_mode = match body.block("tracing_config") {
+                Some(t) => t.string("mode", "PassThrough"),
+                None => Attr::default("PassThrough".to_string(), body.span.clone()),
+            };
+            cx.model.push(Function {
+                meta: meta(res),
+                environment: environment_of(body),
+                tracing_mode,
+            });
+            true
+        }
+        "aws_lambda_function_url" => {
+            cx.model.push(FunctionUrl {
+                meta: meta(res),
+                // Required by the provider; an absent value cannot be judged either way.
+                auth_type: match body.attr("authorization_type") {
+                    Some(_) => body.string("authorization_type", ""),
+                    None => Attr::unknown(
+                        Unknown::new("`authorization_type` is not set"),
+                        body.span.clone(),
+                    ),
+                },
+            });
+            true
+        }
+        "aws_lambda_permission" => {
+            cx.model.push(Permission {
+                meta: meta(res),
+                principal: body.string("principal", ""),
+                source_arn: opt_string(body, "source_arn", true),
+                source_account: opt_string(body, "source_account", true),
+                principal_org_id: opt_string(body, "principal_org_id", true),
+                function_url_auth_type: opt_string(body, "function_url_auth_type", false),
+            });
+            true
+        }
+        _ => false,
+    }
 }
 
-/// Joins the service's split resource types into their parents.
+/// An optional string that stays unknown when its value is (`EvalBody::opt_string` reads an
+/// unknown value as absent). With `referenced`, a value only known after apply that refers to
+/// another resource (`aws_s3_bucket.uploads.arn`) is set for sure, so it counts as set and its
+/// value is the referenced address.
+pub(super) fn opt_string(body: &EvalBody, name: &str, referenced: bool) -> Attr<Option<String>> {
+    match body.attr(name) {
+        Some(attr) if !attr.value.is_null() => {
+            match (attr.value.first_unknown(), attr.refs.first()) {
+                (Some(_), Some(target)) if referenced => {
+                    Attr::set(Some(target.to_string()), attr.span.clone())
+                }
+                (Some(reason), _) => Attr::unknown(reason.clone(), attr.span.clone()),
+                (None, _) => body.opt_string(name),
+            }
+        }
+        _ => body.opt_string(name),
+    }
+}
+
+/// The `environment { variables = {...} }` map; every value keeps the span of the map, since
+/// map entries carry no spans of their own.
+fn environment_of(body: &EvalBody) -> Attr<Vec<EnvVar>> {
+    let Some(env) = body.block("environment") else {
+        return Attr::default(Vec::new(), body.span.clone());
+    };
+    let Some(vars) = env.attr("variables") else {
+        return Attr::default(Vec::new(), env.span.clone());
+    };
+    let span = vars.span.clone();
+    match &vars.value {
+        Value::Null => Attr::default(Vec::new(), span),
+        Value::Object(map) => {
+            let list = map
+                .iter()
+                .map(|(name, value)| EnvVar {
+                    name: name.clone(),
+                    value: match value {
+                        Value::Unknown(u) => Attr::unknown(u.clone(), span.clone()),
+                        Value::Null => Attr::set(String::new(), span.clone()),
+                        other => match scalar_string(other) {
+                            Some(s) => Attr::set(s, span.clone()),
+                            None => Attr::unknown(
+                                other.first_unknown().cloned().unwrap_or_else(|| {
+                                    Unknown::new(format!("`{name}` is {}", other.type_name()))
+                                }),
+                                span.clone(),
+                            ),
+                        },
+                    },
+                })
+                .collect();
+            Attr::set(list, span)
+        }
+        Value::Unknown(u) => Attr::unknown(u.clone(), span),
+        other => Attr::unknown(
+            Unknown::new(format!(
+                "`variables` is {} where a map was expected",
+                other.type_name()
+            )),
+            span,
+        ),
+    }
+}
+
+/// Lambda has no split resources deadbolt joins.
 pub(super) fn map_split(_res: &EvaluatedResource, _cx: &mut MapContext) -> bool {
     false
 }
 
-/// Final pass after all joins.
+/// Nothing to resolve after the joins.
 pub(super) fn finish(_cx: &mut MapContext) {}
