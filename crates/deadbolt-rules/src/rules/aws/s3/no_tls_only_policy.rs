@@ -162,3 +162,46 @@ impl Rule for BucketNoTlsOnlyPolicy {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use deadbolt_model::aws::iam::PolicyDocument;
+
+    use super::denies_plain_http;
+
+    fn denies(statement: &str) -> bool {
+        let doc = PolicyDocument::from_json_str(&format!(r#"{{"Statement":[{statement}]}}"#))
+            .expect("test policy is valid");
+        denies_plain_http(&doc.statements[0]).expect("no unknowns")
+    }
+
+    #[test]
+    fn recognises_the_standard_deny() {
+        assert!(denies(
+            r#"{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"*","Condition":{"Bool":{"aws:SecureTransport":"false"}}}"#
+        ));
+        assert!(denies(
+            r#"{"Effect":"Deny","Principal":{"AWS":"*"},"Action":"*","Condition":{"Bool":{"aws:securetransport":false}}}"#
+        ));
+    }
+
+    #[test]
+    fn rejects_partial_or_misdirected_statements() {
+        // An Allow on TLS only is overridden by any other grant.
+        assert!(!denies(
+            r#"{"Effect":"Allow","Principal":"*","Action":"s3:*","Condition":{"Bool":{"aws:SecureTransport":"true"}}}"#
+        ));
+        // Deletes only.
+        assert!(!denies(
+            r#"{"Effect":"Deny","Principal":"*","Action":"s3:DeleteObject","Condition":{"Bool":{"aws:SecureTransport":"false"}}}"#
+        ));
+        // One role only.
+        assert!(!denies(
+            r#"{"Effect":"Deny","Principal":{"AWS":"arn:aws:iam::111122223333:role/app"},"Action":"s3:*","Condition":{"Bool":{"aws:SecureTransport":"false"}}}"#
+        ));
+        // Denies HTTPS instead.
+        assert!(!denies(
+            r#"{"Effect":"Deny","Principal":"*","Action":"s3:*","Condition":{"Bool":{"aws:SecureTransport":"true"}}}"#
+        ));
+    }
+}

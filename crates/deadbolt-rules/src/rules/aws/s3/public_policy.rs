@@ -230,3 +230,87 @@ impl Rule for BucketPublicPolicy {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use deadbolt_model::aws::iam::PolicyDocument;
+    use deadbolt_model::{Unknown, Value};
+
+    use super::public_grant;
+
+    fn grant(json: &str) -> Result<Option<&'static str>, Unknown> {
+        let doc = PolicyDocument::from_json_str(json).expect("test policy is valid");
+        public_grant(&doc.statements[0])
+    }
+
+    fn public_with(condition: &str) -> String {
+        format!(
+            r#"{{"Statement":[{{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"*","Condition":{condition}}}]}}"#
+        )
+    }
+
+    #[test]
+    fn conditions_that_admit_anonymous_callers_do_not_narrow() {
+        for condition in [
+            r#"{"Bool":{"aws:SecureTransport":"true"}}"#,
+            r#"{"StringNotEquals":{"aws:SourceVpce":"vpce-1"}}"#,
+            r#"{"StringEqualsIfExists":{"aws:SourceVpce":"vpce-1"}}"#,
+            r#"{"IpAddress":{"aws:SourceIp":"0.0.0.0/0"}}"#,
+            r#"{"StringLike":{"aws:PrincipalArn":"*"}}"#,
+            r#"{"ForAllValues:StringEquals":{"aws:PrincipalOrgPaths":["o-1/r-1/ou-1/"]}}"#,
+        ] {
+            assert_eq!(grant(&public_with(condition)), Ok(Some("everyone (`*`)")), "{condition}");
+        }
+    }
+
+    #[test]
+    fn source_and_organization_conditions_narrow() {
+        for condition in [
+            r#"{"StringEquals":{"aws:SourceVpce":"vpce-1"}}"#,
+            r#"{"StringEquals":{"aws:principalorgid":"o-a1b2c3"}}"#,
+            r#"{"IpAddress":{"aws:SourceIp":["203.0.113.0/24"]}}"#,
+            r#"{"ArnLike":{"aws:SourceArn":"arn:aws:cloudfront::111122223333:distribution/E1"}}"#,
+        ] {
+            assert_eq!(grant(&public_with(condition)), Ok(None), "{condition}");
+        }
+    }
+
+    #[test]
+    fn named_principals_denies_and_not_principal() {
+        let named = r#"{"Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"s3:*"}]}"#;
+        assert_eq!(grant(named), Ok(None));
+        let deny = r#"{"Statement":[{"Effect":"Deny","Principal":"*","Action":"s3:*"}]}"#;
+        assert_eq!(grant(deny), Ok(None));
+        let not_principal = r#"{"Statement":[{"Effect":"Allow","NotPrincipal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"s3:*"}]}"#;
+        assert_eq!(grant(not_principal), Ok(Some("everyone outside `NotPrincipal`")));
+    }
+
+    #[test]
+    fn unknown_principal_or_condition_value_is_not_guessed() {
+        let unknown =
+            || Value::Unknown(Unknown::new("var.x has no default and no value was given"));
+        let object = |pairs: Vec<(&str, Value)>| {
+            Value::Object(
+                pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect::<BTreeMap<_, _>>(),
+            )
+        };
+        let statement = |principal: Value, condition: Option<Value>| {
+            let mut pairs = vec![
+                ("Effect", Value::String("Allow".into())),
+                ("Principal", principal),
+                ("Action", Value::String("s3:GetObject".into())),
+            ];
+            if let Some(c) = condition {
+                pairs.push(("Condition", c));
+            }
+            let doc = object(vec![("Statement", Value::List(vec![object(pairs)]))]);
+            let doc = PolicyDocument::from_value(&doc).expect("test policy is valid");
+            public_grant(&doc.statements[0])
+        };
+        assert!(statement(object(vec![("AWS", unknown())]), None).is_err());
+        let vpce = object(vec![("StringEquals", object(vec![("aws:SourceVpce", unknown())]))]);
+        assert!(statement(Value::String("*".into()), Some(vpce)).is_err());
+    }
+}
