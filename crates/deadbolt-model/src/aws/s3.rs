@@ -34,7 +34,9 @@ pub struct Grant {
 pub struct Encryption {
     /// `AES256` (SSE-S3), `aws:kms` (SSE-KMS) or `aws:kms:dsse`.
     pub algorithm: Attr<String>,
-    /// The KMS key, when SSE-KMS names one.
+    /// The KMS key, when SSE-KMS names one: its ID, ARN or alias, or the address of the resource it
+    /// comes from (`aws_kms_key.logs`) when the value is only known after apply. `None` when SSE-KMS
+    /// uses the AWS managed key `aws/s3`.
     pub kms_key: Option<Attr<String>>,
 }
 
@@ -60,7 +62,7 @@ pub struct Bucket {
     pub versioning: Attr<bool>,
     /// MFA Delete enabled.
     pub mfa_delete: Attr<bool>,
-    /// Server access logging configured.
+    /// Server access logging configured (a target bucket is named).
     pub logging: Attr<bool>,
 }
 

@@ -1,17 +1,32 @@
-//! cloudtrail resources.
+//! CloudTrail: `aws_cloudtrail`.
 
+use deadbolt_model::aws::cloudtrail::Trail;
+
+use super::s3::reference_or_string;
 use crate::evaluated::EvaluatedResource;
-use crate::mapping::MapContext;
+use crate::mapping::{MapContext, meta};
 
-/// Maps the service's primary resource types.
-pub(super) fn map_primary(_res: &EvaluatedResource, _cx: &mut MapContext) -> bool {
-    false
+/// Maps `aws_cloudtrail`.
+pub(super) fn map_primary(res: &EvaluatedResource, cx: &mut MapContext) -> bool {
+    if res.resource_type != "aws_cloudtrail" {
+        return false;
+    }
+    let body = &res.body;
+    cx.model.push(Trail {
+        meta: meta(res),
+        multi_region: body.bool("is_multi_region_trail", false),
+        log_file_validation: body.bool("enable_log_file_validation", false),
+        kms_key: reference_or_string(body, "kms_key_id"),
+        cloudwatch_logs_group: reference_or_string(body, "cloud_watch_logs_group_arn"),
+        logging: body.bool("enable_logging", true),
+    });
+    true
 }
 
-/// Joins the service's split resource types into their parents.
+/// CloudTrail has no split resources.
 pub(super) fn map_split(_res: &EvaluatedResource, _cx: &mut MapContext) -> bool {
     false
 }
 
-/// Final pass after all joins.
+/// Nothing to settle after joins.
 pub(super) fn finish(_cx: &mut MapContext) {}

@@ -1,17 +1,34 @@
-//! dynamodb resources.
+//! DynamoDB: `aws_dynamodb_table`.
 
+use deadbolt_model::Attr;
+use deadbolt_model::aws::dynamodb::Table;
+
+use super::s3::reference_or_string;
 use crate::evaluated::EvaluatedResource;
-use crate::mapping::MapContext;
+use crate::mapping::{MapContext, meta};
 
-/// Maps the service's primary resource types.
-pub(super) fn map_primary(_res: &EvaluatedResource, _cx: &mut MapContext) -> bool {
-    false
+/// Maps `aws_dynamodb_table` with its `point_in_time_recovery` and `server_side_encryption` blocks.
+pub(super) fn map_primary(res: &EvaluatedResource, cx: &mut MapContext) -> bool {
+    if res.resource_type != "aws_dynamodb_table" {
+        return false;
+    }
+    let body = &res.body;
+    let point_in_time_recovery = match body.block("point_in_time_recovery") {
+        Some(p) => p.bool("enabled", false),
+        None => Attr::default(false, body.span.clone()),
+    };
+    let (kms_encryption, kms_key) = match body.block("server_side_encryption") {
+        Some(sse) => (sse.bool("enabled", false), reference_or_string(sse, "kms_key_arn")),
+        None => (Attr::default(false, body.span.clone()), Attr::default(None, body.span.clone())),
+    };
+    cx.model.push(Table { meta: meta(res), point_in_time_recovery, kms_encryption, kms_key });
+    true
 }
 
-/// Joins the service's split resource types into their parents.
+/// DynamoDB tables have no split resources deadbolt joins.
 pub(super) fn map_split(_res: &EvaluatedResource, _cx: &mut MapContext) -> bool {
     false
 }
 
-/// Final pass after all joins.
+/// Nothing to settle after joins.
 pub(super) fn finish(_cx: &mut MapContext) {}

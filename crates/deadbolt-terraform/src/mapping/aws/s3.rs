@@ -69,7 +69,7 @@ pub(super) fn map_split(res: &EvaluatedResource, cx: &mut MapContext) -> bool {
     };
     let apply: Box<dyn Fn(&mut Bucket)> = match kind {
         "aws_s3_bucket_acl" => {
-            let acl = body.opt_string("acl");
+            let acl = opt_string(body, "acl");
             let grants: Vec<Grant> = body
                 .blocks("access_control_policy")
                 .flat_map(|p| p.blocks("grant").flat_map(grants_of).collect::<Vec<_>>())
@@ -111,7 +111,7 @@ pub(super) fn map_split(res: &EvaluatedResource, cx: &mut MapContext) -> bool {
             })
         }
         "aws_s3_bucket_logging" => {
-            let target = body.opt_string("target_bucket");
+            let target = reference_or_string(body, "target_bucket");
             Box::new(move |b: &mut Bucket| b.logging = target.clone().map(|t| t.is_some()))
         }
         "aws_s3_bucket_policy" => {
@@ -189,10 +189,14 @@ fn pab_of(body: &EvalBody) -> PublicAccessBlock {
 fn encryption_of(sse: &EvalBody) -> Encryption {
     let default = sse.block("rule").and_then(|r| r.block("apply_server_side_encryption_by_default"));
     match default {
-        Some(d) => Encryption {
-            algorithm: d.string("sse_algorithm", ""),
-            kms_key: d.attr("kms_master_key_id").map(|_| d.string("kms_master_key_id", "")),
-        },
+        Some(d) => {
+            let key = reference_or_string(d, "kms_master_key_id");
+            let kms_key = match key.known() {
+                Some(None) => None,
+                _ => Some(key.map(Option::unwrap_or_default)),
+            };
+            Encryption { algorithm: d.string("sse_algorithm", ""), kms_key }
+        }
         None => Encryption { algorithm: Attr::default(String::new(), sse.span.clone()), kms_key: None },
     }
 }
@@ -237,4 +241,31 @@ pub(crate) fn policy_attr(body: &EvalBody, name: &str) -> Attr<Option<PolicyDocu
         Ok(doc) => Attr::set(Some(doc), attr.span.clone()),
         Err(e) => Attr::unknown(Unknown::new(e.to_string()), attr.span.clone()),
     }
+}
+
+/// Like [`EvalBody::opt_string`], except that an unknown value stays unknown (`opt_string` reads
+/// anything that is not a scalar, unknowns included, as absent).
+fn opt_string(body: &EvalBody, name: &str) -> Attr<Option<String>> {
+    if let Some(attr) = body.attr(name)
+        && let Some(reason) = attr.value.first_unknown()
+    {
+        return Attr::unknown(reason.clone(), attr.span.clone());
+    }
+    body.opt_string(name)
+}
+
+/// An optional identifier attribute (a key ARN, a log group ARN, a target bucket): known `None` when
+/// absent, null or empty. A value only known after apply that comes from a resource in the scan
+/// (`aws_kms_key.logs.arn`) is certainly set, so it is recorded as that resource's address rather
+/// than as unknown; any other unknown (an unset variable, an unknown condition) stays unknown.
+pub(crate) fn reference_or_string(body: &EvalBody, name: &str) -> Attr<Option<String>> {
+    let value = opt_string(body, name);
+    if let Some(reason) = value.unknown_reason()
+        && reason.0.ends_with("is known only after apply")
+        && let Some(attr) = body.attr(name)
+        && let Some(first) = attr.refs.first()
+    {
+        return Attr::set(Some(first.to_string()), attr.span.clone());
+    }
+    value
 }

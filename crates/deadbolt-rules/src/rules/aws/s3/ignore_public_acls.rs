@@ -1,0 +1,79 @@
+use deadbolt_model::{Layer, Model, Provider, ServiceModel, Severity};
+
+use super::access_block::check_flag;
+use crate::checks::Checks;
+use crate::rule::{Equivalents, References, Rule, RuleMeta, declare_rule};
+
+declare_rule! {
+    /// ## What it checks
+    /// That the Block Public Access switch `ignore_public_acls` (IgnorePublicAcls) is on for each
+    /// bucket, either in the bucket's own Block Public Access configuration or in the account-level
+    /// one, and that an account-level configuration turns it on. With it on, S3 ignores every
+    /// public ACL already on the bucket and its objects, so they grant nothing.
+    ///
+    /// A bucket with no Block Public Access configuration at all is reported once by AWS-S3-003
+    /// rather than by each of the four switch rules.
+    ///
+    /// ## Why it matters
+    /// Blocking new public ACLs does not undo old ones: objects uploaded years ago with
+    /// `public-read` stay readable by anyone until this switch is on. Block Public Access is the
+    /// account owner's last line against public data: it holds even when an ACL or a policy is
+    /// wrong.
+    ///
+    /// ## Failing example
+    /// ```hcl
+    /// resource "aws_s3_bucket_public_access_block" "reports" {
+    ///   bucket                  = aws_s3_bucket.reports.id
+    ///   block_public_acls       = true
+    ///   block_public_policy     = true
+    ///   ignore_public_acls      = false
+    ///   restrict_public_buckets = true
+    /// }
+    /// ```
+    ///
+    /// ## Passing example
+    /// ```hcl
+    /// resource "aws_s3_bucket_public_access_block" "reports" {
+    ///   bucket                  = aws_s3_bucket.reports.id
+    ///   block_public_acls       = true
+    ///   block_public_policy     = true
+    ///   ignore_public_acls      = true
+    ///   restrict_public_buckets = true
+    /// }
+    /// ```
+    ///
+    /// ## Fix
+    /// Set `ignore_public_acls = true` on the bucket's `aws_s3_bucket_public_access_block`, or turn
+    /// all four switches on once for the whole account with `aws_s3_account_public_access_block`.
+    ///
+    /// ## References
+    /// - CIS AWS Foundations Benchmark v3.0.0, 2.1.4 (Block Public Access)
+    /// - NIST CSF 2.0 PR.AA-05; NIST SP 800-53 AC-3, SC-7
+    /// - AWS S3 User Guide, "Blocking public access to your Amazon S3 storage"
+    pub(crate) struct PabIgnorePublicAcls;
+    id: "AWS-S3-006",
+    name: "s3-bucket-pab-ignore-public-acls-off",
+    title: "S3 Block Public Access does not ignore public ACLs",
+    severity: Severity::Medium,
+    layer: Layer::DataProtection,
+    service_models: &[ServiceModel::Paas],
+    provider: Provider::Aws,
+    service: "s3",
+    fix: "Set `ignore_public_acls = true` in the bucket's Block Public Access configuration, or turn on all four switches account-wide.",
+    references: References {
+        cis_aws_v3: &["2.1.4"],
+        nist_csf_2: &["PR.AA-05"],
+        nist_800_53: &["AC-3", "SC-7"],
+    },
+    equivalents: Equivalents { checkov: &["CKV_AWS_55"], trivy: &["AVD-AWS-0091"] },
+}
+
+impl Rule for PabIgnorePublicAcls {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check<'m>(&self, model: &'m Model, checks: &mut Checks<'m>) {
+        check_flag(model, checks, "ignore_public_acls", |pab| &pab.ignore_public_acls);
+    }
+}

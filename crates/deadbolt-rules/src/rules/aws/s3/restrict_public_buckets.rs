@@ -1,0 +1,81 @@
+use deadbolt_model::{Layer, Model, Provider, ServiceModel, Severity};
+
+use super::access_block::check_flag;
+use crate::checks::Checks;
+use crate::rule::{Equivalents, References, Rule, RuleMeta, declare_rule};
+
+declare_rule! {
+    /// ## What it checks
+    /// That the Block Public Access switch `restrict_public_buckets` (RestrictPublicBuckets) is on
+    /// for each bucket, either in the bucket's own Block Public Access configuration or in the
+    /// account-level one, and that an account-level configuration turns it on. With it on, S3
+    /// limits a bucket that has a public policy to AWS service principals and principals of the
+    /// bucket owner's account, cutting off anonymous and cross-account access.
+    ///
+    /// A bucket with no Block Public Access configuration at all is reported once by AWS-S3-003
+    /// rather than by each of the four switch rules.
+    ///
+    /// ## Why it matters
+    /// Blocking new public policies does not neutralise one already in place; this switch does,
+    /// without anyone having to find and rewrite the policy first. Block Public Access is the
+    /// account owner's last line against public data: it holds even when an ACL or a policy is
+    /// wrong.
+    ///
+    /// ## Failing example
+    /// ```hcl
+    /// resource "aws_s3_bucket_public_access_block" "reports" {
+    ///   bucket                  = aws_s3_bucket.reports.id
+    ///   block_public_acls       = true
+    ///   block_public_policy     = true
+    ///   ignore_public_acls      = true
+    ///   restrict_public_buckets = false
+    /// }
+    /// ```
+    ///
+    /// ## Passing example
+    /// ```hcl
+    /// resource "aws_s3_bucket_public_access_block" "reports" {
+    ///   bucket                  = aws_s3_bucket.reports.id
+    ///   block_public_acls       = true
+    ///   block_public_policy     = true
+    ///   ignore_public_acls      = true
+    ///   restrict_public_buckets = true
+    /// }
+    /// ```
+    ///
+    /// ## Fix
+    /// Set `restrict_public_buckets = true` on the bucket's `aws_s3_bucket_public_access_block`, or
+    /// turn all four switches on once for the whole account with
+    /// `aws_s3_account_public_access_block`.
+    ///
+    /// ## References
+    /// - CIS AWS Foundations Benchmark v3.0.0, 2.1.4 (Block Public Access)
+    /// - NIST CSF 2.0 PR.AA-05; NIST SP 800-53 AC-3, SC-7
+    /// - AWS S3 User Guide, "Blocking public access to your Amazon S3 storage"
+    pub(crate) struct PabRestrictPublicBuckets;
+    id: "AWS-S3-007",
+    name: "s3-bucket-pab-restrict-public-buckets-off",
+    title: "S3 Block Public Access does not restrict public buckets",
+    severity: Severity::Medium,
+    layer: Layer::DataProtection,
+    service_models: &[ServiceModel::Paas],
+    provider: Provider::Aws,
+    service: "s3",
+    fix: "Set `restrict_public_buckets = true` in the bucket's Block Public Access configuration, or turn on all four switches account-wide.",
+    references: References {
+        cis_aws_v3: &["2.1.4"],
+        nist_csf_2: &["PR.AA-05"],
+        nist_800_53: &["AC-3", "SC-7"],
+    },
+    equivalents: Equivalents { checkov: &["CKV_AWS_56"], trivy: &["AVD-AWS-0093"] },
+}
+
+impl Rule for PabRestrictPublicBuckets {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check<'m>(&self, model: &'m Model, checks: &mut Checks<'m>) {
+        check_flag(model, checks, "restrict_public_buckets", |pab| &pab.restrict_public_buckets);
+    }
+}
