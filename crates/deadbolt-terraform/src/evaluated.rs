@@ -152,6 +152,21 @@ impl EvalBody {
     }
 }
 
+/// The end of the reason of every value the provider computes at apply time (`aws_kms_key.k.arn is
+/// known only after apply`). Mappings use [`is_computed`] to tell "set from another resource" from
+/// "unknown for another reason".
+pub(crate) const AFTER_APPLY: &str = "is known only after apply";
+
+/// An unknown for `<address>.<attribute>` computed by the provider.
+pub(crate) fn computed(address: &str, attribute: &str) -> Unknown {
+    Unknown::new(format!("{address}.{attribute} {AFTER_APPLY}"))
+}
+
+/// Whether `reason` is a provider-computed attribute (see [`computed`]).
+pub(crate) fn is_computed(reason: &Unknown) -> bool {
+    reason.0.ends_with(AFTER_APPLY)
+}
+
 /// A string, or a number/bool rendered as Terraform would convert it.
 pub fn scalar_string(value: &Value) -> Option<String> {
     match value {

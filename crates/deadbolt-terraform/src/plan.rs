@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
 
-use deadbolt_model::{LineIndex, Span, Unknown, Value};
+use deadbolt_model::{LineIndex, Span, Value};
 
 use deadbolt_model::{Diagnostic, Level};
 use crate::evaluated::{EvalAttr, EvalBlock, EvalBody, EvaluatedResource};
@@ -103,7 +103,7 @@ fn body_of(address: &str, values: &serde_json::Value, unknown: &serde_json::Valu
     for (key, value) in map {
         let unk = unknown.get(key);
         if unk.and_then(|u| u.as_bool()) == Some(true) {
-            body.attrs.insert(key.clone(), EvalAttr { value: Value::Unknown(Unknown::new(format!("{address}.{key} is known only after apply"))), span: span.clone(), refs: Vec::new() });
+            body.attrs.insert(key.clone(), EvalAttr { value: Value::Unknown(crate::evaluated::computed(address, key)), span: span.clone(), refs: Vec::new() });
             continue;
         }
         match value {

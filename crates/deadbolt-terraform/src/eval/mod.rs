@@ -893,7 +893,7 @@ impl Evaluator {
         let attr = |v: &Value, name: &str| -> Result<Value> {
             match (get_attr(v, name), &computed_root) {
                 (Err(_), Some(base)) if matches!(v, Value::Object(_)) => {
-                    Ok(unknown(format!("{base}.{name} is known only after apply")))
+                    Ok(Value::Unknown(crate::evaluated::computed(base, name)))
                 }
                 (result, _) => result,
             }

@@ -261,7 +261,7 @@ fn opt_string(body: &EvalBody, name: &str) -> Attr<Option<String>> {
 pub(crate) fn reference_or_string(body: &EvalBody, name: &str) -> Attr<Option<String>> {
     let value = opt_string(body, name);
     if let Some(reason) = value.unknown_reason()
-        && reason.0.ends_with("is known only after apply")
+        && crate::evaluated::is_computed(reason)
         && let Some(attr) = body.attr(name)
         && let Some(first) = attr.refs.first()
     {
