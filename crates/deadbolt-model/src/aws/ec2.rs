@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::attr::Attr;
+use crate::attr::{Attr, Unknown};
 use crate::resource::ResourceMeta;
 
 /// Traffic direction of a firewall rule.
@@ -99,6 +99,15 @@ pub struct SecurityGroup {
     pub description: Attr<String>,
     /// Ingress and egress rules.
     pub rules: Vec<FirewallRule>,
+    /// `true` when this entry is not a group at all but one standalone rule resource whose group is
+    /// not in the scan (`security_group_id = var.sg_id`). `meta` is then the rule resource, so the
+    /// rule is still judged on its own; checks about the group itself (its description, whether it
+    /// is a default group) skip such entries.
+    pub detached: bool,
+    /// Set when the scan has standalone rule resources whose group could not be resolved: any of
+    /// them may belong to this group, so a verdict that needs the complete rule set (such as "the
+    /// group has no rules") is unknown for this reason.
+    pub unresolved_rules: Option<Unknown>,
 }
 
 /// A network ACL with its rules.
@@ -108,6 +117,54 @@ pub struct NetworkAcl {
     pub meta: ResourceMeta,
     /// The rules, inline and joined.
     pub rules: Vec<FirewallRule>,
+    /// `true` when this entry is one standalone rule resource whose ACL is not in the scan; `meta`
+    /// is then the rule resource. The ACL's other rules (and so any lower-numbered deny) are unknown.
+    pub detached: bool,
+    /// Set when the scan has standalone rule resources whose ACL could not be resolved and which may
+    /// belong to this ACL (a lower-numbered deny among them could shadow an allow).
+    pub unresolved_rules: Option<Unknown>,
+}
+
+impl NetworkAcl {
+    /// Whether `rule` (one of this ACL's allow rules) is shadowed for traffic from anywhere on the
+    /// matching address family: an earlier (lower-numbered) deny rule in the same direction that
+    /// also covers the whole internet and everything `covers` says the allow rule admits.
+    ///
+    /// `covers(deny)` answers whether the deny rule covers the traffic in question. `None` when a
+    /// rule number, CIDR or port involved is unknown. Partial denies (a deny of `0.0.0.0/1` plus
+    /// `128.0.0.0/1`) are not combined: the allow is then reported as effective.
+    pub fn shadowed(
+        &self,
+        rule: &FirewallRule,
+        ipv6: bool,
+        covers: impl Fn(&FirewallRule) -> Option<bool>,
+    ) -> Option<bool> {
+        let number = *rule.rule_number.as_ref()?.known()?;
+        let mut unknown = false;
+        for deny in self.rules.iter().filter(|r| r.direction == rule.direction && r.is_deny()) {
+            let before = match deny.rule_number.as_ref().and_then(|n| n.known()) {
+                Some(n) => *n < number,
+                None => {
+                    unknown = true;
+                    continue;
+                }
+            };
+            if !before {
+                continue;
+            }
+            let world = if ipv6 {
+                deny.ipv6_cidrs.known().map(|c| c.iter().any(|c| c.trim() == "::/0"))
+            } else {
+                deny.ipv4_cidrs.known().map(|c| c.iter().any(|c| c.trim() == "0.0.0.0/0"))
+            };
+            match (world, covers(deny)) {
+                (Some(true), Some(true)) => return Some(true),
+                (Some(false), _) | (_, Some(false)) => {}
+                _ => unknown = true,
+            }
+        }
+        if unknown { None } else { Some(false) }
+    }
 }
 
 /// What kind of compute declaration an [`Instance`] is.
