@@ -82,6 +82,32 @@ impl FirewallRule {
         Some(from <= 0 && to >= 65535 || (from == -1 && to == -1 && protocol != "icmp"))
     }
 
+    /// The "everyone" CIDRs among the rule's sources or destinations (`0.0.0.0/0`, `::/0`), for
+    /// evidence in messages.
+    pub fn world_cidrs(&self) -> Vec<&'static str> {
+        let mut out = Vec::new();
+        if self.ipv4_cidrs.known().is_some_and(|c| c.iter().any(|c| c.trim() == "0.0.0.0/0")) {
+            out.push("0.0.0.0/0");
+        }
+        if self.ipv6_cidrs.known().is_some_and(|c| c.iter().any(|c| c.trim() == "::/0")) {
+            out.push("::/0");
+        }
+        out
+    }
+
+    /// The traffic the rule matches, in words: `all traffic`, `tcp 22`, `udp 1000-2000`.
+    pub fn traffic(&self) -> String {
+        let protocol = self.protocol.known().map_or("?", String::as_str);
+        if protocol == "-1" || protocol == "all" {
+            return "all traffic".to_string();
+        }
+        match (self.from_port.known(), self.to_port.known()) {
+            (Some(from), Some(to)) if from == to => format!("{protocol} {from}"),
+            (Some(from), Some(to)) => format!("{protocol} {from}-{to}"),
+            _ => format!("{protocol} (ports unknown)"),
+        }
+    }
+
     /// `true` for NACL deny rules.
     pub fn is_deny(&self) -> bool {
         self.action.known().is_some_and(|a| a.eq_ignore_ascii_case("deny"))

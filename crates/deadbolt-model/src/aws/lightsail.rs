@@ -15,9 +15,10 @@ pub struct Instance {
     pub name: Attr<String>,
     /// The blueprint (`wordpress`, `ubuntu_22_04`, ...).
     pub blueprint: Attr<String>,
-    /// Open ports. With no `aws_lightsail_instance_public_ports`, Lightsail opens TCP 22 (SSH) and
-    /// TCP 80 (HTTP) to everyone (`0.0.0.0/0`) by default; sources record those two default rules
-    /// with `explicit == false` on their attributes, at the instance's span. Declaring public ports
-    /// replaces the whole default set.
+    /// Open ports. With no `aws_lightsail_instance_public_ports`, Lightsail opens TCP 22 (SSH;
+    /// TCP 3389, RDP, for Windows blueprints) and TCP 80 (HTTP) to every IPv4 address
+    /// (`0.0.0.0/0`) by default; sources record those two default rules with `explicit == false`
+    /// on their attributes, at the instance's span. Declaring public ports replaces the whole
+    /// default set.
     pub ports: Vec<FirewallRule>,
 }

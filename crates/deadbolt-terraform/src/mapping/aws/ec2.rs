@@ -408,11 +408,19 @@ fn named_device(block: &EvalBody) -> BlockDevice {
 /// User data as text: `user_data` is plain text except on launch templates (base64 only), and
 /// `user_data_base64` is always base64. Binary user data (gzip) cannot be read and is unknown.
 fn user_data(body: &EvalBody, always_base64: bool) -> Attr<Option<String>> {
-    let (attr, encoded) = if body.attr("user_data_base64").is_some() {
-        (body.opt_string("user_data_base64"), true)
+    let (name, encoded) = if body.attr("user_data_base64").is_some() {
+        ("user_data_base64", true)
     } else {
-        (body.opt_string("user_data"), always_base64)
+        ("user_data", always_base64)
     };
+    // `opt_string` reads a non-string value as absent; an interpolated heredoc whose parts are
+    // only known after apply must stay unknown instead.
+    if let Some(raw) = body.attr(name)
+        && let Some(reason) = raw.value.first_unknown()
+    {
+        return Attr::unknown(reason.clone(), raw.span.clone());
+    }
+    let attr = body.opt_string(name);
     if !encoded {
         return attr;
     }

@@ -9,17 +9,21 @@ use crate::mapping::{Joined, MapContext, meta};
 
 const PUBLIC_PORTS: &str = "aws_lightsail_instance_public_ports";
 
-/// Maps `aws_lightsail_instance` with Lightsail's default firewall (SSH and HTTP from anywhere).
+/// Maps `aws_lightsail_instance` with Lightsail's default firewall (SSH, or RDP on Windows, and HTTP
+/// from anywhere).
 pub(super) fn map_primary(res: &EvaluatedResource, cx: &mut MapContext) -> bool {
     if res.resource_type != "aws_lightsail_instance" {
         return false;
     }
     let body = &res.body;
     let m = meta(res);
-    let ports = [22, 80].into_iter().map(|port| default_port(&m, port)).collect();
+    let blueprint = body.string("blueprint_id", "");
+    // Windows blueprints start with RDP instead of SSH open.
+    let admin = if blueprint.known().is_some_and(|b| b.starts_with("windows")) { 3389 } else { 22 };
+    let ports = [admin, 80].into_iter().map(|port| default_port(&m, port)).collect();
     cx.model.push(Instance {
         name: body.string("name", ""),
-        blueprint: body.string("blueprint_id", ""),
+        blueprint,
         ports,
         meta: m,
     });
