@@ -264,4 +264,8 @@ pub struct Vpc {
     pub flow_logs: Attr<bool>,
     /// `true` for the default VPC (`aws_default_vpc`).
     pub is_default: bool,
+    /// `true` when the scan manages this VPC's default security group (its rules are then those of
+    /// that [`SecurityGroup`]); known `false` when it does not, in which case AWS's default rules
+    /// apply: all traffic from members of the group, all traffic out.
+    pub default_security_group_managed: Attr<bool>,
 }

@@ -14,6 +14,7 @@ use crate::mapping::{Joined, MapContext, meta};
 const SG_RULE: &str = "aws_security_group_rule";
 const NACL_RULE: &str = "aws_network_acl_rule";
 const FLOW_LOG: &str = "aws_flow_log";
+const DEFAULT_SG: &str = "aws_default_security_group";
 
 /// Maps security groups, network ACLs, instances and their templates, volumes, the EBS encryption
 /// default and VPCs.
@@ -38,7 +39,9 @@ pub(super) fn map_primary(res: &EvaluatedResource, cx: &mut MapContext) -> bool 
                 detached: false,
                 unresolved_rules: None,
             });
-            true
+            // A default group is also joined to its VPC, which needs every VPC mapped first: left
+            // unclaimed here, it comes back through `map_split`.
+            !is_default
         }
         "aws_network_acl" | "aws_default_network_acl" => {
             let m = meta(res);
@@ -139,6 +142,7 @@ pub(super) fn map_primary(res: &EvaluatedResource, cx: &mut MapContext) -> bool 
                 meta: meta(res),
                 flow_logs: Attr::default(false, body.span.clone()),
                 is_default: kind == "aws_default_vpc",
+                default_security_group_managed: Attr::default(false, body.span.clone()),
             });
             true
         }
@@ -146,7 +150,8 @@ pub(super) fn map_primary(res: &EvaluatedResource, cx: &mut MapContext) -> bool 
     }
 }
 
-/// Joins standalone security group rules, network ACL rules and flow logs into their parents.
+/// Joins standalone security group rules, network ACL rules, flow logs and default security groups
+/// (already mapped as groups) into their parents.
 pub(super) fn map_split(res: &EvaluatedResource, cx: &mut MapContext) -> bool {
     let body = &res.body;
     match res.resource_type.as_str() {
@@ -232,6 +237,19 @@ pub(super) fn map_split(res: &EvaluatedResource, cx: &mut MapContext) -> bool {
             }
             true
         }
+        "aws_default_security_group" => {
+            let span = body.span.clone();
+            let joined = cx.join::<Vpc>(
+                body.attr("vpc_id"),
+                |_| None,
+                |v| &v.meta,
+                |v| v.default_security_group_managed = Attr::set(true, span.clone()),
+            );
+            if let Joined::Unresolved(reason) = joined {
+                cx.unresolved.push((DEFAULT_SG, reason));
+            }
+            true
+        }
         "aws_flow_log" => {
             // Flow logs on a subnet, interface or transit gateway say nothing about a whole VPC.
             if body.attr("vpc_id").is_some() {
@@ -253,8 +271,8 @@ pub(super) fn map_split(res: &EvaluatedResource, cx: &mut MapContext) -> bool {
     }
 }
 
-/// Unresolved standalone rules may belong to any group or ACL in the scan; unresolved flow logs to
-/// any VPC that has none.
+/// Unresolved standalone rules may belong to any group or ACL in the scan; unresolved flow logs and
+/// default security groups to any VPC that has none.
 pub(super) fn finish(cx: &mut MapContext) {
     let reason_for = |kind: &str, what: &str| {
         cx.unresolved.iter().find(|(k, _)| *k == kind).map(|(_, reason)| {
@@ -264,6 +282,7 @@ pub(super) fn finish(cx: &mut MapContext) {
     let sg = reason_for(SG_RULE, "security group");
     let nacl = reason_for(NACL_RULE, "network ACL");
     let flow = reason_for(FLOW_LOG, "VPC");
+    let default_sg = reason_for(DEFAULT_SG, "VPC");
     if let Some(r) = sg {
         for g in cx.model.all_mut::<SecurityGroup>().filter(|g| !g.detached) {
             g.unresolved_rules = Some(r.clone());
@@ -272,6 +291,11 @@ pub(super) fn finish(cx: &mut MapContext) {
     if let Some(r) = nacl {
         for a in cx.model.all_mut::<NetworkAcl>().filter(|a| !a.detached) {
             a.unresolved_rules = Some(r.clone());
+        }
+    }
+    if let Some(r) = default_sg {
+        for v in cx.model.all_mut::<Vpc>().filter(|v| !v.default_security_group_managed.explicit) {
+            v.default_security_group_managed = Attr::unknown(r.clone(), v.meta.span.clone());
         }
     }
     if let Some(r) = flow {

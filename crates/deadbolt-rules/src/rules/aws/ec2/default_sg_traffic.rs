@@ -1,4 +1,4 @@
-use deadbolt_model::aws::ec2::{Direction, SecurityGroup};
+use deadbolt_model::aws::ec2::{Direction, SecurityGroup, Vpc};
 use deadbolt_model::{Layer, Model, Provider, ServiceModel, Severity};
 
 use crate::checks::Checks;
@@ -10,9 +10,11 @@ declare_rule! {
     /// rule. Managing the default group in Terraform removes AWS's default rules (all traffic from
     /// members of the group, all traffic out), so a compliant default group has no rule at all.
     ///
+    /// A VPC whose default security group is not managed in the scanned code also fails: AWS gives
+    /// that group rules allowing all traffic between its members and all traffic out.
+    ///
     /// When the scan has standalone rules whose group cannot be resolved, a default group with no
-    /// rule of its own is not evaluated: one of them may target it. VPCs whose default group is not
-    /// managed in the scanned code are not judged by this rule.
+    /// rule of its own is not evaluated: one of them may target it.
     ///
     /// ## Why it matters
     /// Resources launched without an explicit security group land in the default one. If it allows
@@ -90,6 +92,13 @@ impl Rule for DefaultSgTraffic {
                 Some(reason) => checks.not_evaluated(&sg.meta, reason),
                 None => checks.pass(&sg.meta),
             }
+        }
+        for vpc in model.all::<Vpc>() {
+            checks.require(&vpc.meta, &vpc.default_security_group_managed, |m| *m, |_| {
+                "the VPC's default security group is not managed and keeps AWS's default rules \
+                 (all traffic between members, all traffic out)"
+                    .to_string()
+            });
         }
     }
 }

@@ -85,7 +85,7 @@ fn db_ports(rule: &FirewallRule) -> Option<Vec<String>> {
     let mut out = Vec::new();
     for (port, name) in DB_PORTS {
         if rule.covers_tcp_port(port)? {
-            out.push(format!("{port} ({name})"));
+            out.push(format!("{name} {port}"));
         }
     }
     Some(out)
@@ -104,7 +104,7 @@ impl Rule for SgDbPortsWorld {
             |r| db_ports(r).map(|p| !p.is_empty()),
             |r| {
                 let ports = db_ports(r).unwrap_or_default().join(", ");
-                format!("{} covering database ports {ports}", r.traffic())
+                format!("{ports} ({})", r.traffic())
             },
         );
     }
