@@ -50,8 +50,14 @@ impl FirewallRule {
     /// Whether the rule admits traffic from/to anywhere (`0.0.0.0/0` or `::/0`). `None` when the
     /// CIDRs are unknown.
     pub fn open_to_world(&self) -> Option<bool> {
-        let v4 = self.ipv4_cidrs.known().map(|c| c.iter().any(|c| c.trim() == "0.0.0.0/0"));
-        let v6 = self.ipv6_cidrs.known().map(|c| c.iter().any(|c| c.trim() == "::/0"));
+        let v4 = self
+            .ipv4_cidrs
+            .known()
+            .map(|c| c.iter().any(|c| c.trim() == "0.0.0.0/0"));
+        let v6 = self
+            .ipv6_cidrs
+            .known()
+            .map(|c| c.iter().any(|c| c.trim() == "::/0"));
         match (v4, v6) {
             (Some(true), _) | (_, Some(true)) => Some(true),
             (Some(false), Some(false)) => Some(false),
@@ -86,10 +92,18 @@ impl FirewallRule {
     /// evidence in messages.
     pub fn world_cidrs(&self) -> Vec<&'static str> {
         let mut out = Vec::new();
-        if self.ipv4_cidrs.known().is_some_and(|c| c.iter().any(|c| c.trim() == "0.0.0.0/0")) {
+        if self
+            .ipv4_cidrs
+            .known()
+            .is_some_and(|c| c.iter().any(|c| c.trim() == "0.0.0.0/0"))
+        {
             out.push("0.0.0.0/0");
         }
-        if self.ipv6_cidrs.known().is_some_and(|c| c.iter().any(|c| c.trim() == "::/0")) {
+        if self
+            .ipv6_cidrs
+            .known()
+            .is_some_and(|c| c.iter().any(|c| c.trim() == "::/0"))
+        {
             out.push("::/0");
         }
         out
@@ -110,7 +124,9 @@ impl FirewallRule {
 
     /// `true` for NACL deny rules.
     pub fn is_deny(&self) -> bool {
-        self.action.known().is_some_and(|a| a.eq_ignore_ascii_case("deny"))
+        self.action
+            .known()
+            .is_some_and(|a| a.eq_ignore_ascii_case("deny"))
     }
 }
 
@@ -167,7 +183,11 @@ impl NetworkAcl {
     ) -> Option<bool> {
         let number = *rule.rule_number.as_ref()?.known()?;
         let mut unknown = false;
-        for deny in self.rules.iter().filter(|r| r.direction == rule.direction && r.is_deny()) {
+        for deny in self
+            .rules
+            .iter()
+            .filter(|r| r.direction == rule.direction && r.is_deny())
+        {
             let before = match deny.rule_number.as_ref().and_then(|n| n.known()) {
                 Some(n) => *n < number,
                 None => {
@@ -179,9 +199,13 @@ impl NetworkAcl {
                 continue;
             }
             let world = if ipv6 {
-                deny.ipv6_cidrs.known().map(|c| c.iter().any(|c| c.trim() == "::/0"))
+                deny.ipv6_cidrs
+                    .known()
+                    .map(|c| c.iter().any(|c| c.trim() == "::/0"))
             } else {
-                deny.ipv4_cidrs.known().map(|c| c.iter().any(|c| c.trim() == "0.0.0.0/0"))
+                deny.ipv4_cidrs
+                    .known()
+                    .map(|c| c.iter().any(|c| c.trim() == "0.0.0.0/0"))
             };
             match (world, covers(deny)) {
                 (Some(true), Some(true)) => return Some(true),

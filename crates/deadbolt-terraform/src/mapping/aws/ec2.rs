@@ -46,12 +46,20 @@ pub(super) fn map_primary(res: &EvaluatedResource, cx: &mut MapContext) -> bool 
         "aws_network_acl" | "aws_default_network_acl" => {
             let m = meta(res);
             let mut rules = Vec::new();
-            for (name, direction) in [("ingress", Direction::Ingress), ("egress", Direction::Egress)] {
+            for (name, direction) in [
+                ("ingress", Direction::Ingress),
+                ("egress", Direction::Egress),
+            ] {
                 for block in body.blocks(name) {
                     rules.push(nacl_rule(block, &m, direction, "rule_no", "action"));
                 }
             }
-            cx.model.push(NetworkAcl { meta: m, rules, detached: false, unresolved_rules: None });
+            cx.model.push(NetworkAcl {
+                meta: m,
+                rules,
+                detached: false,
+                unresolved_rules: None,
+            });
             true
         }
         "aws_instance" => {
@@ -97,7 +105,10 @@ pub(super) fn map_primary(res: &EvaluatedResource, cx: &mut MapContext) -> bool 
                         .known()
                         .cloned()
                         .unwrap_or_default();
-                    Some(BlockDevice { name, encrypted: ebs.bool("encrypted", false) })
+                    Some(BlockDevice {
+                        name,
+                        encrypted: ebs.bool("encrypted", false),
+                    })
                 })
                 .collect();
             let public_ip = body
@@ -126,7 +137,9 @@ pub(super) fn map_primary(res: &EvaluatedResource, cx: &mut MapContext) -> bool 
             cx.model.push(Volume {
                 meta: meta(res),
                 encrypted: body.bool("encrypted", false),
-                kms_key: body.attr("kms_key_id").map(|_| body.string("kms_key_id", "")),
+                kms_key: body
+                    .attr("kms_key_id")
+                    .map(|_| body.string("kms_key_id", "")),
             });
             true
         }
@@ -158,16 +171,23 @@ pub(super) fn map_split(res: &EvaluatedResource, cx: &mut MapContext) -> bool {
         "aws_security_group_rule" => {
             let m = meta(res);
             let direction = body.string("type", "ingress");
-            let mut rule = sg_rule(body, &m, Direction::Ingress, "cidr_blocks", "ipv6_cidr_blocks");
+            let mut rule = sg_rule(
+                body,
+                &m,
+                Direction::Ingress,
+                "cidr_blocks",
+                "ipv6_cidr_blocks",
+            );
             rule.span = body.span.clone();
             match direction.known().map(String::as_str) {
                 Some("egress") => rule.direction = Direction::Egress,
                 Some(_) => {}
                 // Which way the rule points decides every verdict about it.
                 None => {
-                    let reason = direction.unknown_reason().cloned().unwrap_or_else(|| {
-                        Unknown::new("the rule's `type` is unknown")
-                    });
+                    let reason = direction
+                        .unknown_reason()
+                        .cloned()
+                        .unwrap_or_else(|| Unknown::new("the rule's `type` is unknown"));
                     rule.ipv4_cidrs = Attr::unknown(reason.clone(), direction.span.clone());
                     rule.ipv6_cidrs = Attr::unknown(reason, direction.span.clone());
                 }
@@ -275,9 +295,14 @@ pub(super) fn map_split(res: &EvaluatedResource, cx: &mut MapContext) -> bool {
 /// default security groups to any VPC that has none.
 pub(super) fn finish(cx: &mut MapContext) {
     let reason_for = |kind: &str, what: &str| {
-        cx.unresolved.iter().find(|(k, _)| *k == kind).map(|(_, reason)| {
-            Unknown::new(format!("an {kind} whose {what} is unknown may apply ({reason})"))
-        })
+        cx.unresolved
+            .iter()
+            .find(|(k, _)| *k == kind)
+            .map(|(_, reason)| {
+                Unknown::new(format!(
+                    "an {kind} whose {what} is unknown may apply ({reason})"
+                ))
+            })
     };
     let sg = reason_for(SG_RULE, "security group");
     let nacl = reason_for(NACL_RULE, "network ACL");
@@ -294,7 +319,11 @@ pub(super) fn finish(cx: &mut MapContext) {
         }
     }
     if let Some(r) = default_sg {
-        for v in cx.model.all_mut::<Vpc>().filter(|v| !v.default_security_group_managed.explicit) {
+        for v in cx
+            .model
+            .all_mut::<Vpc>()
+            .filter(|v| !v.default_security_group_managed.explicit)
+        {
             v.default_security_group_managed = Attr::unknown(r.clone(), v.meta.span.clone());
         }
     }
@@ -334,9 +363,18 @@ fn join_sg_rule(cx: &mut MapContext, body: &EvalBody, m: ResourceMeta, rule: Fir
 
 fn inline_sg_rules(body: &EvalBody, m: &ResourceMeta) -> Vec<FirewallRule> {
     let mut rules = Vec::new();
-    for (name, direction) in [("ingress", Direction::Ingress), ("egress", Direction::Egress)] {
+    for (name, direction) in [
+        ("ingress", Direction::Ingress),
+        ("egress", Direction::Egress),
+    ] {
         for block in body.blocks(name) {
-            rules.push(sg_rule(block, m, direction, "cidr_blocks", "ipv6_cidr_blocks"));
+            rules.push(sg_rule(
+                block,
+                m,
+                direction,
+                "cidr_blocks",
+                "ipv6_cidr_blocks",
+            ));
         }
     }
     rules
@@ -421,12 +459,22 @@ fn root_device(body: &EvalBody) -> BlockDevice {
         Some(root) => root.bool("encrypted", false),
         None => Attr::default(false, body.span.clone()),
     };
-    BlockDevice { name: "root".to_string(), encrypted }
+    BlockDevice {
+        name: "root".to_string(),
+        encrypted,
+    }
 }
 
 fn named_device(block: &EvalBody) -> BlockDevice {
-    let name = block.string("device_name", "").known().cloned().unwrap_or_default();
-    BlockDevice { name, encrypted: block.bool("encrypted", false) }
+    let name = block
+        .string("device_name", "")
+        .known()
+        .cloned()
+        .unwrap_or_default();
+    BlockDevice {
+        name,
+        encrypted: block.bool("encrypted", false),
+    }
 }
 
 /// User data as text: `user_data` is plain text except on launch templates (base64 only), and
@@ -454,7 +502,10 @@ fn user_data(body: &EvalBody, always_base64: bool) -> Attr<Option<String>> {
     let compact: String = text.split_whitespace().collect();
     match base64::engine::general_purpose::STANDARD.decode(compact.as_bytes()) {
         Ok(bytes) => match String::from_utf8(bytes) {
-            Ok(decoded) => Attr { state: deadbolt_model::State::Known(Some(decoded)), ..attr },
+            Ok(decoded) => Attr {
+                state: deadbolt_model::State::Known(Some(decoded)),
+                ..attr
+            },
             Err(_) => Attr::unknown(
                 Unknown::new("the user data is binary (compressed?) and cannot be read"),
                 attr.span,
@@ -462,5 +513,98 @@ fn user_data(body: &EvalBody, always_base64: bool) -> Attr<Option<String>> {
         },
         // Written as plain text where base64 was expected: read it as it is.
         Err(_) => attr,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use deadbolt_model::Model;
+    use deadbolt_model::aws::ec2::{Instance, SecurityGroup, Vpc};
+
+    fn load(name: &str, text: &str) -> Model {
+        let dir = std::env::temp_dir().join(format!("deadbolt-ec2-{name}-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        std::fs::write(dir.join("main.tf"), text).expect("write main.tf");
+        let loaded = crate::load(&dir, &crate::Options::default());
+        let _ = std::fs::remove_dir_all(&dir);
+        assert!(loaded.diagnostics.is_empty(), "{:?}", loaded.diagnostics);
+        loaded.model
+    }
+
+    #[test]
+    fn a_rule_whose_group_is_unknown_is_detached_and_leaves_other_groups_incomplete() {
+        let model = load(
+            "detached",
+            r#"
+variable "sg_id" { type = string }
+resource "aws_default_security_group" "d" {}
+resource "aws_security_group_rule" "r" {
+  type              = "ingress"
+  from_port         = 22
+  to_port           = 22
+  protocol          = "tcp"
+  cidr_blocks       = ["0.0.0.0/0"]
+  security_group_id = var.sg_id
+}
+"#,
+        );
+        let groups: Vec<&SecurityGroup> = model.all::<SecurityGroup>().collect();
+        assert_eq!(groups.len(), 2);
+        let detached = groups.iter().find(|g| g.detached).expect("detached entry");
+        assert_eq!(detached.meta.address, "aws_security_group_rule.r");
+        assert_eq!(detached.rules[0].covers_tcp_port(22), Some(true));
+        let default = groups.iter().find(|g| g.is_default).expect("default group");
+        assert!(default.unresolved_rules.is_some());
+    }
+
+    #[test]
+    fn an_unresolved_flow_log_makes_vpcs_without_one_unknown() {
+        let model = load(
+            "flowlog",
+            r#"
+variable "vpc_id" { type = string }
+resource "aws_vpc" "a" { cidr_block = "10.0.0.0/16" }
+resource "aws_vpc" "b" { cidr_block = "10.1.0.0/16" }
+resource "aws_flow_log" "a" {
+  vpc_id       = aws_vpc.a.id
+  traffic_type = "ALL"
+}
+resource "aws_flow_log" "elsewhere" {
+  vpc_id       = var.vpc_id
+  traffic_type = "ALL"
+}
+"#,
+        );
+        let vpcs: Vec<&Vpc> = model.all::<Vpc>().collect();
+        assert_eq!(vpcs[0].flow_logs.known(), Some(&true));
+        assert!(vpcs[1].flow_logs.known().is_none());
+    }
+
+    #[test]
+    fn launch_template_user_data_is_decoded_and_interpolated_user_data_stays_unknown() {
+        let model = load(
+            "userdata",
+            r#"
+variable "token" { type = string }
+resource "aws_launch_template" "t" {
+  user_data = base64encode("password=hunter22")
+}
+resource "aws_instance" "i" {
+  user_data = "TOKEN=${var.token}"
+}
+"#,
+        );
+        let instances: Vec<&Instance> = model.all::<Instance>().collect();
+        assert_eq!(
+            instances[0].user_data.known(),
+            Some(&Some("password=hunter22".to_string()))
+        );
+        assert!(instances[1].user_data.known().is_none());
+        // The instance's root volume exists even when no block is written.
+        assert_eq!(
+            instances[1].block_devices[0].encrypted.known(),
+            Some(&false)
+        );
+        assert!(!instances[1].block_devices[0].encrypted.explicit);
     }
 }

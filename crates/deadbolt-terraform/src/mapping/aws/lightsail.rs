@@ -19,8 +19,15 @@ pub(super) fn map_primary(res: &EvaluatedResource, cx: &mut MapContext) -> bool 
     let m = meta(res);
     let blueprint = body.string("blueprint_id", "");
     // Windows blueprints start with RDP instead of SSH open.
-    let admin = if blueprint.known().is_some_and(|b| b.starts_with("windows")) { 3389 } else { 22 };
-    let ports = [admin, 80].into_iter().map(|port| default_port(&m, port)).collect();
+    let admin = if blueprint.known().is_some_and(|b| b.starts_with("windows")) {
+        3389
+    } else {
+        22
+    };
+    let ports = [admin, 80]
+        .into_iter()
+        .map(|port| default_port(&m, port))
+        .collect();
     cx.model.push(Instance {
         name: body.string("name", ""),
         blueprint,
@@ -59,9 +66,16 @@ pub(super) fn map_split(res: &EvaluatedResource, cx: &mut MapContext) -> bool {
 /// An instance still on its default firewall may have it replaced by public ports deadbolt could
 /// not attach: its default rules' sources become unknown.
 pub(super) fn finish(cx: &mut MapContext) {
-    let Some(reason) = cx.unresolved.iter().find(|(k, _)| *k == PUBLIC_PORTS).map(|(_, r)| {
-        Unknown::new(format!("an {PUBLIC_PORTS} whose instance is unknown may apply ({r})"))
-    }) else {
+    let Some(reason) = cx
+        .unresolved
+        .iter()
+        .find(|(k, _)| *k == PUBLIC_PORTS)
+        .map(|(_, r)| {
+            Unknown::new(format!(
+                "an {PUBLIC_PORTS} whose instance is unknown may apply ({r})"
+            ))
+        })
+    else {
         return;
     };
     for instance in cx.model.all_mut::<Instance>() {
@@ -102,7 +116,10 @@ fn port_rule(p: &EvalBody, origin: &ResourceMeta) -> FirewallRule {
         }),
         from_port: p.int("from_port", 0),
         to_port: p.int("to_port", 0),
-        ipv4_cidrs: if ["cidrs", "ipv6_cidrs", "cidr_list_aliases"].iter().all(|a| p.attr(a).is_none()) {
+        ipv4_cidrs: if ["cidrs", "ipv6_cidrs", "cidr_list_aliases"]
+            .iter()
+            .all(|a| p.attr(a).is_none())
+        {
             // A port opened with no source at all is open to every IPv4 address, as the console's
             // "Any IPv4 address" default.
             Attr::default(vec!["0.0.0.0/0".to_string()], span.clone())
@@ -115,5 +132,80 @@ fn port_rule(p: &EvalBody, origin: &ResourceMeta) -> FirewallRule {
         action: Attr::default("allow".to_string(), span.clone()),
         rule_number: None,
         span,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use deadbolt_model::Model;
+    use deadbolt_model::aws::lightsail::Instance;
+
+    fn load(name: &str, text: &str) -> Model {
+        let dir =
+            std::env::temp_dir().join(format!("deadbolt-lightsail-{name}-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        std::fs::write(dir.join("main.tf"), text).expect("write main.tf");
+        let loaded = crate::load(&dir, &crate::Options::default());
+        let _ = std::fs::remove_dir_all(&dir);
+        assert!(loaded.diagnostics.is_empty(), "{:?}", loaded.diagnostics);
+        loaded.model
+    }
+
+    #[test]
+    fn declared_public_ports_replace_the_defaults() {
+        let model = load(
+            "replace",
+            r#"
+resource "aws_lightsail_instance" "a" {
+  name         = "a"
+  blueprint_id = "ubuntu_22_04"
+}
+resource "aws_lightsail_instance" "b" {
+  name         = "b"
+  blueprint_id = "windows_server_2022"
+}
+resource "aws_lightsail_instance_public_ports" "a" {
+  instance_name = aws_lightsail_instance.a.name
+  port_info {
+    protocol  = "tcp"
+    from_port = 443
+    to_port   = 443
+  }
+}
+"#,
+        );
+        let instances: Vec<&Instance> = model.all::<Instance>().collect();
+        let a = &instances[0].ports;
+        assert_eq!(a.len(), 1);
+        assert_eq!(a[0].covers_tcp_port(443), Some(true));
+        assert_eq!(a[0].open_to_world(), Some(true));
+        let b = &instances[1].ports;
+        assert_eq!(b.len(), 2);
+        assert!(b.iter().all(|p| !p.protocol.explicit));
+        assert_eq!(b[0].covers_tcp_port(3389), Some(true));
+    }
+
+    #[test]
+    fn unattachable_public_ports_make_default_rules_unknown() {
+        let model = load(
+            "unresolved",
+            r#"
+variable "instance" { type = string }
+resource "aws_lightsail_instance" "a" {
+  name         = "a"
+  blueprint_id = "ubuntu_22_04"
+}
+resource "aws_lightsail_instance_public_ports" "p" {
+  instance_name = var.instance
+  port_info {
+    protocol  = "tcp"
+    from_port = 443
+    to_port   = 443
+  }
+}
+"#,
+        );
+        let instance = model.all::<Instance>().next().expect("instance");
+        assert!(instance.ports.iter().all(|p| p.open_to_world().is_none()));
     }
 }

@@ -92,14 +92,20 @@ impl Rule for BlockDeviceUnencrypted {
                 };
                 match super::unencrypted(&device.encrypted, by_default) {
                     Some(true) if device.encrypted.explicit => {
-                        checks.fail(&instance.meta, &device.encrypted.span, format!("{name} has `encrypted = false`"));
+                        checks.fail(
+                            &instance.meta,
+                            &device.encrypted.span,
+                            format!("{name} has `encrypted = false`"),
+                        );
                         failed = true;
                     }
                     Some(true) => {
                         checks.fail(
                             &instance.meta,
                             &device.encrypted.span,
-                            format!("{name} does not set `encrypted` and is unencrypted by default"),
+                            format!(
+                                "{name} does not set `encrypted` and is unencrypted by default"
+                            ),
                         );
                         failed = true;
                     }

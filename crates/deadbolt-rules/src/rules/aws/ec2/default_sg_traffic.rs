@@ -73,7 +73,10 @@ impl Rule for DefaultSgTraffic {
     }
 
     fn check<'m>(&self, model: &'m Model, checks: &mut Checks<'m>) {
-        for sg in model.all::<SecurityGroup>().filter(|g| g.is_default && !g.detached) {
+        for sg in model
+            .all::<SecurityGroup>()
+            .filter(|g| g.is_default && !g.detached)
+        {
             for rule in &sg.rules {
                 let direction = match rule.direction {
                     Direction::Ingress => "ingress",
@@ -82,7 +85,10 @@ impl Rule for DefaultSgTraffic {
                 checks.fail(
                     &rule.origin,
                     &rule.span,
-                    format!("default security group has an {direction} rule allowing {}", rule.traffic()),
+                    format!(
+                        "default security group has an {direction} rule allowing {}",
+                        rule.traffic()
+                    ),
                 );
             }
             if !sg.rules.is_empty() {
@@ -94,11 +100,16 @@ impl Rule for DefaultSgTraffic {
             }
         }
         for vpc in model.all::<Vpc>() {
-            checks.require(&vpc.meta, &vpc.default_security_group_managed, |m| *m, |_| {
-                "the VPC's default security group is not managed and keeps AWS's default rules \
+            checks.require(
+                &vpc.meta,
+                &vpc.default_security_group_managed,
+                |m| *m,
+                |_| {
+                    "the VPC's default security group is not managed and keeps AWS's default rules \
                  (all traffic between members, all traffic out)"
-                    .to_string()
-            });
+                        .to_string()
+                },
+            );
         }
     }
 }

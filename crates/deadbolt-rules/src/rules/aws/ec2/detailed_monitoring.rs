@@ -69,13 +69,20 @@ impl Rule for DetailedMonitoringOff {
                 InstanceKind::LaunchTemplate => "launch template",
                 InstanceKind::LaunchConfiguration => "launch configuration",
             };
-            checks.require(&instance.meta, monitoring, |m| *m, |_| {
-                if monitoring.explicit {
-                    format!("detailed monitoring is turned off on this {what}")
-                } else {
-                    format!("detailed monitoring is not set on this {what} and is off by default")
-                }
-            });
+            checks.require(
+                &instance.meta,
+                monitoring,
+                |m| *m,
+                |_| {
+                    if monitoring.explicit {
+                        format!("detailed monitoring is turned off on this {what}")
+                    } else {
+                        format!(
+                            "detailed monitoring is not set on this {what} and is off by default"
+                        )
+                    }
+                },
+            );
         }
     }
 }

@@ -61,9 +61,12 @@ impl Rule for EbsDefaultEncryptionOff {
 
     fn check<'m>(&self, model: &'m Model, checks: &mut Checks<'m>) {
         for setting in model.all::<EbsDefaultEncryption>() {
-            checks.require(&setting.meta, &setting.enabled, |e| *e, |_| {
-                "EBS encryption by default is turned off".to_string()
-            });
+            checks.require(
+                &setting.meta,
+                &setting.enabled,
+                |e| *e,
+                |_| "EBS encryption by default is turned off".to_string(),
+            );
         }
     }
 }

@@ -65,7 +65,11 @@ declare_rule! {
 /// Judges IMDSv2 enforcement on the instances of the given kinds.
 pub(super) fn judge_imds<'m>(model: &'m Model, checks: &mut Checks<'m>, kinds: &[InstanceKind]) {
     for instance in model.all::<Instance>().filter(|i| kinds.contains(&i.kind)) {
-        if instance.metadata_endpoint.known().is_some_and(|e| e == "disabled") {
+        if instance
+            .metadata_endpoint
+            .known()
+            .is_some_and(|e| e == "disabled")
+        {
             checks.pass(&instance.meta);
             continue;
         }

@@ -73,7 +73,10 @@ impl Rule for TemplateImdsv2 {
         super::imdsv2_instance::judge_imds(
             model,
             checks,
-            &[InstanceKind::LaunchTemplate, InstanceKind::LaunchConfiguration],
+            &[
+                InstanceKind::LaunchTemplate,
+                InstanceKind::LaunchConfiguration,
+            ],
         );
     }
 }

@@ -1,6 +1,8 @@
 //! Amazon EC2 and VPC rules (the VPC rules have `AWS-VPC-*` IDs and service `vpc`).
 
-use deadbolt_model::aws::ec2::{Direction, EbsDefaultEncryption, FirewallRule, NetworkAcl, SecurityGroup};
+use deadbolt_model::aws::ec2::{
+    Direction, EbsDefaultEncryption, FirewallRule, NetworkAcl, SecurityGroup,
+};
 use deadbolt_model::{Attr, Model, Unknown};
 
 use crate::checks::Checks;
@@ -113,7 +115,10 @@ pub(super) fn judge_world_nacl_rules<'m>(
     for acl in model.all::<NetworkAcl>() {
         let mut failed = false;
         let mut unknown: Option<Unknown> = None;
-        let ingress = acl.rules.iter().filter(|r| r.direction == Direction::Ingress);
+        let ingress = acl
+            .rules
+            .iter()
+            .filter(|r| r.direction == Direction::Ingress);
         for rule in ingress.filter(|r| !r.is_deny()) {
             if rule.action.known().is_none() {
                 unknown = unknown.or_else(|| rule.action.unknown_reason().cloned());
@@ -121,11 +126,14 @@ pub(super) fn judge_world_nacl_rules<'m>(
             }
             let covered = covers(rule);
             let mut open_families = Vec::new();
-            for (ipv6, cidrs, world) in
-                [(false, &rule.ipv4_cidrs, "0.0.0.0/0"), (true, &rule.ipv6_cidrs, "::/0")]
-            {
+            for (ipv6, cidrs, world) in [
+                (false, &rule.ipv4_cidrs, "0.0.0.0/0"),
+                (true, &rule.ipv6_cidrs, "::/0"),
+            ] {
                 match cidrs.known() {
-                    Some(c) if c.iter().any(|c| c.trim() == world) => open_families.push((ipv6, world)),
+                    Some(c) if c.iter().any(|c| c.trim() == world) => {
+                        open_families.push((ipv6, world))
+                    }
                     Some(_) => {}
                     None => unknown = unknown.or_else(|| cidrs.unknown_reason().cloned()),
                 }
@@ -196,7 +204,9 @@ pub(super) fn judge_world_nacl_rules<'m>(
 /// `EbsDefaultEncryption` is known to be enabled. Volumes that do not set encryption are then
 /// encrypted anyway.
 pub(super) fn ebs_encrypted_by_default(model: &Model) -> bool {
-    model.all::<EbsDefaultEncryption>().any(|d| d.enabled.known() == Some(&true))
+    model
+        .all::<EbsDefaultEncryption>()
+        .any(|d| d.enabled.known() == Some(&true))
 }
 
 /// Judges one block device or volume's `encrypted` flag, crediting the account-level default when

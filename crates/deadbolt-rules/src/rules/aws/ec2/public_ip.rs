@@ -65,9 +65,12 @@ impl Rule for InstancePublicIp {
 
     fn check<'m>(&self, model: &'m Model, checks: &mut Checks<'m>) {
         for instance in model.all::<Instance>() {
-            checks.require(&instance.meta, &instance.public_ip, |p| *p != Some(true), |_| {
-                "`associate_public_ip_address` is true".to_string()
-            });
+            checks.require(
+                &instance.meta,
+                &instance.public_ip,
+                |p| *p != Some(true),
+                |_| "`associate_public_ip_address` is true".to_string(),
+            );
         }
     }
 }

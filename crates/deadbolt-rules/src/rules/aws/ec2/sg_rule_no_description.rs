@@ -81,7 +81,11 @@ impl Rule for SgRuleNoDescription {
             if !sg.is_default && !sg.detached {
                 match sg.description.known() {
                     Some(d) if !sg.description.explicit || d.trim().is_empty() => {
-                        checks.fail(&sg.meta, &sg.description.span, "security group has no description");
+                        checks.fail(
+                            &sg.meta,
+                            &sg.description.span,
+                            "security group has no description",
+                        );
                         failed = true;
                     }
                     Some(_) => {}

@@ -80,7 +80,9 @@ fn find_secrets(text: &str) -> Vec<String> {
             if let Some(key) = key
                 && starts_clean
                 && ends_clean
-                && key[4..].iter().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+                && key[4..]
+                    .iter()
+                    .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
             {
                 found.push(format!("AWS access key ID `{}`", mask(&text[at..at + 20])));
             }
@@ -100,7 +102,10 @@ fn find_secrets(text: &str) -> Vec<String> {
     for (at, _) in lower.match_indices("password") {
         // Skip the rest of an identifier such as `password_file` or `DB_PASSWORD`.
         let mut end = at + "password".len();
-        while bytes.get(end).is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_') {
+        while bytes
+            .get(end)
+            .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_')
+        {
             end += 1;
         }
         if let Some(value) = assigned_value(text, end) {
@@ -150,7 +155,11 @@ impl Rule for UserDataSecrets {
                 checks.pass(&instance.meta);
             }
             for secret in secrets {
-                checks.fail(&instance.meta, &user_data.span, format!("user data contains {secret}"));
+                checks.fail(
+                    &instance.meta,
+                    &user_data.span,
+                    format!("user data contains {secret}"),
+                );
             }
         }
     }

@@ -69,9 +69,12 @@ impl Rule for VpcNoFlowLogs {
 
     fn check<'m>(&self, model: &'m Model, checks: &mut Checks<'m>) {
         for vpc in model.all::<Vpc>() {
-            checks.require(&vpc.meta, &vpc.flow_logs, |f| *f, |_| {
-                "no flow log captures this VPC's traffic".to_string()
-            });
+            checks.require(
+                &vpc.meta,
+                &vpc.flow_logs,
+                |f| *f,
+                |_| "no flow log captures this VPC's traffic".to_string(),
+            );
         }
     }
 }

@@ -11,8 +11,10 @@ mod admin_ports_world;
 mod all_ports_world;
 
 /// The rules of this service.
-pub(crate) const RULES: &[&dyn Rule] =
-    &[&admin_ports_world::LightsailAdminPortsWorld, &all_ports_world::LightsailAllPortsWorld];
+pub(crate) const RULES: &[&dyn Rule] = &[
+    &admin_ports_world::LightsailAdminPortsWorld,
+    &all_ports_world::LightsailAllPortsWorld,
+];
 
 /// Judges every Lightsail instance's open ports: a port rule open to the world that `matches`
 /// fails (evidence from `what`); Lightsail's implicit default rules say so in the message.
