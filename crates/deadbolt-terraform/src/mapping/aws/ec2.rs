@@ -171,14 +171,7 @@ pub(super) fn map_split(res: &EvaluatedResource, cx: &mut MapContext) -> bool {
         "aws_security_group_rule" => {
             let m = meta(res);
             let direction = body.string("type", "ingress");
-            let mut rule = sg_rule(
-                body,
-                &m,
-                Direction::Ingress,
-                "cidr_blocks",
-                "ipv6_cidr_blocks",
-            );
-            rule.span = body.span.clone();
+            let mut rule = sg_rule(body, &m, Direction::Ingress);
             match direction.known().map(String::as_str) {
                 Some("egress") => rule.direction = Direction::Egress,
                 Some(_) => {}
@@ -368,13 +361,7 @@ fn inline_sg_rules(body: &EvalBody, m: &ResourceMeta) -> Vec<FirewallRule> {
         ("egress", Direction::Egress),
     ] {
         for block in body.blocks(name) {
-            rules.push(sg_rule(
-                block,
-                m,
-                direction,
-                "cidr_blocks",
-                "ipv6_cidr_blocks",
-            ));
+            rules.push(sg_rule(block, m, direction));
         }
     }
     rules
@@ -382,13 +369,7 @@ fn inline_sg_rules(body: &EvalBody, m: &ResourceMeta) -> Vec<FirewallRule> {
 
 /// A security group rule from an inline block or an `aws_security_group_rule` body (they share
 /// their attribute names).
-fn sg_rule(
-    body: &EvalBody,
-    origin: &ResourceMeta,
-    direction: Direction,
-    v4: &str,
-    v6: &str,
-) -> FirewallRule {
+fn sg_rule(body: &EvalBody, origin: &ResourceMeta, direction: Direction) -> FirewallRule {
     let self_peer = body.bool("self", false).known() != Some(&false);
     let listed = |name: &str| body.strings(name).known().is_none_or(|l| !l.is_empty());
     FirewallRule {
@@ -397,8 +378,8 @@ fn sg_rule(
         protocol: protocol(body, "protocol"),
         from_port: body.int("from_port", 0),
         to_port: body.int("to_port", 0),
-        ipv4_cidrs: body.strings(v4),
-        ipv6_cidrs: body.strings(v6),
+        ipv4_cidrs: body.strings("cidr_blocks"),
+        ipv6_cidrs: body.strings("ipv6_cidr_blocks"),
         has_other_peers: self_peer || listed("security_groups") || listed("prefix_list_ids"),
         description: body.string("description", ""),
         action: Attr::default("allow".to_string(), body.span.clone()),
