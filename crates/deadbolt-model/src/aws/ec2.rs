@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::attr::Attr;
+use crate::attr::{Attr, Unknown};
 use crate::resource::ResourceMeta;
 
 /// Traffic direction of a firewall rule.
@@ -50,8 +50,14 @@ impl FirewallRule {
     /// Whether the rule admits traffic from/to anywhere (`0.0.0.0/0` or `::/0`). `None` when the
     /// CIDRs are unknown.
     pub fn open_to_world(&self) -> Option<bool> {
-        let v4 = self.ipv4_cidrs.known().map(|c| c.iter().any(|c| c.trim() == "0.0.0.0/0"));
-        let v6 = self.ipv6_cidrs.known().map(|c| c.iter().any(|c| c.trim() == "::/0"));
+        let v4 = self
+            .ipv4_cidrs
+            .known()
+            .map(|c| c.iter().any(|c| c.trim() == "0.0.0.0/0"));
+        let v6 = self
+            .ipv6_cidrs
+            .known()
+            .map(|c| c.iter().any(|c| c.trim() == "::/0"));
         match (v4, v6) {
             (Some(true), _) | (_, Some(true)) => Some(true),
             (Some(false), Some(false)) => Some(false),
@@ -82,9 +88,45 @@ impl FirewallRule {
         Some(from <= 0 && to >= 65535 || (from == -1 && to == -1 && protocol != "icmp"))
     }
 
+    /// The "everyone" CIDRs among the rule's sources or destinations (`0.0.0.0/0`, `::/0`), for
+    /// evidence in messages.
+    pub fn world_cidrs(&self) -> Vec<&'static str> {
+        let mut out = Vec::new();
+        if self
+            .ipv4_cidrs
+            .known()
+            .is_some_and(|c| c.iter().any(|c| c.trim() == "0.0.0.0/0"))
+        {
+            out.push("0.0.0.0/0");
+        }
+        if self
+            .ipv6_cidrs
+            .known()
+            .is_some_and(|c| c.iter().any(|c| c.trim() == "::/0"))
+        {
+            out.push("::/0");
+        }
+        out
+    }
+
+    /// The traffic the rule matches, in words: `all traffic`, `tcp 22`, `udp 1000-2000`.
+    pub fn traffic(&self) -> String {
+        let protocol = self.protocol.known().map_or("?", String::as_str);
+        if protocol == "-1" || protocol == "all" {
+            return "all traffic".to_string();
+        }
+        match (self.from_port.known(), self.to_port.known()) {
+            (Some(from), Some(to)) if from == to => format!("{protocol} {from}"),
+            (Some(from), Some(to)) => format!("{protocol} {from}-{to}"),
+            _ => format!("{protocol} (ports unknown)"),
+        }
+    }
+
     /// `true` for NACL deny rules.
     pub fn is_deny(&self) -> bool {
-        self.action.known().is_some_and(|a| a.eq_ignore_ascii_case("deny"))
+        self.action
+            .known()
+            .is_some_and(|a| a.eq_ignore_ascii_case("deny"))
     }
 }
 
@@ -99,6 +141,15 @@ pub struct SecurityGroup {
     pub description: Attr<String>,
     /// Ingress and egress rules.
     pub rules: Vec<FirewallRule>,
+    /// `true` when this entry is not a group at all but one standalone rule resource whose group is
+    /// not in the scan (`security_group_id = var.sg_id`). `meta` is then the rule resource, so the
+    /// rule is still judged on its own; checks about the group itself (its description, whether it
+    /// is a default group) skip such entries.
+    pub detached: bool,
+    /// Set when the scan has standalone rule resources whose group could not be resolved: any of
+    /// them may belong to this group, so a verdict that needs the complete rule set (such as "the
+    /// group has no rules") is unknown for this reason.
+    pub unresolved_rules: Option<Unknown>,
 }
 
 /// A network ACL with its rules.
@@ -108,6 +159,62 @@ pub struct NetworkAcl {
     pub meta: ResourceMeta,
     /// The rules, inline and joined.
     pub rules: Vec<FirewallRule>,
+    /// `true` when this entry is one standalone rule resource whose ACL is not in the scan; `meta`
+    /// is then the rule resource. The ACL's other rules (and so any lower-numbered deny) are unknown.
+    pub detached: bool,
+    /// Set when the scan has standalone rule resources whose ACL could not be resolved and which may
+    /// belong to this ACL (a lower-numbered deny among them could shadow an allow).
+    pub unresolved_rules: Option<Unknown>,
+}
+
+impl NetworkAcl {
+    /// Whether `rule` (one of this ACL's allow rules) is shadowed for traffic from anywhere on the
+    /// matching address family: an earlier (lower-numbered) deny rule in the same direction that
+    /// also covers the whole internet and everything `covers` says the allow rule admits.
+    ///
+    /// `covers(deny)` answers whether the deny rule covers the traffic in question. `None` when a
+    /// rule number, CIDR or port involved is unknown. Partial denies (a deny of `0.0.0.0/1` plus
+    /// `128.0.0.0/1`) are not combined: the allow is then reported as effective.
+    pub fn shadowed(
+        &self,
+        rule: &FirewallRule,
+        ipv6: bool,
+        covers: impl Fn(&FirewallRule) -> Option<bool>,
+    ) -> Option<bool> {
+        let number = *rule.rule_number.as_ref()?.known()?;
+        let mut unknown = false;
+        for deny in self
+            .rules
+            .iter()
+            .filter(|r| r.direction == rule.direction && r.is_deny())
+        {
+            let before = match deny.rule_number.as_ref().and_then(|n| n.known()) {
+                Some(n) => *n < number,
+                None => {
+                    unknown = true;
+                    continue;
+                }
+            };
+            if !before {
+                continue;
+            }
+            let world = if ipv6 {
+                deny.ipv6_cidrs
+                    .known()
+                    .map(|c| c.iter().any(|c| c.trim() == "::/0"))
+            } else {
+                deny.ipv4_cidrs
+                    .known()
+                    .map(|c| c.iter().any(|c| c.trim() == "0.0.0.0/0"))
+            };
+            match (world, covers(deny)) {
+                (Some(true), Some(true)) => return Some(true),
+                (Some(false), _) | (_, Some(false)) => {}
+                _ => unknown = true,
+            }
+        }
+        if unknown { None } else { Some(false) }
+    }
 }
 
 /// What kind of compute declaration an [`Instance`] is.
@@ -181,4 +288,8 @@ pub struct Vpc {
     pub flow_logs: Attr<bool>,
     /// `true` for the default VPC (`aws_default_vpc`).
     pub is_default: bool,
+    /// `true` when the scan manages this VPC's default security group (its rules are then those of
+    /// that [`SecurityGroup`]); known `false` when it does not, in which case AWS's default rules
+    /// apply: all traffic from members of the group, all traffic out.
+    pub default_security_group_managed: Attr<bool>,
 }

@@ -11,9 +11,14 @@ use crate::resource::ResourceMeta;
 pub struct Instance {
     /// Common metadata.
     pub meta: ResourceMeta,
+    /// The instance name, which `aws_lightsail_instance_public_ports` refers to.
+    pub name: Attr<String>,
     /// The blueprint (`wordpress`, `ubuntu_22_04`, ...).
     pub blueprint: Attr<String>,
-    /// Open ports. With no `aws_lightsail_instance_public_ports`, Lightsail opens 22 and 80 to
-    /// everyone by default; the source records that default with `explicit == false`.
+    /// Open ports. With no `aws_lightsail_instance_public_ports`, Lightsail opens TCP 22 (SSH;
+    /// TCP 3389, RDP, for Windows blueprints) and TCP 80 (HTTP) to every IPv4 address
+    /// (`0.0.0.0/0`) by default; sources record those two default rules with `explicit == false`
+    /// on their attributes, at the instance's span. Declaring public ports replaces the whole
+    /// default set.
     pub ports: Vec<FirewallRule>,
 }
