@@ -199,6 +199,9 @@ struct ChildModules {
 #[derive(Clone, Default)]
 struct Scope {
     vars: Vec<(String, Value)>,
+    /// For `for_each = aws_vpc.this`: the instance `each.value` stands for, so that
+    /// `vpc_id = each.value.id` still joins to it.
+    each_refs: Vec<Arc<str>>,
 }
 
 impl Scope {
@@ -387,7 +390,9 @@ impl Evaluator {
             };
         }
         if let Some(for_each) = body.get_attribute("for_each") {
+            let saved = std::mem::take(&mut *self.refs.borrow_mut());
             let v = self.eval_attr_value(inst, file, &Scope::default(), &for_each.value);
+            let collection_refs = std::mem::replace(&mut *self.refs.borrow_mut(), saved);
             let pairs: Option<Vec<(String, Value)>> = match &v {
                 Value::Object(map) => Some(map.iter().map(|(k, v)| (k.clone(), v.clone())).collect()),
                 Value::List(items) => items
@@ -403,7 +408,11 @@ impl Evaluator {
                         .take(MAX_INSTANCES)
                         .map(|(k, val)| {
                             let each = obj([("key", Value::String(k.clone())), ("value", val)]);
-                            (InstanceKey::Key(k), Scope::default().with("each", each))
+                            let key = InstanceKey::Key(k);
+                            let suffix = key.suffix();
+                            let mut scope = Scope::default().with("each", each);
+                            scope.each_refs = collection_refs.iter().filter(|r| r.ends_with(&suffix)).cloned().collect();
+                            (key, scope)
                         })
                         .collect();
                     (Some(true), insts, None)
@@ -969,6 +978,9 @@ impl Evaluator {
     /// consumed.
     fn resolve_root(&self, inst: &ModuleInstance, scope: &Scope, root: &str, names: &[&str]) -> Result<(Value, usize)> {
         if let Some(v) = scope.get(root) {
+            if root == "each" && names.first() == Some(&"value") {
+                self.refs.borrow_mut().extend(scope.each_refs.iter().cloned());
+            }
             return Ok((v.clone(), 0));
         }
         let need = |n: usize| -> Result<()> {

@@ -281,3 +281,24 @@ resource "aws_s3_bucket_policy" "templated" {
     assert_eq!(doc.statements.len(), 3);
     assert_eq!(doc.statements[2].resource.known().next(), Some("arn:aws:s3:::templated/*"));
 }
+
+#[test]
+fn each_value_of_a_resource_collection_joins_to_that_instance() {
+    let dir = tree(&[(
+        "main.tf",
+        r#"
+resource "aws_s3_bucket" "tenant" {
+  for_each = toset(["a", "b"])
+  bucket   = "tenant-${each.key}"
+}
+resource "aws_s3_bucket_acl" "tenant" {
+  for_each = aws_s3_bucket.tenant
+  bucket   = each.value.id
+  acl      = each.key == "b" ? "public-read" : "private"
+}
+"#,
+    )]);
+    let b = buckets(dir.path(), &Options::default());
+    assert_eq!(acl_of(&b, "aws_s3_bucket.tenant[\"a\"]"), Some("private"));
+    assert_eq!(acl_of(&b, "aws_s3_bucket.tenant[\"b\"]"), Some("public-read"));
+}
