@@ -134,6 +134,33 @@ impl Statement {
         self.effect == Some(Effect::Allow)
     }
 
+    /// Whether this statement's `Principal`/`NotPrincipal` lets in any principal at all: `"*"`,
+    /// `{"AWS": "*"}`, or a `NotPrincipal` (everyone except the listed principals).
+    pub fn names_anyone(&self) -> bool {
+        self.principal.as_ref().is_some_and(Principals::is_anyone) || self.not_principal.is_some()
+    }
+
+    /// The first condition that narrows who the caller can be (its account, organization, ARN,
+    /// source VPC, endpoint or IP), so that a wildcard principal no longer means everyone.
+    ///
+    /// Only positive matching operators count (`StringEquals`, `StringLike`, `ArnLike`,
+    /// `IpAddress`...): a negated operator (`StringNotEquals`) lets in everyone it does not name, an
+    /// `...IfExists` operator and `ForAllValues:` are satisfied when the key is absent, as it is for
+    /// anonymous callers, and a value of `*` (or `0.0.0.0/0`) matches everyone.
+    pub fn principal_restriction(&self) -> Option<&Condition> {
+        self.conditions.iter().find(|c| {
+            let operator = c.operator.strip_prefix("ForAnyValue:").unwrap_or(&c.operator);
+            let positive = RESTRICTING_OPERATORS.iter().any(|o| operator.eq_ignore_ascii_case(o));
+            let key_narrows =
+                PRINCIPAL_RESTRICTING_KEYS.iter().any(|k| c.key.eq_ignore_ascii_case(k));
+            let matches_everyone = c
+                .values
+                .iter()
+                .any(|v| matches!(v.known(), Some("*" | "0.0.0.0/0" | "::/0")));
+            positive && key_narrows && !matches_everyone && !c.values.is_empty()
+        })
+    }
+
     /// Whether this Allow statement grants every action on every resource (`"Action": "*"`,
     /// `"Resource": "*"`) with no condition. `None` when unknown parts decide it.
     pub fn grants_full_admin(&self) -> Option<bool> {
@@ -173,6 +200,39 @@ impl Statement {
             .collect()
     }
 }
+
+/// Condition operators that admit only callers whose key matches (see
+/// [`Statement::principal_restriction`]).
+const RESTRICTING_OPERATORS: [&str; 6] = [
+    "StringEquals",
+    "StringEqualsIgnoreCase",
+    "StringLike",
+    "ArnEquals",
+    "ArnLike",
+    "IpAddress",
+];
+
+/// Global and service condition keys that identify or locate the caller: a positive match on one of
+/// them turns a wildcard principal into a bounded set. Source: AWS IAM User Guide, "AWS global
+/// condition context keys"; AWS KMS Developer Guide, "kms:CallerAccount".
+const PRINCIPAL_RESTRICTING_KEYS: [&str; 16] = [
+    "aws:PrincipalAccount",
+    "aws:PrincipalArn",
+    "aws:PrincipalOrgID",
+    "aws:PrincipalOrgPaths",
+    "aws:PrincipalServiceName",
+    "aws:SourceAccount",
+    "aws:SourceArn",
+    "aws:SourceOrgID",
+    "aws:SourceOrgPaths",
+    "aws:SourceOwner",
+    "aws:SourceVpc",
+    "aws:SourceVpce",
+    "aws:SourceIp",
+    "aws:userid",
+    "aws:username",
+    "kms:CallerAccount",
+];
 
 /// A parsed IAM policy document.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
@@ -356,6 +416,9 @@ pub struct Policy {
     pub meta: ResourceMeta,
     /// Managed or inline (and on what kind of principal).
     pub scope: PolicyScope,
+    /// For an inline policy, the user, group or role it is embedded in: its name, or the address
+    /// of the principal when only a reference is known. `None` for managed policies.
+    pub principal: Option<Attr<String>>,
     /// The document.
     pub document: Attr<PolicyDocument>,
 }
@@ -383,7 +446,9 @@ pub struct Principal {
     pub name: Attr<String>,
     /// The role trust policy (`assume_role_policy`); `None` for users and groups.
     pub trust_policy: Option<Attr<PolicyDocument>>,
-    /// Managed policies attached to it, each with the span of the attachment.
+    /// Managed policies its own declaration attaches (a role's `ManagedPolicyArns`), each with the
+    /// span where it is written. Standalone attachment resources are [`Attachment`]s instead, so
+    /// that each attachment is judged once.
     pub attachments: Vec<Attr<String>>,
 }
 
@@ -402,7 +467,8 @@ pub struct Attachment {
 pub struct PasswordPolicy {
     /// Common metadata.
     pub meta: ResourceMeta,
-    /// `MinimumPasswordLength` (AWS default 8).
+    /// `MinimumPasswordLength`. Without a custom policy AWS requires 8; a custom policy that does
+    /// not set it gets 6 (the API's and the Terraform provider's default).
     pub minimum_length: Attr<i64>,
     /// `PasswordReusePrevention`: how many previous passwords are remembered; 0 when unset.
     pub reuse_prevention: Attr<i64>,
