@@ -140,6 +140,28 @@ impl Statement {
         self.principal.as_ref().is_some_and(Principals::is_anyone) || self.not_principal.is_some()
     }
 
+    /// Whether this statement allows everyone: an `Allow` that [names anyone](Self::names_anyone)
+    /// with no [principal restriction](Self::principal_restriction). `None` when the effect or a
+    /// principal is unknown and could decide it.
+    pub fn allows_anyone(&self) -> Option<bool> {
+        if self.effect == Some(Effect::Deny) {
+            return Some(false);
+        }
+        let anyone = self.names_anyone();
+        let unknown_principal = self
+            .principal
+            .iter()
+            .flat_map(|p| &p.entries)
+            .any(|(_, value)| matches!(value, Text::Unknown(_)));
+        if !anyone {
+            return if unknown_principal { None } else { Some(false) };
+        }
+        if self.principal_restriction().is_some() {
+            return Some(false);
+        }
+        self.effect.map(|_| true)
+    }
+
     /// The first condition that narrows who the caller can be (its account, organization, ARN,
     /// source VPC, endpoint or IP), so that a wildcard principal no longer means everyone.
     ///
