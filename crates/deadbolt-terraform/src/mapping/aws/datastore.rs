@@ -66,8 +66,18 @@ pub(super) fn map_split(_res: &EvaluatedResource, _cx: &mut MapContext) -> bool 
 /// Nothing to resolve.
 pub(super) fn finish(_cx: &mut MapContext) {}
 
-/// `true` when a KMS key attribute is set (to anything, including an alias or a reference).
+/// `true` when a KMS key attribute is set to a non-empty value. A value known only after apply
+/// counts as set when it comes from another resource (a key's `arn` or `id` is never empty).
 fn key_is_set(body: &EvalBody, name: &str) -> Attr<bool> {
+    if let Some(attr) = body.attr(name)
+        && let Some(reason) = attr.value.unknown()
+    {
+        return if attr.refs.is_empty() {
+            Attr::unknown(reason.clone(), attr.span.clone())
+        } else {
+            Attr::set(true, attr.span.clone())
+        };
+    }
     body.opt_string(name).map(|key| key.is_some())
 }
 

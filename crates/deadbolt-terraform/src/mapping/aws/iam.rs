@@ -124,6 +124,11 @@ fn document(body: &EvalBody, name: &str) -> Attr<PolicyDocument> {
 
 /// The principal's `name`. Without one the provider generates it (from `name_prefix` or at random).
 fn principal_name(body: &EvalBody) -> Attr<String> {
+    if let Some(attr) = body.attr("name")
+        && let Some(reason) = attr.value.unknown()
+    {
+        return Attr::unknown(reason.clone(), attr.span.clone());
+    }
     let name = body.opt_string("name");
     match name.known() {
         Some(Some(n)) => Attr::set(n.clone(), name.span.clone()),
