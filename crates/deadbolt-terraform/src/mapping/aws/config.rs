@@ -15,12 +15,20 @@ pub(super) fn map_primary(res: &EvaluatedResource, cx: &mut MapContext) -> bool 
     // Without a recording group AWS Config records every supported regional resource type and no
     // global ones.
     let (all_supported, include_global_resource_types) = match body.block("recording_group") {
-        Some(group) => {
-            (group.bool("all_supported", true), group.bool("include_global_resource_types", false))
-        }
-        None => (Attr::default(true, body.span.clone()), Attr::default(false, body.span.clone())),
+        Some(group) => (
+            group.bool("all_supported", true),
+            group.bool("include_global_resource_types", false),
+        ),
+        None => (
+            Attr::default(true, body.span.clone()),
+            Attr::default(false, body.span.clone()),
+        ),
     };
-    cx.model.push(Recorder { meta: meta(res), all_supported, include_global_resource_types });
+    cx.model.push(Recorder {
+        meta: meta(res),
+        all_supported,
+        include_global_resource_types,
+    });
     true
 }
 

@@ -26,18 +26,29 @@ pub(super) fn map_primary(res: &EvaluatedResource, cx: &mut MapContext) -> bool 
         "aws_sns_topic" => store(StoreKind::SnsTopic, key_is_set(body, "kms_master_key_id")),
         "aws_sqs_queue" => store(StoreKind::SqsQueue, sqs_encryption(body)),
         "aws_elasticsearch_domain" | "aws_opensearch_domain" => DataStore {
-            encrypted_in_transit: Some(block_flag(body, "node_to_node_encryption", "enabled", false)),
+            encrypted_in_transit: Some(block_flag(
+                body,
+                "node_to_node_encryption",
+                "enabled",
+                false,
+            )),
             // Inside `domain_endpoint_options` the provider defaults `enforce_https` to true; without
             // the block the API default (HTTP allowed) applies.
-            https_enforced: Some(block_flag(body, "domain_endpoint_options", "enforce_https", true)),
+            https_enforced: Some(block_flag(
+                body,
+                "domain_endpoint_options",
+                "enforce_https",
+                true,
+            )),
             ..store(
                 StoreKind::OpenSearchDomain,
                 block_flag(body, "encrypt_at_rest", "enabled", false),
             )
         },
-        "aws_neptune_cluster" => {
-            store(StoreKind::NeptuneCluster, body.bool("storage_encrypted", false))
-        }
+        "aws_neptune_cluster" => store(
+            StoreKind::NeptuneCluster,
+            body.bool("storage_encrypted", false),
+        ),
         "aws_redshift_cluster" => DataStore {
             // Provider v5 and earlier send `PubliclyAccessible = true` when the argument is unset;
             // v6 defaults it to false. The older default is assumed so an unset value is reported.
@@ -49,9 +60,15 @@ pub(super) fn map_primary(res: &EvaluatedResource, cx: &mut MapContext) -> bool 
         "aws_efs_file_system" => store(StoreKind::EfsFileSystem, body.bool("encrypted", false)),
         "aws_elasticache_replication_group" => DataStore {
             encrypted_in_transit: Some(body.bool("transit_encryption_enabled", false)),
-            ..store(StoreKind::ElastiCacheReplicationGroup, elasticache_at_rest(body))
+            ..store(
+                StoreKind::ElastiCacheReplicationGroup,
+                elasticache_at_rest(body),
+            )
         },
-        "aws_docdb_cluster" => store(StoreKind::DocDbCluster, body.bool("storage_encrypted", false)),
+        "aws_docdb_cluster" => store(
+            StoreKind::DocDbCluster,
+            body.bool("storage_encrypted", false),
+        ),
         _ => return false,
     };
     cx.model.push(mapped);
@@ -117,7 +134,10 @@ fn elasticache_at_rest(body: &EvalBody) -> Attr<bool> {
     match engine.known() {
         Some(e) => Attr::default(e.eq_ignore_ascii_case("valkey"), body.span.clone()),
         None => Attr::unknown(
-            engine.unknown_reason().cloned().unwrap_or_else(|| Unknown::new("the engine is unknown")),
+            engine
+                .unknown_reason()
+                .cloned()
+                .unwrap_or_else(|| Unknown::new("the engine is unknown")),
             engine.span,
         ),
     }

@@ -41,7 +41,10 @@ pub(super) fn map_primary(res: &EvaluatedResource, cx: &mut MapContext) -> bool 
             let name = principal_name(body);
             // Each `inline_policy` block is an inline policy of this role. An empty block (no
             // `policy`) is how the provider is told to remove all inline policies: nothing to judge.
-            for block in body.blocks("inline_policy").filter(|b| b.attr("policy").is_some()) {
+            for block in body
+                .blocks("inline_policy")
+                .filter(|b| b.attr("policy").is_some())
+            {
                 cx.model.push(Policy {
                     meta: meta(res),
                     scope: PolicyScope::Inline(PrincipalKind::Role),
@@ -83,10 +86,17 @@ pub(super) fn map_primary(res: &EvaluatedResource, cx: &mut MapContext) -> bool 
                 (PrincipalKind::Group, "groups"),
             ] {
                 targets.extend(references(body, list).into_iter().map(|principal| {
-                    PolicyAttachment { principal_kind: kind, principal, policy: policy.clone() }
+                    PolicyAttachment {
+                        principal_kind: kind,
+                        principal,
+                        policy: policy.clone(),
+                    }
                 }));
             }
-            cx.model.push(Attachment { meta: meta(res), targets });
+            cx.model.push(Attachment {
+                meta: meta(res),
+                targets,
+            });
         }
         "aws_iam_account_password_policy" => cx.model.push(PasswordPolicy {
             meta: meta(res),
@@ -113,7 +123,10 @@ fn attach_one(res: &EvaluatedResource, cx: &mut MapContext, kind: PrincipalKind,
         principal: reference(&res.body, link),
         policy: reference(&res.body, "policy_arn"),
     };
-    cx.model.push(Attachment { meta: meta(res), targets: vec![target] });
+    cx.model.push(Attachment {
+        meta: meta(res),
+        targets: vec![target],
+    });
 }
 
 /// A policy document attribute. The provider requires these attributes, so an absent or empty one

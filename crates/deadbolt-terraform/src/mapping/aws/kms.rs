@@ -28,13 +28,19 @@ pub(super) fn map_split(res: &EvaluatedResource, cx: &mut MapContext) -> bool {
     }
     let body = &res.body;
     let policy = super::s3::policy_attr(body, "policy");
-    let joined = cx.join::<Key>(body.attr("key_id"), |_| None, |k| &k.meta, |k| {
-        k.policy = policy.clone();
-    });
+    let joined = cx.join::<Key>(
+        body.attr("key_id"),
+        |_| None,
+        |k| &k.meta,
+        |k| {
+            k.policy = policy.clone();
+        },
+    );
     if let Joined::Unresolved(reason) = joined {
         cx.unresolved.push(("aws_kms_key_policy", reason));
     }
-    cx.model.push(deadbolt_model::OtherResource { meta: meta(res) });
+    cx.model
+        .push(deadbolt_model::OtherResource { meta: meta(res) });
     true
 }
 
@@ -45,7 +51,11 @@ pub(super) fn finish(cx: &mut MapContext) {
         .unresolved
         .iter()
         .find(|(kind, _)| *kind == "aws_kms_key_policy")
-        .map(|(_, r)| Unknown::new(format!("an aws_kms_key_policy whose key is unknown may apply ({r})")))
+        .map(|(_, r)| {
+            Unknown::new(format!(
+                "an aws_kms_key_policy whose key is unknown may apply ({r})"
+            ))
+        })
     else {
         return;
     };

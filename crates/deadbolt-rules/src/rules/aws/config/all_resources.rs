@@ -77,9 +77,12 @@ impl Rule for RecorderNotAllResources {
 
     fn check<'m>(&self, model: &'m Model, checks: &mut Checks<'m>) {
         for recorder in model.all::<Recorder>() {
-            checks.require(&recorder.meta, &recorder.all_supported, |all| *all, |_| {
-                "the recording group does not record all supported resource types".to_string()
-            });
+            checks.require(
+                &recorder.meta,
+                &recorder.all_supported,
+                |all| *all,
+                |_| "the recording group does not record all supported resource types".to_string(),
+            );
         }
     }
 }

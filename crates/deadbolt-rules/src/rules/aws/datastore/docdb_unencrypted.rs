@@ -64,6 +64,12 @@ impl Rule for DocDbUnencrypted {
     }
 
     fn check<'m>(&self, model: &'m Model, checks: &mut Checks<'m>) {
-        require_on(model, checks, StoreKind::DocDbCluster, |s| Some(&s.encrypted_at_rest), "storage encryption");
+        require_on(
+            model,
+            checks,
+            StoreKind::DocDbCluster,
+            |s| Some(&s.encrypted_at_rest),
+            "storage encryption",
+        );
     }
 }

@@ -63,6 +63,12 @@ impl Rule for EfsUnencrypted {
     }
 
     fn check<'m>(&self, model: &'m Model, checks: &mut Checks<'m>) {
-        require_on(model, checks, StoreKind::EfsFileSystem, |s| Some(&s.encrypted_at_rest), "encryption at rest");
+        require_on(
+            model,
+            checks,
+            StoreKind::EfsFileSystem,
+            |s| Some(&s.encrypted_at_rest),
+            "encryption at rest",
+        );
     }
 }

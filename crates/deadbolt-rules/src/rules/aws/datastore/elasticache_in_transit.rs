@@ -66,6 +66,12 @@ impl Rule for ElastiCacheInTransit {
     }
 
     fn check<'m>(&self, model: &'m Model, checks: &mut Checks<'m>) {
-        require_on(model, checks, StoreKind::ElastiCacheReplicationGroup, |s| s.encrypted_in_transit.as_ref(), "in-transit encryption");
+        require_on(
+            model,
+            checks,
+            StoreKind::ElastiCacheReplicationGroup,
+            |s| s.encrypted_in_transit.as_ref(),
+            "in-transit encryption",
+        );
     }
 }

@@ -48,12 +48,20 @@ fn require_on<'m>(
 ) {
     for store in model.all::<DataStore>().filter(|s| s.kind == kind) {
         let Some(attr) = setting(store) else { continue };
-        checks.require(&store.meta, attr, |on| *on, |_| {
-            if attr.explicit {
-                format!("{what} is turned off")
-            } else {
-                format!("{what} is not enabled, and the {} default is off", kind.title())
-            }
-        });
+        checks.require(
+            &store.meta,
+            attr,
+            |on| *on,
+            |_| {
+                if attr.explicit {
+                    format!("{what} is turned off")
+                } else {
+                    format!(
+                        "{what} is not enabled, and the {} default is off",
+                        kind.title()
+                    )
+                }
+            },
+        );
     }
 }

@@ -65,6 +65,12 @@ impl Rule for NeptuneUnencrypted {
     }
 
     fn check<'m>(&self, model: &'m Model, checks: &mut Checks<'m>) {
-        require_on(model, checks, StoreKind::NeptuneCluster, |s| Some(&s.encrypted_at_rest), "storage encryption");
+        require_on(
+            model,
+            checks,
+            StoreKind::NeptuneCluster,
+            |s| Some(&s.encrypted_at_rest),
+            "storage encryption",
+        );
     }
 }

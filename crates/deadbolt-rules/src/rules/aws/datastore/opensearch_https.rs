@@ -70,6 +70,12 @@ impl Rule for OpenSearchHttps {
     }
 
     fn check<'m>(&self, model: &'m Model, checks: &mut Checks<'m>) {
-        require_on(model, checks, StoreKind::OpenSearchDomain, |s| s.https_enforced.as_ref(), "HTTPS enforcement");
+        require_on(
+            model,
+            checks,
+            StoreKind::OpenSearchDomain,
+            |s| s.https_enforced.as_ref(),
+            "HTTPS enforcement",
+        );
     }
 }

@@ -66,6 +66,12 @@ impl Rule for OpenSearchNodeToNode {
     }
 
     fn check<'m>(&self, model: &'m Model, checks: &mut Checks<'m>) {
-        require_on(model, checks, StoreKind::OpenSearchDomain, |s| s.encrypted_in_transit.as_ref(), "node-to-node encryption");
+        require_on(
+            model,
+            checks,
+            StoreKind::OpenSearchDomain,
+            |s| s.encrypted_in_transit.as_ref(),
+            "node-to-node encryption",
+        );
     }
 }

@@ -69,16 +69,26 @@ impl Rule for RedshiftPublic {
     }
 
     fn check<'m>(&self, model: &'m Model, checks: &mut Checks<'m>) {
-        let clusters = model.all::<DataStore>().filter(|s| s.kind == StoreKind::RedshiftCluster);
+        let clusters = model
+            .all::<DataStore>()
+            .filter(|s| s.kind == StoreKind::RedshiftCluster);
         for cluster in clusters {
-            let Some(public) = &cluster.publicly_accessible else { continue };
-            checks.require(&cluster.meta, public, |on| !*on, |_| {
-                if public.explicit {
-                    "the cluster is publicly accessible".to_string()
-                } else {
-                    "public accessibility is not set, and the default assumed for it is public".to_string()
-                }
-            });
+            let Some(public) = &cluster.publicly_accessible else {
+                continue;
+            };
+            checks.require(
+                &cluster.meta,
+                public,
+                |on| !*on,
+                |_| {
+                    if public.explicit {
+                        "the cluster is publicly accessible".to_string()
+                    } else {
+                        "public accessibility is not set, and the default assumed for it is public"
+                            .to_string()
+                    }
+                },
+            );
         }
     }
 }

@@ -67,6 +67,12 @@ impl Rule for RedshiftUnencrypted {
     }
 
     fn check<'m>(&self, model: &'m Model, checks: &mut Checks<'m>) {
-        require_on(model, checks, StoreKind::RedshiftCluster, |s| Some(&s.encrypted_at_rest), "encryption at rest");
+        require_on(
+            model,
+            checks,
+            StoreKind::RedshiftCluster,
+            |s| Some(&s.encrypted_at_rest),
+            "encryption at rest",
+        );
     }
 }

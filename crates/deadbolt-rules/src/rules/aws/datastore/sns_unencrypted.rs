@@ -64,6 +64,12 @@ impl Rule for SnsUnencrypted {
     }
 
     fn check<'m>(&self, model: &'m Model, checks: &mut Checks<'m>) {
-        require_on(model, checks, StoreKind::SnsTopic, |s| Some(&s.encrypted_at_rest), "encryption at rest");
+        require_on(
+            model,
+            checks,
+            StoreKind::SnsTopic,
+            |s| Some(&s.encrypted_at_rest),
+            "encryption at rest",
+        );
     }
 }

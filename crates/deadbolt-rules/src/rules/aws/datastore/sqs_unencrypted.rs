@@ -66,6 +66,12 @@ impl Rule for SqsUnencrypted {
     }
 
     fn check<'m>(&self, model: &'m Model, checks: &mut Checks<'m>) {
-        require_on(model, checks, StoreKind::SqsQueue, |s| Some(&s.encrypted_at_rest), "encryption at rest");
+        require_on(
+            model,
+            checks,
+            StoreKind::SqsQueue,
+            |s| Some(&s.encrypted_at_rest),
+            "encryption at rest",
+        );
     }
 }

@@ -1,7 +1,7 @@
 use deadbolt_model::aws::iam::{
     ADMINISTRATOR_ACCESS_ARN, Attachment, Policy, Principal, PrincipalKind,
 };
-use deadbolt_model::{Attr, Layer, State, Model, Provider, ResourceMeta, ServiceModel, Severity};
+use deadbolt_model::{Attr, Layer, Model, Provider, ResourceMeta, ServiceModel, Severity, State};
 
 use super::{Judged, judge_document, undecided};
 use crate::checks::Checks;
@@ -81,10 +81,12 @@ impl Rule for FullAdmin {
 
     fn check<'m>(&self, model: &'m Model, checks: &mut Checks<'m>) {
         for policy in model.all::<Policy>() {
-            judge_document(checks, &policy.meta, &policy.document, |s| match s.grants_full_admin() {
-                Some(true) => Judged::Bad("allows every action on every resource".into()),
-                Some(false) => Judged::Ok,
-                None => Judged::Unknown(undecided(s)),
+            judge_document(checks, &policy.meta, &policy.document, |s| {
+                match s.grants_full_admin() {
+                    Some(true) => Judged::Bad("allows every action on every resource".into()),
+                    Some(false) => Judged::Ok,
+                    None => Judged::Unknown(undecided(s)),
+                }
             });
         }
         for attachment in model.all::<Attachment>() {
@@ -93,7 +95,10 @@ impl Rule for FullAdmin {
                     format!(
                         "attaches `{policy}` to {} `{}`",
                         kind_name(target.principal_kind),
-                        target.principal.known().map_or("(known after apply)", String::as_str)
+                        target
+                            .principal
+                            .known()
+                            .map_or("(known after apply)", String::as_str)
                     )
                 });
             }
@@ -136,7 +141,8 @@ fn judge_attachment<'m>(
 fn is_administrator_access(arn: &str) -> bool {
     arn.starts_with("arn:")
         && arn.split_once(':').is_some_and(|(_, rest)| {
-            rest.split_once(':')
-                .is_some_and(|(_, tail)| tail == ADMINISTRATOR_ACCESS_ARN.trim_start_matches("arn:aws:"))
+            rest.split_once(':').is_some_and(|(_, tail)| {
+                tail == ADMINISTRATOR_ACCESS_ARN.trim_start_matches("arn:aws:")
+            })
         })
 }

@@ -56,9 +56,11 @@ pub(crate) fn judge_document<'m>(
     for (index, statement) in doc.statements.iter().enumerate() {
         match judge(statement) {
             Judged::Ok => {}
-            Judged::Bad(why) => {
-                checks.fail(resource, &document.span, format!("{} {why}", label(index, statement)))
-            }
+            Judged::Bad(why) => checks.fail(
+                resource,
+                &document.span,
+                format!("{} {why}", label(index, statement)),
+            ),
             Judged::Unknown(reason) => checks.not_evaluated(resource, &reason),
         }
     }
@@ -86,18 +88,20 @@ pub(crate) fn undecided(statement: &Statement) -> Unknown {
 /// Judges a resource or trust policy statement: bad when it [allows anyone](Statement::allows_anyone).
 pub(crate) fn judge_anyone(s: &Statement) -> Judged {
     match s.allows_anyone() {
-        Some(true) => {
-            Judged::Bad(format!(
-                "{} with no condition narrowing who the caller is",
-                describe_principal(s)
-            ))
-        }
+        Some(true) => Judged::Bad(format!(
+            "{} with no condition narrowing who the caller is",
+            describe_principal(s)
+        )),
         Some(false) => Judged::Ok,
         None => {
-            let principal = s.principal.iter().flat_map(|p| &p.entries).find_map(|(_, v)| match v {
-                Text::Unknown(u) => Some(u.clone()),
-                Text::Known(_) => None,
-            });
+            let principal =
+                s.principal
+                    .iter()
+                    .flat_map(|p| &p.entries)
+                    .find_map(|(_, v)| match v {
+                        Text::Unknown(u) => Some(u.clone()),
+                        Text::Known(_) => None,
+                    });
             Judged::Unknown(principal.unwrap_or_else(|| undecided(s)))
         }
     }
@@ -105,7 +109,9 @@ pub(crate) fn judge_anyone(s: &Statement) -> Judged {
 
 /// The statement's principal as written, for messages: `"*"`, `{"AWS": "*"}` or `NotPrincipal`.
 fn describe_principal(statement: &Statement) -> String {
-    if statement.not_principal.is_some() && !statement.principal.as_ref().is_some_and(|p| p.is_anyone()) {
+    if statement.not_principal.is_some()
+        && !statement.principal.as_ref().is_some_and(|p| p.is_anyone())
+    {
         return "uses `NotPrincipal`, which lets in everyone not listed".to_string();
     }
     let entries = statement.principal.iter().flat_map(|p| &p.entries);

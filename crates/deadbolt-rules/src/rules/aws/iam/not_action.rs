@@ -78,7 +78,8 @@ impl Rule for AllowNotAction {
                     (false, _) | (true, Some(Effect::Deny)) => Judged::Ok,
                     (true, None) => Judged::Unknown(undecided(s)),
                     (true, Some(Effect::Allow)) => {
-                        let except: Vec<String> = s.action.known().map(|a| format!("`{a}`")).collect();
+                        let except: Vec<String> =
+                            s.action.known().map(|a| format!("`{a}`")).collect();
                         Judged::Bad(format!("allows every action except {}", except.join(", ")))
                     }
                 }

@@ -91,9 +91,10 @@ fn judge(s: &Statement) -> Judged {
     }
     match (s.action.covers("iam:PassRole"), s.resource_is_everything()) {
         (Some(false), _) | (_, Some(false)) => Judged::Ok,
-        (Some(true), Some(true)) if s.effect.is_some() => {
-            Judged::Bad(format!("allows `iam:PassRole`{} on every resource", granted_by(s)))
-        }
+        (Some(true), Some(true)) if s.effect.is_some() => Judged::Bad(format!(
+            "allows `iam:PassRole`{} on every resource",
+            granted_by(s)
+        )),
         _ => Judged::Unknown(undecided(s)),
     }
 }
@@ -102,7 +103,10 @@ fn judge(s: &Statement) -> Judged {
 fn granted_by(s: &Statement) -> String {
     if s.action.negated {
         let except: Vec<String> = s.action.known().map(|a| format!("`{a}`")).collect();
-        return format!(" (through `NotAction` excluding only {})", except.join(", "));
+        return format!(
+            " (through `NotAction` excluding only {})",
+            except.join(", ")
+        );
     }
     match s.action.known().find(|a| wildcard_match(a, "iam:PassRole")) {
         Some(a) if a.eq_ignore_ascii_case("iam:PassRole") => String::new(),

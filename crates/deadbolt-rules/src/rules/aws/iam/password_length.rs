@@ -67,13 +67,18 @@ impl Rule for PasswordMinLength {
     fn check<'m>(&self, model: &'m Model, checks: &mut Checks<'m>) {
         for policy in model.all::<PasswordPolicy>() {
             let length = &policy.minimum_length;
-            checks.require(&policy.meta, length, |n| *n >= MINIMUM, |n| {
-                if length.explicit {
-                    format!("minimum password length is {n}")
-                } else {
-                    format!("minimum password length is not set, so it is {n}")
-                }
-            });
+            checks.require(
+                &policy.meta,
+                length,
+                |n| *n >= MINIMUM,
+                |n| {
+                    if length.explicit {
+                        format!("minimum password length is {n}")
+                    } else {
+                        format!("minimum password length is not set, so it is {n}")
+                    }
+                },
+            );
         }
     }
 }

@@ -65,11 +65,16 @@ impl Rule for PasswordReuse {
     fn check<'m>(&self, model: &'m Model, checks: &mut Checks<'m>) {
         for policy in model.all::<PasswordPolicy>() {
             let reuse = &policy.reuse_prevention;
-            checks.require(&policy.meta, reuse, |n| *n >= REMEMBERED, |n| match (n, reuse.explicit) {
-                (0, false) => "password reuse prevention is not set".to_string(),
-                (0, true) => "password reuse prevention is 0 (off)".to_string(),
-                (n, _) => format!("only the last {n} passwords are remembered"),
-            });
+            checks.require(
+                &policy.meta,
+                reuse,
+                |n| *n >= REMEMBERED,
+                |n| match (n, reuse.explicit) {
+                    (0, false) => "password reuse prevention is not set".to_string(),
+                    (0, true) => "password reuse prevention is 0 (off)".to_string(),
+                    (n, _) => format!("only the last {n} passwords are remembered"),
+                },
+            );
         }
     }
 }

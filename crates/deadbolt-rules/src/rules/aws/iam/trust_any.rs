@@ -83,7 +83,9 @@ impl Rule for TrustAnyPrincipal {
 
     fn check<'m>(&self, model: &'m Model, checks: &mut Checks<'m>) {
         for role in model.all::<Principal>() {
-            let Some(trust) = &role.trust_policy else { continue };
+            let Some(trust) = &role.trust_policy else {
+                continue;
+            };
             judge_document(checks, &role.meta, trust, judge_anyone);
         }
     }

@@ -70,16 +70,20 @@ impl Rule for UserDirectPolicy {
 
     fn check<'m>(&self, model: &'m Model, checks: &mut Checks<'m>) {
         for policy in model.all::<Policy>() {
-            let PolicyScope::Inline(kind) = policy.scope else { continue };
+            let PolicyScope::Inline(kind) = policy.scope else {
+                continue;
+            };
             match (kind, &policy.principal) {
                 (PrincipalKind::User, Some(user)) => checks.fail(
                     &policy.meta,
                     &user.span,
                     format!("inline policy is embedded in user {}", user_name(user)),
                 ),
-                (PrincipalKind::User, None) => {
-                    checks.fail(&policy.meta, &policy.meta.span, "inline policy is embedded in a user")
-                }
+                (PrincipalKind::User, None) => checks.fail(
+                    &policy.meta,
+                    &policy.meta.span,
+                    "inline policy is embedded in a user",
+                ),
                 _ => checks.pass(&policy.meta),
             }
         }
@@ -90,7 +94,10 @@ impl Rule for UserDirectPolicy {
                     checks.fail(
                         &attachment.meta,
                         &target.principal.span,
-                        format!("attaches `{policy}` directly to user {}", user_name(&target.principal)),
+                        format!(
+                            "attaches `{policy}` directly to user {}",
+                            user_name(&target.principal)
+                        ),
                     );
                 } else {
                     checks.pass(&attachment.meta);

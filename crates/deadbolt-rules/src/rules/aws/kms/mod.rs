@@ -6,5 +6,7 @@ mod policy_any_principal;
 mod rotation;
 
 /// The rules of this service.
-pub(crate) const RULES: &[&dyn Rule] =
-    &[&rotation::KeyRotationDisabled, &policy_any_principal::KeyPolicyAnyPrincipal];
+pub(crate) const RULES: &[&dyn Rule] = &[
+    &rotation::KeyRotationDisabled,
+    &policy_any_principal::KeyPolicyAnyPrincipal,
+];

@@ -75,13 +75,18 @@ impl Rule for KeyRotationDisabled {
                 }
             }
             let rotation = &key.rotation_enabled;
-            checks.require(&key.meta, rotation, |on| *on, |_| {
-                if rotation.explicit {
-                    "automatic key rotation is turned off".to_string()
-                } else {
-                    "automatic key rotation is not enabled (it is off by default)".to_string()
-                }
-            });
+            checks.require(
+                &key.meta,
+                rotation,
+                |on| *on,
+                |_| {
+                    if rotation.explicit {
+                        "automatic key rotation is turned off".to_string()
+                    } else {
+                        "automatic key rotation is not enabled (it is off by default)".to_string()
+                    }
+                },
+            );
         }
     }
 }
