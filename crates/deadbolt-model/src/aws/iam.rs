@@ -553,6 +553,45 @@ mod tests {
     }
 
     #[test]
+    fn wildcard_principal_is_bounded_only_by_positive_caller_conditions() {
+        let verdict = |json: &str| {
+            PolicyDocument::from_json_str(json).unwrap().statements[0].allows_anyone()
+        };
+        let open = r#"{"Statement":{"Effect":"Allow","Principal":"*","Action":"kms:*"}}"#;
+        assert_eq!(verdict(open), Some(true));
+        let org = r#"{"Statement":{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"sts:AssumeRole",
+            "Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-abc"}}}}"#;
+        assert_eq!(verdict(org), Some(false));
+        let negated = r#"{"Statement":{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"sts:AssumeRole",
+            "Condition":{"StringNotEquals":{"aws:PrincipalAccount":"111122223333"}}}}"#;
+        assert_eq!(verdict(negated), Some(true));
+        let if_exists = r#"{"Statement":{"Effect":"Allow","Principal":"*","Action":"s3:GetObject",
+            "Condition":{"StringEqualsIfExists":{"aws:SourceVpce":"vpce-1"}}}}"#;
+        assert_eq!(verdict(if_exists), Some(true));
+        let external_id = r#"{"Statement":{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"sts:AssumeRole",
+            "Condition":{"StringEquals":{"sts:ExternalId":"x"}}}}"#;
+        assert_eq!(verdict(external_id), Some(true));
+        let any_ip = r#"{"Statement":{"Effect":"Allow","Principal":"*","Action":"s3:GetObject",
+            "Condition":{"IpAddress":{"aws:SourceIp":"0.0.0.0/0"}}}}"#;
+        assert_eq!(verdict(any_ip), Some(true));
+        let named = r#"{"Statement":{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::1:root"},"Action":"kms:*"}}"#;
+        assert_eq!(verdict(named), Some(false));
+        let not_principal = r#"{"Statement":{"Effect":"Allow","NotPrincipal":{"AWS":"arn:aws:iam::1:root"},"Action":"kms:*"}}"#;
+        assert_eq!(verdict(not_principal), Some(true));
+    }
+
+    #[test]
+    fn unknown_principal_leaves_anyone_undecided() {
+        let mut stmt = std::collections::BTreeMap::new();
+        stmt.insert("Effect".to_string(), Value::String("Allow".into()));
+        stmt.insert("Principal".to_string(), Value::Unknown(Unknown::new("var.principal")));
+        let mut doc = std::collections::BTreeMap::new();
+        doc.insert("Statement".to_string(), Value::List(vec![Value::Object(stmt)]));
+        let doc = PolicyDocument::from_value(&Value::Object(doc)).unwrap();
+        assert_eq!(doc.statements[0].allows_anyone(), None);
+    }
+
+    #[test]
     fn malformed_effect_is_an_error() {
         assert!(PolicyDocument::from_json_str(r#"{"Statement":[{"Effect":"Maybe"}]}"#).is_err());
         assert!(PolicyDocument::from_json_str("[1,2]").is_err());
