@@ -60,7 +60,7 @@ pub struct DataStore {
     pub encrypted_in_transit: Option<Attr<bool>>,
     /// HTTPS enforced on the endpoint (OpenSearch).
     pub https_enforced: Option<Attr<bool>>,
-    /// Given a public endpoint (Redshift `PubliclyAccessible`). Whether it is reachable still depends
-    /// on the subnet's route and the security groups.
+    /// Given a public endpoint (Redshift `PubliclyAccessible`). Whether it is reachable still
+    /// depends on the subnet's route and the security groups.
     pub publicly_accessible: Option<Attr<bool>>,
 }

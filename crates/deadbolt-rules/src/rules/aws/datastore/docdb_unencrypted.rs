@@ -11,9 +11,10 @@ declare_rule! {
     /// The console encrypts new clusters by default; the API, and therefore Terraform, does not.
     ///
     /// ## Why it matters
-    /// Document stores hold application records whole, personal data included. Storage
-    /// encryption covers the cluster volume, backups, snapshots and replicas. It can only be chosen when
-    /// the cluster is created; an unencrypted cluster has to be restored from an encrypted snapshot copy.
+    /// Document stores hold application records whole, personal data included. Storage encryption
+    /// covers the cluster volume, backups, snapshots and replicas. It can only be chosen when the
+    /// cluster is created; an unencrypted cluster has to be restored from an encrypted snapshot
+    /// copy.
     ///
     /// ## Failing example
     /// ```hcl
@@ -35,7 +36,8 @@ declare_rule! {
     /// ```
     ///
     /// ## Fix
-    /// Set `storage_encrypted = true` (optionally with `kms_key_id`); migrate an existing cluster through an encrypted snapshot copy.
+    /// Set `storage_encrypted = true` (optionally with `kms_key_id`); migrate an existing cluster
+    /// through an encrypted snapshot copy.
     ///
     /// ## References
     /// - NIST CSF 2.0 PR.DS-01; NIST SP 800-53 SC-28(1)

@@ -12,9 +12,9 @@ declare_rule! {
     ///
     /// ## Why it matters
     /// Shared file systems collect home directories, application uploads and build artifacts.
-    /// Encryption at rest covers the stored files and their metadata with a KMS key. It can only be set
-    /// when the file system is created: turning it on later means copying the data to a new file
-    /// system.
+    /// Encryption at rest covers the stored files and their metadata with a KMS key. It can only be
+    /// set when the file system is created: turning it on later means copying the data to a new
+    /// file system.
     ///
     /// ## Failing example
     /// ```hcl

@@ -11,8 +11,8 @@ declare_rule! {
     /// Unset, it is off for the `redis` engine (the default engine) and on for `valkey`.
     ///
     /// ## Why it matters
-    /// Caches hold sessions, tokens and copies of database rows. Encryption at rest covers the
-    /// data that reaches disk (swap, backups, snapshots exported to S3). It can only be chosen when the
+    /// Caches hold sessions, tokens and copies of database rows. Encryption at rest covers the data
+    /// that reaches disk (swap, backups, snapshots exported to S3). It can only be chosen when the
     /// replication group is created.
     ///
     /// ## Failing example

@@ -11,9 +11,9 @@ declare_rule! {
     /// (`transit_encryption_enabled` unset or `false`).
     ///
     /// ## Why it matters
-    /// Without TLS, every command and value between clients and the cache, and between primary
-    /// and replicas, crosses the network in clear text. That includes the `AUTH` token, which can only be
-    /// set when transit encryption is on, so an unencrypted group has no password either.
+    /// Without TLS, every command and value between clients and the cache, and between primary and
+    /// replicas, crosses the network in clear text. That includes the `AUTH` token, which can only
+    /// be set when transit encryption is on, so an unencrypted group has no password either.
     ///
     /// ## Failing example
     /// ```hcl
@@ -36,8 +36,9 @@ declare_rule! {
     /// ```
     ///
     /// ## Fix
-    /// Set `transit_encryption_enabled = true` and an `auth_token`. From engine version 7.0.5 it can
-    /// be turned on in place, first with `transit_encryption_mode = "preferred"` and then `"required"`.
+    /// Set `transit_encryption_enabled = true` and an `auth_token`. From engine version 7.0.5 it
+    /// can be turned on in place, first with `transit_encryption_mode = "preferred"` and then
+    /// `"required"`.
     ///
     /// ## References
     /// - NIST CSF 2.0 PR.DS-02; NIST SP 800-53 SC-8(1)

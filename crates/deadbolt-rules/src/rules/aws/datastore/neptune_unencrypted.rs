@@ -11,9 +11,9 @@ declare_rule! {
     ///
     /// ## Why it matters
     /// Graph databases tend to hold the relationships a business cares most about: identities,
-    /// fraud rings, supply chains. Storage encryption covers the cluster volume, its automated backups,
-    /// snapshots and replicas. It can only be chosen when the cluster is created; an unencrypted cluster
-    /// has to be restored from a snapshot copy to become encrypted.
+    /// fraud rings, supply chains. Storage encryption covers the cluster volume, its automated
+    /// backups, snapshots and replicas. It can only be chosen when the cluster is created; an
+    /// unencrypted cluster has to be restored from a snapshot copy to become encrypted.
     ///
     /// ## Failing example
     /// ```hcl

@@ -7,14 +7,13 @@ use crate::rule::{Equivalents, References, Rule, RuleMeta, declare_rule};
 
 declare_rule! {
     /// ## What it checks
-    /// An OpenSearch or Elasticsearch domain (`aws_opensearch_domain`,
-    /// `aws_elasticsearch_domain`) without encryption at rest: no `encrypt_at_rest` block, or one with
-    /// `enabled = false`.
+    /// An OpenSearch or Elasticsearch domain (`aws_opensearch_domain`, `aws_elasticsearch_domain`)
+    /// without encryption at rest: no `encrypt_at_rest` block, or one with `enabled = false`.
     ///
     /// ## Why it matters
     /// A search domain holds copies of the documents it indexes (logs, customer records) on its
-    /// data volumes, in automated snapshots and in swap files. Encryption at rest covers all of them with a
-    /// KMS key whose use is logged and can be revoked.
+    /// data volumes, in automated snapshots and in swap files. Encryption at rest covers all of
+    /// them with a KMS key whose use is logged and can be revoked.
     ///
     /// ## Failing example
     /// ```hcl
@@ -41,7 +40,8 @@ declare_rule! {
     ///
     /// ## References
     /// - NIST CSF 2.0 PR.DS-01; NIST SP 800-53 SC-28(1)
-    /// - Amazon OpenSearch Service Developer Guide, "Encryption of data at rest for Amazon OpenSearch Service"
+    /// - Amazon OpenSearch Service Developer Guide, "Encryption of data at rest for Amazon
+    ///   OpenSearch Service"
     pub(crate) struct OpenSearchAtRest;
     id: "AWS-OPENSEARCH-001",
     name: "opensearch-no-encryption-at-rest",

@@ -13,8 +13,8 @@ declare_rule! {
     ///
     /// ## Why it matters
     /// Over HTTP, queries, indexed documents and the credentials or signed requests of clients
-    /// cross the network in clear text. Requiring HTTPS makes the domain refuse unencrypted requests, so a
-    /// misconfigured client fails instead of leaking.
+    /// cross the network in clear text. Requiring HTTPS makes the domain refuse unencrypted
+    /// requests, so a misconfigured client fails instead of leaking.
     ///
     /// ## Failing example
     /// ```hcl
@@ -45,7 +45,8 @@ declare_rule! {
     ///
     /// ## References
     /// - NIST CSF 2.0 PR.DS-02; NIST SP 800-53 SC-8(1)
-    /// - Amazon OpenSearch Service Developer Guide, "Creating and managing Amazon OpenSearch Service domains" (require HTTPS)
+    /// - Amazon OpenSearch Service Developer Guide, "Creating and managing Amazon OpenSearch
+    ///   Service domains" (require HTTPS)
     pub(crate) struct OpenSearchHttps;
     id: "AWS-OPENSEARCH-003",
     name: "opensearch-https-not-enforced",

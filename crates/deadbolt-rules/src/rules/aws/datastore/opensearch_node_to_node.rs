@@ -11,11 +11,11 @@ declare_rule! {
     /// `node_to_node_encryption` block, or one with `enabled = false`.
     ///
     /// ## Why it matters
-    /// Without it, the nodes of the domain send indexed documents and query results to each
-    /// other in clear text inside the VPC, where anyone able to capture traffic can read them.
-    /// Node-to-node encryption wraps that traffic in TLS, and it is required for fine-grained access
-    /// control. Single-node domains are reported too: a domain gains nodes when it scales, and on older
-    /// engine versions the setting can only be chosen when the domain is created.
+    /// Without it, the nodes of the domain send indexed documents and query results to each other
+    /// in clear text inside the VPC, where anyone able to capture traffic can read them.
+    /// Node-to-node encryption wraps that traffic in TLS, and it is required for fine-grained
+    /// access control. Single-node domains are reported too: a domain gains nodes when it scales,
+    /// and on older engine versions the setting can only be chosen when the domain is created.
     ///
     /// ## Failing example
     /// ```hcl
@@ -37,11 +37,13 @@ declare_rule! {
     /// ```
     ///
     /// ## Fix
-    /// Add `node_to_node_encryption { enabled = true }` (Elasticsearch 6.0 or later, or any OpenSearch version).
+    /// Add `node_to_node_encryption { enabled = true }` (Elasticsearch 6.0 or later, or any
+    /// OpenSearch version).
     ///
     /// ## References
     /// - NIST CSF 2.0 PR.DS-02; NIST SP 800-53 SC-8(1)
-    /// - Amazon OpenSearch Service Developer Guide, "Node-to-node encryption for Amazon OpenSearch Service"
+    /// - Amazon OpenSearch Service Developer Guide, "Node-to-node encryption for Amazon OpenSearch
+    ///   Service"
     pub(crate) struct OpenSearchNodeToNode;
     id: "AWS-OPENSEARCH-002",
     name: "opensearch-no-node-to-node-encryption",

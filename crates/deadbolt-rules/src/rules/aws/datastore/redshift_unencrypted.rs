@@ -9,14 +9,15 @@ declare_rule! {
     /// ## What it checks
     /// A Redshift provisioned cluster with `encrypted = false`.
     ///
-    /// A cluster that does not set `encrypted` passes: AWS has encrypted new provisioned clusters by
-    /// default since January 2025, and AWS provider v6 defaults the argument to `true`. A cluster created
-    /// earlier without the argument may still be unencrypted; the configuration alone cannot show that.
+    /// A cluster that does not set `encrypted` passes: AWS has encrypted new provisioned clusters
+    /// by default since January 2025, and AWS provider v6 defaults the argument to `true`. A
+    /// cluster created earlier without the argument may still be unencrypted; the configuration
+    /// alone cannot show that.
     ///
     /// ## Why it matters
     /// A data warehouse concentrates the organization's data. Encryption at rest covers the
-    /// cluster's disks, its snapshots and the data it unloads to backups, under a KMS key whose use is
-    /// logged and can be revoked.
+    /// cluster's data blocks, system metadata and snapshots, under a KMS key whose use is logged
+    /// and can be revoked.
     ///
     /// ## Failing example
     /// ```hcl
@@ -38,7 +39,8 @@ declare_rule! {
     /// ```
     ///
     /// ## Fix
-    /// Set `encrypted = true` (optionally with `kms_key_id`); Redshift can encrypt an existing cluster by modifying it (it migrates the data).
+    /// Set `encrypted = true` (optionally with `kms_key_id`); Redshift can encrypt an existing
+    /// cluster by modifying it (it migrates the data).
     ///
     /// ## References
     /// - NIST CSF 2.0 PR.DS-01; NIST SP 800-53 SC-28(1)

@@ -7,15 +7,15 @@ use crate::rule::{Equivalents, References, Rule, RuleMeta, declare_rule};
 
 declare_rule! {
     /// ## What it checks
-    /// An SNS topic without server-side encryption: no KMS key (`kms_master_key_id`) is set.
-    /// SNS has no encryption by default and no service-owned key option; encryption needs a KMS key,
+    /// An SNS topic without server-side encryption: no KMS key (`kms_master_key_id`) is set. SNS
+    /// has no encryption by default and no service-owned key option; encryption needs a KMS key,
     /// either the AWS managed `alias/aws/sns` or a customer managed key.
     ///
     /// ## Why it matters
     /// Messages wait in SNS until every subscriber has them, and they often carry order details,
-    /// alerts with hostnames, or personal data. Server-side encryption keeps them encrypted on disk and
-    /// puts reading them under a KMS key policy as well as the topic policy. Turning it on is the
-    /// customer's choice.
+    /// alerts with hostnames, or personal data. Server-side encryption keeps them encrypted on disk
+    /// and puts reading them under a KMS key policy as well as the topic policy. Turning it on is
+    /// the customer's choice.
     ///
     /// ## Failing example
     /// ```hcl
@@ -34,8 +34,8 @@ declare_rule! {
     ///
     /// ## Fix
     /// Set `kms_master_key_id` to a customer managed key (or `alias/aws/sns`). With a customer
-    /// managed key, publishing services such as CloudWatch need `kms:GenerateDataKey*` and `kms:Decrypt`
-    /// in its key policy.
+    /// managed key, publishing services such as CloudWatch need `kms:GenerateDataKey*` and
+    /// `kms:Decrypt` in its key policy.
     ///
     /// ## References
     /// - NIST CSF 2.0 PR.DS-01; NIST SP 800-53 SC-28(1)

@@ -10,9 +10,9 @@ declare_rule! {
     /// An SQS queue with server-side encryption turned off: no KMS key (`kms_master_key_id`) and
     /// `sqs_managed_sse_enabled = false`.
     ///
-    /// Since October 2022 AWS encrypts new queues with SQS-owned keys (SSE-SQS) unless told not to, so a
-    /// queue that sets neither argument passes. A queue created before then and never changed may still be
-    /// unencrypted; the configuration alone cannot show that.
+    /// Since October 2022 AWS encrypts new queues with SQS-owned keys (SSE-SQS) unless told not to,
+    /// so a queue that sets neither argument passes. A queue created before then and never changed
+    /// may still be unencrypted; the configuration alone cannot show that.
     ///
     /// ## Why it matters
     /// Queued messages can sit for up to 14 days and often carry the payloads that systems pass

@@ -15,11 +15,11 @@ declare_rule! {
     /// `AdministratorAccess` policy, which grants exactly that.
     ///
     /// ## Why it matters
-    /// Whoever holds the credentials of a principal with `*:*` owns the account: they can read every
-    /// data store, delete backups, turn off CloudTrail and create new users to come back later. Least
-    /// privilege is the customer's side of the shared responsibility model; AWS only enforces the
-    /// policies it is given. Administrative access belongs to a few break-glass roles, not to
-    /// workloads or day-to-day users.
+    /// Whoever holds the credentials of a principal with `*:*` owns the account: they can read
+    /// every data store, delete backups, turn off CloudTrail and create new users to come back
+    /// later. Least privilege is the customer's side of the shared responsibility model; AWS only
+    /// enforces the policies it is given. Administrative access belongs to a few break-glass roles,
+    /// not to workloads or day-to-day users.
     ///
     /// ## Failing example
     /// ```hcl
@@ -48,8 +48,8 @@ declare_rule! {
     /// ```
     ///
     /// ## Fix
-    /// Grant the actions the job needs on the resources it needs (IAM Access Analyzer can generate a
-    /// policy from CloudTrail activity). Keep administrator access for a break-glass role that
+    /// Grant the actions the job needs on the resources it needs (IAM Access Analyzer can generate
+    /// a policy from CloudTrail activity). Keep administrator access for a break-glass role that
     /// requires MFA to assume.
     ///
     /// ## References

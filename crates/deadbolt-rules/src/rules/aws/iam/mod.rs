@@ -85,7 +85,8 @@ pub(crate) fn undecided(statement: &Statement) -> Unknown {
         .unwrap_or_else(|| Unknown::new("the statement's Effect is unknown"))
 }
 
-/// Judges a resource or trust policy statement: bad when it [allows anyone](Statement::allows_anyone).
+/// Judges a resource or trust policy statement: bad when it allows anyone
+/// ([`Statement::allows_anyone`]).
 pub(crate) fn judge_anyone(s: &Statement) -> Judged {
     match s.allows_anyone() {
         Some(true) => Judged::Bad(format!(

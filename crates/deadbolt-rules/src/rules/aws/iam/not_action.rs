@@ -11,8 +11,8 @@ declare_rule! {
     /// grants every action of every service except the ones listed.
     ///
     /// ## Why it matters
-    /// `Allow` + `NotAction` is an allow-list turned inside out. `"NotAction": "iam:*"` on `*` still
-    /// grants `organizations:*`, `sts:*`, `kms:*` and every service AWS launches from now on.
+    /// `Allow` + `NotAction` is an allow-list turned inside out. `"NotAction": "iam:*"` on `*`
+    /// still grants `organizations:*`, `sts:*`, `kms:*` and every service AWS launches from now on.
     /// Intended to mean "everything but IAM", it is usually close to administrator access, and
     /// reviewers read it the wrong way round. `NotAction` belongs in `Deny` statements.
     ///
@@ -22,7 +22,11 @@ declare_rule! {
     ///   name = "power-user"
     ///   policy = jsonencode({
     ///     Version   = "2012-10-17"
-    ///     Statement = [{ Effect = "Allow", NotAction = ["iam:*", "organizations:*"], Resource = "*" }]
+    ///     Statement = [{
+    ///       Effect    = "Allow"
+    ///       NotAction = ["iam:*", "organizations:*"]
+    ///       Resource  = "*"
+    ///     }]
     ///   })
     /// }
     /// ```

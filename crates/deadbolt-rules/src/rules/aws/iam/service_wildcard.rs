@@ -24,7 +24,11 @@ declare_rule! {
     ///   role = aws_iam_role.app.id
     ///   policy = jsonencode({
     ///     Version   = "2012-10-17"
-    ///     Statement = [{ Effect = "Allow", Action = ["s3:*"], Resource = "arn:aws:s3:::app-data/*" }]
+    ///     Statement = [{
+    ///       Effect   = "Allow"
+    ///       Action   = ["s3:*"]
+    ///       Resource = "arn:aws:s3:::app-data/*"
+    ///     }]
     ///   })
     /// }
     /// ```

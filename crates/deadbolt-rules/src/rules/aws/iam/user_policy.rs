@@ -8,8 +8,8 @@ declare_rule! {
     /// ## What it checks
     /// Permissions given to an IAM user directly instead of through a group: an inline policy
     /// embedded in a user, or a managed policy attached to a user (on its own, or as one of the
-    /// `users` of a multi-principal attachment). Inline policies of groups and roles and attachments
-    /// to groups and roles pass.
+    /// `users` of a multi-principal attachment). Inline policies of groups and roles and
+    /// attachments to groups and roles pass.
     ///
     /// ## Why it matters
     /// Permissions scattered over individual users are hard to review and are forgotten when people
