@@ -154,16 +154,16 @@ fn principal_name(body: &EvalBody) -> Attr<String> {
 }
 
 /// A string attribute naming another resource (a user, a policy ARN). When the value is only known
-/// after apply (`aws_iam_policy.p.arn`) but the expression refers to a resource in the scan, that
-/// resource's address stands in for it.
+/// after apply (`aws_iam_policy.p.arn`) but the expression refers to exactly one resource in the
+/// scan, that resource's address stands in for it.
 fn reference(body: &EvalBody, name: &str) -> Attr<String> {
     let value = body.string(name, "");
     if value.known().is_some() {
         return value;
     }
-    match body.attr(name).and_then(|a| a.refs.first()) {
-        Some(address) => Attr::set(address.to_string(), value.span),
-        None => value,
+    match body.attr(name).map(|a| a.refs.as_slice()) {
+        Some([address]) => Attr::set(address.to_string(), value.span),
+        _ => value,
     }
 }
 
