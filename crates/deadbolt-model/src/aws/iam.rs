@@ -263,6 +263,11 @@ pub struct PolicyDocument {
     pub version: Option<String>,
     /// The statements, in order.
     pub statements: Vec<Statement>,
+    /// Why some statements could not be read: the `Statement` list, or an element of it, is only
+    /// known after apply. The known statements are still in `statements`, but a verdict that needs
+    /// every statement (a pass) cannot be given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unknown_statements: Option<Unknown>,
 }
 
 /// Why a policy document could not be read.
@@ -283,8 +288,9 @@ impl PolicyDocument {
 
     /// Reads a policy from a structured value (decoded JSON, or a `jsonencode` argument).
     ///
-    /// Unknown strings become [`Text::Unknown`]; an unknown `Statement` list yields a document with
-    /// no statements and the error is not raised, since nothing is known to be wrong.
+    /// Unknown strings become [`Text::Unknown`]; an unknown `Statement` list, or an unknown element
+    /// of it, is recorded in [`PolicyDocument::unknown_statements`] rather than raised as an error,
+    /// since nothing is known to be wrong.
     ///
     /// # Errors
     /// [`PolicyError`] when the value is not an object or a statement is malformed.
@@ -293,15 +299,31 @@ impl PolicyDocument {
             PolicyError(format!("expected an object, found {}", value.type_name()))
         })?;
         let version = obj.get("Version").and_then(Value::as_str).map(str::to_string);
+        let mut unknown_statements = None;
         let statements = match obj.get("Statement") {
-            None | Some(Value::Null) | Some(Value::Unknown(_)) => Vec::new(),
-            Some(Value::List(items)) => items.iter().map(parse_statement).collect::<Result<_, _>>()?,
+            None | Some(Value::Null) => Vec::new(),
+            Some(Value::Unknown(u)) => {
+                unknown_statements = Some(u.clone());
+                Vec::new()
+            }
+            Some(Value::List(items)) => {
+                let mut statements = Vec::with_capacity(items.len());
+                for item in items {
+                    match item {
+                        Value::Unknown(u) => {
+                            unknown_statements.get_or_insert_with(|| u.clone());
+                        }
+                        known => statements.push(parse_statement(known)?),
+                    }
+                }
+                statements
+            }
             Some(single @ Value::Object(_)) => vec![parse_statement(single)?],
             Some(other) => {
                 return Err(PolicyError(format!("`Statement` is a {}", other.type_name())));
             }
         };
-        Ok(PolicyDocument { version, statements })
+        Ok(PolicyDocument { version, statements, unknown_statements })
     }
 
     /// Statements with `Effect: Allow`.
@@ -589,6 +611,23 @@ mod tests {
         doc.insert("Statement".to_string(), Value::List(vec![Value::Object(stmt)]));
         let doc = PolicyDocument::from_value(&Value::Object(doc)).unwrap();
         assert_eq!(doc.statements[0].allows_anyone(), None);
+    }
+
+    #[test]
+    fn unknown_statements_are_recorded_not_dropped() {
+        let mut known = std::collections::BTreeMap::new();
+        known.insert("Effect".to_string(), Value::String("Allow".into()));
+        known.insert("Action".to_string(), Value::String("*".into()));
+        known.insert("Resource".to_string(), Value::String("*".into()));
+        let list = Value::List(vec![
+            Value::Object(known),
+            Value::Unknown(Unknown::new("var.extra_statement")),
+        ]);
+        let mut doc = std::collections::BTreeMap::new();
+        doc.insert("Statement".to_string(), list);
+        let doc = PolicyDocument::from_value(&Value::Object(doc)).unwrap();
+        assert_eq!(doc.statements.len(), 1);
+        assert_eq!(doc.unknown_statements, Some(Unknown::new("var.extra_statement")));
     }
 
     #[test]

@@ -53,6 +53,9 @@ pub(crate) fn judge_document<'m>(
         }
         return;
     };
+    if let Some(reason) = &doc.unknown_statements {
+        checks.not_evaluated(resource, reason);
+    }
     for (index, statement) in doc.statements.iter().enumerate() {
         match judge(statement) {
             Judged::Ok => {}
