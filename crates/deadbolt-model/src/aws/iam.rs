@@ -186,7 +186,17 @@ impl Statement {
     /// Whether this Allow statement grants every action on every resource (`"Action": "*"`,
     /// `"Resource": "*"`) with no condition. `None` when unknown parts decide it.
     pub fn grants_full_admin(&self) -> Option<bool> {
-        if self.effect? != Effect::Allow || !self.conditions.is_empty() || self.action.negated {
+        if !self.conditions.is_empty() {
+            return Some(false);
+        }
+        self.grants_everything()
+    }
+
+    /// Whether this Allow statement grants every action on every resource, whatever its
+    /// conditions: a condition (MFA present, a source IP) limits when the access applies, not what
+    /// it is. `None` when unknown parts decide it.
+    pub fn grants_everything(&self) -> Option<bool> {
+        if self.effect? != Effect::Allow || self.action.negated {
             return Some(false);
         }
         let all_actions = self.action.known().any(|a| a == "*" || a == "*:*");

@@ -1,5 +1,5 @@
 use deadbolt_model::aws::iam::{
-    ADMINISTRATOR_ACCESS_ARN, Attachment, Policy, Principal, PrincipalKind,
+    ADMINISTRATOR_ACCESS_ARN, Attachment, Policy, Principal, PrincipalKind, Statement,
 };
 use deadbolt_model::{Attr, Layer, Model, Provider, ResourceMeta, ServiceModel, Severity, State};
 
@@ -11,8 +11,9 @@ declare_rule! {
     /// ## What it checks
     /// An IAM policy (customer managed, or inline in a user, group or role) with an `Allow`
     /// statement that grants every action on every resource (`"Action": "*"` or `"*:*"` with
-    /// `"Resource": "*"`) and no condition, and any attachment of the AWS managed
-    /// `AdministratorAccess` policy, which grants exactly that.
+    /// `"Resource": "*"`), and any attachment of the AWS managed `AdministratorAccess` policy,
+    /// which grants exactly that. A condition on the statement (MFA present, a source IP range)
+    /// does not make it pass: it limits when the access applies, not what the access is.
     ///
     /// ## Why it matters
     /// Whoever holds the credentials of a principal with `*:*` owns the account: they can read
@@ -82,8 +83,8 @@ impl Rule for FullAdmin {
     fn check<'m>(&self, model: &'m Model, checks: &mut Checks<'m>) {
         for policy in model.all::<Policy>() {
             judge_document(checks, &policy.meta, &policy.document, |s| {
-                match s.grants_full_admin() {
-                    Some(true) => Judged::Bad("allows every action on every resource".into()),
+                match s.grants_everything() {
+                    Some(true) => Judged::Bad(everything_message(s)),
                     Some(false) => Judged::Ok,
                     None => Judged::Unknown(undecided(s)),
                 }
@@ -110,6 +111,22 @@ impl Rule for FullAdmin {
                 });
             }
         }
+    }
+}
+
+fn everything_message(s: &Statement) -> String {
+    let keys: Vec<String> = s
+        .conditions
+        .iter()
+        .map(|c| format!("`{}`", c.key))
+        .collect();
+    if keys.is_empty() {
+        "allows every action on every resource".to_string()
+    } else {
+        format!(
+            "allows every action on every resource, limited only by a condition on {}",
+            keys.join(", ")
+        )
     }
 }
 
