@@ -52,13 +52,15 @@ pub struct DataStore {
     pub meta: ResourceMeta,
     /// The service.
     pub kind: StoreKind,
-    /// Encrypted at rest (SQS counts SSE-SQS; SNS needs a KMS key).
+    /// Encrypted at rest. SQS counts SSE-SQS, which AWS applies to new queues by default since
+    /// October 2022 unless it is turned off; SNS needs a KMS key.
     pub encrypted_at_rest: Attr<bool>,
     /// Encrypted in transit between nodes or clients (OpenSearch node-to-node, ElastiCache
     /// transit encryption).
     pub encrypted_in_transit: Option<Attr<bool>>,
     /// HTTPS enforced on the endpoint (OpenSearch).
     pub https_enforced: Option<Attr<bool>>,
-    /// Reachable from the internet (Redshift).
+    /// Given a public endpoint (Redshift `PubliclyAccessible`). Whether it is reachable still
+    /// depends on the subnet's route and the security groups.
     pub publicly_accessible: Option<Attr<bool>>,
 }

@@ -134,10 +134,69 @@ impl Statement {
         self.effect == Some(Effect::Allow)
     }
 
+    /// Whether this statement's `Principal`/`NotPrincipal` lets in any principal at all: `"*"`,
+    /// `{"AWS": "*"}`, or a `NotPrincipal` (everyone except the listed principals).
+    pub fn names_anyone(&self) -> bool {
+        self.principal.as_ref().is_some_and(Principals::is_anyone) || self.not_principal.is_some()
+    }
+
+    /// Whether this statement allows everyone: an `Allow` that [names anyone](Self::names_anyone)
+    /// with no [principal restriction](Self::principal_restriction). `None` when the effect or a
+    /// principal is unknown and could decide it.
+    pub fn allows_anyone(&self) -> Option<bool> {
+        if self.effect == Some(Effect::Deny) {
+            return Some(false);
+        }
+        let anyone = self.names_anyone();
+        let unknown_principal = self
+            .principal
+            .iter()
+            .flat_map(|p| &p.entries)
+            .any(|(_, value)| matches!(value, Text::Unknown(_)));
+        if !anyone {
+            return if unknown_principal { None } else { Some(false) };
+        }
+        if self.principal_restriction().is_some() {
+            return Some(false);
+        }
+        self.effect.map(|_| true)
+    }
+
+    /// The first condition that narrows who the caller can be (its account, organization, ARN,
+    /// source VPC, endpoint or IP), so that a wildcard principal no longer means everyone.
+    ///
+    /// Only positive matching operators count (`StringEquals`, `StringLike`, `ArnLike`,
+    /// `IpAddress`...): a negated operator (`StringNotEquals`) lets in everyone it does not name, an
+    /// `...IfExists` operator and `ForAllValues:` are satisfied when the key is absent, as it is for
+    /// anonymous callers, and a value of `*` (or `0.0.0.0/0`) matches everyone.
+    pub fn principal_restriction(&self) -> Option<&Condition> {
+        self.conditions.iter().find(|c| {
+            let operator = c.operator.strip_prefix("ForAnyValue:").unwrap_or(&c.operator);
+            let positive = RESTRICTING_OPERATORS.iter().any(|o| operator.eq_ignore_ascii_case(o));
+            let key_narrows =
+                PRINCIPAL_RESTRICTING_KEYS.iter().any(|k| c.key.eq_ignore_ascii_case(k));
+            let matches_everyone = c
+                .values
+                .iter()
+                .any(|v| matches!(v.known(), Some("*" | "0.0.0.0/0" | "::/0")));
+            positive && key_narrows && !matches_everyone && !c.values.is_empty()
+        })
+    }
+
     /// Whether this Allow statement grants every action on every resource (`"Action": "*"`,
     /// `"Resource": "*"`) with no condition. `None` when unknown parts decide it.
     pub fn grants_full_admin(&self) -> Option<bool> {
-        if self.effect? != Effect::Allow || !self.conditions.is_empty() || self.action.negated {
+        if !self.conditions.is_empty() {
+            return Some(false);
+        }
+        self.grants_everything()
+    }
+
+    /// Whether this Allow statement grants every action on every resource, whatever its
+    /// conditions: a condition (MFA present, a source IP) limits when the access applies, not what
+    /// it is. `None` when unknown parts decide it.
+    pub fn grants_everything(&self) -> Option<bool> {
+        if self.effect? != Effect::Allow || self.action.negated {
             return Some(false);
         }
         let all_actions = self.action.known().any(|a| a == "*" || a == "*:*");
@@ -174,6 +233,39 @@ impl Statement {
     }
 }
 
+/// Condition operators that admit only callers whose key matches (see
+/// [`Statement::principal_restriction`]).
+const RESTRICTING_OPERATORS: [&str; 6] = [
+    "StringEquals",
+    "StringEqualsIgnoreCase",
+    "StringLike",
+    "ArnEquals",
+    "ArnLike",
+    "IpAddress",
+];
+
+/// Global and service condition keys that identify or locate the caller: a positive match on one of
+/// them turns a wildcard principal into a bounded set. Source: AWS IAM User Guide, "AWS global
+/// condition context keys"; AWS KMS Developer Guide, "kms:CallerAccount".
+const PRINCIPAL_RESTRICTING_KEYS: [&str; 16] = [
+    "aws:PrincipalAccount",
+    "aws:PrincipalArn",
+    "aws:PrincipalOrgID",
+    "aws:PrincipalOrgPaths",
+    "aws:PrincipalServiceName",
+    "aws:SourceAccount",
+    "aws:SourceArn",
+    "aws:SourceOrgID",
+    "aws:SourceOrgPaths",
+    "aws:SourceOwner",
+    "aws:SourceVpc",
+    "aws:SourceVpce",
+    "aws:SourceIp",
+    "aws:userid",
+    "aws:username",
+    "kms:CallerAccount",
+];
+
 /// A parsed IAM policy document.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct PolicyDocument {
@@ -181,6 +273,11 @@ pub struct PolicyDocument {
     pub version: Option<String>,
     /// The statements, in order.
     pub statements: Vec<Statement>,
+    /// Why some statements could not be read: the `Statement` list, or an element of it, is only
+    /// known after apply. The known statements are still in `statements`, but a verdict that needs
+    /// every statement (a pass) cannot be given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unknown_statements: Option<Unknown>,
 }
 
 /// Why a policy document could not be read.
@@ -201,8 +298,9 @@ impl PolicyDocument {
 
     /// Reads a policy from a structured value (decoded JSON, or a `jsonencode` argument).
     ///
-    /// Unknown strings become [`Text::Unknown`]; an unknown `Statement` list yields a document with
-    /// no statements and the error is not raised, since nothing is known to be wrong.
+    /// Unknown strings become [`Text::Unknown`]; an unknown `Statement` list, or an unknown element
+    /// of it, is recorded in [`PolicyDocument::unknown_statements`] rather than raised as an error,
+    /// since nothing is known to be wrong.
     ///
     /// # Errors
     /// [`PolicyError`] when the value is not an object or a statement is malformed.
@@ -211,15 +309,31 @@ impl PolicyDocument {
             PolicyError(format!("expected an object, found {}", value.type_name()))
         })?;
         let version = obj.get("Version").and_then(Value::as_str).map(str::to_string);
+        let mut unknown_statements = None;
         let statements = match obj.get("Statement") {
-            None | Some(Value::Null) | Some(Value::Unknown(_)) => Vec::new(),
-            Some(Value::List(items)) => items.iter().map(parse_statement).collect::<Result<_, _>>()?,
+            None | Some(Value::Null) => Vec::new(),
+            Some(Value::Unknown(u)) => {
+                unknown_statements = Some(u.clone());
+                Vec::new()
+            }
+            Some(Value::List(items)) => {
+                let mut statements = Vec::with_capacity(items.len());
+                for item in items {
+                    match item {
+                        Value::Unknown(u) => {
+                            unknown_statements.get_or_insert_with(|| u.clone());
+                        }
+                        known => statements.push(parse_statement(known)?),
+                    }
+                }
+                statements
+            }
             Some(single @ Value::Object(_)) => vec![parse_statement(single)?],
             Some(other) => {
                 return Err(PolicyError(format!("`Statement` is a {}", other.type_name())));
             }
         };
-        Ok(PolicyDocument { version, statements })
+        Ok(PolicyDocument { version, statements, unknown_statements })
     }
 
     /// Statements with `Effect: Allow`.
@@ -356,6 +470,9 @@ pub struct Policy {
     pub meta: ResourceMeta,
     /// Managed or inline (and on what kind of principal).
     pub scope: PolicyScope,
+    /// For an inline policy, the user, group or role it is embedded in: its name, or the address
+    /// of the principal when only a reference is known. `None` for managed policies.
+    pub principal: Option<Attr<String>>,
     /// The document.
     pub document: Attr<PolicyDocument>,
 }
@@ -383,7 +500,9 @@ pub struct Principal {
     pub name: Attr<String>,
     /// The role trust policy (`assume_role_policy`); `None` for users and groups.
     pub trust_policy: Option<Attr<PolicyDocument>>,
-    /// Managed policies attached to it, each with the span of the attachment.
+    /// Managed policies its own declaration attaches (a role's `ManagedPolicyArns`), each with the
+    /// span where it is written. Standalone attachment resources are [`Attachment`]s instead, so
+    /// that each attachment is judged once.
     pub attachments: Vec<Attr<String>>,
 }
 
@@ -402,7 +521,8 @@ pub struct Attachment {
 pub struct PasswordPolicy {
     /// Common metadata.
     pub meta: ResourceMeta,
-    /// `MinimumPasswordLength` (AWS default 8).
+    /// `MinimumPasswordLength`. Without a custom policy AWS requires 8; a custom policy that does
+    /// not set it gets 6 (the API's and the Terraform provider's default).
     pub minimum_length: Attr<i64>,
     /// `PasswordReusePrevention`: how many previous passwords are remembered; 0 when unset.
     pub reuse_prevention: Attr<i64>,
@@ -462,6 +582,62 @@ mod tests {
         .unwrap();
         assert_eq!(doc.statements[0].action.covers("iam:PassRole"), Some(false));
         assert_eq!(doc.statements[0].action.covers("s3:GetObject"), Some(true));
+    }
+
+    #[test]
+    fn wildcard_principal_is_bounded_only_by_positive_caller_conditions() {
+        let verdict = |json: &str| {
+            PolicyDocument::from_json_str(json).unwrap().statements[0].allows_anyone()
+        };
+        let open = r#"{"Statement":{"Effect":"Allow","Principal":"*","Action":"kms:*"}}"#;
+        assert_eq!(verdict(open), Some(true));
+        let org = r#"{"Statement":{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"sts:AssumeRole",
+            "Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-abc"}}}}"#;
+        assert_eq!(verdict(org), Some(false));
+        let negated = r#"{"Statement":{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"sts:AssumeRole",
+            "Condition":{"StringNotEquals":{"aws:PrincipalAccount":"111122223333"}}}}"#;
+        assert_eq!(verdict(negated), Some(true));
+        let if_exists = r#"{"Statement":{"Effect":"Allow","Principal":"*","Action":"s3:GetObject",
+            "Condition":{"StringEqualsIfExists":{"aws:SourceVpce":"vpce-1"}}}}"#;
+        assert_eq!(verdict(if_exists), Some(true));
+        let external_id = r#"{"Statement":{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"sts:AssumeRole",
+            "Condition":{"StringEquals":{"sts:ExternalId":"x"}}}}"#;
+        assert_eq!(verdict(external_id), Some(true));
+        let any_ip = r#"{"Statement":{"Effect":"Allow","Principal":"*","Action":"s3:GetObject",
+            "Condition":{"IpAddress":{"aws:SourceIp":"0.0.0.0/0"}}}}"#;
+        assert_eq!(verdict(any_ip), Some(true));
+        let named = r#"{"Statement":{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::1:root"},"Action":"kms:*"}}"#;
+        assert_eq!(verdict(named), Some(false));
+        let not_principal = r#"{"Statement":{"Effect":"Allow","NotPrincipal":{"AWS":"arn:aws:iam::1:root"},"Action":"kms:*"}}"#;
+        assert_eq!(verdict(not_principal), Some(true));
+    }
+
+    #[test]
+    fn unknown_principal_leaves_anyone_undecided() {
+        let mut stmt = std::collections::BTreeMap::new();
+        stmt.insert("Effect".to_string(), Value::String("Allow".into()));
+        stmt.insert("Principal".to_string(), Value::Unknown(Unknown::new("var.principal")));
+        let mut doc = std::collections::BTreeMap::new();
+        doc.insert("Statement".to_string(), Value::List(vec![Value::Object(stmt)]));
+        let doc = PolicyDocument::from_value(&Value::Object(doc)).unwrap();
+        assert_eq!(doc.statements[0].allows_anyone(), None);
+    }
+
+    #[test]
+    fn unknown_statements_are_recorded_not_dropped() {
+        let mut known = std::collections::BTreeMap::new();
+        known.insert("Effect".to_string(), Value::String("Allow".into()));
+        known.insert("Action".to_string(), Value::String("*".into()));
+        known.insert("Resource".to_string(), Value::String("*".into()));
+        let list = Value::List(vec![
+            Value::Object(known),
+            Value::Unknown(Unknown::new("var.extra_statement")),
+        ]);
+        let mut doc = std::collections::BTreeMap::new();
+        doc.insert("Statement".to_string(), list);
+        let doc = PolicyDocument::from_value(&Value::Object(doc)).unwrap();
+        assert_eq!(doc.statements.len(), 1);
+        assert_eq!(doc.unknown_statements, Some(Unknown::new("var.extra_statement")));
     }
 
     #[test]

@@ -1,6 +1,8 @@
-//! config rules.
+//! AWS Config rules.
 
 use crate::rule::Rule;
 
+mod all_resources;
+
 /// The rules of this service.
-pub(crate) const RULES: &[&dyn Rule] = &[];
+pub(crate) const RULES: &[&dyn Rule] = &[&all_resources::RecorderNotAllResources];
