@@ -8,6 +8,7 @@ only deadbolt has; exits 0 (it reports, it does not judge: misses are explained 
 usage: python3 scripts/compare-checkov.py [DIR] [--json OUT]
 Checkov is installed into .venv-peers (PyPI) on first use.
 """
+import argparse
 import collections
 import json
 import os
@@ -46,8 +47,11 @@ def deadbolt(folder):
 
 
 def main():
-    args = [a for a in sys.argv[1:] if not a.startswith("--")]
-    folder = args[0] if args else DEFAULT
+    ap = argparse.ArgumentParser()
+    ap.add_argument("folder", nargs="?", default=DEFAULT)
+    ap.add_argument("--json", help="also write the comparison as JSON to this file")
+    args = ap.parse_args()
+    folder = args.folder
     ck = checkov_failures(folder)
     report, rules = deadbolt(folder)
     claims = collections.defaultdict(list)
@@ -87,9 +91,8 @@ def main():
     print("\nCheckov checks with no deadbolt equivalent (count of failures):")
     for cid, n in unclaimed.most_common():
         print(f"  {cid} {n}")
-    if "--json" in sys.argv:
-        out = sys.argv[sys.argv.index("--json") + 1]
-        with open(out, "w") as f:
+    if args.json:
+        with open(args.json, "w") as f:
             json.dump({"matched": matched, "missed": missed, "only_deadbolt": only_deadbolt, "unclaimed": unclaimed}, f, indent=1)
 
 

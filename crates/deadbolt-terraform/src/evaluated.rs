@@ -110,6 +110,22 @@ impl EvalBody {
         )
     }
 
+    /// An optional identifier (a key ARN, a log group, a target bucket): known `None` when absent,
+    /// null or empty. A value known only after apply that comes from a resource in the scan
+    /// (`kms_key_id = aws_kms_key.logs.arn`) is certainly set, so it is recorded as set, holding that
+    /// resource's address; any other unknown (an unset variable) stays unknown.
+    pub fn reference(&self, name: &str) -> Attr<Option<String>> {
+        let value = self.opt_string(name);
+        if let Some(reason) = value.unknown_reason()
+            && is_computed(reason)
+            && let Some(attr) = self.attrs.get(name)
+            && let Some(first) = attr.refs.first()
+        {
+            return Attr::set(Some(first.to_string()), attr.span.clone());
+        }
+        value
+    }
+
     /// An optional boolean: known `None` when absent or null.
     pub fn opt_bool(&self, name: &str) -> Attr<Option<bool>> {
         self.typed(name, None, |v| v.as_bool().map(Some), "a bool")

@@ -41,7 +41,7 @@ pub(super) fn map_primary(res: &EvaluatedResource, cx: &mut MapContext) -> bool 
         viewer_protocol_policies,
         minimum_protocol_version,
         default_certificate,
-        web_acl: super::lambda::opt_string(body, "web_acl_id", true),
+        web_acl: body.reference("web_acl_id"),
         logging,
     });
     true

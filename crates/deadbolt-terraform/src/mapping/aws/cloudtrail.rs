@@ -2,7 +2,6 @@
 
 use deadbolt_model::aws::cloudtrail::Trail;
 
-use super::s3::reference_or_string;
 use crate::evaluated::EvaluatedResource;
 use crate::mapping::{MapContext, meta};
 
@@ -16,8 +15,8 @@ pub(super) fn map_primary(res: &EvaluatedResource, cx: &mut MapContext) -> bool 
         meta: meta(res),
         multi_region: body.bool("is_multi_region_trail", false),
         log_file_validation: body.bool("enable_log_file_validation", false),
-        kms_key: reference_or_string(body, "kms_key_id"),
-        cloudwatch_logs_group: reference_or_string(body, "cloud_watch_logs_group_arn"),
+        kms_key: body.reference("kms_key_id"),
+        cloudwatch_logs_group: body.reference("cloud_watch_logs_group_arn"),
         logging: body.bool("enable_logging", true),
     });
     true

@@ -3,7 +3,6 @@
 use deadbolt_model::Attr;
 use deadbolt_model::aws::dynamodb::Table;
 
-use super::s3::reference_or_string;
 use crate::evaluated::EvaluatedResource;
 use crate::mapping::{MapContext, meta};
 
@@ -18,7 +17,7 @@ pub(super) fn map_primary(res: &EvaluatedResource, cx: &mut MapContext) -> bool 
         None => Attr::default(false, body.span.clone()),
     };
     let (kms_encryption, kms_key) = match body.block("server_side_encryption") {
-        Some(sse) => (sse.bool("enabled", false), reference_or_string(sse, "kms_key_arn")),
+        Some(sse) => (sse.bool("enabled", false), sse.reference("kms_key_arn")),
         None => (Attr::default(false, body.span.clone()), Attr::default(None, body.span.clone())),
     };
     cx.model.push(Table { meta: meta(res), point_in_time_recovery, kms_encryption, kms_key });

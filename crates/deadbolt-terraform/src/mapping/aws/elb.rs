@@ -27,7 +27,7 @@ pub(super) fn map_primary(res: &EvaluatedResource, cx: &mut MapContext) -> bool 
             let protocol = body
                 .string("protocol", "HTTP")
                 .map(|p| p.to_ascii_uppercase());
-            let ssl_policy = match super::lambda::opt_string(body, "ssl_policy", false) {
+            let ssl_policy = match body.opt_string("ssl_policy") {
                 written if written.explicit && !matches!(written.known(), Some(None)) => written,
                 absent => match protocol.known().map(String::as_str) {
                     Some("HTTPS" | "TLS") | None => {

@@ -40,33 +40,14 @@ pub(super) fn map_primary(res: &EvaluatedResource, cx: &mut MapContext) -> bool 
             cx.model.push(Permission {
                 meta: meta(res),
                 principal: body.string("principal", ""),
-                source_arn: opt_string(body, "source_arn", true),
-                source_account: opt_string(body, "source_account", true),
-                principal_org_id: opt_string(body, "principal_org_id", true),
-                function_url_auth_type: opt_string(body, "function_url_auth_type", false),
+                source_arn: body.reference("source_arn"),
+                source_account: body.reference("source_account"),
+                principal_org_id: body.reference("principal_org_id"),
+                function_url_auth_type: body.opt_string("function_url_auth_type"),
             });
             true
         }
         _ => false,
-    }
-}
-
-/// An optional string that stays unknown when its value is (`EvalBody::opt_string` reads an
-/// unknown value as absent). With `referenced`, a value only known after apply that refers to
-/// another resource (`aws_s3_bucket.uploads.arn`) is set for sure, so it counts as set and its
-/// value is the referenced address.
-pub(super) fn opt_string(body: &EvalBody, name: &str, referenced: bool) -> Attr<Option<String>> {
-    match body.attr(name) {
-        Some(attr) if !attr.value.is_null() => {
-            match (attr.value.first_unknown(), attr.refs.first()) {
-                (Some(_), Some(target)) if referenced => {
-                    Attr::set(Some(target.to_string()), attr.span.clone())
-                }
-                (Some(reason), _) => Attr::unknown(reason.clone(), attr.span.clone()),
-                (None, _) => body.opt_string(name),
-            }
-        }
-        _ => body.opt_string(name),
     }
 }
 

@@ -69,7 +69,7 @@ pub(super) fn map_split(res: &EvaluatedResource, cx: &mut MapContext) -> bool {
     };
     let apply: Box<dyn Fn(&mut Bucket)> = match kind {
         "aws_s3_bucket_acl" => {
-            let acl = opt_string(body, "acl");
+            let acl = body.opt_string("acl");
             let grants: Vec<Grant> = body
                 .blocks("access_control_policy")
                 .flat_map(|p| p.blocks("grant").flat_map(grants_of).collect::<Vec<_>>())
@@ -111,7 +111,7 @@ pub(super) fn map_split(res: &EvaluatedResource, cx: &mut MapContext) -> bool {
             })
         }
         "aws_s3_bucket_logging" => {
-            let target = reference_or_string(body, "target_bucket");
+            let target = body.reference("target_bucket");
             Box::new(move |b: &mut Bucket| b.logging = target.clone().map(|t| t.is_some()))
         }
         "aws_s3_bucket_policy" => {
@@ -190,7 +190,7 @@ fn encryption_of(sse: &EvalBody) -> Encryption {
     let default = sse.block("rule").and_then(|r| r.block("apply_server_side_encryption_by_default"));
     match default {
         Some(d) => {
-            let key = reference_or_string(d, "kms_master_key_id");
+            let key = d.reference("kms_master_key_id");
             let kms_key = match key.known() {
                 Some(None) => None,
                 _ => Some(key.map(Option::unwrap_or_default)),
@@ -241,31 +241,4 @@ pub(crate) fn policy_attr(body: &EvalBody, name: &str) -> Attr<Option<PolicyDocu
         Ok(doc) => Attr::set(Some(doc), attr.span.clone()),
         Err(e) => Attr::unknown(Unknown::new(e.to_string()), attr.span.clone()),
     }
-}
-
-/// Like [`EvalBody::opt_string`], except that an unknown value stays unknown (`opt_string` reads
-/// anything that is not a scalar, unknowns included, as absent).
-fn opt_string(body: &EvalBody, name: &str) -> Attr<Option<String>> {
-    if let Some(attr) = body.attr(name)
-        && let Some(reason) = attr.value.first_unknown()
-    {
-        return Attr::unknown(reason.clone(), attr.span.clone());
-    }
-    body.opt_string(name)
-}
-
-/// An optional identifier attribute (a key ARN, a log group ARN, a target bucket): known `None` when
-/// absent, null or empty. A value only known after apply that comes from a resource in the scan
-/// (`aws_kms_key.logs.arn`) is certainly set, so it is recorded as that resource's address rather
-/// than as unknown; any other unknown (an unset variable, an unknown condition) stays unknown.
-pub(crate) fn reference_or_string(body: &EvalBody, name: &str) -> Attr<Option<String>> {
-    let value = opt_string(body, name);
-    if let Some(reason) = value.unknown_reason()
-        && crate::evaluated::is_computed(reason)
-        && let Some(attr) = body.attr(name)
-        && let Some(first) = attr.refs.first()
-    {
-        return Attr::set(Some(first.to_string()), attr.span.clone());
-    }
-    value
 }

@@ -53,6 +53,8 @@ declare_rule! {
     /// `iam:PassedToService` condition key.
     ///
     /// ## References
+    /// - Checkov has no equivalent: CKV_AWS_355/356 flag any restrictable action on `*`, a broader
+    ///   check that fires whether or not `iam:PassRole` is granted.
     /// - NIST CSF 2.0 PR.AA-05; NIST SP 800-53 AC-6
     /// - AWS IAM User Guide, "Grant a user permissions to pass a role to an AWS service"
     pub(crate) struct PassRoleAnyResource;
@@ -70,7 +72,7 @@ declare_rule! {
         nist_csf_2: &["PR.AA-05"],
         nist_800_53: &["AC-6"],
     },
-    equivalents: Equivalents { checkov: &["CKV_AWS_355", "CKV_AWS_356"], trivy: &["AVD-AWS-0342"] },
+    equivalents: Equivalents { checkov: &[], trivy: &["AVD-AWS-0342"] },
 }
 
 impl Rule for PassRoleAnyResource {

@@ -47,6 +47,7 @@ declare_rule! {
     /// `aws:SecureTransport` is `false` (optionally also when `s3:TlsVersion` is below 1.2).
     ///
     /// ## References
+    /// - Checkov has no equivalent: CKV_AWS_379 looks at TLS only on buckets with a public ACL.
     /// - CIS AWS Foundations Benchmark v3.0.0, 2.1.1 (deny HTTP requests)
     /// - NIST CSF 2.0 PR.DS-02; NIST SP 800-53 SC-8(1)
     /// - AWS S3 User Guide, "Security best practices for Amazon S3" (enforce encryption of data in
@@ -66,7 +67,7 @@ declare_rule! {
         nist_csf_2: &["PR.DS-02"],
         nist_800_53: &["SC-8(1)"],
     },
-    equivalents: Equivalents { checkov: &["CKV_AWS_379"], trivy: &[] },
+    equivalents: Equivalents { checkov: &[], trivy: &[] },
 }
 
 /// Whether the statement denies reads and writes to everyone over plain HTTP; the reason when
