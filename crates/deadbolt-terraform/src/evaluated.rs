@@ -13,6 +13,10 @@ pub struct EvalAttr {
     pub value: Value,
     /// Where the attribute is written.
     pub span: Span,
+    /// For a string template whose value is unknown only in parts (`"${aws_s3_bucket.b.arn}/*"` in
+    /// a heredoc policy): the text with each unknown interpolation replaced by [`PLACEHOLDER`], so
+    /// that a structured reader (policy JSON) can still judge the known parts.
+    pub partial: Option<String>,
     /// Addresses of the resource instances the expression referred to
     /// (`module.m.aws_s3_bucket.b[0]`), so split resources can be joined to their parent by
     /// reference even when the referenced attribute (an `id`, an `arn`) is only known after apply.
@@ -167,6 +171,9 @@ impl EvalBody {
         }
     }
 }
+
+/// Stands for an unknown interpolation in [`EvalAttr::partial`].
+pub const PLACEHOLDER: &str = "__deadbolt_unknown__";
 
 /// The end of the reason of every value the provider computes at apply time (`aws_kms_key.k.arn is
 /// known only after apply`). Mappings use [`is_computed`] to tell "set from another resource" from

@@ -103,7 +103,7 @@ fn body_of(address: &str, values: &serde_json::Value, unknown: &serde_json::Valu
     for (key, value) in map {
         let unk = unknown.get(key);
         if unk.and_then(|u| u.as_bool()) == Some(true) {
-            body.attrs.insert(key.clone(), EvalAttr { value: Value::Unknown(crate::evaluated::computed(address, key)), span: span.clone(), refs: Vec::new() });
+            body.attrs.insert(key.clone(), EvalAttr { value: Value::Unknown(crate::evaluated::computed(address, key)), span: span.clone(), partial: None, refs: Vec::new() });
             continue;
         }
         match value {
@@ -115,7 +115,7 @@ fn body_of(address: &str, values: &serde_json::Value, unknown: &serde_json::Valu
             }
             serde_json::Value::Null => {}
             other => {
-                body.attrs.insert(key.clone(), EvalAttr { value: Value::from(other.clone()), span: span.clone(), refs: Vec::new() });
+                body.attrs.insert(key.clone(), EvalAttr { value: Value::from(other.clone()), span: span.clone(), partial: None, refs: Vec::new() });
             }
         }
     }

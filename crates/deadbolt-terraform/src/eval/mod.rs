@@ -232,6 +232,10 @@ pub(crate) struct Evaluator {
     pub diagnostics: RefCell<Vec<Diagnostic>>,
     pub remote_modules: RefCell<Vec<(String, String)>>,
     depth: Cell<usize>,
+    /// Set while [`Evaluator::render_partial`] renders; `partial_failed` records that a directive's
+    /// condition was unknown, so no partial text is produced.
+    partial_mode: Cell<bool>,
+    partial_failed: Cell<bool>,
     /// Resource addresses referenced while evaluating the current attribute.
     refs: RefCell<Vec<Arc<str>>>,
 }
@@ -244,6 +248,8 @@ impl Evaluator {
             diagnostics: RefCell::new(Vec::new()),
             remote_modules: RefCell::new(Vec::new()),
             depth: Cell::new(0),
+            partial_mode: Cell::new(false),
+            partial_failed: Cell::new(false),
             refs: RefCell::new(Vec::new()),
         }
     }
@@ -440,8 +446,13 @@ impl Evaluator {
                     }
                     let saved = std::mem::take(&mut *self.refs.borrow_mut());
                     let value = self.eval_attr_value(inst, file, scope, &attr.value);
+                    let partial = match (&value, &attr.value) {
+                        (Value::Unknown(_), Expression::StringTemplate(t)) => self.render_partial(inst, file, scope, t),
+                        (Value::Unknown(_), Expression::HeredocTemplate(h)) => self.render_partial(inst, file, scope, &h.template),
+                        _ => None,
+                    };
                     let refs = std::mem::replace(&mut *self.refs.borrow_mut(), saved);
-                    out.attrs.insert(key.to_string(), EvalAttr { value, span: file.span(attr.span()), refs });
+                    out.attrs.insert(key.to_string(), EvalAttr { value, span: file.span(attr.span()), partial, refs });
                 }
                 Structure::Block(block) => {
                     let ident = block.ident.as_str();
@@ -777,12 +788,27 @@ impl Evaluator {
         })
     }
 
+    /// Renders a template with every unknown interpolation replaced by
+    /// [`crate::evaluated::PLACEHOLDER`]; `None` when the template's structure itself (an `%{if}`
+    /// condition) is unknown.
+    fn render_partial(&self, inst: &ModuleInstance, file: &SourceFile, scope: &Scope, template: &Template) -> Option<String> {
+        self.partial_mode.set(true);
+        let mut out = String::new();
+        let mut unknown_part = None;
+        let rendered = self.render_elements(inst, file, scope, template, &mut out, &mut unknown_part);
+        self.partial_mode.set(false);
+        rendered.ok().filter(|_| !self.partial_failed.replace(false)).map(|_| out)
+    }
+
     fn render_elements(&self, inst: &ModuleInstance, file: &SourceFile, scope: &Scope, template: &Template, out: &mut String, unknown_part: &mut Option<Unknown>) -> Result<()> {
         for element in template.iter() {
             match element {
                 Element::Literal(s) => out.push_str(s.value()),
                 Element::Interpolation(i) => match self.eval(inst, file, scope, &i.expr)? {
                     Value::Unknown(u) => {
+                        if self.partial_mode.get() {
+                            out.push_str(crate::evaluated::PLACEHOLDER);
+                        }
                         unknown_part.get_or_insert(u);
                     }
                     v => out.push_str(&crate::evaluated::scalar_string(&v).ok_or_else(|| {
@@ -800,6 +826,7 @@ impl Evaluator {
                                 }
                             }
                             None => {
+                                self.partial_failed.set(true);
                                 unknown_part.get_or_insert(cond.first_unknown().cloned().unwrap_or_else(|| Unknown::new("template condition is not a bool")));
                             }
                         }

@@ -302,3 +302,35 @@ resource "aws_s3_bucket_acl" "tenant" {
     assert_eq!(acl_of(&b, "aws_s3_bucket.tenant[\"a\"]"), Some("private"));
     assert_eq!(acl_of(&b, "aws_s3_bucket.tenant[\"b\"]"), Some("public-read"));
 }
+
+#[test]
+fn a_heredoc_policy_with_unknown_interpolations_keeps_its_known_parts() {
+    let dir = tree(&[(
+        "main.tf",
+        r#"
+resource "aws_s3_bucket" "b" {
+  bucket = "b"
+}
+resource "aws_s3_bucket_policy" "b" {
+  bucket = aws_s3_bucket.b.id
+  policy = <<POLICY
+{
+  "Version": "2012-10-17",
+  "Statement": [{
+    "Effect": "Allow",
+    "Principal": "*",
+    "Action": "s3:GetObject",
+    "Resource": "${aws_s3_bucket.b.arn}/*"
+  }]
+}
+POLICY
+}
+"#,
+    )]);
+    let (eval, loaded) = scan_dir(dir.path());
+    let b: Vec<&Bucket> = loaded.model.all().collect();
+    let doc = b[0].policy.known().cloned().flatten().expect("policy parsed despite the unknown ARN");
+    assert!(doc.statements[0].principal.as_ref().unwrap().is_anyone());
+    assert!(doc.statements[0].resource.first_unknown().is_some());
+    assert!(eval.findings.iter().any(|f| f.rule.id == "AWS-S3-002" && f.address == "aws_s3_bucket.b"));
+}

@@ -132,7 +132,7 @@ fn attach_one(res: &EvaluatedResource, cx: &mut MapContext, kind: PrincipalKind,
 /// A policy document attribute. The provider requires these attributes, so an absent or empty one
 /// is an empty document rather than "no policy".
 fn document(body: &EvalBody, name: &str) -> Attr<PolicyDocument> {
-    super::s3::policy_attr(body, name).map(Option::unwrap_or_default)
+    super::policy::policy_attr(body, name).map(Option::unwrap_or_default)
 }
 
 /// The principal's `name`. Without one the provider generates it (from `name_prefix` or at random).

@@ -16,7 +16,7 @@ pub(super) fn map_primary(res: &EvaluatedResource, cx: &mut MapContext) -> bool 
         meta: meta(res),
         rotation_enabled: body.bool("enable_key_rotation", false),
         key_spec: body.string("customer_master_key_spec", "SYMMETRIC_DEFAULT"),
-        policy: super::s3::policy_attr(body, "policy"),
+        policy: super::policy::policy_attr(body, "policy"),
     });
     true
 }
@@ -27,7 +27,7 @@ pub(super) fn map_split(res: &EvaluatedResource, cx: &mut MapContext) -> bool {
         return false;
     }
     let body = &res.body;
-    let policy = super::s3::policy_attr(body, "policy");
+    let policy = super::policy::policy_attr(body, "policy");
     let joined = cx.join::<Key>(
         body.attr("key_id"),
         |_| None,

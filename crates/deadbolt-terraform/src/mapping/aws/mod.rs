@@ -18,6 +18,7 @@ mod ecr;
 mod datastore;
 mod config;
 mod lightsail;
+mod policy;
 
 /// Maps a primary resource; `false` when no service claims its type.
 pub(super) fn map_primary(res: &EvaluatedResource, cx: &mut MapContext) -> bool {

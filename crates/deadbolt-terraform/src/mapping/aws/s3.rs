@@ -1,13 +1,14 @@
 //! S3: `aws_s3_bucket` and the split resources the AWS provider v4+ introduced.
 
-use deadbolt_model::aws::iam::PolicyDocument;
 use deadbolt_model::aws::s3::{
     AccountPublicAccessBlock, Bucket, Encryption, Grant, PublicAccessBlock,
 };
-use deadbolt_model::{Attr, Unknown, Value};
+use deadbolt_model::{Attr, Unknown};
 
 use crate::evaluated::{EvalBody, EvaluatedResource};
 use crate::mapping::{Joined, MapContext, meta};
+
+use super::policy::policy_attr;
 
 /// Maps `aws_s3_bucket` (with its legacy inline blocks) and `aws_s3_account_public_access_block`.
 pub(super) fn map_primary(res: &EvaluatedResource, cx: &mut MapContext) -> bool {
@@ -224,21 +225,3 @@ fn grants_of(grant: &EvalBody) -> Vec<Grant> {
     }
 }
 
-/// Parses a policy attribute written as a JSON string (heredoc, `jsonencode`, a policy document
-/// data source's `.json`, `templatefile`). Absent: known `None`.
-pub(crate) fn policy_attr(body: &EvalBody, name: &str) -> Attr<Option<PolicyDocument>> {
-    let Some(attr) = body.attr(name) else {
-        return Attr::default(None, body.span.clone());
-    };
-    let parsed = match &attr.value {
-        Value::Null => return Attr::default(None, attr.span.clone()),
-        Value::String(s) if s.trim().is_empty() => return Attr::set(None, attr.span.clone()),
-        Value::String(s) => PolicyDocument::from_json_str(s),
-        Value::Unknown(u) => return Attr::unknown(u.clone(), attr.span.clone()),
-        other => PolicyDocument::from_value(other),
-    };
-    match parsed {
-        Ok(doc) => Attr::set(Some(doc), attr.span.clone()),
-        Err(e) => Attr::unknown(Unknown::new(e.to_string()), attr.span.clone()),
-    }
-}
