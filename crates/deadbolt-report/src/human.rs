@@ -3,7 +3,7 @@
 //! layer with `file:line:col`. Colour only when asked (the binary asks on a terminal).
 
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
+use std::io::{self, Write};
 
 use anstyle::{AnsiColor, Style};
 use deadbolt_model::{Layer, Severity};
@@ -34,25 +34,27 @@ fn severity_style(s: Severity) -> Style {
     Style::new().fg_color(Some(c.into())).bold()
 }
 
-/// Renders the report as text.
-pub fn render(report: &ScanReport<'_>, options: Options) -> String {
+/// Writes the report as text to `out`.
+///
+/// # Errors
+/// Any error writing to `out`.
+pub fn write(report: &ScanReport<'_>, options: Options, out: &mut dyn Write) -> io::Result<()> {
     let color = options.color;
     let bold = Style::new().bold();
     let dim = Style::new().dimmed();
     let eval = report.evaluation;
-    let mut out = String::new();
 
     if !options.quiet {
-        let _ = writeln!(out, "{}", paint(color, bold, "deadbolt scan"));
-        let _ = writeln!(
+        writeln!(out, "{}", paint(color, bold, "deadbolt scan"))?;
+        writeln!(
             out,
             "  {} files ({:.1} KB), {} resources, {} rules run",
             report.files,
             report.bytes as f64 / 1024.0,
             report.resources,
             eval.rules_run
-        );
-        let _ = writeln!(
+        )?;
+        writeln!(
             out,
             "  {} findings ({} at or above {}), {} suppressed, {} passed, not evaluated: {} (unknown values)",
             eval.findings.len(),
@@ -61,21 +63,21 @@ pub fn render(report: &ScanReport<'_>, options: Options) -> String {
             eval.suppressed.len(),
             eval.passed,
             eval.not_evaluated.len()
-        );
+        )?;
         let errors: Vec<_> = report.errors().collect();
-        let _ = writeln!(out, "  parse errors: {}", errors.len());
-        out.push('\n');
+        writeln!(out, "  parse errors: {}", errors.len())?;
+        writeln!(out)?;
 
         if !eval.findings.is_empty() {
             let mut table: BTreeMap<Layer, BTreeMap<Severity, usize>> = BTreeMap::new();
             for f in &eval.findings {
                 *table.entry(f.rule.layer).or_default().entry(f.rule.severity).or_default() += 1;
             }
-            let _ = writeln!(out, "{}", paint(color, bold, "Findings by responsibility layer"));
-            let _ = writeln!(out, "  {:<26} {:>8} {:>5} {:>7} {:>4} {:>5}", "layer", "critical", "high", "medium", "low", "info");
+            writeln!(out, "{}", paint(color, bold, "Findings by responsibility layer"))?;
+            writeln!(out, "  {:<26} {:>8} {:>5} {:>7} {:>4} {:>5}", "layer", "critical", "high", "medium", "low", "info")?;
             for (layer, counts) in &table {
                 let n = |s| counts.get(&s).copied().unwrap_or(0);
-                let _ = writeln!(
+                writeln!(
                     out,
                     "  {:<26} {:>8} {:>5} {:>7} {:>4} {:>5}",
                     layer.title(),
@@ -84,24 +86,24 @@ pub fn render(report: &ScanReport<'_>, options: Options) -> String {
                     n(Severity::Medium),
                     n(Severity::Low),
                     n(Severity::Info)
-                );
+                )?;
             }
-            out.push('\n');
+            writeln!(out)?;
         }
 
         if !errors.is_empty() || report.diagnostics.len() > errors.len() {
-            let _ = writeln!(out, "{}", paint(color, bold, "Input problems"));
+            writeln!(out, "{}", paint(color, bold, "Input problems"))?;
             for d in report.diagnostics {
-                let _ = writeln!(out, "  {d}");
+                writeln!(out, "  {d}")?;
             }
-            out.push('\n');
+            writeln!(out)?;
         }
         if !report.remote_modules.is_empty() {
-            let _ = writeln!(out, "{}", paint(color, bold, "Remote modules (not scanned)"));
+            writeln!(out, "{}", paint(color, bold, "Remote modules (not scanned)"))?;
             for (address, source) in report.remote_modules {
-                let _ = writeln!(out, "  {address}  {source}");
+                writeln!(out, "  {address}  {source}")?;
             }
-            out.push('\n');
+            writeln!(out)?;
         }
         if !eval.not_evaluated.is_empty() {
             let mut reasons: BTreeMap<&str, usize> = BTreeMap::new();
@@ -110,14 +112,14 @@ pub fn render(report: &ScanReport<'_>, options: Options) -> String {
             }
             let mut reasons: Vec<_> = reasons.into_iter().collect();
             reasons.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
-            let _ = writeln!(out, "{}", paint(color, bold, "Not evaluated (unknown values)"));
+            writeln!(out, "{}", paint(color, bold, "Not evaluated (unknown values)"))?;
             for (reason, count) in reasons.iter().take(10) {
-                let _ = writeln!(out, "  {count:>4} × {reason}");
+                writeln!(out, "  {count:>4} × {reason}")?;
             }
             if reasons.len() > 10 {
-                let _ = writeln!(out, "  ... and {} more reasons (see --format json)", reasons.len() - 10);
+                writeln!(out, "  ... and {} more reasons (see --format json)", reasons.len() - 10)?;
             }
-            out.push('\n');
+            writeln!(out)?;
         }
     }
 
@@ -127,34 +129,33 @@ pub fn render(report: &ScanReport<'_>, options: Options) -> String {
             continue;
         }
         in_layer.sort_by(|a, b| b.rule.severity.cmp(&a.rule.severity).then(a.span.cmp(&b.span)));
-        let _ = writeln!(out, "{}", paint(color, bold, &format!("── {} ({}) ──", layer.title(), in_layer.len())));
+        writeln!(out, "{}", paint(color, bold, &format!("── {} ({}) ──", layer.title(), in_layer.len())))?;
         for f in in_layer {
             let sev = format!("{:<8}", f.rule.severity.as_str().to_uppercase());
-            let _ = writeln!(out, "{} {} {}", paint(color, severity_style(f.rule.severity), &sev), paint(color, bold, f.rule.id), f.rule.title);
-            let _ = writeln!(out, "         {}  {}", f.span, f.address);
-            let _ = writeln!(out, "         {}", f.message);
-            let _ = writeln!(out, "         {}", paint(color, dim, &format!("fix: {}", f.rule.fix)));
+            writeln!(out, "{} {} {}", paint(color, severity_style(f.rule.severity), &sev), paint(color, bold, f.rule.id), f.rule.title)?;
+            writeln!(out, "         {}  {}", f.span, f.address)?;
+            writeln!(out, "         {}", f.message)?;
+            writeln!(out, "         {}", paint(color, dim, &format!("fix: {}", f.rule.fix)))?;
         }
-        out.push('\n');
+        writeln!(out)?;
     }
 
     if !eval.unused_suppressions.is_empty() {
-        let _ = writeln!(out, "{}", paint(color, bold, "Unused suppressions"));
+        writeln!(out, "{}", paint(color, bold, "Unused suppressions"))?;
         for u in &eval.unused_suppressions {
             let why = match u.reason {
                 deadbolt_rules::UnusedReason::UnknownRule => "no rule has this ID",
                 deadbolt_rules::UnusedReason::NoFinding => "the rule found nothing to suppress here",
                 deadbolt_rules::UnusedReason::RuleNotRun => "the rule did not run",
             };
-            let _ = writeln!(out, "  {}  {} on {}: {why}", u.suppression.span, u.suppression.rule_id, u.address);
+            writeln!(out, "  {}  {} on {}: {why}", u.suppression.span, u.suppression.rule_id, u.address)?;
         }
-        out.push('\n');
+        writeln!(out)?;
     }
     let verdict = if report.failing() > 0 {
         paint(color, severity_style(Severity::High), &format!("{} findings at or above {}", report.failing(), report.fail_on))
     } else {
         paint(color, Style::new().fg_color(Some(AnsiColor::Green.into())).bold(), &format!("no findings at or above {}", report.fail_on))
     };
-    let _ = writeln!(out, "{verdict}");
-    out
+    writeln!(out, "{verdict}")
 }

@@ -24,82 +24,202 @@
 //! Lines and columns are 1-based.
 
 use std::collections::BTreeMap;
+use std::io::{self, Write};
 
-use deadbolt_rules::Finding;
-use serde_json::{Value, json};
+use deadbolt_model::{Diagnostic, ServiceModel, Severity};
+use deadbolt_rules::{Equivalents, Finding, References, UnusedReason};
+use serde::Serialize;
 
 use crate::ScanReport;
 
-/// Renders the report as pretty-printed JSON.
-pub fn render(report: &ScanReport<'_>) -> String {
+#[derive(Serialize)]
+struct Doc<'a> {
+    schema_version: u32,
+    tool: Tool,
+    summary: Summary<'a>,
+    findings: Vec<FindingOut<'a>>,
+    suppressed: Vec<FindingOut<'a>>,
+    not_evaluated: Vec<NotEvaluatedOut<'a>>,
+    unused_suppressions: Vec<UnusedOut<'a>>,
+    diagnostics: &'a [Diagnostic],
+    remote_modules: Vec<RemoteOut<'a>>,
+}
+
+#[derive(Serialize)]
+struct Tool {
+    name: &'static str,
+    version: &'static str,
+}
+
+#[derive(Serialize)]
+struct Summary<'a> {
+    files: usize,
+    bytes: u64,
+    resources: usize,
+    rules_run: usize,
+    findings: usize,
+    suppressed: usize,
+    not_evaluated: usize,
+    passed: usize,
+    errors: usize,
+    failing: usize,
+    fail_on: &'a str,
+    by_layer: BTreeMap<&'static str, BTreeMap<&'static str, usize>>,
+}
+
+#[derive(Serialize)]
+struct FindingOut<'a> {
+    rule_id: &'static str,
+    rule_name: &'static str,
+    title: &'static str,
+    severity: Severity,
+    layer: &'static str,
+    service_models: &'static [ServiceModel],
+    resource: ResourceOut<'a>,
+    location: Location<'a>,
+    message: &'a str,
+    fix: &'static str,
+    references: References,
+    equivalents: Equivalents,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    suppression: Option<SuppressionOut<'a>>,
+}
+
+#[derive(Serialize)]
+struct ResourceOut<'a> {
+    address: &'a str,
+    #[serde(rename = "type")]
+    kind: &'a str,
+}
+
+#[derive(Serialize)]
+struct Location<'a> {
+    file: &'a str,
+    start_line: u32,
+    start_column: u32,
+    end_line: u32,
+    end_column: u32,
+}
+
+#[derive(Serialize)]
+struct SuppressionOut<'a> {
+    rule_id: &'a str,
+    reason: Option<&'a str>,
+    file: &'a str,
+    line: u32,
+}
+
+#[derive(Serialize)]
+struct NotEvaluatedOut<'a> {
+    rule_id: &'static str,
+    address: &'a str,
+    file: &'a str,
+    line: u32,
+    reason: &'a str,
+}
+
+#[derive(Serialize)]
+struct UnusedOut<'a> {
+    address: &'a str,
+    rule_id: &'a str,
+    reason: Option<&'a str>,
+    file: &'a str,
+    line: u32,
+    why: UnusedReason,
+}
+
+#[derive(Serialize)]
+struct RemoteOut<'a> {
+    address: &'a str,
+    source: &'a str,
+}
+
+fn finding(f: &Finding) -> FindingOut<'_> {
+    let m = f.rule;
+    FindingOut {
+        rule_id: m.id,
+        rule_name: m.name,
+        title: m.title,
+        severity: m.severity,
+        layer: m.layer.id(),
+        service_models: m.service_models,
+        resource: ResourceOut { address: &f.address, kind: &f.resource_kind },
+        location: Location {
+            file: &f.span.file,
+            start_line: f.span.start.line,
+            start_column: f.span.start.column,
+            end_line: f.span.end.line,
+            end_column: f.span.end.column,
+        },
+        message: &f.message,
+        fix: m.fix,
+        references: m.references,
+        equivalents: m.equivalents,
+        suppression: f.suppressed_by.as_ref().map(|s| SuppressionOut {
+            rule_id: &s.rule_id,
+            reason: s.reason.as_deref(),
+            file: &s.span.file,
+            line: s.span.start.line,
+        }),
+    }
+}
+
+/// Writes the report as pretty-printed JSON to `out`, streaming (memory does not grow with the
+/// size of the output).
+///
+/// # Errors
+/// Any error writing to `out`.
+pub fn write(report: &ScanReport<'_>, out: &mut dyn Write) -> io::Result<()> {
     let eval = report.evaluation;
-    let mut by_layer: BTreeMap<&str, BTreeMap<&str, usize>> = BTreeMap::new();
+    let mut by_layer: BTreeMap<&'static str, BTreeMap<&'static str, usize>> = BTreeMap::new();
     for f in &eval.findings {
         *by_layer.entry(f.rule.layer.id()).or_default().entry(f.rule.severity.as_str()).or_default() += 1;
     }
-    let doc = json!({
-        "schema_version": 1,
-        "tool": {"name": "deadbolt", "version": env!("CARGO_PKG_VERSION")},
-        "summary": {
-            "files": report.files,
-            "bytes": report.bytes,
-            "resources": report.resources,
-            "rules_run": eval.rules_run,
-            "findings": eval.findings.len(),
-            "suppressed": eval.suppressed.len(),
-            "not_evaluated": eval.not_evaluated.len(),
-            "passed": eval.passed,
-            "errors": report.errors().count(),
-            "failing": report.failing(),
-            "fail_on": report.fail_on.as_str(),
-            "by_layer": by_layer,
+    let doc = Doc {
+        schema_version: 1,
+        tool: Tool { name: "deadbolt", version: env!("CARGO_PKG_VERSION") },
+        summary: Summary {
+            files: report.files,
+            bytes: report.bytes,
+            resources: report.resources,
+            rules_run: eval.rules_run,
+            findings: eval.findings.len(),
+            suppressed: eval.suppressed.len(),
+            not_evaluated: eval.not_evaluated.len(),
+            passed: eval.passed,
+            errors: report.errors().count(),
+            failing: report.failing(),
+            fail_on: report.fail_on.as_str(),
+            by_layer,
         },
-        "findings": eval.findings.iter().map(finding).collect::<Vec<_>>(),
-        "suppressed": eval.suppressed.iter().map(|f| {
-            let mut v = finding(f);
-            if let (Value::Object(map), Some(s)) = (&mut v, &f.suppressed_by) {
-                map.insert("suppression".into(), json!({
-                    "rule_id": s.rule_id, "reason": s.reason, "file": &*s.span.file, "line": s.span.start.line,
-                }));
-            }
-            v
-        }).collect::<Vec<_>>(),
-        "not_evaluated": eval.not_evaluated.iter().map(|n| json!({
-            "rule_id": n.rule.id, "address": n.address, "file": &*n.span.file, "line": n.span.start.line,
-            "reason": n.reason.0,
-        })).collect::<Vec<_>>(),
-        "unused_suppressions": eval.unused_suppressions.iter().map(|u| json!({
-            "address": u.address, "rule_id": u.suppression.rule_id, "reason": u.suppression.reason,
-            "file": &*u.suppression.span.file, "line": u.suppression.span.start.line, "why": u.reason,
-        })).collect::<Vec<_>>(),
-        "diagnostics": report.diagnostics,
-        "remote_modules": report.remote_modules.iter().map(|(a, s)| json!({"address": a, "source": s})).collect::<Vec<_>>(),
-    });
-    let mut out = serde_json::to_string_pretty(&doc).unwrap_or_default();
-    out.push('\n');
-    out
-}
-
-fn finding(f: &Finding) -> Value {
-    let m = f.rule;
-    json!({
-        "rule_id": m.id,
-        "rule_name": m.name,
-        "title": m.title,
-        "severity": m.severity,
-        "layer": m.layer.id(),
-        "service_models": m.service_models,
-        "resource": {"address": f.address, "type": f.resource_kind},
-        "location": {
-            "file": &*f.span.file,
-            "start_line": f.span.start.line,
-            "start_column": f.span.start.column,
-            "end_line": f.span.end.line,
-            "end_column": f.span.end.column,
-        },
-        "message": f.message,
-        "fix": m.fix,
-        "references": m.references,
-        "equivalents": m.equivalents,
-    })
+        findings: eval.findings.iter().map(finding).collect(),
+        suppressed: eval.suppressed.iter().map(finding).collect(),
+        not_evaluated: eval
+            .not_evaluated
+            .iter()
+            .map(|n| NotEvaluatedOut {
+                rule_id: n.rule.id,
+                address: &n.address,
+                file: &n.span.file,
+                line: n.span.start.line,
+                reason: &n.reason.0,
+            })
+            .collect(),
+        unused_suppressions: eval
+            .unused_suppressions
+            .iter()
+            .map(|u| UnusedOut {
+                address: &u.address,
+                rule_id: &u.suppression.rule_id,
+                reason: u.suppression.reason.as_deref(),
+                file: &u.suppression.span.file,
+                line: u.suppression.span.start.line,
+                why: u.reason,
+            })
+            .collect(),
+        diagnostics: report.diagnostics,
+        remote_modules: report.remote_modules.iter().map(|(a, s)| RemoteOut { address: a, source: s }).collect(),
+    };
+    serde_json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::other)?;
+    out.write_all(b"\n")
 }

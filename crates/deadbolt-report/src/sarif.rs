@@ -3,8 +3,11 @@
 //! suppressions as `suppressions[kind=inSource]`, and unreadable files as tool execution
 //! notifications.
 
+use std::io::{self, Write};
+
 use deadbolt_model::{Level, Severity};
 use deadbolt_rules::{Finding, RuleMeta};
+use serde::Serialize;
 use serde_json::{Value, json};
 
 use crate::ScanReport;
@@ -30,16 +33,19 @@ pub fn security_severity(severity: Severity) -> &'static str {
     }
 }
 
-/// Renders the report as a SARIF 2.1.0 log.
-pub fn render(report: &ScanReport<'_>) -> String {
+/// Writes the report as a SARIF 2.1.0 log to `out`. Results are serialised one by one from the
+/// findings (no intermediate tree), so memory does not grow with the size of the log.
+///
+/// # Errors
+/// Any error writing to `out`.
+pub fn write(report: &ScanReport<'_>, out: &mut dyn Write) -> io::Result<()> {
     let rules: Vec<&RuleMeta> = report.rules.iter().map(|r| r.meta()).collect();
     let index_of = |id: &str| rules.iter().position(|m| m.id == id);
-    let mut results: Vec<Value> = report.evaluation.findings.iter().map(|f| result(f, index_of(f.rule.id))).collect();
+    let mut results: Vec<ResultOut<'_>> =
+        report.evaluation.findings.iter().map(|f| result(f, index_of(f.rule.id), None)).collect();
     for f in &report.evaluation.suppressed {
-        let mut r = result(f, index_of(f.rule.id));
-        let justification = f.suppressed_by.as_ref().and_then(|s| s.reason.clone()).unwrap_or_default();
-        r["suppressions"] = json!([{"kind": "inSource", "justification": justification}]);
-        results.push(r);
+        let justification = f.suppressed_by.as_ref().and_then(|s| s.reason.as_deref()).unwrap_or("");
+        results.push(result(f, index_of(f.rule.id), Some(justification)));
     }
     let notifications: Vec<Value> = report
         .diagnostics
@@ -56,26 +62,130 @@ pub fn render(report: &ScanReport<'_>) -> String {
             })
         })
         .collect();
-    let doc = json!({
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {
-                "name": "deadbolt",
-                "version": env!("CARGO_PKG_VERSION"),
-                "semanticVersion": env!("CARGO_PKG_VERSION"),
-                "rules": rules.iter().map(|m| rule(m)).collect::<Vec<_>>(),
-            }},
-            "invocations": [{
-                "executionSuccessful": report.errors().next().is_none(),
-                "toolExecutionNotifications": notifications,
+    let log = Log {
+        schema: "https://json.schemastore.org/sarif-2.1.0.json",
+        version: "2.1.0",
+        runs: [Run {
+            tool: ToolOut {
+                driver: Driver {
+                    name: "deadbolt",
+                    version: env!("CARGO_PKG_VERSION"),
+                    semantic_version: env!("CARGO_PKG_VERSION"),
+                    rules: rules.iter().map(|m| rule(m)).collect(),
+                },
+            },
+            invocations: [Invocation {
+                execution_successful: report.errors().next().is_none(),
+                tool_execution_notifications: notifications,
             }],
-            "results": results,
+            results,
         }],
-    });
-    let mut out = serde_json::to_string_pretty(&doc).unwrap_or_default();
-    out.push('\n');
-    out
+    };
+    serde_json::to_writer_pretty(&mut *out, &log).map_err(io::Error::other)?;
+    out.write_all(b"\n")
+}
+
+#[derive(Serialize)]
+struct Log<'a> {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    version: &'static str,
+    runs: [Run<'a>; 1],
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Run<'a> {
+    tool: ToolOut,
+    invocations: [Invocation; 1],
+    results: Vec<ResultOut<'a>>,
+}
+
+#[derive(Serialize)]
+struct ToolOut {
+    driver: Driver,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Driver {
+    name: &'static str,
+    version: &'static str,
+    semantic_version: &'static str,
+    rules: Vec<Value>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Invocation {
+    execution_successful: bool,
+    tool_execution_notifications: Vec<Value>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ResultOut<'a> {
+    rule_id: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rule_index: Option<usize>,
+    level: &'static str,
+    message: Text,
+    locations: [LocationOut<'a>; 1],
+    partial_fingerprints: Fingerprints,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    suppressions: Option<[SuppressionOut<'a>; 1]>,
+}
+
+#[derive(Serialize)]
+struct Text {
+    text: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct LocationOut<'a> {
+    physical_location: Physical,
+    logical_locations: [Logical<'a>; 1],
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Physical {
+    artifact_location: Artifact,
+    region: Region,
+}
+
+#[derive(Serialize)]
+struct Artifact {
+    uri: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Region {
+    start_line: u32,
+    start_column: u32,
+    end_line: u32,
+    end_column: u32,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Logical<'a> {
+    fully_qualified_name: &'a str,
+    kind: &'static str,
+}
+
+#[derive(Serialize)]
+struct Fingerprints {
+    #[serde(rename = "deadbolt/v1")]
+    v1: String,
+}
+
+#[derive(Serialize)]
+struct SuppressionOut<'a> {
+    kind: &'static str,
+    justification: &'a str,
 }
 
 fn rule(m: &RuleMeta) -> Value {
@@ -97,29 +207,27 @@ fn rule(m: &RuleMeta) -> Value {
     })
 }
 
-fn result(f: &Finding, rule_index: Option<usize>) -> Value {
-    let mut r = json!({
-        "ruleId": f.rule.id,
-        "level": level(f.rule.severity),
-        "message": {"text": format!("{}: {} ({})", f.address, f.message, f.rule.title)},
-        "locations": [{
-            "physicalLocation": {
-                "artifactLocation": {"uri": uri(&f.span.file)},
-                "region": {
-                    "startLine": f.span.start.line.max(1),
-                    "startColumn": f.span.start.column.max(1),
-                    "endLine": f.span.end.line.max(f.span.start.line).max(1),
-                    "endColumn": f.span.end.column.max(1),
+fn result<'a>(f: &'a Finding, rule_index: Option<usize>, suppressed: Option<&'a str>) -> ResultOut<'a> {
+    ResultOut {
+        rule_id: f.rule.id,
+        rule_index,
+        level: level(f.rule.severity),
+        message: Text { text: format!("{}: {} ({})", f.address, f.message, f.rule.title) },
+        locations: [LocationOut {
+            physical_location: Physical {
+                artifact_location: Artifact { uri: uri(&f.span.file) },
+                region: Region {
+                    start_line: f.span.start.line.max(1),
+                    start_column: f.span.start.column.max(1),
+                    end_line: f.span.end.line.max(f.span.start.line).max(1),
+                    end_column: f.span.end.column.max(1),
                 },
             },
-            "logicalLocations": [{"fullyQualifiedName": f.address, "kind": "resource"}],
+            logical_locations: [Logical { fully_qualified_name: &f.address, kind: "resource" }],
         }],
-        "partialFingerprints": {"deadbolt/v1": format!("{}|{}|{}", f.rule.id, f.span.file, f.address)},
-    });
-    if let Some(i) = rule_index {
-        r["ruleIndex"] = json!(i);
+        partial_fingerprints: Fingerprints { v1: format!("{}|{}|{}", f.rule.id, f.span.file, f.address) },
+        suppressions: suppressed.map(|justification| [SuppressionOut { kind: "inSource", justification }]),
     }
-    r
 }
 
 /// A relative URI reference for a path: forward slashes, no leading `./`, spaces and `%` escaped.

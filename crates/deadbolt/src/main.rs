@@ -232,22 +232,22 @@ fn scan(args: ScanArgs) -> Result<u8> {
         ColorChoice::Never => false,
         ColorChoice::Auto => to_terminal && std::env::var_os("NO_COLOR").is_none(),
     };
-    let text = match args.format {
-        Format::Human => human::render(&report, human::Options { color, quiet: args.quiet }),
-        Format::Json => deadbolt_report::json::render(&report),
-        Format::Sarif => deadbolt_report::sarif::render(&report),
-    };
-    match &args.output {
-        Some(path) => std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))?,
-        None => {
-            let mut out = std::io::stdout().lock();
-            // A closed pipe (`| head`) is not an error worth a message.
-            if let Err(e) = out.write_all(text.as_bytes()).and_then(|_| out.flush())
-                && e.kind() != std::io::ErrorKind::BrokenPipe
-            {
-                return Err(e.into());
-            }
+    let written = match &args.output {
+        Some(path) => {
+            let file = std::fs::File::create(path).with_context(|| format!("cannot write {}", path.display()))?;
+            let mut out = std::io::BufWriter::new(file);
+            write_report(&report, args.format, color, args.quiet, &mut out).and_then(|_| out.flush())
         }
+        None => {
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            write_report(&report, args.format, color, args.quiet, &mut out).and_then(|_| out.flush())
+        }
+    };
+    match written {
+        // A closed pipe (`| head`) is not an error worth a message.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+        Err(e) => return Err(anyhow::Error::new(e).context("cannot write the report")),
+        Ok(()) => {}
     }
 
     let errors = report.errors().count();
@@ -263,6 +263,14 @@ fn scan(args: ScanArgs) -> Result<u8> {
         eprintln!("deadbolt: {errors} input problem(s); the scan is incomplete (see diagnostics in the report)");
     }
     Ok(if report.failing() > 0 || errors > 0 { 1 } else { 0 })
+}
+
+fn write_report(report: &ScanReport<'_>, format: Format, color: bool, quiet: bool, out: &mut dyn Write) -> std::io::Result<()> {
+    match format {
+        Format::Human => human::write(report, human::Options { color, quiet }, out),
+        Format::Json => deadbolt_report::json::write(report, out),
+        Format::Sarif => deadbolt_report::sarif::write(report, out),
+    }
 }
 
 /// A file is plan JSON when it is `.json` and has `planned_values` near the top.
