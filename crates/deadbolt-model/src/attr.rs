@@ -56,18 +56,30 @@ pub struct Attr<T> {
 impl<T> Attr<T> {
     /// A value the source wrote at `span`.
     pub fn set(value: T, span: Span) -> Self {
-        Attr { state: State::Known(value), span, explicit: true }
+        Attr {
+            state: State::Known(value),
+            span,
+            explicit: true,
+        }
     }
 
     /// A provider default that applies because the source did not write the attribute; `span` is the
     /// resource block.
     pub fn default(value: T, span: Span) -> Self {
-        Attr { state: State::Known(value), span, explicit: false }
+        Attr {
+            state: State::Known(value),
+            span,
+            explicit: false,
+        }
     }
 
     /// A value that cannot be known before deployment.
     pub fn unknown(reason: Unknown, span: Span) -> Self {
-        Attr { state: State::Unknown(reason), span, explicit: true }
+        Attr {
+            state: State::Unknown(reason),
+            span,
+            explicit: true,
+        }
     }
 
     /// The value, if known.
@@ -92,7 +104,11 @@ impl<T> Attr<T> {
             State::Known(v) => State::Known(f(v)),
             State::Unknown(u) => State::Unknown(u),
         };
-        Attr { state, span: self.span, explicit: self.explicit }
+        Attr {
+            state,
+            span: self.span,
+            explicit: self.explicit,
+        }
     }
 }
 

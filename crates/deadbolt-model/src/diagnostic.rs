@@ -40,7 +40,11 @@ impl fmt::Display for Diagnostic {
         if self.line == 0 {
             write!(f, "{}: {level}: {}", self.file, self.message)
         } else {
-            write!(f, "{}:{}:{}: {level}: {}", self.file, self.line, self.column, self.message)
+            write!(
+                f,
+                "{}:{}:{}: {level}: {}",
+                self.file, self.line, self.column, self.message
+            )
         }
     }
 }

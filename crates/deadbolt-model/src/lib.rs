@@ -6,8 +6,8 @@
 //! three answers (fail, pass, not evaluated) and every finding can point at a file and line.
 
 pub mod attr;
-pub mod diagnostic;
 pub mod aws;
+pub mod diagnostic;
 pub mod resource;
 pub mod span;
 pub mod taxonomy;

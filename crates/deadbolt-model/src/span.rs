@@ -31,7 +31,11 @@ pub struct Span {
 impl Span {
     /// A span that covers a whole file, used when nothing finer is known.
     pub fn file(file: Arc<str>) -> Self {
-        Span { file, start: Position { line: 1, column: 1 }, end: Position { line: 1, column: 1 } }
+        Span {
+            file,
+            start: Position { line: 1, column: 1 },
+            end: Position { line: 1, column: 1 },
+        }
     }
 }
 
@@ -67,12 +71,17 @@ impl LineIndex {
             .get(start..offset)
             .map(|s| s.chars().count())
             .unwrap_or_else(|| text.as_bytes()[start..offset].len());
-        Position { line: line as u32 + 1, column: column as u32 + 1 }
+        Position {
+            line: line as u32 + 1,
+            column: column as u32 + 1,
+        }
     }
 
     /// The byte offset at which 1-based `line` starts, if the text has that line.
     pub fn line_start(&self, line: u32) -> Option<usize> {
-        self.line_starts.get((line as usize).checked_sub(1)?).copied()
+        self.line_starts
+            .get((line as usize).checked_sub(1)?)
+            .copied()
     }
 
     /// The number of lines in the text.

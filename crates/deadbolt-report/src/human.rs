@@ -20,7 +20,11 @@ pub struct Options {
 }
 
 fn paint(color: bool, style: Style, text: &str) -> String {
-    if color { format!("{}{text}{}", style.render(), style.render_reset()) } else { text.to_string() }
+    if color {
+        format!("{}{text}{}", style.render(), style.render_reset())
+    } else {
+        text.to_string()
+    }
 }
 
 fn severity_style(s: Severity) -> Style {
@@ -71,10 +75,22 @@ pub fn write(report: &ScanReport<'_>, options: Options, out: &mut dyn Write) -> 
         if !eval.findings.is_empty() {
             let mut table: BTreeMap<Layer, BTreeMap<Severity, usize>> = BTreeMap::new();
             for f in &eval.findings {
-                *table.entry(f.rule.layer).or_default().entry(f.rule.severity).or_default() += 1;
+                *table
+                    .entry(f.rule.layer)
+                    .or_default()
+                    .entry(f.rule.severity)
+                    .or_default() += 1;
             }
-            writeln!(out, "{}", paint(color, bold, "Findings by responsibility layer"))?;
-            writeln!(out, "  {:<26} {:>8} {:>5} {:>7} {:>4} {:>5}", "layer", "critical", "high", "medium", "low", "info")?;
+            writeln!(
+                out,
+                "{}",
+                paint(color, bold, "Findings by responsibility layer")
+            )?;
+            writeln!(
+                out,
+                "  {:<26} {:>8} {:>5} {:>7} {:>4} {:>5}",
+                "layer", "critical", "high", "medium", "low", "info"
+            )?;
             for (layer, counts) in &table {
                 let n = |s| counts.get(&s).copied().unwrap_or(0);
                 writeln!(
@@ -99,7 +115,11 @@ pub fn write(report: &ScanReport<'_>, options: Options, out: &mut dyn Write) -> 
             writeln!(out)?;
         }
         if !report.remote_modules.is_empty() {
-            writeln!(out, "{}", paint(color, bold, "Remote modules (not scanned)"))?;
+            writeln!(
+                out,
+                "{}",
+                paint(color, bold, "Remote modules (not scanned)")
+            )?;
             for (address, source) in report.remote_modules {
                 writeln!(out, "  {address}  {source}")?;
             }
@@ -112,30 +132,65 @@ pub fn write(report: &ScanReport<'_>, options: Options, out: &mut dyn Write) -> 
             }
             let mut reasons: Vec<_> = reasons.into_iter().collect();
             reasons.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
-            writeln!(out, "{}", paint(color, bold, "Not evaluated (unknown values)"))?;
+            writeln!(
+                out,
+                "{}",
+                paint(color, bold, "Not evaluated (unknown values)")
+            )?;
             for (reason, count) in reasons.iter().take(10) {
                 writeln!(out, "  {count:>4} × {reason}")?;
             }
             if reasons.len() > 10 {
-                writeln!(out, "  ... and {} more reasons (see --format json)", reasons.len() - 10)?;
+                writeln!(
+                    out,
+                    "  ... and {} more reasons (see --format json)",
+                    reasons.len() - 10
+                )?;
             }
             writeln!(out)?;
         }
     }
 
     for layer in Layer::ALL {
-        let mut in_layer: Vec<_> = eval.findings.iter().filter(|f| f.rule.layer == layer).collect();
+        let mut in_layer: Vec<_> = eval
+            .findings
+            .iter()
+            .filter(|f| f.rule.layer == layer)
+            .collect();
         if in_layer.is_empty() {
             continue;
         }
-        in_layer.sort_by(|a, b| b.rule.severity.cmp(&a.rule.severity).then(a.span.cmp(&b.span)));
-        writeln!(out, "{}", paint(color, bold, &format!("── {} ({}) ──", layer.title(), in_layer.len())))?;
+        in_layer.sort_by(|a, b| {
+            b.rule
+                .severity
+                .cmp(&a.rule.severity)
+                .then(a.span.cmp(&b.span))
+        });
+        writeln!(
+            out,
+            "{}",
+            paint(
+                color,
+                bold,
+                &format!("── {} ({}) ──", layer.title(), in_layer.len())
+            )
+        )?;
         for f in in_layer {
             let sev = format!("{:<8}", f.rule.severity.as_str().to_uppercase());
-            writeln!(out, "{} {} {}", paint(color, severity_style(f.rule.severity), &sev), paint(color, bold, f.rule.id), f.rule.title)?;
+            writeln!(
+                out,
+                "{} {} {}",
+                paint(color, severity_style(f.rule.severity), &sev),
+                paint(color, bold, f.rule.id),
+                f.rule.title
+            )?;
             writeln!(out, "         {}  {}", f.span, f.address)?;
             writeln!(out, "         {}", f.message)?;
-            writeln!(out, "         {}", paint(color, dim, &format!("fix: {}", f.rule.fix)))?;
+            writeln!(
+                out,
+                "         {}",
+                paint(color, dim, &format!("fix: {}", f.rule.fix))
+            )?;
         }
         writeln!(out)?;
     }
@@ -145,17 +200,35 @@ pub fn write(report: &ScanReport<'_>, options: Options, out: &mut dyn Write) -> 
         for u in &eval.unused_suppressions {
             let why = match u.reason {
                 deadbolt_rules::UnusedReason::UnknownRule => "no rule has this ID",
-                deadbolt_rules::UnusedReason::NoFinding => "the rule found nothing to suppress here",
+                deadbolt_rules::UnusedReason::NoFinding => {
+                    "the rule found nothing to suppress here"
+                }
                 deadbolt_rules::UnusedReason::RuleNotRun => "the rule did not run",
             };
-            writeln!(out, "  {}  {} on {}: {why}", u.suppression.span, u.suppression.rule_id, u.address)?;
+            writeln!(
+                out,
+                "  {}  {} on {}: {why}",
+                u.suppression.span, u.suppression.rule_id, u.address
+            )?;
         }
         writeln!(out)?;
     }
     let verdict = if report.failing() > 0 {
-        paint(color, severity_style(Severity::High), &format!("{} findings at or above {}", report.failing(), report.fail_on))
+        paint(
+            color,
+            severity_style(Severity::High),
+            &format!(
+                "{} findings at or above {}",
+                report.failing(),
+                report.fail_on
+            ),
+        )
     } else {
-        paint(color, Style::new().fg_color(Some(AnsiColor::Green.into())).bold(), &format!("no findings at or above {}", report.fail_on))
+        paint(
+            color,
+            Style::new().fg_color(Some(AnsiColor::Green.into())).bold(),
+            &format!("no findings at or above {}", report.fail_on),
+        )
     };
     writeln!(out, "{verdict}")
 }

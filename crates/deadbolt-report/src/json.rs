@@ -143,7 +143,10 @@ fn finding(f: &Finding) -> FindingOut<'_> {
         severity: m.severity,
         layer: m.layer.id(),
         service_models: m.service_models,
-        resource: ResourceOut { address: &f.address, kind: &f.resource_kind },
+        resource: ResourceOut {
+            address: &f.address,
+            kind: &f.resource_kind,
+        },
         location: Location {
             file: &f.span.file,
             start_line: f.span.start.line,
@@ -173,11 +176,18 @@ pub fn write(report: &ScanReport<'_>, out: &mut dyn Write) -> io::Result<()> {
     let eval = report.evaluation;
     let mut by_layer: BTreeMap<&'static str, BTreeMap<&'static str, usize>> = BTreeMap::new();
     for f in &eval.findings {
-        *by_layer.entry(f.rule.layer.id()).or_default().entry(f.rule.severity.as_str()).or_default() += 1;
+        *by_layer
+            .entry(f.rule.layer.id())
+            .or_default()
+            .entry(f.rule.severity.as_str())
+            .or_default() += 1;
     }
     let doc = Doc {
         schema_version: 1,
-        tool: Tool { name: "deadbolt", version: env!("CARGO_PKG_VERSION") },
+        tool: Tool {
+            name: "deadbolt",
+            version: env!("CARGO_PKG_VERSION"),
+        },
         summary: Summary {
             files: report.files,
             bytes: report.bytes,
@@ -218,7 +228,14 @@ pub fn write(report: &ScanReport<'_>, out: &mut dyn Write) -> io::Result<()> {
             })
             .collect(),
         diagnostics: report.diagnostics,
-        remote_modules: report.remote_modules.iter().map(|(a, s)| RemoteOut { address: a, source: s }).collect(),
+        remote_modules: report
+            .remote_modules
+            .iter()
+            .map(|(a, s)| RemoteOut {
+                address: a,
+                source: s,
+            })
+            .collect(),
     };
     serde_json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::other)?;
     out.write_all(b"\n")

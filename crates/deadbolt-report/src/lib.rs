@@ -39,6 +39,10 @@ impl ScanReport<'_> {
 
     /// Findings at or above the `--fail-on` threshold.
     pub fn failing(&self) -> usize {
-        self.evaluation.findings.iter().filter(|f| f.rule.severity >= self.fail_on).count()
+        self.evaluation
+            .findings
+            .iter()
+            .filter(|f| f.rule.severity >= self.fail_on)
+            .count()
     }
 }

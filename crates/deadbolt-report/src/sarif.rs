@@ -41,19 +41,29 @@ pub fn security_severity(severity: Severity) -> &'static str {
 pub fn write(report: &ScanReport<'_>, out: &mut dyn Write) -> io::Result<()> {
     let rules: Vec<&RuleMeta> = report.rules.iter().map(|r| r.meta()).collect();
     let index_of = |id: &str| rules.iter().position(|m| m.id == id);
-    let mut results: Vec<ResultOut<'_>> =
-        report.evaluation.findings.iter().map(|f| result(f, index_of(f.rule.id), None)).collect();
+    let mut results: Vec<ResultOut<'_>> = report
+        .evaluation
+        .findings
+        .iter()
+        .map(|f| result(f, index_of(f.rule.id), None))
+        .collect();
     for f in &report.evaluation.suppressed {
-        let justification = f.suppressed_by.as_ref().and_then(|s| s.reason.as_deref()).unwrap_or("");
+        let justification = f
+            .suppressed_by
+            .as_ref()
+            .and_then(|s| s.reason.as_deref())
+            .unwrap_or("");
         results.push(result(f, index_of(f.rule.id), Some(justification)));
     }
     let notifications: Vec<Value> = report
         .diagnostics
         .iter()
         .map(|d| {
-            let mut location = json!({"physicalLocation": {"artifactLocation": {"uri": uri(&d.file)}}});
+            let mut location =
+                json!({"physicalLocation": {"artifactLocation": {"uri": uri(&d.file)}}});
             if d.line > 0 {
-                location["physicalLocation"]["region"] = json!({"startLine": d.line, "startColumn": d.column.max(1)});
+                location["physicalLocation"]["region"] =
+                    json!({"startLine": d.line, "startColumn": d.column.max(1)});
             }
             json!({
                 "level": if d.level == Level::Error { "error" } else { "warning" },
@@ -189,9 +199,18 @@ struct SuppressionOut<'a> {
 }
 
 fn rule(m: &RuleMeta) -> Value {
-    let mut tags = vec!["security".to_string(), m.layer.id().to_string(), m.service.to_string()];
+    let mut tags = vec![
+        "security".to_string(),
+        m.layer.id().to_string(),
+        m.service.to_string(),
+    ];
     tags.extend(m.service_models.iter().map(|s| s.as_str().to_string()));
-    tags.extend(m.references.cis_aws_v3.iter().map(|c| format!("CIS-AWS-3.0.0/{c}")));
+    tags.extend(
+        m.references
+            .cis_aws_v3
+            .iter()
+            .map(|c| format!("CIS-AWS-3.0.0/{c}")),
+    );
     json!({
         "id": m.id,
         "name": m.name,
@@ -207,15 +226,23 @@ fn rule(m: &RuleMeta) -> Value {
     })
 }
 
-fn result<'a>(f: &'a Finding, rule_index: Option<usize>, suppressed: Option<&'a str>) -> ResultOut<'a> {
+fn result<'a>(
+    f: &'a Finding,
+    rule_index: Option<usize>,
+    suppressed: Option<&'a str>,
+) -> ResultOut<'a> {
     ResultOut {
         rule_id: f.rule.id,
         rule_index,
         level: level(f.rule.severity),
-        message: Text { text: format!("{}: {} ({})", f.address, f.message, f.rule.title) },
+        message: Text {
+            text: format!("{}: {} ({})", f.address, f.message, f.rule.title),
+        },
         locations: [LocationOut {
             physical_location: Physical {
-                artifact_location: Artifact { uri: uri(&f.span.file) },
+                artifact_location: Artifact {
+                    uri: uri(&f.span.file),
+                },
                 region: Region {
                     start_line: f.span.start.line.max(1),
                     start_column: f.span.start.column.max(1),
@@ -223,10 +250,20 @@ fn result<'a>(f: &'a Finding, rule_index: Option<usize>, suppressed: Option<&'a 
                     end_column: f.span.end.column.max(1),
                 },
             },
-            logical_locations: [Logical { fully_qualified_name: &f.address, kind: "resource" }],
+            logical_locations: [Logical {
+                fully_qualified_name: &f.address,
+                kind: "resource",
+            }],
         }],
-        partial_fingerprints: Fingerprints { v1: format!("{}|{}|{}", f.rule.id, f.span.file, f.address) },
-        suppressions: suppressed.map(|justification| [SuppressionOut { kind: "inSource", justification }]),
+        partial_fingerprints: Fingerprints {
+            v1: format!("{}|{}|{}", f.rule.id, f.span.file, f.address),
+        },
+        suppressions: suppressed.map(|justification| {
+            [SuppressionOut {
+                kind: "inSource",
+                justification,
+            }]
+        }),
     }
 }
 

@@ -43,18 +43,27 @@ impl<'m> Checks<'m> {
     pub fn fail(&mut self, resource: &'m ResourceMeta, span: &Span, message: impl Into<String>) {
         self.entries.push(Check {
             resource,
-            outcome: Outcome::Fail { span: span.clone(), message: message.into() },
+            outcome: Outcome::Fail {
+                span: span.clone(),
+                message: message.into(),
+            },
         });
     }
 
     /// Records a pass.
     pub fn pass(&mut self, resource: &'m ResourceMeta) {
-        self.entries.push(Check { resource, outcome: Outcome::Pass });
+        self.entries.push(Check {
+            resource,
+            outcome: Outcome::Pass,
+        });
     }
 
     /// Records that the verdict depends on an unknown value.
     pub fn not_evaluated(&mut self, resource: &'m ResourceMeta, reason: &Unknown) {
-        self.entries.push(Check { resource, outcome: Outcome::NotEvaluated(reason.clone()) });
+        self.entries.push(Check {
+            resource,
+            outcome: Outcome::NotEvaluated(reason.clone()),
+        });
     }
 
     /// Records a three-way verdict: `Some(true)` fails at `span` with `message()`, `Some(false)`

@@ -99,8 +99,10 @@ pub fn evaluate(
                 .collect();
             if !fails.is_empty() {
                 for (res, span, message) in fails {
-                    let suppression =
-                        res.suppressions.iter().find(|s| s.rule_id.eq_ignore_ascii_case(meta.id));
+                    let suppression = res
+                        .suppressions
+                        .iter()
+                        .find(|s| s.rule_id.eq_ignore_ascii_case(meta.id));
                     let finding = Finding {
                         rule: meta,
                         address: res.address.clone(),
@@ -141,7 +143,9 @@ pub fn evaluate(
             if used.contains(&key) || !seen.insert(key) {
                 continue;
             }
-            let id = known_rule_ids.iter().find(|id| id.eq_ignore_ascii_case(&s.rule_id));
+            let id = known_rule_ids
+                .iter()
+                .find(|id| id.eq_ignore_ascii_case(&s.rule_id));
             let reason = match id {
                 None => UnusedReason::UnknownRule,
                 Some(id) if !ran.contains(id) => UnusedReason::RuleNotRun,
@@ -161,7 +165,9 @@ pub fn evaluate(
     let order = |f: &Finding| (f.span.clone(), f.rule.id, f.address.clone());
     eval.findings.sort_by_key(order);
     eval.suppressed.sort_by_key(order);
-    eval.not_evaluated.sort_by(|a, b| (&a.span, a.rule.id).cmp(&(&b.span, b.rule.id)));
-    eval.unused_suppressions.sort_by(|a, b| a.suppression.span.cmp(&b.suppression.span));
+    eval.not_evaluated
+        .sort_by(|a, b| (&a.span, a.rule.id).cmp(&(&b.span, b.rule.id)));
+    eval.unused_suppressions
+        .sort_by(|a, b| a.suppression.span.cmp(&b.suppression.span));
     eval
 }

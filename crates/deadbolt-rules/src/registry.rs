@@ -18,7 +18,10 @@ pub fn all() -> &'static [&'static dyn Rule] {
 
 /// The rule with this ID (case-insensitive).
 pub fn by_id(id: &str) -> Option<&'static dyn Rule> {
-    all().iter().copied().find(|r| r.meta().id.eq_ignore_ascii_case(id))
+    all()
+        .iter()
+        .copied()
+        .find(|r| r.meta().id.eq_ignore_ascii_case(id))
 }
 
 /// Every rule ID.

@@ -71,7 +71,10 @@ impl EvalBody {
 
     /// Every nested block named `name`.
     pub fn blocks<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a EvalBody> + 'a {
-        self.blocks.iter().filter(move |b| b.name == name).map(|b| &b.body)
+        self.blocks
+            .iter()
+            .filter(move |b| b.name == name)
+            .map(|b| &b.body)
     }
 
     /// The attribute at a path of nested blocks and a final attribute name:

@@ -70,7 +70,11 @@ pub fn load_str(name: &str, text: &str) -> Loaded {
     let name = name.to_string();
     let text = text.to_string();
     on_big_stack(move || {
-        let mut loaded = Loaded { files: 1, bytes: text.len() as u64, ..Loaded::default() };
+        let mut loaded = Loaded {
+            files: 1,
+            bytes: text.len() as u64,
+            ..Loaded::default()
+        };
         let display: Arc<str> = name.into();
         let file = match source::parse(display, text) {
             Ok(f) => f,
@@ -81,10 +85,15 @@ pub fn load_str(name: &str, text: &str) -> Loaded {
         };
         let dir = PathBuf::from("/nonexistent/deadbolt-in-memory");
         let mut defs = HashMap::new();
-        defs.insert(dir.clone(), Arc::new(eval::ModuleDef::new(dir.clone(), vec![Arc::new(file)])));
+        defs.insert(
+            dir.clone(),
+            Arc::new(eval::ModuleDef::new(dir.clone(), vec![Arc::new(file)])),
+        );
         let evaluator = eval::Evaluator::new(dir.clone(), defs);
         let resources = evaluator.evaluate_root(&dir, HashMap::new());
-        loaded.diagnostics.extend(evaluator.diagnostics.into_inner());
+        loaded
+            .diagnostics
+            .extend(evaluator.diagnostics.into_inner());
         loaded.remote_modules = evaluator.remote_modules.into_inner();
         loaded.model = mapping::map(&resources);
         loaded
@@ -98,7 +107,10 @@ fn on_big_stack(f: impl FnOnce() -> Loaded + Send + 'static) -> Loaded {
         .name("terraform-eval".into())
         .stack_size(256 * 1024 * 1024)
         .spawn(f)
-        .and_then(|h| h.join().map_err(|_| std::io::Error::other("evaluator thread panicked")))
+        .and_then(|h| {
+            h.join()
+                .map_err(|_| std::io::Error::other("evaluator thread panicked"))
+        })
         .unwrap_or_else(|e| Loaded {
             diagnostics: vec![Diagnostic {
                 level: Level::Error,
@@ -114,9 +126,16 @@ fn on_big_stack(f: impl FnOnce() -> Loaded + Send + 'static) -> Loaded {
 fn load_here(root: &Path, options: &Options) -> Loaded {
     let mut loaded = Loaded::default();
     let files = discover(root, options, &mut loaded.diagnostics);
-    let display_base = if root.is_file() { root.parent().unwrap_or(Path::new("")) } else { root };
+    let display_base = if root.is_file() {
+        root.parent().unwrap_or(Path::new(""))
+    } else {
+        root
+    };
 
-    let sizes: Vec<u64> = files.iter().map(|p| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0)).collect();
+    let sizes: Vec<u64> = files
+        .iter()
+        .map(|p| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0))
+        .collect();
     loaded.files = files.len();
     loaded.bytes = sizes.iter().sum();
     let parsed = parallel_map(&files, |path| {
@@ -139,7 +158,8 @@ fn load_here(root: &Path, options: &Options) -> Loaded {
     let mut called: HashSet<PathBuf> = HashSet::new();
     for (dir, def) in &defs {
         for source in def.local_module_sources() {
-            let target = std::fs::canonicalize(dir.join(&source)).unwrap_or_else(|_| dir.join(&source));
+            let target =
+                std::fs::canonicalize(dir.join(&source)).unwrap_or_else(|_| dir.join(&source));
             if &target != dir {
                 called.insert(target);
             }
@@ -148,7 +168,11 @@ fn load_here(root: &Path, options: &Options) -> Loaded {
     let mut roots: Vec<&PathBuf> = defs.keys().filter(|d| !called.contains(*d)).collect();
     roots.sort();
 
-    let eval_root = if root.is_file() { display_base.to_path_buf() } else { root.to_path_buf() };
+    let eval_root = if root.is_file() {
+        display_base.to_path_buf()
+    } else {
+        root.to_path_buf()
+    };
     // Root modules are independent: evaluate them in parallel, each with its own evaluator (the
     // module definitions are shared and immutable).
     let outcomes = parallel_map(&roots, |dir| {
@@ -157,7 +181,11 @@ fn load_here(root: &Path, options: &Options) -> Loaded {
         let evaluator = eval::Evaluator::new(eval_root.clone(), defs.clone());
         let resources = evaluator.evaluate_root(dir, inputs);
         diagnostics.extend(evaluator.diagnostics.into_inner());
-        (resources, diagnostics, evaluator.remote_modules.into_inner())
+        (
+            resources,
+            diagnostics,
+            evaluator.remote_modules.into_inner(),
+        )
     });
     let mut resources = Vec::new();
     for (res, diags, remote) in outcomes {
@@ -166,7 +194,9 @@ fn load_here(root: &Path, options: &Options) -> Loaded {
         loaded.remote_modules.extend(remote);
     }
     loaded.model = mapping::map(&resources);
-    loaded.diagnostics.sort_by(|a, b| (&a.file, a.line, a.column, &a.message).cmp(&(&b.file, b.line, b.column, &b.message)));
+    loaded.diagnostics.sort_by(|a, b| {
+        (&a.file, a.line, a.column, &a.message).cmp(&(&b.file, b.line, b.column, &b.message))
+    });
     // A module outside the tree that several roots call is read, and reported, by each of them.
     loaded.diagnostics.dedup();
     loaded
@@ -174,7 +204,10 @@ fn load_here(root: &Path, options: &Options) -> Loaded {
 
 /// Maps `f` over `items` on up to `available_parallelism` threads with large stacks, keeping order.
 fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(items.len()).max(1);
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(items.len())
+        .max(1);
     if workers == 1 {
         return items.iter().map(&f).collect();
     }
@@ -196,7 +229,10 @@ fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Ve
                     .expect("spawn worker thread")
             })
             .collect();
-        handles.into_iter().flat_map(|h| h.join().expect("worker thread")).collect()
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("worker thread"))
+            .collect()
     });
     results.sort_by_key(|(i, _)| *i);
     results.into_iter().map(|(_, r)| r).collect()
@@ -223,14 +259,21 @@ fn discover(root: &Path, options: &Options, diagnostics: &mut Vec<Diagnostic>) -
         out.push(root.to_path_buf());
         return out;
     }
-    let walker = walkdir::WalkDir::new(root).follow_links(false).sort_by_file_name().into_iter();
+    let walker = walkdir::WalkDir::new(root)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter();
     let skip = |p: &Path| {
         let rel = p.strip_prefix(root).unwrap_or(p);
         let rel_s = rel.to_string_lossy();
-        p.file_name().is_some_and(|n| n == ".terraform" || n == ".git")
+        p.file_name()
+            .is_some_and(|n| n == ".terraform" || n == ".git")
             || options.skip_paths.iter().any(|s| {
                 let s = s.trim_end_matches('/');
-                rel_s == s || rel_s.starts_with(&format!("{s}/")) || glob_match(s, &rel_s) || p == Path::new(s)
+                rel_s == s
+                    || rel_s.starts_with(&format!("{s}/"))
+                    || glob_match(s, &rel_s)
+                    || p == Path::new(s)
             })
     };
     for entry in walker.filter_entry(|e| !skip(e.path())) {
@@ -240,7 +283,9 @@ fn discover(root: &Path, options: &Options, diagnostics: &mut Vec<Diagnostic>) -
                 if e.path_is_symlink() {
                     // Follow symlinked files (not directories) once, if they resolve.
                     match std::fs::metadata(p) {
-                        Ok(m) if m.is_file() && p.extension().is_some_and(|x| x == "tf") => out.push(p.to_path_buf()),
+                        Ok(m) if m.is_file() && p.extension().is_some_and(|x| x == "tf") => {
+                            out.push(p.to_path_buf())
+                        }
                         Ok(_) => {}
                         Err(err) => diagnostics.push(Diagnostic {
                             level: Level::Error,
@@ -256,10 +301,19 @@ fn discover(root: &Path, options: &Options, diagnostics: &mut Vec<Diagnostic>) -
             }
             Err(err) => diagnostics.push(Diagnostic {
                 level: Level::Error,
-                file: err.path().map(|p| p.display().to_string()).unwrap_or_else(|| root.display().to_string()).into(),
+                file: err
+                    .path()
+                    .map(|p| p.display().to_string())
+                    .unwrap_or_else(|| root.display().to_string())
+                    .into(),
                 line: 0,
                 column: 0,
-                message: format!("cannot read: {}", err.io_error().map(|e| e.to_string()).unwrap_or_else(|| err.to_string())),
+                message: format!(
+                    "cannot read: {}",
+                    err.io_error()
+                        .map(|e| e.to_string())
+                        .unwrap_or_else(|| err.to_string())
+                ),
             }),
         }
     }
@@ -273,7 +327,11 @@ fn glob_match(pattern: &str, text: &str) -> bool {
 
 /// The root module's variables: `terraform.tfvars`, then `*.auto.tfvars` (lexical order), then
 /// `--var-file`s, then `--var`s.
-fn root_inputs(dir: &Path, options: &Options, diagnostics: &mut Vec<Diagnostic>) -> HashMap<String, Value> {
+fn root_inputs(
+    dir: &Path,
+    options: &Options,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> HashMap<String, Value> {
     let mut inputs = HashMap::new();
     let mut files = Vec::new();
     let tfvars = dir.join("terraform.tfvars");
@@ -281,7 +339,11 @@ fn root_inputs(dir: &Path, options: &Options, diagnostics: &mut Vec<Diagnostic>)
         files.push(tfvars);
     }
     let mut autos: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.to_string_lossy().ends_with(".auto.tfvars")).collect())
+        .map(|rd| {
+            rd.filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.to_string_lossy().ends_with(".auto.tfvars"))
+                .collect()
+        })
         .unwrap_or_default();
     autos.sort();
     files.extend(autos);

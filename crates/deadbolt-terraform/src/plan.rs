@@ -9,15 +9,24 @@ use std::sync::Arc;
 
 use deadbolt_model::{LineIndex, Span, Value};
 
-use deadbolt_model::{Diagnostic, Level};
-use crate::evaluated::{EvalAttr, EvalBlock, EvalBody, EvaluatedResource};
 use crate::Loaded;
+use crate::evaluated::{EvalAttr, EvalBlock, EvalBody, EvaluatedResource};
+use deadbolt_model::{Diagnostic, Level};
 
 /// Loads a plan JSON file. Spans point at the file (plan JSON has no useful line structure).
 pub fn load_plan(path: &Path) -> Loaded {
-    let mut loaded = Loaded { files: 1, ..Loaded::default() };
+    let mut loaded = Loaded {
+        files: 1,
+        ..Loaded::default()
+    };
     let display: Arc<str> = path.display().to_string().into();
-    let fail = |message: String| Diagnostic { level: Level::Error, file: display.clone(), line: 0, column: 0, message };
+    let fail = |message: String| Diagnostic {
+        level: Level::Error,
+        file: display.clone(),
+        line: 0,
+        column: 0,
+        message,
+    };
     let text = match std::fs::read_to_string(path) {
         Ok(t) => t,
         Err(e) => {
@@ -43,9 +52,16 @@ pub fn load_plan(path: &Path) -> Loaded {
     let span_of = |address: &str| -> Span {
         let needle = format!("\"address\":\"{address}\"");
         let needle2 = format!("\"address\": \"{address}\"");
-        let at = text.find(&needle).or_else(|| text.find(&needle2)).unwrap_or(0);
+        let at = text
+            .find(&needle)
+            .or_else(|| text.find(&needle2))
+            .unwrap_or(0);
         let p = index.position(&text, at);
-        Span { file: display.clone(), start: p, end: p }
+        Span {
+            file: display.clone(),
+            start: p,
+            end: p,
+        }
     };
     let unknowns: BTreeMap<String, serde_json::Value> = json
         .get("resource_changes")
@@ -53,15 +69,25 @@ pub fn load_plan(path: &Path) -> Loaded {
         .map(|changes| {
             changes
                 .iter()
-                .filter_map(|c| Some((c.get("address")?.as_str()?.to_string(), c.get("change")?.get("after_unknown")?.clone())))
+                .filter_map(|c| {
+                    Some((
+                        c.get("address")?.as_str()?.to_string(),
+                        c.get("change")?.get("after_unknown")?.clone(),
+                    ))
+                })
                 .collect()
         })
         .unwrap_or_default();
     let mut resources = Vec::new();
-    if let Some(root) = json.get("planned_values").and_then(|p| p.get("root_module")) {
+    if let Some(root) = json
+        .get("planned_values")
+        .and_then(|p| p.get("root_module"))
+    {
         collect(root, &unknowns, &span_of, &mut resources);
     } else {
-        loaded.diagnostics.push(fail("no `planned_values.root_module`: not a Terraform plan JSON".into()));
+        loaded.diagnostics.push(fail(
+            "no `planned_values.root_module`: not a Terraform plan JSON".into(),
+        ));
     }
     loaded.model = crate::mapping::map(&resources);
     loaded
@@ -73,16 +99,27 @@ fn collect(
     span_of: &dyn Fn(&str) -> Span,
     out: &mut Vec<EvaluatedResource>,
 ) {
-    for r in module.get("resources").and_then(|r| r.as_array()).into_iter().flatten() {
+    for r in module
+        .get("resources")
+        .and_then(|r| r.as_array())
+        .into_iter()
+        .flatten()
+    {
         if r.get("mode").and_then(|m| m.as_str()) != Some("managed") {
             continue;
         }
-        let (Some(address), Some(rtype)) = (r.get("address").and_then(|a| a.as_str()), r.get("type").and_then(|t| t.as_str())) else {
+        let (Some(address), Some(rtype)) = (
+            r.get("address").and_then(|a| a.as_str()),
+            r.get("type").and_then(|t| t.as_str()),
+        ) else {
             continue;
         };
         let span = span_of(address);
         let values = r.get("values").cloned().unwrap_or(serde_json::Value::Null);
-        let unknown = unknowns.get(address).cloned().unwrap_or(serde_json::Value::Null);
+        let unknown = unknowns
+            .get(address)
+            .cloned()
+            .unwrap_or(serde_json::Value::Null);
         out.push(EvaluatedResource {
             address: address.to_string(),
             resource_type: rtype.to_string(),
@@ -90,32 +127,73 @@ fn collect(
             suppressions: Vec::new(),
         });
     }
-    for child in module.get("child_modules").and_then(|c| c.as_array()).into_iter().flatten() {
+    for child in module
+        .get("child_modules")
+        .and_then(|c| c.as_array())
+        .into_iter()
+        .flatten()
+    {
         collect(child, unknowns, span_of, out);
     }
 }
 
 /// Plan values put nested blocks as lists of objects; an attribute whose value is a list of objects
 /// becomes blocks, so mappings read plans and HCL alike.
-fn body_of(address: &str, values: &serde_json::Value, unknown: &serde_json::Value, span: &Span) -> EvalBody {
-    let mut body = EvalBody { span: span.clone(), attrs: BTreeMap::new(), blocks: Vec::new() };
-    let Some(map) = values.as_object() else { return body };
+fn body_of(
+    address: &str,
+    values: &serde_json::Value,
+    unknown: &serde_json::Value,
+    span: &Span,
+) -> EvalBody {
+    let mut body = EvalBody {
+        span: span.clone(),
+        attrs: BTreeMap::new(),
+        blocks: Vec::new(),
+    };
+    let Some(map) = values.as_object() else {
+        return body;
+    };
     for (key, value) in map {
         let unk = unknown.get(key);
         if unk.and_then(|u| u.as_bool()) == Some(true) {
-            body.attrs.insert(key.clone(), EvalAttr { value: Value::Unknown(crate::evaluated::computed(address, key)), span: span.clone(), partial: None, refs: Vec::new() });
+            body.attrs.insert(
+                key.clone(),
+                EvalAttr {
+                    value: Value::Unknown(crate::evaluated::computed(address, key)),
+                    span: span.clone(),
+                    partial: None,
+                    refs: Vec::new(),
+                },
+            );
             continue;
         }
         match value {
-            serde_json::Value::Array(items) if !items.is_empty() && items.iter().all(|i| i.is_object()) => {
+            serde_json::Value::Array(items)
+                if !items.is_empty() && items.iter().all(|i| i.is_object()) =>
+            {
                 for (i, item) in items.iter().enumerate() {
-                    let u = unk.and_then(|u| u.get(i)).cloned().unwrap_or(serde_json::Value::Null);
-                    body.blocks.push(EvalBlock { name: key.clone(), labels: Vec::new(), body: body_of(address, item, &u, span) });
+                    let u = unk
+                        .and_then(|u| u.get(i))
+                        .cloned()
+                        .unwrap_or(serde_json::Value::Null);
+                    body.blocks.push(EvalBlock {
+                        name: key.clone(),
+                        labels: Vec::new(),
+                        body: body_of(address, item, &u, span),
+                    });
                 }
             }
             serde_json::Value::Null => {}
             other => {
-                body.attrs.insert(key.clone(), EvalAttr { value: Value::from(other.clone()), span: span.clone(), partial: None, refs: Vec::new() });
+                body.attrs.insert(
+                    key.clone(),
+                    EvalAttr {
+                        value: Value::from(other.clone()),
+                        span: span.clone(),
+                        partial: None,
+                        refs: Vec::new(),
+                    },
+                );
             }
         }
     }

@@ -6,8 +6,8 @@ use std::sync::Arc;
 use deadbolt_model::{LineIndex, Span};
 use hcl_edit::structure::Body;
 
-use deadbolt_model::{Diagnostic, Level};
 use crate::suppress::{self, Comment};
+use deadbolt_model::{Diagnostic, Level};
 
 /// Files larger than this are reported and skipped (bytes).
 pub const MAX_FILE_BYTES: u64 = 20 * 1024 * 1024;
@@ -39,7 +39,13 @@ impl SourceFile {
 /// Reads and parses one file. Every failure becomes a diagnostic that names the file (and the line
 /// and column for parse errors).
 pub(crate) fn read(path: &Path, display: Arc<str>) -> Result<SourceFile, Diagnostic> {
-    let whole_file = |message: String| Diagnostic { level: Level::Error, file: display.clone(), line: 0, column: 0, message };
+    let whole_file = |message: String| Diagnostic {
+        level: Level::Error,
+        file: display.clone(),
+        line: 0,
+        column: 0,
+        message,
+    };
     let meta = std::fs::metadata(path).map_err(|e| whole_file(format!("cannot read: {e}")))?;
     if meta.len() > MAX_FILE_BYTES {
         return Err(whole_file(format!(
@@ -50,7 +56,9 @@ pub(crate) fn read(path: &Path, display: Arc<str>) -> Result<SourceFile, Diagnos
     }
     let bytes = std::fs::read(path).map_err(|e| whole_file(format!("cannot read: {e}")))?;
     if bytes.contains(&0) {
-        return Err(whole_file("binary file (contains NUL bytes), not HCL; skipped".into()));
+        return Err(whole_file(
+            "binary file (contains NUL bytes), not HCL; skipped".into(),
+        ));
     }
     let text = String::from_utf8(bytes).map_err(|e| {
         let offset = e.utf8_error().valid_up_to();
@@ -82,7 +90,13 @@ pub(crate) fn parse(display: Arc<str>, text: String) -> Result<SourceFile, Diagn
     })?;
     let index = LineIndex::new(&text);
     let comments = suppress::scan(&display, &text);
-    Ok(SourceFile { display, text, index, body, comments })
+    Ok(SourceFile {
+        display,
+        text,
+        index,
+        body,
+        comments,
+    })
 }
 
 impl SourceFile {

@@ -22,27 +22,52 @@ pub(crate) struct Comment {
 pub(crate) fn scan(file: &Arc<str>, text: &str) -> Vec<Comment> {
     let mut out = Vec::new();
     for (i, line) in text.lines().enumerate() {
-        let Some(at) = line.find(MARKER) else { continue };
+        let Some(at) = line.find(MARKER) else {
+            continue;
+        };
         let before = &line[..at];
-        let opener = ["#", "//", "/*"].iter().filter_map(|o| before.rfind(o)).max();
+        let opener = ["#", "//", "/*"]
+            .iter()
+            .filter_map(|o| before.rfind(o))
+            .max();
         let Some(opener) = opener else { continue };
-        if !before[opener..].trim_start_matches(['#', '/', '*']).trim().is_empty() {
+        if !before[opener..]
+            .trim_start_matches(['#', '/', '*'])
+            .trim()
+            .is_empty()
+        {
             continue;
         }
         let rest = &line[at + MARKER.len()..];
-        let Some(close) = rest.find(']') else { continue };
+        let Some(close) = rest.find(']') else {
+            continue;
+        };
         let reason = rest[close + 1..].trim().trim_end_matches("*/").trim();
         let reason = (!reason.is_empty()).then(|| reason.to_string());
         let column = line[..at].chars().count() as u32 + 1;
         let span = Span {
             file: file.clone(),
-            start: Position { line: i as u32 + 1, column },
-            end: Position { line: i as u32 + 1, column: line.chars().count() as u32 + 1 },
+            start: Position {
+                line: i as u32 + 1,
+                column,
+            },
+            end: Position {
+                line: i as u32 + 1,
+                column: line.chars().count() as u32 + 1,
+            },
         };
-        for id in rest[..close].split(',').map(str::trim).filter(|s| !s.is_empty()) {
+        for id in rest[..close]
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
             out.push(Comment {
                 line: i as u32 + 1,
-                suppression: Suppression { rule_id: id.to_string(), reason: reason.clone(), span: span.clone() },
+                suppression: Suppression {
+                    rule_id: id.to_string(),
+                    reason: reason.clone(),
+                    span: span.clone(),
+                },
             });
         }
     }
@@ -51,11 +76,23 @@ pub(crate) fn scan(file: &Arc<str>, text: &str) -> Vec<Comment> {
 
 /// The suppressions that apply to a block spanning `start_line..=end_line`: those inside it, and
 /// those in the comment run directly above it.
-pub(crate) fn for_block(comments: &[Comment], text_lines: &[&str], start_line: u32, end_line: u32) -> Vec<Suppression> {
+pub(crate) fn for_block(
+    comments: &[Comment],
+    text_lines: &[&str],
+    start_line: u32,
+    end_line: u32,
+) -> Vec<Suppression> {
     let mut first_comment_line = start_line;
     while first_comment_line > 1 {
-        let above = text_lines.get(first_comment_line as usize - 2).map(|l| l.trim_start()).unwrap_or("");
-        if above.starts_with('#') || above.starts_with("//") || above.starts_with("/*") || above.starts_with('*') {
+        let above = text_lines
+            .get(first_comment_line as usize - 2)
+            .map(|l| l.trim_start())
+            .unwrap_or("");
+        if above.starts_with('#')
+            || above.starts_with("//")
+            || above.starts_with("/*")
+            || above.starts_with('*')
+        {
             first_comment_line -= 1;
         } else {
             break;
@@ -77,9 +114,15 @@ mod tests {
         let file: Arc<str> = "main.tf".into();
         let text = "# deadbolt:ignore[AWS-S3-001, AWS-S3-010] public website\nname = \"deadbolt:ignore[X]\"\n  // deadbolt:ignore[AWS-EC2-001]\n";
         let found = scan(&file, text);
-        let ids: Vec<_> = found.iter().map(|c| c.suppression.rule_id.as_str()).collect();
+        let ids: Vec<_> = found
+            .iter()
+            .map(|c| c.suppression.rule_id.as_str())
+            .collect();
         assert_eq!(ids, ["AWS-S3-001", "AWS-S3-010", "AWS-EC2-001"]);
-        assert_eq!(found[0].suppression.reason.as_deref(), Some("public website"));
+        assert_eq!(
+            found[0].suppression.reason.as_deref(),
+            Some("public website")
+        );
         assert_eq!(found[2].line, 3);
         assert_eq!(found[2].suppression.reason, None);
     }

@@ -17,7 +17,11 @@ use deadbolt_report::{ScanReport, human};
 use deadbolt_rules::{Rule, Selection, evaluate, registry};
 
 #[derive(Parser)]
-#[command(name = "deadbolt", version, about = "Finds what is unlocked in the customer's half of the cloud shared responsibility model.")]
+#[command(
+    name = "deadbolt",
+    version,
+    about = "Finds what is unlocked in the customer's half of the cloud shared responsibility model."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -124,11 +128,29 @@ fn run(cli: Cli) -> Result<u8> {
 fn rules(id: Option<&str>, format: ListFormat) -> Result<u8> {
     let mut out = std::io::stdout().lock();
     if let Some(id) = id {
-        let Some(rule) = registry::by_id(id) else { bail!("no rule `{id}` (see `deadbolt rules`)") };
+        let Some(rule) = registry::by_id(id) else {
+            bail!("no rule `{id}` (see `deadbolt rules`)")
+        };
         let m = rule.meta();
         writeln!(out, "{} — {}\n", m.id, m.title)?;
-        writeln!(out, "name: {}  severity: {}  layer: {}  service models: {}", m.name, m.severity, m.layer, m.service_models.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", "))?;
-        writeln!(out, "checkov: {}  trivy: {}\n", join(m.equivalents.checkov), join(m.equivalents.trivy))?;
+        writeln!(
+            out,
+            "name: {}  severity: {}  layer: {}  service models: {}",
+            m.name,
+            m.severity,
+            m.layer,
+            m.service_models
+                .iter()
+                .map(|s| s.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )?;
+        writeln!(
+            out,
+            "checkov: {}  trivy: {}\n",
+            join(m.equivalents.checkov),
+            join(m.equivalents.trivy)
+        )?;
         write!(out, "{}", m.documentation())?;
         return Ok(0);
     }
@@ -141,7 +163,14 @@ fn rules(id: Option<&str>, format: ListFormat) -> Result<u8> {
         ListFormat::Text => {
             for r in registry::all() {
                 let m = r.meta();
-                writeln!(out, "{:<20} {:<8} {:<26} {}", m.id, m.severity, m.layer.title(), m.title)?;
+                writeln!(
+                    out,
+                    "{:<20} {:<8} {:<26} {}",
+                    m.id,
+                    m.severity,
+                    m.layer.title(),
+                    m.title
+                )?;
             }
         }
     }
@@ -149,7 +178,11 @@ fn rules(id: Option<&str>, format: ListFormat) -> Result<u8> {
 }
 
 fn join(items: &[&str]) -> String {
-    if items.is_empty() { "-".into() } else { items.join(", ") }
+    if items.is_empty() {
+        "-".into()
+    } else {
+        items.join(", ")
+    }
 }
 
 fn scan(args: ScanArgs) -> Result<u8> {
@@ -169,33 +202,57 @@ fn scan(args: ScanArgs) -> Result<u8> {
     };
     let fail_on = match (args.fail_on, &config.scan.fail_on) {
         (Some(s), _) => s,
-        (None, Some(s)) => s.parse().with_context(|| format!("fail-on in {}", config_path.as_deref().unwrap_or(Path::new("deadbolt.toml")).display()))?,
+        (None, Some(s)) => s.parse().with_context(|| {
+            format!(
+                "fail-on in {}",
+                config_path
+                    .as_deref()
+                    .unwrap_or(Path::new("deadbolt.toml"))
+                    .display()
+            )
+        })?,
         (None, None) => Severity::Low,
     };
     let mut vars = Vec::new();
     for v in &args.var {
-        let Some((k, val)) = v.split_once('=') else { bail!("--var takes NAME=VALUE, got `{v}`") };
+        let Some((k, val)) = v.split_once('=') else {
+            bail!("--var takes NAME=VALUE, got `{v}`")
+        };
         vars.push((k.trim().to_string(), val.to_string()));
     }
     let options = deadbolt_terraform::Options {
         var_files: args.var_file.clone(),
         vars,
-        skip_paths: config.scan.skip_paths.iter().chain(&args.skip_paths).cloned().collect(),
+        skip_paths: config
+            .scan
+            .skip_paths
+            .iter()
+            .chain(&args.skip_paths)
+            .cloned()
+            .collect(),
     };
     let selection = Selection {
-        select: if args.select.is_empty() { config.scan.select.clone() } else { args.select.clone() },
+        select: if args.select.is_empty() {
+            config.scan.select.clone()
+        } else {
+            args.select.clone()
+        },
         skip: config.scan.skip.iter().chain(&args.skip).cloned().collect(),
     };
     for id in selection.select.iter().chain(&selection.skip) {
         if !registry::all().iter().any(|r| {
             let rid = r.meta().id;
-            rid.eq_ignore_ascii_case(id) || rid.to_ascii_uppercase().starts_with(&format!("{}-", id.to_ascii_uppercase()))
+            rid.eq_ignore_ascii_case(id)
+                || rid
+                    .to_ascii_uppercase()
+                    .starts_with(&format!("{}-", id.to_ascii_uppercase()))
         }) {
             bail!("`{id}` matches no rule ID (see `deadbolt rules`)");
         }
     }
 
-    let progress = Progress::start(!args.quiet && args.output.is_none() || args.format == Format::Human);
+    let progress =
+        Progress::start(!args.quiet && args.output.is_none() || args.format == Format::Human);
     let mut model = Model::new();
     let mut diagnostics: Vec<Diagnostic> = Vec::new();
     let (mut files, mut bytes, mut remote) = (0, 0, Vec::new());
@@ -215,7 +272,11 @@ fn scan(args: ScanArgs) -> Result<u8> {
     let evaluation = evaluate(&model, &rules, &selection, &registry::ids());
     progress.finish();
 
-    let ran: Vec<&'static dyn Rule> = rules.iter().copied().filter(|r| selection.includes(r.meta().id)).collect();
+    let ran: Vec<&'static dyn Rule> = rules
+        .iter()
+        .copied()
+        .filter(|r| selection.includes(r.meta().id))
+        .collect();
     let report = ScanReport {
         evaluation: &evaluation,
         rules: &ran,
@@ -234,13 +295,16 @@ fn scan(args: ScanArgs) -> Result<u8> {
     };
     let written = match &args.output {
         Some(path) => {
-            let file = std::fs::File::create(path).with_context(|| format!("cannot write {}", path.display()))?;
+            let file = std::fs::File::create(path)
+                .with_context(|| format!("cannot write {}", path.display()))?;
             let mut out = std::io::BufWriter::new(file);
-            write_report(&report, args.format, color, args.quiet, &mut out).and_then(|_| out.flush())
+            write_report(&report, args.format, color, args.quiet, &mut out)
+                .and_then(|_| out.flush())
         }
         None => {
             let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-            write_report(&report, args.format, color, args.quiet, &mut out).and_then(|_| out.flush())
+            write_report(&report, args.format, color, args.quiet, &mut out)
+                .and_then(|_| out.flush())
         }
     };
     match written {
@@ -252,7 +316,14 @@ fn scan(args: ScanArgs) -> Result<u8> {
 
     let errors = report.errors().count();
     if files == 0 {
-        eprintln!("deadbolt: nothing to scan: no Terraform files found in {}", args.paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "));
+        eprintln!(
+            "deadbolt: nothing to scan: no Terraform files found in {}",
+            args.paths
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
         return Ok(2);
     }
     if errors >= files {
@@ -260,12 +331,24 @@ fn scan(args: ScanArgs) -> Result<u8> {
         return Ok(2);
     }
     if errors > 0 && args.format != Format::Human {
-        eprintln!("deadbolt: {errors} input problem(s); the scan is incomplete (see diagnostics in the report)");
+        eprintln!(
+            "deadbolt: {errors} input problem(s); the scan is incomplete (see diagnostics in the report)"
+        );
     }
-    Ok(if report.failing() > 0 || errors > 0 { 1 } else { 0 })
+    Ok(if report.failing() > 0 || errors > 0 {
+        1
+    } else {
+        0
+    })
 }
 
-fn write_report(report: &ScanReport<'_>, format: Format, color: bool, quiet: bool, out: &mut dyn Write) -> std::io::Result<()> {
+fn write_report(
+    report: &ScanReport<'_>,
+    format: Format,
+    color: bool,
+    quiet: bool,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
     match format {
         Format::Human => human::write(report, human::Options { color, quiet }, out),
         Format::Json => deadbolt_report::json::write(report, out),
@@ -277,7 +360,11 @@ fn write_report(report: &ScanReport<'_>, format: Format, color: bool, quiet: boo
 fn is_plan_json(path: &Path) -> bool {
     path.is_file()
         && path.extension().is_some_and(|e| e == "json")
-        && std::fs::read(path).map(|b| String::from_utf8_lossy(&b[..b.len().min(1 << 20)]).contains("\"planned_values\"")).unwrap_or(false)
+        && std::fs::read(path)
+            .map(|b| {
+                String::from_utf8_lossy(&b[..b.len().min(1 << 20)]).contains("\"planned_values\"")
+            })
+            .unwrap_or(false)
 }
 
 /// A spinner on standard error that appears only when the scan takes longer than a moment, and only

@@ -171,10 +171,16 @@ impl Statement {
     /// anonymous callers, and a value of `*` (or `0.0.0.0/0`) matches everyone.
     pub fn principal_restriction(&self) -> Option<&Condition> {
         self.conditions.iter().find(|c| {
-            let operator = c.operator.strip_prefix("ForAnyValue:").unwrap_or(&c.operator);
-            let positive = RESTRICTING_OPERATORS.iter().any(|o| operator.eq_ignore_ascii_case(o));
-            let key_narrows =
-                PRINCIPAL_RESTRICTING_KEYS.iter().any(|k| c.key.eq_ignore_ascii_case(k));
+            let operator = c
+                .operator
+                .strip_prefix("ForAnyValue:")
+                .unwrap_or(&c.operator);
+            let positive = RESTRICTING_OPERATORS
+                .iter()
+                .any(|o| operator.eq_ignore_ascii_case(o));
+            let key_narrows = PRINCIPAL_RESTRICTING_KEYS
+                .iter()
+                .any(|k| c.key.eq_ignore_ascii_case(k));
             let matches_everyone = c
                 .values
                 .iter()
@@ -201,7 +207,11 @@ impl Statement {
         }
         let all_actions = self.action.known().any(|a| a == "*" || a == "*:*");
         if !all_actions {
-            return if self.action.first_unknown().is_some() { None } else { Some(false) };
+            return if self.action.first_unknown().is_some() {
+                None
+            } else {
+                Some(false)
+            };
         }
         self.resource_is_everything()
     }
@@ -214,7 +224,11 @@ impl Statement {
         if self.resource.known().any(|r| r == "*") {
             return Some(true);
         }
-        if self.resource.first_unknown().is_some() { None } else { Some(false) }
+        if self.resource.first_unknown().is_some() {
+            None
+        } else {
+            Some(false)
+        }
     }
 
     /// The service-wide wildcard actions in `Action`, such as `s3:*` or `iam:*`.
@@ -308,7 +322,10 @@ impl PolicyDocument {
         let obj = value.as_object().ok_or_else(|| {
             PolicyError(format!("expected an object, found {}", value.type_name()))
         })?;
-        let version = obj.get("Version").and_then(Value::as_str).map(str::to_string);
+        let version = obj
+            .get("Version")
+            .and_then(Value::as_str)
+            .map(str::to_string);
         let mut unknown_statements = None;
         let statements = match obj.get("Statement") {
             None | Some(Value::Null) => Vec::new(),
@@ -330,10 +347,17 @@ impl PolicyDocument {
             }
             Some(single @ Value::Object(_)) => vec![parse_statement(single)?],
             Some(other) => {
-                return Err(PolicyError(format!("`Statement` is a {}", other.type_name())));
+                return Err(PolicyError(format!(
+                    "`Statement` is a {}",
+                    other.type_name()
+                )));
             }
         };
-        Ok(PolicyDocument { version, statements, unknown_statements })
+        Ok(PolicyDocument {
+            version,
+            statements,
+            unknown_statements,
+        })
     }
 
     /// Statements with `Effect: Allow`.
@@ -350,7 +374,11 @@ fn parse_statement(value: &Value) -> Result<Statement, PolicyError> {
         Some(Value::String(s)) if s == "Allow" => Some(Effect::Allow),
         Some(Value::String(s)) if s == "Deny" => Some(Effect::Deny),
         Some(Value::Unknown(_)) => None,
-        Some(other) => return Err(PolicyError(format!("`Effect` must be Allow or Deny, found {other:?}"))),
+        Some(other) => {
+            return Err(PolicyError(format!(
+                "`Effect` must be Allow or Deny, found {other:?}"
+            )));
+        }
         None => return Err(PolicyError("a statement has no `Effect`".into())),
     };
     let action = patterns(obj.get("Action"), obj.get("NotAction"));
@@ -384,8 +412,14 @@ fn parse_statement(value: &Value) -> Result<Statement, PolicyError> {
 
 fn patterns(positive: Option<&Value>, negative: Option<&Value>) -> Patterns {
     match (positive, negative) {
-        (Some(v), _) => Patterns { negated: false, items: texts(v) },
-        (None, Some(v)) => Patterns { negated: true, items: texts(v) },
+        (Some(v), _) => Patterns {
+            negated: false,
+            items: texts(v),
+        },
+        (None, Some(v)) => Patterns {
+            negated: true,
+            items: texts(v),
+        },
         (None, None) => Patterns::default(),
     }
 }
@@ -567,9 +601,15 @@ mod tests {
         let mut stmt = std::collections::BTreeMap::new();
         stmt.insert("Effect".to_string(), Value::String("Allow".into()));
         stmt.insert("Action".to_string(), Value::String("*".into()));
-        stmt.insert("Resource".to_string(), Value::Unknown(Unknown::new("aws_s3_bucket.b.arn")));
+        stmt.insert(
+            "Resource".to_string(),
+            Value::Unknown(Unknown::new("aws_s3_bucket.b.arn")),
+        );
         let mut doc = std::collections::BTreeMap::new();
-        doc.insert("Statement".to_string(), Value::List(vec![Value::Object(stmt)]));
+        doc.insert(
+            "Statement".to_string(),
+            Value::List(vec![Value::Object(stmt)]),
+        );
         let doc = PolicyDocument::from_value(&Value::Object(doc)).unwrap();
         assert_eq!(doc.statements[0].grants_full_admin(), None);
     }
@@ -586,9 +626,8 @@ mod tests {
 
     #[test]
     fn wildcard_principal_is_bounded_only_by_positive_caller_conditions() {
-        let verdict = |json: &str| {
-            PolicyDocument::from_json_str(json).unwrap().statements[0].allows_anyone()
-        };
+        let verdict =
+            |json: &str| PolicyDocument::from_json_str(json).unwrap().statements[0].allows_anyone();
         let open = r#"{"Statement":{"Effect":"Allow","Principal":"*","Action":"kms:*"}}"#;
         assert_eq!(verdict(open), Some(true));
         let org = r#"{"Statement":{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"sts:AssumeRole",
@@ -616,9 +655,15 @@ mod tests {
     fn unknown_principal_leaves_anyone_undecided() {
         let mut stmt = std::collections::BTreeMap::new();
         stmt.insert("Effect".to_string(), Value::String("Allow".into()));
-        stmt.insert("Principal".to_string(), Value::Unknown(Unknown::new("var.principal")));
+        stmt.insert(
+            "Principal".to_string(),
+            Value::Unknown(Unknown::new("var.principal")),
+        );
         let mut doc = std::collections::BTreeMap::new();
-        doc.insert("Statement".to_string(), Value::List(vec![Value::Object(stmt)]));
+        doc.insert(
+            "Statement".to_string(),
+            Value::List(vec![Value::Object(stmt)]),
+        );
         let doc = PolicyDocument::from_value(&Value::Object(doc)).unwrap();
         assert_eq!(doc.statements[0].allows_anyone(), None);
     }
@@ -637,7 +682,10 @@ mod tests {
         doc.insert("Statement".to_string(), list);
         let doc = PolicyDocument::from_value(&Value::Object(doc)).unwrap();
         assert_eq!(doc.statements.len(), 1);
-        assert_eq!(doc.unknown_statements, Some(Unknown::new("var.extra_statement")));
+        assert_eq!(
+            doc.unknown_statements,
+            Some(Unknown::new("var.extra_statement"))
+        );
     }
 
     #[test]

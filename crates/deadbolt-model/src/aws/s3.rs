@@ -76,7 +76,8 @@ pub struct AccountPublicAccessBlock {
 }
 
 /// Canned ACLs that grant access to everyone or to any AWS account.
-pub const PUBLIC_CANNED_ACLS: [&str; 3] = ["public-read", "public-read-write", "authenticated-read"];
+pub const PUBLIC_CANNED_ACLS: [&str; 3] =
+    ["public-read", "public-read-write", "authenticated-read"];
 
 /// The ACL group URIs that mean everyone (anonymous) and any authenticated AWS account.
 pub const PUBLIC_GRANTEE_URIS: [&str; 2] = [

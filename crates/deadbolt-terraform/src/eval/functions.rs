@@ -14,7 +14,13 @@ use super::{EvalError, Evaluator, ModuleInstance, Result, Scope, err, unknown};
 use crate::evaluated::{scalar_string, string_list};
 use crate::source::SourceFile;
 
-pub(super) fn call(ev: &Evaluator, inst: &ModuleInstance, file: &SourceFile, scope: &Scope, call: &FuncCall) -> Result<Value> {
+pub(super) fn call(
+    ev: &Evaluator,
+    inst: &ModuleInstance,
+    file: &SourceFile,
+    scope: &Scope,
+    call: &FuncCall,
+) -> Result<Value> {
     let name = call.name.name.as_str();
     let arg_exprs: Vec<&Expression> = call.args.iter().collect();
     // try/can evaluate lazily: an argument's error selects the next one.
@@ -30,7 +36,9 @@ pub(super) fn call(ev: &Evaluator, inst: &ModuleInstance, file: &SourceFile, sco
             return Err(last);
         }
         "can" => {
-            let [expr] = arg_exprs.as_slice() else { return err("can() takes one argument") };
+            let [expr] = arg_exprs.as_slice() else {
+                return err("can() takes one argument");
+            };
             return Ok(match ev.eval(inst, file, scope, expr) {
                 Ok(Value::Unknown(u)) => Value::Unknown(u),
                 Ok(_) => Value::Bool(true),
@@ -50,7 +58,12 @@ pub(super) fn call(ev: &Evaluator, inst: &ModuleInstance, file: &SourceFile, sco
         match last {
             Value::List(items) => args.extend(items),
             Value::Unknown(u) => return Ok(Value::Unknown(u)),
-            other => return err(format!("cannot expand a {} as arguments", other.type_name())),
+            other => {
+                return err(format!(
+                    "cannot expand a {} as arguments",
+                    other.type_name()
+                ));
+            }
         }
     }
     // Functions that look inside partially unknown values handle unknowns themselves.
@@ -69,10 +82,14 @@ pub(super) fn call(ev: &Evaluator, inst: &ModuleInstance, file: &SourceFile, sco
         return Ok(Value::Unknown(u.clone()));
     }
     let s = |i: usize| -> Result<String> {
-        args.get(i).and_then(scalar_string).ok_or_else(|| EvalError(format!("{name}(): argument {} must be a string", i + 1)))
+        args.get(i)
+            .and_then(scalar_string)
+            .ok_or_else(|| EvalError(format!("{name}(): argument {} must be a string", i + 1)))
     };
     let n = |i: usize| -> Result<f64> {
-        args.get(i).and_then(Value::as_f64).ok_or_else(|| EvalError(format!("{name}(): argument {} must be a number", i + 1)))
+        args.get(i)
+            .and_then(Value::as_f64)
+            .ok_or_else(|| EvalError(format!("{name}(): argument {} must be a number", i + 1)))
     };
     let list = |i: usize| -> Result<Vec<Value>> {
         match args.get(i) {
@@ -84,39 +101,92 @@ pub(super) fn call(ev: &Evaluator, inst: &ModuleInstance, file: &SourceFile, sco
     Ok(match name {
         "jsondecode" => {
             let text = s(0)?;
-            Value::from(serde_json::from_str::<serde_json::Value>(&text).map_err(|e| EvalError(format!("jsondecode(): {e}")))?)
+            Value::from(
+                serde_json::from_str::<serde_json::Value>(&text)
+                    .map_err(|e| EvalError(format!("jsondecode(): {e}")))?,
+            )
         }
         "format" => format(&s(0)?, &args[1..])?,
         "formatlist" => {
             let fmt = s(0)?;
-            let lists: Vec<Vec<Value>> = args[1..].iter().map(|a| match a { Value::List(l) => l.clone(), v => vec![v.clone()] }).collect();
+            let lists: Vec<Vec<Value>> = args[1..]
+                .iter()
+                .map(|a| match a {
+                    Value::List(l) => l.clone(),
+                    v => vec![v.clone()],
+                })
+                .collect();
             let len = lists.iter().map(Vec::len).max().unwrap_or(0);
-            Value::List((0..len).map(|i| format(&fmt, &lists.iter().map(|l| l.get(i).or(l.first()).cloned().unwrap_or(Value::Null)).collect::<Vec<_>>())).collect::<Result<_>>()?)
+            Value::List(
+                (0..len)
+                    .map(|i| {
+                        format(
+                            &fmt,
+                            &lists
+                                .iter()
+                                .map(|l| l.get(i).or(l.first()).cloned().unwrap_or(Value::Null))
+                                .collect::<Vec<_>>(),
+                        )
+                    })
+                    .collect::<Result<_>>()?,
+            )
         }
         "join" => {
             let sep = s(0)?;
             let mut parts = Vec::new();
             for l in &args[1..] {
-                parts.extend(string_list(l).ok_or_else(|| EvalError("join(): lists must hold strings".into()))?);
+                parts.extend(
+                    string_list(l)
+                        .ok_or_else(|| EvalError("join(): lists must hold strings".into()))?,
+                );
             }
             Value::String(parts.join(&sep))
         }
-        "split" => Value::List(s(1)?.split(&s(0)?).map(|p| Value::String(p.to_string())).collect()),
+        "split" => Value::List(
+            s(1)?
+                .split(&s(0)?)
+                .map(|p| Value::String(p.to_string()))
+                .collect(),
+        ),
         "replace" => {
             let (text, search, with) = (s(0)?, s(1)?, s(2)?);
             if search.len() > 2 && search.starts_with('/') && search.ends_with('/') {
-                return Ok(unknown("replace() with a regular expression is not evaluated"));
+                return Ok(unknown(
+                    "replace() with a regular expression is not evaluated",
+                ));
             }
             Value::String(text.replace(&search, &with))
         }
         "lower" => Value::String(s(0)?.to_lowercase()),
         "upper" => Value::String(s(0)?.to_uppercase()),
-        "title" => Value::String(s(0)?.split(' ').map(|w| { let mut c = w.chars(); c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default() }).collect::<Vec<_>>().join(" ")),
+        "title" => Value::String(
+            s(0)?
+                .split(' ')
+                .map(|w| {
+                    let mut c = w.chars();
+                    c.next()
+                        .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+                        .unwrap_or_default()
+                })
+                .collect::<Vec<_>>()
+                .join(" "),
+        ),
         "trimspace" => Value::String(s(0)?.trim().to_string()),
         "chomp" => Value::String(s(0)?.trim_end_matches(['\n', '\r']).to_string()),
-        "trim" => { let cut = s(1)?; Value::String(s(0)?.trim_matches(|c| cut.contains(c)).to_string()) }
-        "trimprefix" => { let t = s(0)?; let p = s(1)?; Value::String(t.strip_prefix(&p).unwrap_or(&t).to_string()) }
-        "trimsuffix" => { let t = s(0)?; let p = s(1)?; Value::String(t.strip_suffix(&p).unwrap_or(&t).to_string()) }
+        "trim" => {
+            let cut = s(1)?;
+            Value::String(s(0)?.trim_matches(|c| cut.contains(c)).to_string())
+        }
+        "trimprefix" => {
+            let t = s(0)?;
+            let p = s(1)?;
+            Value::String(t.strip_prefix(&p).unwrap_or(&t).to_string())
+        }
+        "trimsuffix" => {
+            let t = s(0)?;
+            let p = s(1)?;
+            Value::String(t.strip_suffix(&p).unwrap_or(&t).to_string())
+        }
         "startswith" => Value::Bool(s(0)?.starts_with(&s(1)?)),
         "endswith" => Value::Bool(s(0)?.ends_with(&s(1)?)),
         "strcontains" => Value::Bool(s(0)?.contains(&s(1)?)),
@@ -124,8 +194,16 @@ pub(super) fn call(ev: &Evaluator, inst: &ModuleInstance, file: &SourceFile, sco
             let text: Vec<char> = s(0)?.chars().collect();
             let offset = n(1)? as i64;
             let length = n(2)? as i64;
-            let start = if offset < 0 { (text.len() as i64 + offset).max(0) } else { offset.min(text.len() as i64) } as usize;
-            let end = if length < 0 { text.len() } else { (start + length as usize).min(text.len()) };
+            let start = if offset < 0 {
+                (text.len() as i64 + offset).max(0)
+            } else {
+                offset.min(text.len() as i64)
+            } as usize;
+            let end = if length < 0 {
+                text.len()
+            } else {
+                (start + length as usize).min(text.len())
+            };
             Value::String(text[start..end].iter().collect())
         }
         "element" => {
@@ -138,18 +216,31 @@ pub(super) fn call(ev: &Evaluator, inst: &ModuleInstance, file: &SourceFile, sco
         }
         "index" => {
             let l = list(0)?;
-            Value::Number(l.iter().position(|v| v == &args[1]).ok_or_else(|| EvalError("index(): value not in list".into()))? as f64)
+            Value::Number(
+                l.iter()
+                    .position(|v| v == &args[1])
+                    .ok_or_else(|| EvalError("index(): value not in list".into()))?
+                    as f64,
+            )
         }
         "contains" => Value::Bool(list(0)?.contains(&args[1])),
         "keys" => match args.first() {
-            Some(Value::Object(m)) => Value::List(m.keys().map(|k| Value::String(k.clone())).collect()),
+            Some(Value::Object(m)) => {
+                Value::List(m.keys().map(|k| Value::String(k.clone())).collect())
+            }
             _ => return err("keys() needs a map"),
         },
         "values" => match args.first() {
             Some(Value::Object(m)) => Value::List(m.values().cloned().collect()),
             _ => return err("values() needs a map"),
         },
-        "zipmap" => Value::Object(list(0)?.iter().filter_map(scalar_string).zip(list(1)?).collect()),
+        "zipmap" => Value::Object(
+            list(0)?
+                .iter()
+                .filter_map(scalar_string)
+                .zip(list(1)?)
+                .collect(),
+        ),
         "tolist" | "toset" => match args.first() {
             Some(Value::List(items)) if name == "toset" => {
                 let mut out: Vec<Value> = Vec::new();
@@ -170,7 +261,9 @@ pub(super) fn call(ev: &Evaluator, inst: &ModuleInstance, file: &SourceFile, sco
         },
         "tostring" => match args.first() {
             Some(Value::Null) => Value::Null,
-            Some(v) => Value::String(scalar_string(v).ok_or_else(|| EvalError("tostring() needs a primitive".into()))?),
+            Some(v) => Value::String(
+                scalar_string(v).ok_or_else(|| EvalError("tostring() needs a primitive".into()))?,
+            ),
             None => return err("tostring() takes one argument"),
         },
         "tonumber" => match args.first() {
@@ -179,7 +272,10 @@ pub(super) fn call(ev: &Evaluator, inst: &ModuleInstance, file: &SourceFile, sco
         },
         "tobool" => match args.first() {
             Some(Value::Null) => Value::Null,
-            Some(v) => Value::Bool(v.as_bool().ok_or_else(|| EvalError("tobool() needs a bool".into()))?),
+            Some(v) => Value::Bool(
+                v.as_bool()
+                    .ok_or_else(|| EvalError("tobool() needs a bool".into()))?,
+            ),
             None => return err("tobool() takes one argument"),
         },
         "flatten" => {
@@ -193,7 +289,12 @@ pub(super) fn call(ev: &Evaluator, inst: &ModuleInstance, file: &SourceFile, sco
             flat(&Value::List(list(0)?), &mut out);
             Value::List(out)
         }
-        "compact" => Value::List(list(0)?.into_iter().filter(|v| !v.is_null() && v.as_str() != Some("")).collect()),
+        "compact" => Value::List(
+            list(0)?
+                .into_iter()
+                .filter(|v| !v.is_null() && v.as_str() != Some(""))
+                .collect(),
+        ),
         "distinct" => {
             let mut out: Vec<Value> = Vec::new();
             for i in list(0)? {
@@ -245,34 +346,59 @@ pub(super) fn call(ev: &Evaluator, inst: &ModuleInstance, file: &SourceFile, sco
                 _ => return err("one(): more than one element"),
             }
         }
-        "min" => Value::Number(args.iter().filter_map(Value::as_f64).fold(f64::INFINITY, f64::min)),
-        "max" => Value::Number(args.iter().filter_map(Value::as_f64).fold(f64::NEG_INFINITY, f64::max)),
+        "min" => Value::Number(
+            args.iter()
+                .filter_map(Value::as_f64)
+                .fold(f64::INFINITY, f64::min),
+        ),
+        "max" => Value::Number(
+            args.iter()
+                .filter_map(Value::as_f64)
+                .fold(f64::NEG_INFINITY, f64::max),
+        ),
         "sum" => Value::Number(list(0)?.iter().filter_map(Value::as_f64).sum()),
         "abs" => Value::Number(n(0)?.abs()),
         "ceil" => Value::Number(n(0)?.ceil()),
         "floor" => Value::Number(n(0)?.floor()),
         "pow" => Value::Number(n(0)?.powf(n(1)?)),
         "signum" => Value::Number(n(0)?.signum()),
-        "parseint" => Value::Number(i64::from_str_radix(&s(0)?, n(1)? as u32).map_err(|e| EvalError(format!("parseint(): {e}")))? as f64),
+        "parseint" => Value::Number(
+            i64::from_str_radix(&s(0)?, n(1)? as u32)
+                .map_err(|e| EvalError(format!("parseint(): {e}")))? as f64,
+        ),
         "base64encode" => Value::String(base64::engine::general_purpose::STANDARD.encode(s(0)?)),
         "base64decode" => Value::String(
-            String::from_utf8(base64::engine::general_purpose::STANDARD.decode(s(0)?).map_err(|e| EvalError(format!("base64decode(): {e}")))?)
-                .map_err(|_| EvalError("base64decode(): result is not UTF-8".into()))?,
+            String::from_utf8(
+                base64::engine::general_purpose::STANDARD
+                    .decode(s(0)?)
+                    .map_err(|e| EvalError(format!("base64decode(): {e}")))?,
+            )
+            .map_err(|_| EvalError("base64decode(): result is not UTF-8".into()))?,
         ),
         "file" => Value::String(ev.read_file(inst, &s(0)?)?),
         "fileexists" => Value::Bool(ev.read_file(inst, &s(0)?).is_ok()),
-        "filebase64" => Value::String(base64::engine::general_purpose::STANDARD.encode(ev.read_file(inst, &s(0)?)?)),
+        "filebase64" => Value::String(
+            base64::engine::general_purpose::STANDARD.encode(ev.read_file(inst, &s(0)?)?),
+        ),
         "cidrsubnet" => cidrsubnet(&s(0)?, n(1)?, n(2)?)?,
         "cidrhost" => cidrhost(&s(0)?, n(1)?)?,
         "abspath" | "dirname" | "basename" | "pathexpand" => {
             let p = std::path::PathBuf::from(s(0)?);
             Value::String(match name {
-                "dirname" => p.parent().map(|d| d.display().to_string()).unwrap_or_default(),
-                "basename" => p.file_name().map(|d| d.to_string_lossy().into_owned()).unwrap_or_default(),
+                "dirname" => p
+                    .parent()
+                    .map(|d| d.display().to_string())
+                    .unwrap_or_default(),
+                "basename" => p
+                    .file_name()
+                    .map(|d| d.to_string_lossy().into_owned())
+                    .unwrap_or_default(),
                 _ => p.display().to_string(),
             })
         }
-        "timestamp" | "uuid" | "bcrypt" | "plantimestamp" => unknown(format!("{name}() is known only at apply time")),
+        "timestamp" | "uuid" | "bcrypt" | "plantimestamp" => {
+            unknown(format!("{name}() is known only at apply time"))
+        }
         other => unknown(format!("function {other}() is not evaluated by deadbolt")),
     })
 }
@@ -281,7 +407,9 @@ pub(super) fn call(ev: &Evaluator, inst: &ModuleInstance, file: &SourceFile, sco
 /// the structured value itself, so consumers that understand structure (policy parsing) still read
 /// the known parts instead of losing the whole document.
 fn jsonencode(args: &[Value]) -> Result<Value> {
-    let [v] = args else { return err("jsonencode() takes one argument") };
+    let [v] = args else {
+        return err("jsonencode() takes one argument");
+    };
     match v.to_json() {
         Ok(json) => Ok(Value::String(json.to_string())),
         Err(_) if matches!(v, Value::Unknown(_)) => Ok(v.clone()),
@@ -308,7 +436,12 @@ fn concat(args: Vec<Value>) -> Result<Value> {
         match a {
             Value::List(items) => out.extend(items),
             Value::Unknown(u) => return Ok(Value::Unknown(u)),
-            other => return err(format!("concat() needs lists, found a {}", other.type_name())),
+            other => {
+                return err(format!(
+                    "concat() needs lists, found a {}",
+                    other.type_name()
+                ));
+            }
         }
     }
     Ok(Value::List(out))
@@ -334,10 +467,13 @@ fn lookup(args: Vec<Value>) -> Result<Value> {
     if let Some(u) = map.unknown().or(key.unknown()) {
         return Ok(Value::Unknown(u.clone()));
     }
-    let key = scalar_string(key).ok_or_else(|| EvalError("lookup(): key must be a string".into()))?;
+    let key =
+        scalar_string(key).ok_or_else(|| EvalError("lookup(): key must be a string".into()))?;
     match map.as_object().and_then(|m| m.get(&key)) {
         Some(v) => Ok(v.clone()),
-        None => default.cloned().ok_or_else(|| EvalError(format!("lookup(): no key `{key}` and no default"))),
+        None => default
+            .cloned()
+            .ok_or_else(|| EvalError(format!("lookup(): no key `{key}` and no default"))),
     }
 }
 
@@ -352,12 +488,18 @@ fn length(args: &[Value]) -> Result<Value> {
 }
 
 fn templatefile(ev: &Evaluator, inst: &ModuleInstance, args: Vec<Value>) -> Result<Value> {
-    let [path, vars] = args.as_slice() else { return err("templatefile() takes two arguments") };
+    let [path, vars] = args.as_slice() else {
+        return err("templatefile() takes two arguments");
+    };
     let Some(path) = path.as_str() else {
-        return Ok(path.unknown().map(|u| Value::Unknown(u.clone())).unwrap_or_else(|| unknown("templatefile(): path is not a string")));
+        return Ok(path
+            .unknown()
+            .map(|u| Value::Unknown(u.clone()))
+            .unwrap_or_else(|| unknown("templatefile(): path is not a string")));
     };
     let text = ev.read_file(inst, path)?;
-    let template = hcl_edit::parser::parse_template(&text).map_err(|e| EvalError(format!("templatefile({path}): {}", e.message())))?;
+    let template = hcl_edit::parser::parse_template(&text)
+        .map_err(|e| EvalError(format!("templatefile({path}): {}", e.message())))?;
     let mut scope = Scope::default();
     if let Value::Object(map) = vars {
         for (k, v) in map {
@@ -398,15 +540,27 @@ fn format(fmt: &str, args: &[Value]) -> Result<Value> {
         match chars.next() {
             Some('%') => out.push('%'),
             Some(verb @ ('s' | 'd' | 'v' | 'q' | 't' | 'f')) => {
-                let v = next.next().ok_or_else(|| EvalError("format(): too few arguments".into()))?;
+                let v = next
+                    .next()
+                    .ok_or_else(|| EvalError("format(): too few arguments".into()))?;
                 if let Value::Unknown(u) = v {
                     return Ok(Value::Unknown(u.clone()));
                 }
                 let text = match verb {
-                    'q' => serde_json::Value::String(scalar_string(v).unwrap_or_default()).to_string(),
-                    'd' => format!("{}", v.as_f64().ok_or_else(|| EvalError("format(): %d needs a number".into()))? as i64),
-                    'v' if !matches!(v, Value::String(_) | Value::Number(_) | Value::Bool(_)) => v.to_json().map(|j| j.to_string()).unwrap_or_default(),
-                    _ => scalar_string(v).ok_or_else(|| EvalError(format!("format(): %{verb} needs a primitive")))?,
+                    'q' => {
+                        serde_json::Value::String(scalar_string(v).unwrap_or_default()).to_string()
+                    }
+                    'd' => format!(
+                        "{}",
+                        v.as_f64()
+                            .ok_or_else(|| EvalError("format(): %d needs a number".into()))?
+                            as i64
+                    ),
+                    'v' if !matches!(v, Value::String(_) | Value::Number(_) | Value::Bool(_)) => {
+                        v.to_json().map(|j| j.to_string()).unwrap_or_default()
+                    }
+                    _ => scalar_string(v)
+                        .ok_or_else(|| EvalError(format!("format(): %{verb} needs a primitive")))?,
                 };
                 out.push_str(&text);
             }
@@ -417,7 +571,9 @@ fn format(fmt: &str, args: &[Value]) -> Result<Value> {
 }
 
 fn cidrsubnet(prefix: &str, newbits: f64, netnum: f64) -> Result<Value> {
-    let net: ipnet::IpNet = prefix.parse().map_err(|e| EvalError(format!("cidrsubnet(): {e}")))?;
+    let net: ipnet::IpNet = prefix
+        .parse()
+        .map_err(|e| EvalError(format!("cidrsubnet(): {e}")))?;
     let new_len = net.prefix_len() as u32 + newbits as u32;
     if new_len > net.max_prefix_len() as u32 || newbits < 0.0 || netnum < 0.0 {
         return err("cidrsubnet(): prefix too long");
@@ -441,10 +597,18 @@ fn cidrsubnet(prefix: &str, newbits: f64, netnum: f64) -> Result<Value> {
 }
 
 fn cidrhost(prefix: &str, hostnum: f64) -> Result<Value> {
-    let net: ipnet::IpNet = prefix.parse().map_err(|e| EvalError(format!("cidrhost(): {e}")))?;
+    let net: ipnet::IpNet = prefix
+        .parse()
+        .map_err(|e| EvalError(format!("cidrhost(): {e}")))?;
     Ok(Value::String(match net {
-        ipnet::IpNet::V4(n) => std::net::Ipv4Addr::from(u32::from(n.network()).wrapping_add(hostnum as u32)).to_string(),
-        ipnet::IpNet::V6(n) => std::net::Ipv6Addr::from(u128::from(n.network()).wrapping_add(hostnum as u128)).to_string(),
+        ipnet::IpNet::V4(n) => {
+            std::net::Ipv4Addr::from(u32::from(n.network()).wrapping_add(hostnum as u32))
+                .to_string()
+        }
+        ipnet::IpNet::V6(n) => {
+            std::net::Ipv6Addr::from(u128::from(n.network()).wrapping_add(hostnum as u128))
+                .to_string()
+        }
     }))
 }
 
@@ -455,9 +619,15 @@ mod tests {
     #[test]
     fn cidrsubnet_matches_terraform_examples() {
         // Terraform docs: cidrsubnet("172.16.0.0/12", 4, 2) = "172.18.0.0/16"
-        assert_eq!(cidrsubnet("172.16.0.0/12", 4.0, 2.0).unwrap(), Value::String("172.18.0.0/16".into()));
+        assert_eq!(
+            cidrsubnet("172.16.0.0/12", 4.0, 2.0).unwrap(),
+            Value::String("172.18.0.0/16".into())
+        );
         // cidrsubnet("10.1.2.0/24", 4, 15) = "10.1.2.240/28"
-        assert_eq!(cidrsubnet("10.1.2.0/24", 4.0, 15.0).unwrap(), Value::String("10.1.2.240/28".into()));
+        assert_eq!(
+            cidrsubnet("10.1.2.0/24", 4.0, 15.0).unwrap(),
+            Value::String("10.1.2.240/28".into())
+        );
         // cidrsubnet("fd00:fd12:3456:7890::/56", 16, 162) = "fd00:fd12:3456:7800:a200::/72"
         assert_eq!(
             cidrsubnet("fd00:fd12:3456:7890::/56", 16.0, 162.0).unwrap(),
@@ -467,6 +637,9 @@ mod tests {
 
     #[test]
     fn format_verbs() {
-        assert_eq!(format("%s-%d%%", &[Value::String("a".into()), Value::Number(3.0)]).unwrap(), Value::String("a-3%".into()));
+        assert_eq!(
+            format("%s-%d%%", &[Value::String("a".into()), Value::Number(3.0)]).unwrap(),
+            Value::String("a-3%".into())
+        );
     }
 }

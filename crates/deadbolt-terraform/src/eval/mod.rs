@@ -16,15 +16,15 @@ use std::rc::Rc;
 use std::sync::Arc;
 
 use deadbolt_model::{Suppression, Unknown, Value};
+use hcl_edit::Span as _;
 use hcl_edit::expr::{BinaryOperator, Expression, ObjectKey, TraversalOperator, UnaryOperator};
 use hcl_edit::structure::{Attribute, Block, Body, Structure};
 use hcl_edit::template::{Directive, Element, Template};
-use hcl_edit::Span as _;
 
-use deadbolt_model::{Diagnostic, Level};
 use crate::evaluated::{EvalAttr, EvalBlock, EvalBody, EvaluatedResource};
 use crate::source::{self, SourceFile};
 use crate::suppress;
+use deadbolt_model::{Diagnostic, Level};
 
 /// How deep references may chain (local → local → module output → ...) before evaluation gives
 /// up with an unknown. Keeps hostile input from exhausting the stack.
@@ -84,7 +84,9 @@ impl ModuleDef {
         };
         for (fi, file) in def.files.iter().enumerate() {
             for (idx, structure) in file.body.iter().enumerate() {
-                let Structure::Block(block) = structure else { continue };
+                let Structure::Block(block) = structure else {
+                    continue;
+                };
                 let decl = Decl { file: fi, idx };
                 let labels: Vec<&str> = block.labels.iter().map(|l| l.as_str()).collect();
                 match (block.ident.as_str(), labels.as_slice()) {
@@ -94,7 +96,9 @@ impl ModuleDef {
                     ("output", [name]) => {
                         def.outputs.insert(name.to_string(), decl);
                     }
-                    ("resource", [t, n]) => def.resources.push((t.to_string(), n.to_string(), decl)),
+                    ("resource", [t, n]) => {
+                        def.resources.push((t.to_string(), n.to_string(), decl))
+                    }
                     ("data", [t, n]) => {
                         def.data.insert((t.to_string(), n.to_string()), decl);
                     }
@@ -104,7 +108,13 @@ impl ModuleDef {
                             if let Structure::Attribute(a) = s {
                                 // Locals point at the attribute inside the block: encode as the
                                 // block's index and remember the attribute's position separately.
-                                def.locals.insert(a.key.to_string(), Decl { file: fi, idx: idx * 100_000 + ai });
+                                def.locals.insert(
+                                    a.key.to_string(),
+                                    Decl {
+                                        file: fi,
+                                        idx: idx * 100_000 + ai,
+                                    },
+                                );
                             }
                         }
                     }
@@ -212,7 +222,11 @@ impl Scope {
     }
 
     fn get(&self, name: &str) -> Option<&Value> {
-        self.vars.iter().rev().find(|(n, _)| n == name).map(|(_, v)| v)
+        self.vars
+            .iter()
+            .rev()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v)
     }
 }
 
@@ -256,9 +270,22 @@ impl Evaluator {
 
     /// Evaluates the module in `dir` as a root module and returns every resource instance in it and
     /// in the modules it calls.
-    pub(crate) fn evaluate_root(&self, dir: &Path, inputs: HashMap<String, Value>) -> Vec<EvaluatedResource> {
-        let Some(def) = self.defs.borrow().get(dir).cloned() else { return Vec::new() };
-        let root = Rc::new(ModuleInstance::new(def, String::new(), inputs, Vec::new(), 0, vec![dir.to_path_buf()]));
+    pub(crate) fn evaluate_root(
+        &self,
+        dir: &Path,
+        inputs: HashMap<String, Value>,
+    ) -> Vec<EvaluatedResource> {
+        let Some(def) = self.defs.borrow().get(dir).cloned() else {
+            return Vec::new();
+        };
+        let root = Rc::new(ModuleInstance::new(
+            def,
+            String::new(),
+            inputs,
+            Vec::new(),
+            0,
+            vec![dir.to_path_buf()],
+        ));
         let mut out = Vec::new();
         self.collect(&root, &mut out);
         out
@@ -272,7 +299,10 @@ impl Evaluator {
             let block = def.block(*decl);
             let range = block.span();
             let (start, end) = match &range {
-                Some(r) => (file.index.position(&file.text, r.start).line, file.index.position(&file.text, r.end).line),
+                Some(r) => (
+                    file.index.position(&file.text, r.start).line,
+                    file.index.position(&file.text, r.end).line,
+                ),
                 None => (1, 1),
             };
             let lines: Vec<&str> = file.text.lines().collect();
@@ -297,7 +327,13 @@ impl Evaluator {
         }
     }
 
-    fn diag(&self, file: &SourceFile, range: Option<std::ops::Range<usize>>, level: Level, message: String) {
+    fn diag(
+        &self,
+        file: &SourceFile,
+        range: Option<std::ops::Range<usize>>,
+        level: Level,
+        message: String,
+    ) {
         let span = file.span(range);
         self.diagnostics.borrow_mut().push(Diagnostic {
             level,
@@ -319,7 +355,9 @@ impl Evaluator {
         };
         let def = inst.def.clone();
         match def.block(decl).body.get_attribute("default") {
-            Some(default) => self.eval_attr_value(inst, def.file(decl), &Scope::default(), &default.value),
+            Some(default) => {
+                self.eval_attr_value(inst, def.file(decl), &Scope::default(), &default.value)
+            }
             None => unknown(format!("var.{name} has no default and no value was given")),
         }
     }
@@ -334,15 +372,30 @@ impl Evaluator {
         let Some(decl) = inst.def.locals.get(name).copied() else {
             return unknown(format!("local.{name} is not declared"));
         };
-        inst.locals.borrow_mut().insert(name.to_string(), Slot::InProgress);
+        inst.locals
+            .borrow_mut()
+            .insert(name.to_string(), Slot::InProgress);
         let def = inst.def.clone();
-        let value = self.eval_attr_value(inst, def.file(decl), &Scope::default(), &def.local(decl).value);
-        inst.locals.borrow_mut().insert(name.to_string(), Slot::Done(value.clone()));
+        let value = self.eval_attr_value(
+            inst,
+            def.file(decl),
+            &Scope::default(),
+            &def.local(decl).value,
+        );
+        inst.locals
+            .borrow_mut()
+            .insert(name.to_string(), Slot::Done(value.clone()));
         value
     }
 
     /// Evaluates an expression for use as a value; evaluation errors become unknowns.
-    fn eval_attr_value(&self, inst: &ModuleInstance, file: &SourceFile, scope: &Scope, expr: &Expression) -> Value {
+    fn eval_attr_value(
+        &self,
+        inst: &ModuleInstance,
+        file: &SourceFile,
+        scope: &Scope,
+        expr: &Expression,
+    ) -> Value {
         match self.eval(inst, file, scope, expr) {
             Ok(v) => v,
             Err(EvalError(msg)) => unknown(format!("{}: {msg}", file.span(expr.span()))),
@@ -357,8 +410,15 @@ impl Evaluator {
                 Slot::InProgress => None,
             };
         }
-        let decl = inst.def.resources.iter().find(|(t, n, _)| t == rtype && n == name).map(|(_, _, d)| *d)?;
-        inst.resources.borrow_mut().insert(key.clone(), Slot::InProgress);
+        let decl = inst
+            .def
+            .resources
+            .iter()
+            .find(|(t, n, _)| t == rtype && n == name)
+            .map(|(_, _, d)| *d)?;
+        inst.resources
+            .borrow_mut()
+            .insert(key.clone(), Slot::InProgress);
         let def = inst.def.clone();
         let file = def.file(decl);
         let block = def.block(decl);
@@ -368,13 +428,24 @@ impl Evaluator {
             let body = self.eval_body(inst, file, &scope, &block.body, block.span());
             instances.push((k, Rc::new(body)));
         }
-        let set = ResourceSet { keyed, instances, unknown_expansion };
-        inst.resources.borrow_mut().insert(key, Slot::Done(set.clone()));
+        let set = ResourceSet {
+            keyed,
+            instances,
+            unknown_expansion,
+        };
+        inst.resources
+            .borrow_mut()
+            .insert(key, Slot::Done(set.clone()));
         Some(set)
     }
 
     /// Expands `count`/`for_each` of a resource or module body into instance keys and scopes.
-    fn expand(&self, inst: &ModuleInstance, file: &SourceFile, body: &Body) -> (Option<bool>, Vec<(InstanceKey, Scope)>, Option<Unknown>) {
+    fn expand(
+        &self,
+        inst: &ModuleInstance,
+        file: &SourceFile,
+        body: &Body,
+    ) -> (Option<bool>, Vec<(InstanceKey, Scope)>, Option<Unknown>) {
         if let Some(count) = body.get_attribute("count") {
             let v = self.eval_attr_value(inst, file, &Scope::default(), &count.value);
             return match v.as_i64() {
@@ -384,14 +455,28 @@ impl Evaluator {
                     }
                     let n = (n.max(0) as usize).min(MAX_INSTANCES);
                     let insts = (0..n)
-                        .map(|i| (InstanceKey::Index(i), Scope::default().with("count", obj([("index", Value::Number(i as f64))]))))
+                        .map(|i| {
+                            (
+                                InstanceKey::Index(i),
+                                Scope::default()
+                                    .with("count", obj([("index", Value::Number(i as f64))])),
+                            )
+                        })
                         .collect();
                     (Some(false), insts, None)
                 }
                 None => {
-                    let reason = v.first_unknown().cloned().unwrap_or_else(|| Unknown::new("count is not a number"));
-                    let scope = Scope::default().with("count", obj([("index", Value::Unknown(reason.clone()))]));
-                    (Some(false), vec![(InstanceKey::Index(0), scope)], Some(reason))
+                    let reason = v
+                        .first_unknown()
+                        .cloned()
+                        .unwrap_or_else(|| Unknown::new("count is not a number"));
+                    let scope = Scope::default()
+                        .with("count", obj([("index", Value::Unknown(reason.clone()))]));
+                    (
+                        Some(false),
+                        vec![(InstanceKey::Index(0), scope)],
+                        Some(reason),
+                    )
                 }
             };
         }
@@ -400,10 +485,14 @@ impl Evaluator {
             let v = self.eval_attr_value(inst, file, &Scope::default(), &for_each.value);
             let collection_refs = std::mem::replace(&mut *self.refs.borrow_mut(), saved);
             let pairs: Option<Vec<(String, Value)>> = match &v {
-                Value::Object(map) => Some(map.iter().map(|(k, v)| (k.clone(), v.clone())).collect()),
+                Value::Object(map) => {
+                    Some(map.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+                }
                 Value::List(items) => items
                     .iter()
-                    .map(|i| crate::evaluated::scalar_string(i).map(|s| (s.clone(), Value::String(s))))
+                    .map(|i| {
+                        crate::evaluated::scalar_string(i).map(|s| (s.clone(), Value::String(s)))
+                    })
                     .collect(),
                 _ => None,
             };
@@ -417,16 +506,33 @@ impl Evaluator {
                             let key = InstanceKey::Key(k);
                             let suffix = key.suffix();
                             let mut scope = Scope::default().with("each", each);
-                            scope.each_refs = collection_refs.iter().filter(|r| r.ends_with(&suffix)).cloned().collect();
+                            scope.each_refs = collection_refs
+                                .iter()
+                                .filter(|r| r.ends_with(&suffix))
+                                .cloned()
+                                .collect();
                             (key, scope)
                         })
                         .collect();
                     (Some(true), insts, None)
                 }
                 None => {
-                    let reason = v.first_unknown().cloned().unwrap_or_else(|| Unknown::new("for_each is not a map or set"));
-                    let each = obj([("key", Value::Unknown(reason.clone())), ("value", Value::Unknown(reason.clone()))]);
-                    (Some(true), vec![(InstanceKey::Key("?".into()), Scope::default().with("each", each))], Some(reason))
+                    let reason = v
+                        .first_unknown()
+                        .cloned()
+                        .unwrap_or_else(|| Unknown::new("for_each is not a map or set"));
+                    let each = obj([
+                        ("key", Value::Unknown(reason.clone())),
+                        ("value", Value::Unknown(reason.clone())),
+                    ]);
+                    (
+                        Some(true),
+                        vec![(
+                            InstanceKey::Key("?".into()),
+                            Scope::default().with("each", each),
+                        )],
+                        Some(reason),
+                    )
                 }
             };
         }
@@ -435,8 +541,19 @@ impl Evaluator {
 
     /// Evaluates a block body: attributes (except meta-arguments) and nested blocks, with `dynamic`
     /// blocks expanded.
-    fn eval_body(&self, inst: &ModuleInstance, file: &SourceFile, scope: &Scope, body: &Body, range: Option<std::ops::Range<usize>>) -> EvalBody {
-        let mut out = EvalBody { span: file.span(range), attrs: BTreeMap::new(), blocks: Vec::new() };
+    fn eval_body(
+        &self,
+        inst: &ModuleInstance,
+        file: &SourceFile,
+        scope: &Scope,
+        body: &Body,
+        range: Option<std::ops::Range<usize>>,
+    ) -> EvalBody {
+        let mut out = EvalBody {
+            span: file.span(range),
+            attrs: BTreeMap::new(),
+            blocks: Vec::new(),
+        };
         for structure in body.iter() {
             match structure {
                 Structure::Attribute(attr) => {
@@ -447,12 +564,24 @@ impl Evaluator {
                     let saved = std::mem::take(&mut *self.refs.borrow_mut());
                     let value = self.eval_attr_value(inst, file, scope, &attr.value);
                     let partial = match (&value, &attr.value) {
-                        (Value::Unknown(_), Expression::StringTemplate(t)) => self.render_partial(inst, file, scope, t),
-                        (Value::Unknown(_), Expression::HeredocTemplate(h)) => self.render_partial(inst, file, scope, &h.template),
+                        (Value::Unknown(_), Expression::StringTemplate(t)) => {
+                            self.render_partial(inst, file, scope, t)
+                        }
+                        (Value::Unknown(_), Expression::HeredocTemplate(h)) => {
+                            self.render_partial(inst, file, scope, &h.template)
+                        }
                         _ => None,
                     };
                     let refs = std::mem::replace(&mut *self.refs.borrow_mut(), saved);
-                    out.attrs.insert(key.to_string(), EvalAttr { value, span: file.span(attr.span()), partial, refs });
+                    out.attrs.insert(
+                        key.to_string(),
+                        EvalAttr {
+                            value,
+                            span: file.span(attr.span()),
+                            partial,
+                            refs,
+                        },
+                    );
                 }
                 Structure::Block(block) => {
                     let ident = block.ident.as_str();
@@ -465,7 +594,11 @@ impl Evaluator {
                     }
                     out.blocks.push(EvalBlock {
                         name: ident.to_string(),
-                        labels: block.labels.iter().map(|l| l.as_str().to_string()).collect(),
+                        labels: block
+                            .labels
+                            .iter()
+                            .map(|l| l.as_str().to_string())
+                            .collect(),
                         body: self.eval_body(inst, file, scope, &block.body, block.span()),
                     });
                 }
@@ -474,8 +607,17 @@ impl Evaluator {
         out
     }
 
-    fn expand_dynamic(&self, inst: &ModuleInstance, file: &SourceFile, scope: &Scope, block: &Block, out: &mut Vec<EvalBlock>) {
-        let Some(name) = block.labels.first().map(|l| l.as_str().to_string()) else { return };
+    fn expand_dynamic(
+        &self,
+        inst: &ModuleInstance,
+        file: &SourceFile,
+        scope: &Scope,
+        block: &Block,
+        out: &mut Vec<EvalBlock>,
+    ) {
+        let Some(name) = block.labels.first().map(|l| l.as_str().to_string()) else {
+            return;
+        };
         let iterator = match block.body.get_attribute("iterator") {
             Some(a) => match &a.value {
                 Expression::Variable(v) => v.as_str().to_string(),
@@ -483,19 +625,31 @@ impl Evaluator {
             },
             None => name.clone(),
         };
-        let Some(content) = block.body.get_blocks("content").next() else { return };
+        let Some(content) = block.body.get_blocks("content").next() else {
+            return;
+        };
         let collection = match block.body.get_attribute("for_each") {
             Some(a) => self.eval_attr_value(inst, file, scope, &a.value),
             None => return,
         };
         let items: Vec<(Value, Value)> = match &collection {
-            Value::List(items) => items.iter().enumerate().map(|(i, v)| (Value::Number(i as f64), v.clone())).collect(),
-            Value::Object(map) => map.iter().map(|(k, v)| (Value::String(k.clone()), v.clone())).collect(),
+            Value::List(items) => items
+                .iter()
+                .enumerate()
+                .map(|(i, v)| (Value::Number(i as f64), v.clone()))
+                .collect(),
+            Value::Object(map) => map
+                .iter()
+                .map(|(k, v)| (Value::String(k.clone()), v.clone()))
+                .collect(),
             Value::Null => Vec::new(),
             other => {
                 // Unknown collection: one block whose values are unknown, so rules report
                 // "not evaluated" rather than assuming no blocks.
-                let reason = other.first_unknown().cloned().unwrap_or_else(|| Unknown::new("dynamic for_each is not a collection"));
+                let reason = other
+                    .first_unknown()
+                    .cloned()
+                    .unwrap_or_else(|| Unknown::new("dynamic for_each is not a collection"));
                 vec![(Value::Unknown(reason.clone()), Value::Unknown(reason))]
             }
         };
@@ -544,11 +698,22 @@ impl Evaluator {
             (Some(true), _) => Value::Object(
                 values
                     .into_iter()
-                    .map(|(k, v)| (if let InstanceKey::Key(k) = k { k } else { String::new() }, v))
+                    .map(|(k, v)| {
+                        (
+                            if let InstanceKey::Key(k) = k {
+                                k
+                            } else {
+                                String::new()
+                            },
+                            v,
+                        )
+                    })
                     .collect(),
             ),
         };
-        inst.data.borrow_mut().insert(key, Slot::Done(value.clone()));
+        inst.data
+            .borrow_mut()
+            .insert(key, Slot::Done(value.clone()));
         value
     }
 
@@ -559,47 +724,99 @@ impl Evaluator {
                 Slot::InProgress => None,
             };
         }
-        let decl = inst.def.modules.iter().find(|(n, _)| n == name).map(|(_, d)| *d)?;
-        inst.children.borrow_mut().insert(name.to_string(), Slot::InProgress);
+        let decl = inst
+            .def
+            .modules
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, d)| *d)?;
+        inst.children
+            .borrow_mut()
+            .insert(name.to_string(), Slot::InProgress);
         let def = inst.def.clone();
         let file = def.file(decl);
         let block = def.block(decl);
         let result = Rc::new(self.call_module(inst, file, block, name));
-        inst.children.borrow_mut().insert(name.to_string(), Slot::Done(result.clone()));
+        inst.children
+            .borrow_mut()
+            .insert(name.to_string(), Slot::Done(result.clone()));
         Some(result)
     }
 
-    fn call_module(&self, inst: &ModuleInstance, file: &SourceFile, block: &Block, name: &str) -> ChildModules {
-        let unavailable = |reason: String| ChildModules { keyed: None, instances: Vec::new(), unavailable: Some(Unknown::new(reason)) };
-        let source = match block.body.get_attribute("source").map(|a| self.eval_attr_value(inst, file, &Scope::default(), &a.value)) {
+    fn call_module(
+        &self,
+        inst: &ModuleInstance,
+        file: &SourceFile,
+        block: &Block,
+        name: &str,
+    ) -> ChildModules {
+        let unavailable = |reason: String| ChildModules {
+            keyed: None,
+            instances: Vec::new(),
+            unavailable: Some(Unknown::new(reason)),
+        };
+        let source = match block
+            .body
+            .get_attribute("source")
+            .map(|a| self.eval_attr_value(inst, file, &Scope::default(), &a.value))
+        {
             Some(Value::String(s)) => s,
             _ => {
-                self.diag(file, block.span(), Level::Warning, format!("module \"{name}\" has no literal source; not scanned"));
+                self.diag(
+                    file,
+                    block.span(),
+                    Level::Warning,
+                    format!("module \"{name}\" has no literal source; not scanned"),
+                );
                 return unavailable(format!("module.{name} has no readable source"));
             }
         };
         let address = format!("{}module.{name}", inst.prefix);
         if !(source.starts_with("./") || source.starts_with("../")) {
-            self.remote_modules.borrow_mut().push((address.clone(), source.clone()));
-            return unavailable(format!("{address} is a remote module ({source}), not scanned"));
+            self.remote_modules
+                .borrow_mut()
+                .push((address.clone(), source.clone()));
+            return unavailable(format!(
+                "{address} is a remote module ({source}), not scanned"
+            ));
         }
         if inst.depth >= MAX_MODULE_DEPTH {
-            self.diag(file, block.span(), Level::Error, format!("module \"{name}\": modules nest deeper than {MAX_MODULE_DEPTH}; not scanned"));
+            self.diag(
+                file,
+                block.span(),
+                Level::Error,
+                format!(
+                    "module \"{name}\": modules nest deeper than {MAX_MODULE_DEPTH}; not scanned"
+                ),
+            );
             return unavailable(format!("{address} nests too deep"));
         }
         let dir = inst.def.dir.join(&source);
         let dir = std::fs::canonicalize(&dir).unwrap_or(dir);
         if inst.call_chain.contains(&dir) {
-            self.diag(file, block.span(), Level::Error, format!("module \"{name}\" calls itself (through {source}); not expanded"));
+            self.diag(
+                file,
+                block.span(),
+                Level::Error,
+                format!("module \"{name}\" calls itself (through {source}); not expanded"),
+            );
             return unavailable(format!("{address} calls itself"));
         }
         let Some(def) = self.module_def(&dir) else {
-            self.diag(file, block.span(), Level::Error, format!("module \"{name}\": no .tf files in {source}"));
+            self.diag(
+                file,
+                block.span(),
+                Level::Error,
+                format!("module \"{name}\": no .tf files in {source}"),
+            );
             return unavailable(format!("{address} source {source} has no .tf files"));
         };
         let lines: Vec<&str> = file.text.lines().collect();
         let (start, end) = match block.span() {
-            Some(r) => (file.index.position(&file.text, r.start).line, file.index.position(&file.text, r.end).line),
+            Some(r) => (
+                file.index.position(&file.text, r.start).line,
+                file.index.position(&file.text, r.end).line,
+            ),
             None => (1, 1),
         };
         let mut suppressions = inst.suppressions.clone();
@@ -611,17 +828,37 @@ impl Evaluator {
             let mut inputs = HashMap::new();
             for attr in block.body.attributes() {
                 let k = attr.key.as_str();
-                if matches!(k, "source" | "version" | "count" | "for_each" | "providers" | "depends_on") {
+                if matches!(
+                    k,
+                    "source" | "version" | "count" | "for_each" | "providers" | "depends_on"
+                ) {
                     continue;
                 }
-                inputs.insert(k.to_string(), self.eval_attr_value(inst, file, &scope, &attr.value));
+                inputs.insert(
+                    k.to_string(),
+                    self.eval_attr_value(inst, file, &scope, &attr.value),
+                );
             }
             let mut chain = inst.call_chain.clone();
             chain.push(dir.clone());
             let prefix = format!("{}module.{name}{}.", inst.prefix, key.suffix());
-            instances.push((key, Rc::new(ModuleInstance::new(def.clone(), prefix, inputs, suppressions.clone(), inst.depth + 1, chain))));
+            instances.push((
+                key,
+                Rc::new(ModuleInstance::new(
+                    def.clone(),
+                    prefix,
+                    inputs,
+                    suppressions.clone(),
+                    inst.depth + 1,
+                    chain,
+                )),
+            ));
         }
-        ChildModules { keyed, instances, unavailable: None }
+        ChildModules {
+            keyed,
+            instances,
+            unavailable: None,
+        }
     }
 
     fn module_def(&self, dir: &Path) -> Option<Arc<ModuleDef>> {
@@ -630,7 +867,11 @@ impl Evaluator {
         }
         // A local module outside the scanned tree: read it now.
         let mut files = Vec::new();
-        let mut entries: Vec<PathBuf> = std::fs::read_dir(dir).ok()?.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.extension().is_some_and(|e| e == "tf")).collect();
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+            .ok()?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|e| e == "tf"))
+            .collect();
         entries.sort();
         for path in entries {
             let display: Arc<str> = path.display().to_string().into();
@@ -643,7 +884,9 @@ impl Evaluator {
             return None;
         }
         let def = Arc::new(ModuleDef::new(dir.to_path_buf(), files));
-        self.defs.borrow_mut().insert(dir.to_path_buf(), def.clone());
+        self.defs
+            .borrow_mut()
+            .insert(dir.to_path_buf(), def.clone());
         Some(def)
     }
 
@@ -668,13 +911,28 @@ impl Evaluator {
             Value::Object(map)
         };
         match children.keyed {
-            None => children.instances.first().map(|(_, c)| outputs(c)).unwrap_or(Value::Null),
-            Some(false) => Value::List(children.instances.iter().map(|(_, c)| outputs(c)).collect()),
+            None => children
+                .instances
+                .first()
+                .map(|(_, c)| outputs(c))
+                .unwrap_or(Value::Null),
+            Some(false) => {
+                Value::List(children.instances.iter().map(|(_, c)| outputs(c)).collect())
+            }
             Some(true) => Value::Object(
                 children
                     .instances
                     .iter()
-                    .map(|(k, c)| (if let InstanceKey::Key(k) = k { k.clone() } else { String::new() }, outputs(c)))
+                    .map(|(k, c)| {
+                        (
+                            if let InstanceKey::Key(k) = k {
+                                k.clone()
+                            } else {
+                                String::new()
+                            },
+                            outputs(c),
+                        )
+                    })
                     .collect(),
             ),
         }
@@ -682,10 +940,18 @@ impl Evaluator {
 
     // ---- expressions ---------------------------------------------------------------------
 
-    fn eval(&self, inst: &ModuleInstance, file: &SourceFile, scope: &Scope, expr: &Expression) -> Result<Value> {
+    fn eval(
+        &self,
+        inst: &ModuleInstance,
+        file: &SourceFile,
+        scope: &Scope,
+        expr: &Expression,
+    ) -> Result<Value> {
         let depth = self.depth.get();
         if depth >= MAX_REFERENCE_DEPTH {
-            return Ok(unknown("expression or reference chain nests too deep to evaluate"));
+            return Ok(unknown(
+                "expression or reference chain nests too deep to evaluate",
+            ));
         }
         self.depth.set(depth + 1);
         let result = self.eval_inner(inst, file, scope, expr);
@@ -693,15 +959,24 @@ impl Evaluator {
         result
     }
 
-    fn eval_inner(&self, inst: &ModuleInstance, file: &SourceFile, scope: &Scope, expr: &Expression) -> Result<Value> {
+    fn eval_inner(
+        &self,
+        inst: &ModuleInstance,
+        file: &SourceFile,
+        scope: &Scope,
+        expr: &Expression,
+    ) -> Result<Value> {
         Ok(match expr {
             Expression::Null(_) => Value::Null,
             Expression::Bool(b) => Value::Bool(*b.value()),
             Expression::Number(n) => Value::Number(n.value().as_f64().unwrap_or(f64::NAN)),
             Expression::String(s) => Value::String(s.value().clone()),
-            Expression::Array(items) => {
-                Value::List(items.iter().map(|e| self.eval(inst, file, scope, e)).collect::<Result<_>>()?)
-            }
+            Expression::Array(items) => Value::List(
+                items
+                    .iter()
+                    .map(|e| self.eval(inst, file, scope, e))
+                    .collect::<Result<_>>()?,
+            ),
             Expression::Object(object) => {
                 let mut map = BTreeMap::new();
                 for (key, value) in object.iter() {
@@ -709,7 +984,9 @@ impl Evaluator {
                         ObjectKey::Ident(id) => id.as_str().to_string(),
                         ObjectKey::Expression(e) => match self.eval(inst, file, scope, e)? {
                             Value::Unknown(u) => return Ok(Value::Unknown(u)),
-                            v => crate::evaluated::scalar_string(&v).ok_or_else(|| EvalError(format!("object key is a {}", v.type_name())))?,
+                            v => crate::evaluated::scalar_string(&v).ok_or_else(|| {
+                                EvalError(format!("object key is a {}", v.type_name()))
+                            })?,
                         },
                     };
                     map.insert(k, self.eval(inst, file, scope, value.expr())?);
@@ -733,28 +1010,44 @@ impl Evaluator {
                     Some(true) => self.eval(inst, file, scope, &c.true_expr)?,
                     Some(false) => self.eval(inst, file, scope, &c.false_expr)?,
                     None => {
-                        let (t, f) = (self.eval(inst, file, scope, &c.true_expr)?, self.eval(inst, file, scope, &c.false_expr)?);
+                        let (t, f) = (
+                            self.eval(inst, file, scope, &c.true_expr)?,
+                            self.eval(inst, file, scope, &c.false_expr)?,
+                        );
                         if t == f {
                             t
                         } else {
                             match cond {
                                 Value::Unknown(u) => Value::Unknown(u),
-                                other => return err(format!("condition is a {}, not a bool", other.type_name())),
+                                other => {
+                                    return err(format!(
+                                        "condition is a {}, not a bool",
+                                        other.type_name()
+                                    ));
+                                }
                             }
                         }
                     }
                 }
             }
             Expression::FuncCall(call) => functions::call(self, inst, file, scope, call)?,
-            Expression::Traversal(t) => self.eval_traversal(inst, file, scope, &t.expr, &t.operators)?,
+            Expression::Traversal(t) => {
+                self.eval_traversal(inst, file, scope, &t.expr, &t.operators)?
+            }
             Expression::UnaryOp(op) => {
                 let v = self.eval(inst, file, scope, &op.expr)?;
                 if let Value::Unknown(u) = v {
                     return Ok(Value::Unknown(u));
                 }
                 match op.operator.value() {
-                    UnaryOperator::Neg => Value::Number(-v.as_f64().ok_or_else(|| EvalError("`-` needs a number".into()))?),
-                    UnaryOperator::Not => Value::Bool(!v.as_bool().ok_or_else(|| EvalError("`!` needs a bool".into()))?),
+                    UnaryOperator::Neg => Value::Number(
+                        -v.as_f64()
+                            .ok_or_else(|| EvalError("`-` needs a number".into()))?,
+                    ),
+                    UnaryOperator::Not => Value::Bool(
+                        !v.as_bool()
+                            .ok_or_else(|| EvalError("`!` needs a bool".into()))?,
+                    ),
                 }
             }
             Expression::BinaryOp(op) => {
@@ -773,7 +1066,13 @@ impl Evaluator {
         })
     }
 
-    fn eval_template(&self, inst: &ModuleInstance, file: &SourceFile, scope: &Scope, template: &Template) -> Result<Value> {
+    fn eval_template(
+        &self,
+        inst: &ModuleInstance,
+        file: &SourceFile,
+        scope: &Scope,
+        template: &Template,
+    ) -> Result<Value> {
         // A template that is exactly one interpolation keeps the value's type (`"${var.list}"`).
         let elements: Vec<&Element> = template.iter().collect();
         if let [Element::Interpolation(i)] = elements.as_slice() {
@@ -791,16 +1090,34 @@ impl Evaluator {
     /// Renders a template with every unknown interpolation replaced by
     /// [`crate::evaluated::PLACEHOLDER`]; `None` when the template's structure itself (an `%{if}`
     /// condition) is unknown.
-    fn render_partial(&self, inst: &ModuleInstance, file: &SourceFile, scope: &Scope, template: &Template) -> Option<String> {
+    fn render_partial(
+        &self,
+        inst: &ModuleInstance,
+        file: &SourceFile,
+        scope: &Scope,
+        template: &Template,
+    ) -> Option<String> {
         self.partial_mode.set(true);
         let mut out = String::new();
         let mut unknown_part = None;
-        let rendered = self.render_elements(inst, file, scope, template, &mut out, &mut unknown_part);
+        let rendered =
+            self.render_elements(inst, file, scope, template, &mut out, &mut unknown_part);
         self.partial_mode.set(false);
-        rendered.ok().filter(|_| !self.partial_failed.replace(false)).map(|_| out)
+        rendered
+            .ok()
+            .filter(|_| !self.partial_failed.replace(false))
+            .map(|_| out)
     }
 
-    fn render_elements(&self, inst: &ModuleInstance, file: &SourceFile, scope: &Scope, template: &Template, out: &mut String, unknown_part: &mut Option<Unknown>) -> Result<()> {
+    fn render_elements(
+        &self,
+        inst: &ModuleInstance,
+        file: &SourceFile,
+        scope: &Scope,
+        template: &Template,
+        out: &mut String,
+        unknown_part: &mut Option<Unknown>,
+    ) -> Result<()> {
         for element in template.iter() {
             match element {
                 Element::Literal(s) => out.push_str(s.value()),
@@ -812,22 +1129,43 @@ impl Evaluator {
                         unknown_part.get_or_insert(u);
                     }
                     v => out.push_str(&crate::evaluated::scalar_string(&v).ok_or_else(|| {
-                        EvalError(format!("cannot interpolate a {} into a string", v.type_name()))
+                        EvalError(format!(
+                            "cannot interpolate a {} into a string",
+                            v.type_name()
+                        ))
                     })?),
                 },
                 Element::Directive(d) => match d.as_ref() {
                     Directive::If(d) => {
                         let cond = self.eval(inst, file, scope, &d.if_expr.cond_expr)?;
                         match cond.as_bool() {
-                            Some(true) => self.render_elements(inst, file, scope, &d.if_expr.template, out, unknown_part)?,
+                            Some(true) => self.render_elements(
+                                inst,
+                                file,
+                                scope,
+                                &d.if_expr.template,
+                                out,
+                                unknown_part,
+                            )?,
                             Some(false) => {
                                 if let Some(e) = &d.else_expr {
-                                    self.render_elements(inst, file, scope, &e.template, out, unknown_part)?;
+                                    self.render_elements(
+                                        inst,
+                                        file,
+                                        scope,
+                                        &e.template,
+                                        out,
+                                        unknown_part,
+                                    )?;
                                 }
                             }
                             None => {
                                 self.partial_failed.set(true);
-                                unknown_part.get_or_insert(cond.first_unknown().cloned().unwrap_or_else(|| Unknown::new("template condition is not a bool")));
+                                unknown_part.get_or_insert(
+                                    cond.first_unknown().cloned().unwrap_or_else(|| {
+                                        Unknown::new("template condition is not a bool")
+                                    }),
+                                );
                             }
                         }
                     }
@@ -840,7 +1178,14 @@ impl Evaluator {
                                 inner = inner.with(kv.as_str(), k);
                             }
                             inner = inner.with(f.value_var.as_str(), v);
-                            self.render_elements(inst, file, &inner, &f.template, out, unknown_part)?;
+                            self.render_elements(
+                                inst,
+                                file,
+                                &inner,
+                                &f.template,
+                                out,
+                                unknown_part,
+                            )?;
                         }
                     }
                 },
@@ -849,7 +1194,13 @@ impl Evaluator {
         Ok(())
     }
 
-    fn eval_for(&self, inst: &ModuleInstance, file: &SourceFile, scope: &Scope, f: &hcl_edit::expr::ForExpr) -> Result<Value> {
+    fn eval_for(
+        &self,
+        inst: &ModuleInstance,
+        file: &SourceFile,
+        scope: &Scope,
+        f: &hcl_edit::expr::ForExpr,
+    ) -> Result<Value> {
         let coll = self.eval(inst, file, scope, &f.intro.collection_expr)?;
         if let Value::Unknown(u) = coll {
             return Ok(Value::Unknown(u));
@@ -876,7 +1227,9 @@ impl Evaluator {
                 Some(kexpr) => {
                     let key = match self.eval(inst, file, &inner, kexpr)? {
                         Value::Unknown(u) => return Ok(Value::Unknown(u)),
-                        k => crate::evaluated::scalar_string(&k).ok_or_else(|| EvalError("for-expression key is not a string".into()))?,
+                        k => crate::evaluated::scalar_string(&k).ok_or_else(|| {
+                            EvalError("for-expression key is not a string".into())
+                        })?,
                     };
                     if f.grouping {
                         grouped.entry(key).or_default().push(value);
@@ -888,12 +1241,24 @@ impl Evaluator {
         }
         Ok(match &f.key_expr {
             None => Value::List(list),
-            Some(_) if f.grouping => Value::Object(grouped.into_iter().map(|(k, v)| (k, Value::List(v))).collect()),
+            Some(_) if f.grouping => Value::Object(
+                grouped
+                    .into_iter()
+                    .map(|(k, v)| (k, Value::List(v)))
+                    .collect(),
+            ),
             Some(_) => Value::Object(map),
         })
     }
 
-    fn eval_traversal(&self, inst: &ModuleInstance, file: &SourceFile, scope: &Scope, root: &Expression, ops: &[hcl_edit::repr::Decorated<TraversalOperator>]) -> Result<Value> {
+    fn eval_traversal(
+        &self,
+        inst: &ModuleInstance,
+        file: &SourceFile,
+        scope: &Scope,
+        root: &Expression,
+        ops: &[hcl_edit::repr::Decorated<TraversalOperator>],
+    ) -> Result<Value> {
         let (mut value, consumed) = match root {
             Expression::Variable(v) => {
                 let names: Vec<&str> = ops
@@ -905,7 +1270,15 @@ impl Evaluator {
                     .collect();
                 let refs_before = self.refs.borrow().len();
                 let resolved = self.resolve_root(inst, scope, v.as_str(), &names)?;
-                self.narrow_instance_ref(inst, file, scope, v.as_str(), &names, &ops[resolved.1..], refs_before)?;
+                self.narrow_instance_ref(
+                    inst,
+                    file,
+                    scope,
+                    v.as_str(),
+                    &names,
+                    &ops[resolved.1..],
+                    refs_before,
+                )?;
                 resolved
             }
             other => (self.eval(inst, file, scope, other)?, 0),
@@ -914,11 +1287,20 @@ impl Evaluator {
         // by the provider: unknown, not an error.
         let computed_root = match root {
             Expression::Variable(v) if scope.get(v.as_str()).is_none() => match v.as_str() {
-                "var" | "local" | "module" | "path" | "terraform" | "count" | "each" | "self" => None,
-                "data" => Some(format!("data.{}", ops.iter().take(2).filter_map(|o| match o.value() {
-                    TraversalOperator::GetAttr(id) => Some(id.as_str()),
-                    _ => None,
-                }).collect::<Vec<_>>().join("."))),
+                "var" | "local" | "module" | "path" | "terraform" | "count" | "each" | "self" => {
+                    None
+                }
+                "data" => Some(format!(
+                    "data.{}",
+                    ops.iter()
+                        .take(2)
+                        .filter_map(|o| match o.value() {
+                            TraversalOperator::GetAttr(id) => Some(id.as_str()),
+                            _ => None,
+                        })
+                        .collect::<Vec<_>>()
+                        .join(".")
+                )),
                 other => ops.first().and_then(|o| match o.value() {
                     TraversalOperator::GetAttr(id) => Some(format!("{other}.{}", id.as_str())),
                     _ => None,
@@ -941,15 +1323,27 @@ impl Evaluator {
             }
             match op.value() {
                 TraversalOperator::GetAttr(id) => {
-                    value = if splat { map_list(&value, |v| attr(v, id.as_str()))? } else { attr(&value, id.as_str())? };
+                    value = if splat {
+                        map_list(&value, |v| attr(v, id.as_str()))?
+                    } else {
+                        attr(&value, id.as_str())?
+                    };
                 }
                 TraversalOperator::Index(e) => {
                     let index = self.eval(inst, file, scope, e)?;
-                    value = if splat { map_list(&value, |v| get_index(v, &index))? } else { get_index(&value, &index)? };
+                    value = if splat {
+                        map_list(&value, |v| get_index(v, &index))?
+                    } else {
+                        get_index(&value, &index)?
+                    };
                 }
                 TraversalOperator::LegacyIndex(i) => {
                     let index = Value::Number(*i.value() as f64);
-                    value = if splat { map_list(&value, |v| get_index(v, &index))? } else { get_index(&value, &index)? };
+                    value = if splat {
+                        map_list(&value, |v| get_index(v, &index))?
+                    } else {
+                        get_index(&value, &index)?
+                    };
                 }
                 TraversalOperator::AttrSplat(_) | TraversalOperator::FullSplat(_) => {
                     value = match value {
@@ -979,8 +1373,21 @@ impl Evaluator {
         refs_before: usize,
     ) -> Result<()> {
         let is_resource = scope.get(root).is_none()
-            && !matches!(root, "var" | "local" | "module" | "data" | "path" | "terraform" | "count" | "each" | "self");
-        let (Some(name), Some(first)) = (names.first(), rest.first()) else { return Ok(()) };
+            && !matches!(
+                root,
+                "var"
+                    | "local"
+                    | "module"
+                    | "data"
+                    | "path"
+                    | "terraform"
+                    | "count"
+                    | "each"
+                    | "self"
+            );
+        let (Some(name), Some(first)) = (names.first(), rest.first()) else {
+            return Ok(());
+        };
         if !is_resource || self.refs.borrow().len() <= refs_before {
             return Ok(());
         }
@@ -1003,15 +1410,27 @@ impl Evaluator {
     /// Resolves a root name and as many of the following attribute names as it needs
     /// (`aws_s3_bucket.b`, `module.m.out`, `data.t.n`). Returns the value and how many names it
     /// consumed.
-    fn resolve_root(&self, inst: &ModuleInstance, scope: &Scope, root: &str, names: &[&str]) -> Result<(Value, usize)> {
+    fn resolve_root(
+        &self,
+        inst: &ModuleInstance,
+        scope: &Scope,
+        root: &str,
+        names: &[&str],
+    ) -> Result<(Value, usize)> {
         if let Some(v) = scope.get(root) {
             if root == "each" && names.first() == Some(&"value") {
-                self.refs.borrow_mut().extend(scope.each_refs.iter().cloned());
+                self.refs
+                    .borrow_mut()
+                    .extend(scope.each_refs.iter().cloned());
             }
             return Ok((v.clone(), 0));
         }
         let need = |n: usize| -> Result<()> {
-            if names.len() < n { err(format!("`{root}` must be followed by an attribute name")) } else { Ok(()) }
+            if names.len() < n {
+                err(format!("`{root}` must be followed by an attribute name"))
+            } else {
+                Ok(())
+            }
         };
         Ok(match root {
             "var" => {
@@ -1040,18 +1459,40 @@ impl Evaluator {
             }
             "terraform" => {
                 need(1)?;
-                (if names[0] == "workspace" { Value::String("default".into()) } else { unknown(format!("terraform.{}", names[0])) }, 1)
+                (
+                    if names[0] == "workspace" {
+                        Value::String("default".into())
+                    } else {
+                        unknown(format!("terraform.{}", names[0]))
+                    },
+                    1,
+                )
             }
-            "count" | "each" | "self" => (unknown(format!("`{root}` is used outside a counted resource")), names.len().min(1)),
+            "count" | "each" | "self" => (
+                unknown(format!("`{root}` is used outside a counted resource")),
+                names.len().min(1),
+            ),
             resource_type => {
                 need(1)?;
                 let name = names[0];
                 match self.resource_set(inst, resource_type, name) {
                     Some(set) => (self.resource_value(inst, resource_type, name, &set), 1),
-                    None if inst.def.resources.iter().any(|(t, n, _)| t == resource_type && n == name) => {
-                        (unknown(format!("{resource_type}.{name} refers to itself")), 1)
+                    None if inst
+                        .def
+                        .resources
+                        .iter()
+                        .any(|(t, n, _)| t == resource_type && n == name) =>
+                    {
+                        (
+                            unknown(format!("{resource_type}.{name} refers to itself")),
+                            1,
+                        )
                     }
-                    None => return err(format!("reference to undeclared resource {resource_type}.{name}")),
+                    None => {
+                        return err(format!(
+                            "reference to undeclared resource {resource_type}.{name}"
+                        ));
+                    }
                 }
             }
         })
@@ -1060,7 +1501,13 @@ impl Evaluator {
     /// The value a reference to a resource sees: an object of its configured attributes in which
     /// every other attribute is unknown (computed by the provider), as a list for `count` and a map
     /// for `for_each`. Records the referenced addresses for joins.
-    fn resource_value(&self, inst: &ModuleInstance, rtype: &str, name: &str, set: &ResourceSet) -> Value {
+    fn resource_value(
+        &self,
+        inst: &ModuleInstance,
+        rtype: &str,
+        name: &str,
+        set: &ResourceSet,
+    ) -> Value {
         let base = format!("{}{rtype}.{name}", inst.prefix);
         if let Some(reason) = &set.unknown_expansion {
             self.refs.borrow_mut().push(base.clone().into());
@@ -1073,12 +1520,25 @@ impl Evaluator {
             body_value(body)
         };
         match set.keyed {
-            None => set.instances.first().map(|(k, b)| one(k, b)).unwrap_or(Value::Null),
+            None => set
+                .instances
+                .first()
+                .map(|(k, b)| one(k, b))
+                .unwrap_or(Value::Null),
             Some(false) => Value::List(set.instances.iter().map(|(k, b)| one(k, b)).collect()),
             Some(true) => Value::Object(
                 set.instances
                     .iter()
-                    .map(|(k, b)| (if let InstanceKey::Key(s) = k { s.clone() } else { String::new() }, one(k, b)))
+                    .map(|(k, b)| {
+                        (
+                            if let InstanceKey::Key(s) = k {
+                                s.clone()
+                            } else {
+                                String::new()
+                            },
+                            one(k, b),
+                        )
+                    })
                     .collect(),
             ),
         }
@@ -1088,14 +1548,23 @@ impl Evaluator {
     /// directory, and at most [`source::MAX_FILE_BYTES`].
     fn read_file(&self, inst: &ModuleInstance, path: &str) -> Result<String> {
         let p = Path::new(path);
-        let full = if p.is_absolute() { p.to_path_buf() } else { inst.def.dir.join(p) };
-        let canon = std::fs::canonicalize(&full).map_err(|e| EvalError(format!("file({path}): {e}")))?;
+        let full = if p.is_absolute() {
+            p.to_path_buf()
+        } else {
+            inst.def.dir.join(p)
+        };
+        let canon =
+            std::fs::canonicalize(&full).map_err(|e| EvalError(format!("file({path}): {e}")))?;
         let root = std::fs::canonicalize(&self.root).unwrap_or_else(|_| self.root.clone());
-        let module_dir = std::fs::canonicalize(&inst.def.dir).unwrap_or_else(|_| inst.def.dir.clone());
+        let module_dir =
+            std::fs::canonicalize(&inst.def.dir).unwrap_or_else(|_| inst.def.dir.clone());
         if !canon.starts_with(&root) && !canon.starts_with(&module_dir) {
-            return Ok(String::new()).and(err(format!("file({path}) is outside the scanned directory; not read")));
+            return Ok(String::new()).and(err(format!(
+                "file({path}) is outside the scanned directory; not read"
+            )));
         }
-        let meta = std::fs::metadata(&canon).map_err(|e| EvalError(format!("file({path}): {e}")))?;
+        let meta =
+            std::fs::metadata(&canon).map_err(|e| EvalError(format!("file({path}): {e}")))?;
         if meta.len() > source::MAX_FILE_BYTES {
             return err(format!("file({path}) is larger than the read limit"));
         }
@@ -1104,7 +1573,14 @@ impl Evaluator {
 }
 
 impl ModuleInstance {
-    fn new(def: Arc<ModuleDef>, prefix: String, inputs: HashMap<String, Value>, suppressions: Vec<Suppression>, depth: usize, call_chain: Vec<PathBuf>) -> Self {
+    fn new(
+        def: Arc<ModuleDef>,
+        prefix: String,
+        inputs: HashMap<String, Value>,
+        suppressions: Vec<Suppression>,
+        depth: usize,
+        call_chain: Vec<PathBuf>,
+    ) -> Self {
         ModuleInstance {
             def,
             prefix,
@@ -1126,9 +1602,15 @@ fn obj<const N: usize>(pairs: [(&str, Value); N]) -> Value {
 
 /// The value of an evaluated body: attributes plus nested blocks as lists of objects.
 pub(crate) fn body_value(body: &EvalBody) -> Value {
-    let mut map: BTreeMap<String, Value> = body.attrs.iter().map(|(k, a)| (k.clone(), a.value.clone())).collect();
+    let mut map: BTreeMap<String, Value> = body
+        .attrs
+        .iter()
+        .map(|(k, a)| (k.clone(), a.value.clone()))
+        .collect();
     for block in &body.blocks {
-        let entry = map.entry(block.name.clone()).or_insert_with(|| Value::List(Vec::new()));
+        let entry = map
+            .entry(block.name.clone())
+            .or_insert_with(|| Value::List(Vec::new()));
         if let Value::List(items) = entry {
             items.push(body_value(&block.body));
         }
@@ -1146,7 +1628,10 @@ fn get_attr(value: &Value, name: &str) -> Result<Value> {
         Value::Null => err(format!("attribute `{name}` of null")),
         // Blocks are lists: `aws_instance.x.root_block_device.encrypted` style access of a single
         // nested block is an error in Terraform too, but `.0.` legacy indexes are handled above.
-        other => err(format!("cannot read attribute `{name}` of a {}", other.type_name())),
+        other => err(format!(
+            "cannot read attribute `{name}` of a {}",
+            other.type_name()
+        )),
     }
 }
 
@@ -1156,11 +1641,22 @@ fn get_index(value: &Value, index: &Value) -> Result<Value> {
     }
     match value {
         Value::List(items) => {
-            let i = index.as_i64().ok_or_else(|| EvalError("list index is not a whole number".into()))?;
-            items.get(usize::try_from(i).map_err(|_| EvalError("negative list index".into()))?).cloned().ok_or_else(|| EvalError(format!("index {i} out of range for a list of {}", items.len())))
+            let i = index
+                .as_i64()
+                .ok_or_else(|| EvalError("list index is not a whole number".into()))?;
+            items
+                .get(usize::try_from(i).map_err(|_| EvalError("negative list index".into()))?)
+                .cloned()
+                .ok_or_else(|| {
+                    EvalError(format!(
+                        "index {i} out of range for a list of {}",
+                        items.len()
+                    ))
+                })
         }
         Value::Object(_) => {
-            let key = crate::evaluated::scalar_string(index).ok_or_else(|| EvalError("map key is not a string".into()))?;
+            let key = crate::evaluated::scalar_string(index)
+                .ok_or_else(|| EvalError("map key is not a string".into()))?;
             get_attr(value, &key)
         }
         Value::Unknown(u) => Ok(Value::Unknown(u.clone())),
@@ -1178,8 +1674,15 @@ fn map_list(value: &Value, f: impl Fn(&Value) -> Result<Value>) -> Result<Value>
 /// Pairs `(key, value)` of a list (index keys) or object (string keys).
 fn iterate(coll: &Value) -> Result<Vec<(Value, Value)>> {
     match coll {
-        Value::List(items) => Ok(items.iter().enumerate().map(|(i, v)| (Value::Number(i as f64), v.clone())).collect()),
-        Value::Object(map) => Ok(map.iter().map(|(k, v)| (Value::String(k.clone()), v.clone())).collect()),
+        Value::List(items) => Ok(items
+            .iter()
+            .enumerate()
+            .map(|(i, v)| (Value::Number(i as f64), v.clone()))
+            .collect()),
+        Value::Object(map) => Ok(map
+            .iter()
+            .map(|(k, v)| (Value::String(k.clone()), v.clone()))
+            .collect()),
         Value::Null => Ok(Vec::new()),
         other => err(format!("cannot iterate over a {}", other.type_name())),
     }
@@ -1202,11 +1705,17 @@ fn binary(op: BinaryOperator, lhs: Value, rhs: Value) -> Result<Value> {
     }
     if matches!(op, And | Or) {
         let (a, b) = (lhs.as_bool(), rhs.as_bool());
-        let (Some(a), Some(b)) = (a, b) else { return err("`&&`/`||` need bools") };
+        let (Some(a), Some(b)) = (a, b) else {
+            return err("`&&`/`||` need bools");
+        };
         return Ok(Value::Bool(if op == And { a && b } else { a || b }));
     }
     let (Some(a), Some(b)) = (lhs.as_f64(), rhs.as_f64()) else {
-        return err(format!("arithmetic or comparison on a {} and a {}", lhs.type_name(), rhs.type_name()));
+        return err(format!(
+            "arithmetic or comparison on a {} and a {}",
+            lhs.type_name(),
+            rhs.type_name()
+        ));
     };
     Ok(match op {
         Plus => Value::Number(a + b),
@@ -1237,9 +1746,18 @@ impl ModuleDef {
     pub(crate) fn local_module_sources(&self) -> Vec<String> {
         self.modules
             .iter()
-            .filter_map(|(_, decl)| match self.block(*decl).body.get_attribute("source").map(|a| &a.value) {
-                Some(Expression::String(s)) if s.starts_with("./") || s.starts_with("../") => Some(s.value().clone()),
-                _ => None,
+            .filter_map(|(_, decl)| {
+                match self
+                    .block(*decl)
+                    .body
+                    .get_attribute("source")
+                    .map(|a| &a.value)
+                {
+                    Some(Expression::String(s)) if s.starts_with("./") || s.starts_with("../") => {
+                        Some(s.value().clone())
+                    }
+                    _ => None,
+                }
             })
             .collect()
     }
@@ -1248,7 +1766,14 @@ impl ModuleDef {
 /// Evaluates an expression that may refer to nothing (a `.tfvars` value).
 pub(crate) fn constant(expr: &Expression) -> Value {
     let def = Arc::new(ModuleDef::new(PathBuf::new(), Vec::new()));
-    let inst = ModuleInstance::new(def, String::new(), HashMap::new(), Vec::new(), 0, Vec::new());
+    let inst = ModuleInstance::new(
+        def,
+        String::new(),
+        HashMap::new(),
+        Vec::new(),
+        0,
+        Vec::new(),
+    );
     let ev = Evaluator::new(PathBuf::new(), HashMap::new());
     let file = SourceFile::empty();
     ev.eval_attr_value(&inst, &file, &Scope::default(), expr)
@@ -1258,7 +1783,12 @@ pub(crate) fn constant(expr: &Expression) -> Value {
 /// bool; otherwise the raw string, as Terraform does for string variables.
 pub(crate) fn cli_var(raw: &str) -> Value {
     match hcl_edit::parser::parse_expr(raw) {
-        Ok(expr @ (Expression::Array(_) | Expression::Object(_) | Expression::Number(_) | Expression::Bool(_))) => constant(&expr),
+        Ok(
+            expr @ (Expression::Array(_)
+            | Expression::Object(_)
+            | Expression::Number(_)
+            | Expression::Bool(_)),
+        ) => constant(&expr),
         _ => Value::String(raw.to_string()),
     }
 }

@@ -26,7 +26,9 @@ pub(super) fn render(body: &EvalBody) -> Value {
             for over in doc_statements(&doc) {
                 let sid = over.get("Sid").and_then(Value::as_str).map(str::to_string);
                 let slot = sid.as_ref().and_then(|sid| {
-                    statements.iter().position(|s| s.get("Sid").and_then(Value::as_str) == Some(sid))
+                    statements
+                        .iter()
+                        .position(|s| s.get("Sid").and_then(Value::as_str) == Some(sid))
                 });
                 match slot {
                     Some(i) => statements[i] = over,
@@ -36,7 +38,10 @@ pub(super) fn render(body: &EvalBody) -> Value {
         }
     }
     let mut doc = BTreeMap::new();
-    let version = body.attr("version").map(|a| a.value.clone()).unwrap_or(Value::String("2012-10-17".into()));
+    let version = body
+        .attr("version")
+        .map(|a| a.value.clone())
+        .unwrap_or(Value::String("2012-10-17".into()));
     doc.insert("Version".to_string(), version);
     doc.insert("Statement".to_string(), Value::List(statements));
     let doc = Value::Object(doc);
@@ -47,7 +52,9 @@ pub(super) fn render(body: &EvalBody) -> Value {
 }
 
 fn documents(body: &EvalBody, name: &str) -> Vec<Value> {
-    let Some(attr) = body.attr(name) else { return Vec::new() };
+    let Some(attr) = body.attr(name) else {
+        return Vec::new();
+    };
     let items = match &attr.value {
         Value::List(items) => items.clone(),
         other => vec![other.clone()],
@@ -55,7 +62,9 @@ fn documents(body: &EvalBody, name: &str) -> Vec<Value> {
     items
         .into_iter()
         .map(|v| match v {
-            Value::String(s) => serde_json::from_str::<serde_json::Value>(&s).map(Value::from).unwrap_or(Value::Null),
+            Value::String(s) => serde_json::from_str::<serde_json::Value>(&s)
+                .map(Value::from)
+                .unwrap_or(Value::Null),
             other => other,
         })
         .collect()
@@ -75,17 +84,37 @@ fn statement(stmt: &EvalBody) -> Value {
     if let Some(sid) = stmt.attr("sid") {
         out.insert("Sid".to_string(), sid.value.clone());
     }
-    out.insert("Effect".to_string(), stmt.attr("effect").map(|a| a.value.clone()).unwrap_or(Value::String("Allow".into())));
-    for (attr, key) in [("actions", "Action"), ("not_actions", "NotAction"), ("resources", "Resource"), ("not_resources", "NotResource")] {
+    out.insert(
+        "Effect".to_string(),
+        stmt.attr("effect")
+            .map(|a| a.value.clone())
+            .unwrap_or(Value::String("Allow".into())),
+    );
+    for (attr, key) in [
+        ("actions", "Action"),
+        ("not_actions", "NotAction"),
+        ("resources", "Resource"),
+        ("not_resources", "NotResource"),
+    ] {
         if let Some(a) = stmt.attr(attr) {
             out.insert(key.to_string(), a.value.clone());
         }
     }
-    for (block, key) in [("principals", "Principal"), ("not_principals", "NotPrincipal")] {
+    for (block, key) in [
+        ("principals", "Principal"),
+        ("not_principals", "NotPrincipal"),
+    ] {
         let mut principals: BTreeMap<String, Value> = BTreeMap::new();
         for p in stmt.blocks(block) {
-            let kind = p.attr("type").and_then(|a| a.value.as_str()).unwrap_or("AWS").to_string();
-            let ids = p.attr("identifiers").map(|a| a.value.clone()).unwrap_or(Value::List(Vec::new()));
+            let kind = p
+                .attr("type")
+                .and_then(|a| a.value.as_str())
+                .unwrap_or("AWS")
+                .to_string();
+            let ids = p
+                .attr("identifiers")
+                .map(|a| a.value.clone())
+                .unwrap_or(Value::List(Vec::new()));
             match principals.get_mut(&kind) {
                 Some(Value::List(existing)) => match ids {
                     Value::List(more) => existing.extend(more),
@@ -108,10 +137,24 @@ fn statement(stmt: &EvalBody) -> Value {
     }
     let mut conditions: BTreeMap<String, Value> = BTreeMap::new();
     for c in stmt.blocks("condition") {
-        let test = c.attr("test").and_then(|a| a.value.as_str()).unwrap_or("").to_string();
-        let variable = c.attr("variable").and_then(|a| a.value.as_str()).unwrap_or("").to_string();
-        let values = c.attr("values").map(|a| a.value.clone()).unwrap_or(Value::List(Vec::new()));
-        if let Value::Object(keys) = conditions.entry(test).or_insert_with(|| Value::Object(BTreeMap::new())) {
+        let test = c
+            .attr("test")
+            .and_then(|a| a.value.as_str())
+            .unwrap_or("")
+            .to_string();
+        let variable = c
+            .attr("variable")
+            .and_then(|a| a.value.as_str())
+            .unwrap_or("")
+            .to_string();
+        let values = c
+            .attr("values")
+            .map(|a| a.value.clone())
+            .unwrap_or(Value::List(Vec::new()));
+        if let Value::Object(keys) = conditions
+            .entry(test)
+            .or_insert_with(|| Value::Object(BTreeMap::new()))
+        {
             keys.insert(variable, values);
         }
     }

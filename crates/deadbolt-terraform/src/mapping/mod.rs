@@ -97,7 +97,10 @@ fn provider_of(resource_type: &str) -> Provider {
 
 /// Maps all evaluated resources into a model.
 pub(crate) fn map(resources: &[EvaluatedResource]) -> Model {
-    let mut cx = MapContext { model: Model::new(), unresolved: Vec::new() };
+    let mut cx = MapContext {
+        model: Model::new(),
+        unresolved: Vec::new(),
+    };
     let mut split = Vec::new();
     for res in resources {
         if !aws::map_primary(res, &mut cx) {

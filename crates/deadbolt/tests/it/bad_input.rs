@@ -3,21 +3,34 @@
 
 use crate::{deadbolt, scan_dir, tree};
 
-const GOOD: &str = "resource \"aws_s3_bucket\" \"good\" {\n  bucket = \"good\"\n  acl    = \"public-read\"\n}\n";
+const GOOD: &str =
+    "resource \"aws_s3_bucket\" \"good\" {\n  bucket = \"good\"\n  acl    = \"public-read\"\n}\n";
 
 fn assert_good_still_scanned(eval: &deadbolt_rules::Evaluation) {
     assert!(
-        eval.findings.iter().any(|f| f.address == "aws_s3_bucket.good" && f.rule.id == "AWS-S3-001"),
+        eval.findings
+            .iter()
+            .any(|f| f.address == "aws_s3_bucket.good" && f.rule.id == "AWS-S3-001"),
         "the good file was not scanned"
     );
 }
 
 #[test]
 fn malformed_hcl_reports_file_line_and_column() {
-    let dir = tree(&[("good.tf", GOOD), ("bad.tf", "resource \"aws_s3_bucket\" \"x\" {\n  bucket = \n}\n")]);
+    let dir = tree(&[
+        ("good.tf", GOOD),
+        (
+            "bad.tf",
+            "resource \"aws_s3_bucket\" \"x\" {\n  bucket = \n}\n",
+        ),
+    ]);
     let (eval, loaded) = scan_dir(dir.path());
     assert_good_still_scanned(&eval);
-    let d = loaded.diagnostics.iter().find(|d| d.file.ends_with("bad.tf")).expect("diagnostic for bad.tf");
+    let d = loaded
+        .diagnostics
+        .iter()
+        .find(|d| d.file.ends_with("bad.tf"))
+        .expect("diagnostic for bad.tf");
     assert_eq!((d.line, d.column), (2, 12), "{d}");
     assert!(d.message.contains("parse error"));
 }
@@ -25,39 +38,83 @@ fn malformed_hcl_reports_file_line_and_column() {
 #[test]
 fn binary_and_invalid_utf8_files_are_reported() {
     let dir = tree(&[("good.tf", GOOD)]);
-    std::fs::write(dir.path().join("binary.tf"), [0x7f, b'E', b'L', b'F', 0, 0, 1, 2]).unwrap();
-    std::fs::write(dir.path().join("latin1.tf"), b"# caf\xe9\nresource \"a\" \"b\" {}\n").unwrap();
+    std::fs::write(
+        dir.path().join("binary.tf"),
+        [0x7f, b'E', b'L', b'F', 0, 0, 1, 2],
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("latin1.tf"),
+        b"# caf\xe9\nresource \"a\" \"b\" {}\n",
+    )
+    .unwrap();
     let (eval, loaded) = scan_dir(dir.path());
     assert_good_still_scanned(&eval);
-    let msg = |name: &str| loaded.diagnostics.iter().find(|d| d.file.ends_with(name)).map(|d| (d.line, d.message.clone()));
+    let msg = |name: &str| {
+        loaded
+            .diagnostics
+            .iter()
+            .find(|d| d.file.ends_with(name))
+            .map(|d| (d.line, d.message.clone()))
+    };
     assert!(msg("binary.tf").unwrap().1.contains("binary"));
-    assert_eq!(msg("latin1.tf").unwrap(), (1, "invalid UTF-8; skipped".to_string()));
+    assert_eq!(
+        msg("latin1.tf").unwrap(),
+        (1, "invalid UTF-8; skipped".to_string())
+    );
 }
 
 #[test]
 fn a_file_over_the_size_limit_is_skipped_with_a_diagnostic() {
     let dir = tree(&[("good.tf", GOOD)]);
     let big = dir.path().join("huge.tf");
-    let line = "# padding padding padding padding padding padding padding padding padding padding\n";
+    let line =
+        "# padding padding padding padding padding padding padding padding padding padding\n";
     let f = std::fs::File::create(&big).unwrap();
     f.set_len(50 * 1024 * 1024).unwrap(); // sparse 50 MB
     drop(f);
     std::fs::write(dir.path().join("other.tf"), line.repeat(10)).unwrap();
     let (eval, loaded) = scan_dir(dir.path());
     assert_good_still_scanned(&eval);
-    assert!(loaded.diagnostics.iter().any(|d| d.file.ends_with("huge.tf") && d.message.contains("limit")));
+    assert!(
+        loaded
+            .diagnostics
+            .iter()
+            .any(|d| d.file.ends_with("huge.tf") && d.message.contains("limit"))
+    );
 }
 
 #[test]
 fn ten_thousand_deep_nesting_does_not_overflow() {
-    let deep = format!("locals {{\n  x = {}1{}\n}}\n", "[".repeat(10_000), "]".repeat(10_000));
-    let deep_objects = format!("locals {{\n  y = {}1{}\n}}\n", "{a = ".repeat(10_000), "}".repeat(10_000));
-    let parens = format!("locals {{\n  z = {}1{}\n}}\n", "(".repeat(10_000), ")".repeat(10_000));
-    let dir = tree(&[("good.tf", GOOD), ("deep.tf", &deep), ("objects.tf", &deep_objects), ("parens.tf", &parens)]);
+    let deep = format!(
+        "locals {{\n  x = {}1{}\n}}\n",
+        "[".repeat(10_000),
+        "]".repeat(10_000)
+    );
+    let deep_objects = format!(
+        "locals {{\n  y = {}1{}\n}}\n",
+        "{a = ".repeat(10_000),
+        "}".repeat(10_000)
+    );
+    let parens = format!(
+        "locals {{\n  z = {}1{}\n}}\n",
+        "(".repeat(10_000),
+        ")".repeat(10_000)
+    );
+    let dir = tree(&[
+        ("good.tf", GOOD),
+        ("deep.tf", &deep),
+        ("objects.tf", &deep_objects),
+        ("parens.tf", &parens),
+    ]);
     let (eval, loaded) = scan_dir(dir.path());
     assert_good_still_scanned(&eval);
     for name in ["deep.tf", "objects.tf", "parens.tf"] {
-        assert!(loaded.diagnostics.iter().any(|d| d.file.ends_with(name)), "no diagnostic for {name}: {:?}", loaded.diagnostics);
+        assert!(
+            loaded.diagnostics.iter().any(|d| d.file.ends_with(name)),
+            "no diagnostic for {name}: {:?}",
+            loaded.diagnostics
+        );
     }
 }
 
@@ -67,24 +124,51 @@ fn a_long_reference_chain_becomes_unknown_not_a_stack_overflow() {
     for i in 1..5000 {
         text.push_str(&format!("  l{i} = local.l{}\n", i - 1));
     }
-    text.push_str("}\nresource \"aws_s3_bucket\" \"chained\" {\n  bucket = \"c\"\n  acl = local.l4999\n}\n");
+    text.push_str(
+        "}\nresource \"aws_s3_bucket\" \"chained\" {\n  bucket = \"c\"\n  acl = local.l4999\n}\n",
+    );
     let dir = tree(&[("good.tf", GOOD), ("chain.tf", &text)]);
     let (eval, _) = scan_dir(dir.path());
     assert_good_still_scanned(&eval);
-    assert!(eval.not_evaluated.iter().any(|n| n.address == "aws_s3_bucket.chained"));
+    assert!(
+        eval.not_evaluated
+            .iter()
+            .any(|n| n.address == "aws_s3_bucket.chained")
+    );
 }
 
 #[test]
 fn symlink_loops_and_dangling_links_are_reported_not_followed() {
     let dir = tree(&[("good.tf", GOOD)]);
     std::os::unix::fs::symlink(dir.path(), dir.path().join("loop")).unwrap();
-    std::os::unix::fs::symlink(dir.path().join("nowhere.tf"), dir.path().join("dangling.tf")).unwrap();
+    std::os::unix::fs::symlink(
+        dir.path().join("nowhere.tf"),
+        dir.path().join("dangling.tf"),
+    )
+    .unwrap();
     std::os::unix::fs::symlink("self.tf", dir.path().join("self.tf")).unwrap();
     let (eval, loaded) = scan_dir(dir.path());
     assert_good_still_scanned(&eval);
-    assert!(loaded.diagnostics.iter().any(|d| d.file.ends_with("dangling.tf")));
-    assert!(loaded.diagnostics.iter().any(|d| d.file.ends_with("self.tf")));
-    assert_eq!(eval.findings.iter().filter(|f| f.address == "aws_s3_bucket.good" && f.rule.id == "AWS-S3-001").count(), 1, "the loop was not followed");
+    assert!(
+        loaded
+            .diagnostics
+            .iter()
+            .any(|d| d.file.ends_with("dangling.tf"))
+    );
+    assert!(
+        loaded
+            .diagnostics
+            .iter()
+            .any(|d| d.file.ends_with("self.tf"))
+    );
+    assert_eq!(
+        eval.findings
+            .iter()
+            .filter(|f| f.address == "aws_s3_bucket.good" && f.rule.id == "AWS-S3-001")
+            .count(),
+        1,
+        "the loop was not followed"
+    );
 }
 
 #[test]
@@ -92,24 +176,53 @@ fn a_module_that_calls_itself_is_reported_once_and_not_expanded_forever() {
     let dir = tree(&[
         ("good.tf", GOOD),
         ("main.tf", "module \"m\" {\n  source = \"./m\"\n}\n"),
-        ("m/main.tf", "module \"again\" {\n  source = \"../m\"\n}\nresource \"aws_s3_bucket\" \"inner\" {\n  bucket = \"inner\"\n}\n"),
+        (
+            "m/main.tf",
+            "module \"again\" {\n  source = \"../m\"\n}\nresource \"aws_s3_bucket\" \"inner\" {\n  bucket = \"inner\"\n}\n",
+        ),
     ]);
     let (eval, loaded) = scan_dir(dir.path());
     assert_good_still_scanned(&eval);
-    let d = loaded.diagnostics.iter().find(|d| d.message.contains("calls itself")).expect("self-call diagnostic");
+    let d = loaded
+        .diagnostics
+        .iter()
+        .find(|d| d.message.contains("calls itself"))
+        .expect("self-call diagnostic");
     assert!(d.file.ends_with("m/main.tf") && d.line == 1, "{d}");
-    assert!(loaded.model.resources().iter().any(|r| r.meta().address == "module.m.aws_s3_bucket.inner"));
+    assert!(
+        loaded
+            .model
+            .resources()
+            .iter()
+            .any(|r| r.meta().address == "module.m.aws_s3_bucket.inner")
+    );
 }
 
 #[test]
 fn the_cli_exit_code_says_the_scan_was_incomplete() {
-    let dir = tree(&[("ok.tf", "resource \"aws_s3_bucket\" \"ok\" {\n  bucket = \"ok\"\n}\n"), ("bad.tf", "this is { not hcl")]);
-    let out = deadbolt(&["scan", dir.path().to_str().unwrap(), "--select", "AWS-S3-001"]);
+    let dir = tree(&[
+        (
+            "ok.tf",
+            "resource \"aws_s3_bucket\" \"ok\" {\n  bucket = \"ok\"\n}\n",
+        ),
+        ("bad.tf", "this is { not hcl"),
+    ]);
+    let out = deadbolt(&[
+        "scan",
+        dir.path().to_str().unwrap(),
+        "--select",
+        "AWS-S3-001",
+    ]);
     assert_eq!(out.status.code(), Some(1));
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("bad.tf:1:"), "{text}");
     let only_bad = tree(&[("bad.tf", "this is { not hcl")]);
-    assert_eq!(deadbolt(&["scan", only_bad.path().to_str().unwrap()]).status.code(), Some(2));
+    assert_eq!(
+        deadbolt(&["scan", only_bad.path().to_str().unwrap()])
+            .status
+            .code(),
+        Some(2)
+    );
 }
 
 /// The same entry point the fuzz target (`fuzz/fuzz_targets/terraform_load.rs`) drives, fed the
@@ -132,16 +245,34 @@ fn the_fuzz_entry_point_survives_the_hostile_cases() {
     let seeds = crate::repo().join("fuzz/seeds/terraform_load");
     for entry in std::fs::read_dir(&seeds).expect("fuzz seeds") {
         let path = entry.unwrap().path();
-        cases.push((path.display().to_string(), String::from_utf8_lossy(&std::fs::read(&path).unwrap()).into_owned()));
+        cases.push((
+            path.display().to_string(),
+            String::from_utf8_lossy(&std::fs::read(&path).unwrap()).into_owned(),
+        ));
     }
     for (name, text) in cases {
         let loaded = deadbolt_terraform::load_str(&name, &text);
         let rules = deadbolt_rules::registry::all();
-        let eval = deadbolt_rules::evaluate(&loaded.model, rules, &deadbolt_rules::Selection::default(), &deadbolt_rules::registry::ids());
+        let eval = deadbolt_rules::evaluate(
+            &loaded.model,
+            rules,
+            &deadbolt_rules::Selection::default(),
+            &deadbolt_rules::registry::ids(),
+        );
         // Reaching here without a panic is the point; the counts must also be consistent.
-        assert!(eval.findings.len() + eval.not_evaluated.len() + eval.passed <= loaded.model.len() * rules.len() * 64, "{name}");
+        assert!(
+            eval.findings.len() + eval.not_evaluated.len() + eval.passed
+                <= loaded.model.len() * rules.len() * 64,
+            "{name}"
+        );
     }
-    let secret = deadbolt_terraform::load_str("x.tf", "locals {\n  a = file(\"/etc/passwd\")\n}\nresource \"aws_s3_bucket\" \"b\" {\n  bucket = local.a\n}\n");
+    let secret = deadbolt_terraform::load_str(
+        "x.tf",
+        "locals {\n  a = file(\"/etc/passwd\")\n}\nresource \"aws_s3_bucket\" \"b\" {\n  bucket = local.a\n}\n",
+    );
     let bucket: Vec<&deadbolt_model::aws::s3::Bucket> = secret.model.all().collect();
-    assert!(bucket[0].name.known().is_none(), "file() outside the scanned tree is not read");
+    assert!(
+        bucket[0].name.known().is_none(),
+        "file() outside the scanned tree is not read"
+    );
 }

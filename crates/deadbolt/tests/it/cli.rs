@@ -12,16 +12,63 @@ resource "aws_s3_bucket" "b" {
 #[test]
 fn exit_codes_follow_the_contract() {
     let agency = repo().join("examples/agency");
-    assert_eq!(deadbolt(&["scan", agency.to_str().unwrap(), "-q"]).status.code(), Some(1));
+    assert_eq!(
+        deadbolt(&["scan", agency.to_str().unwrap(), "-q"])
+            .status
+            .code(),
+        Some(1)
+    );
     // Findings below the threshold do not fail.
-    assert_eq!(deadbolt(&["scan", agency.to_str().unwrap(), "-q", "--fail-on", "critical", "--select", "AWS-S3-001"]).status.code(), Some(0));
-    let clean = tree(&[("main.tf", "resource \"aws_s3_bucket\" \"b\" {\n  bucket = \"x\"\n}\n")]);
-    assert_eq!(deadbolt(&["scan", clean.path().to_str().unwrap(), "--select", "AWS-S3-001"]).status.code(), Some(0));
-    assert_eq!(deadbolt(&["scan", "/definitely/not/here"]).status.code(), Some(2));
-    assert_eq!(deadbolt(&["scan", agency.to_str().unwrap(), "--select", "NOPE-1"]).status.code(), Some(2));
-    assert_eq!(deadbolt(&["scan", "--format", "yaml"]).status.code(), Some(2));
+    assert_eq!(
+        deadbolt(&[
+            "scan",
+            agency.to_str().unwrap(),
+            "-q",
+            "--fail-on",
+            "critical",
+            "--select",
+            "AWS-S3-001"
+        ])
+        .status
+        .code(),
+        Some(0)
+    );
+    let clean = tree(&[(
+        "main.tf",
+        "resource \"aws_s3_bucket\" \"b\" {\n  bucket = \"x\"\n}\n",
+    )]);
+    assert_eq!(
+        deadbolt(&[
+            "scan",
+            clean.path().to_str().unwrap(),
+            "--select",
+            "AWS-S3-001"
+        ])
+        .status
+        .code(),
+        Some(0)
+    );
+    assert_eq!(
+        deadbolt(&["scan", "/definitely/not/here"]).status.code(),
+        Some(2)
+    );
+    assert_eq!(
+        deadbolt(&["scan", agency.to_str().unwrap(), "--select", "NOPE-1"])
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(
+        deadbolt(&["scan", "--format", "yaml"]).status.code(),
+        Some(2)
+    );
     let empty = tree(&[("README.md", "no terraform here")]);
-    assert_eq!(deadbolt(&["scan", empty.path().to_str().unwrap()]).status.code(), Some(2));
+    assert_eq!(
+        deadbolt(&["scan", empty.path().to_str().unwrap()])
+            .status
+            .code(),
+        Some(2)
+    );
 }
 
 #[test]
@@ -32,7 +79,10 @@ fn rules_lists_every_rule_and_prints_documentation() {
     assert_eq!(text.lines().count(), deadbolt_rules::registry::all().len());
     let one = deadbolt(&["rules", "aws-s3-001"]);
     let doc = String::from_utf8(one.stdout).unwrap();
-    assert!(doc.contains("## Failing example") && doc.contains("CKV_AWS_20"), "{doc}");
+    assert!(
+        doc.contains("## Failing example") && doc.contains("CKV_AWS_20"),
+        "{doc}"
+    );
     assert_eq!(deadbolt(&["rules", "AWS-NOPE-999"]).status.code(), Some(2));
 }
 
@@ -57,48 +107,114 @@ resource "aws_s3_bucket" "typo" {
 }
 "#,
     )]);
-    let out = deadbolt(&["scan", dir.path().to_str().unwrap(), "--format", "json", "--select", "AWS-S3-001"]);
+    let out = deadbolt(&[
+        "scan",
+        dir.path().to_str().unwrap(),
+        "--format",
+        "json",
+        "--select",
+        "AWS-S3-001",
+    ]);
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(json["findings"].as_array().unwrap().len(), 0);
-    assert_eq!(json["suppressed"][0]["resource"]["address"], "aws_s3_bucket.site");
-    assert_eq!(json["suppressed"][0]["suppression"]["reason"], "public website assets, reviewed 2026-11");
+    assert_eq!(
+        json["suppressed"][0]["resource"]["address"],
+        "aws_s3_bucket.site"
+    );
+    assert_eq!(
+        json["suppressed"][0]["suppression"]["reason"],
+        "public website assets, reviewed 2026-11"
+    );
     let unused = json["unused_suppressions"].as_array().unwrap();
-    let whys: Vec<(&str, &str)> = unused.iter().map(|u| (u["address"].as_str().unwrap(), u["why"].as_str().unwrap())).collect();
-    assert_eq!(whys, [("aws_s3_bucket.private", "no_finding"), ("aws_s3_bucket.typo", "unknown_rule")]);
+    let whys: Vec<(&str, &str)> = unused
+        .iter()
+        .map(|u| (u["address"].as_str().unwrap(), u["why"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        whys,
+        [
+            ("aws_s3_bucket.private", "no_finding"),
+            ("aws_s3_bucket.typo", "unknown_rule")
+        ]
+    );
     assert_eq!(out.status.code(), Some(0));
 }
 
 #[test]
 fn suppression_on_a_module_call_applies_inside_the_module() {
     let dir = tree(&[
-        ("main.tf", "# deadbolt:ignore[AWS-S3-001] the module serves public downloads\nmodule \"files\" {\n  source = \"./mod\"\n}\n"),
+        (
+            "main.tf",
+            "# deadbolt:ignore[AWS-S3-001] the module serves public downloads\nmodule \"files\" {\n  source = \"./mod\"\n}\n",
+        ),
         ("mod/main.tf", PUBLIC_BUCKET),
     ]);
-    let out = deadbolt(&["scan", dir.path().to_str().unwrap(), "--format", "json", "--select", "AWS-S3-001"]);
+    let out = deadbolt(&[
+        "scan",
+        dir.path().to_str().unwrap(),
+        "--format",
+        "json",
+        "--select",
+        "AWS-S3-001",
+    ]);
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(json["findings"].as_array().unwrap().len(), 0);
-    assert_eq!(json["suppressed"][0]["resource"]["address"], "module.files.aws_s3_bucket.b");
+    assert_eq!(
+        json["suppressed"][0]["resource"]["address"],
+        "module.files.aws_s3_bucket.b"
+    );
 }
 
 #[test]
 fn config_file_selects_rules_sets_threshold_and_skips_paths() {
     let dir = tree(&[
         ("main.tf", PUBLIC_BUCKET),
-        ("legacy/old.tf", PUBLIC_BUCKET.replace("\"b\"", "\"old\"").as_str()),
-        ("deadbolt.toml", "[scan]\nselect = [\"AWS-S3\"]\nfail-on = \"critical\"\nskip-paths = [\"legacy\"]\n"),
+        (
+            "legacy/old.tf",
+            PUBLIC_BUCKET.replace("\"b\"", "\"old\"").as_str(),
+        ),
+        (
+            "deadbolt.toml",
+            "[scan]\nselect = [\"AWS-S3\"]\nfail-on = \"critical\"\nskip-paths = [\"legacy\"]\n",
+        ),
     ]);
     let out = deadbolt(&["scan", dir.path().to_str().unwrap(), "--format", "json"]);
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let addresses: Vec<&str> = json["findings"].as_array().unwrap().iter().map(|f| f["resource"]["address"].as_str().unwrap()).collect();
+    let addresses: Vec<&str> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["resource"]["address"].as_str().unwrap())
+        .collect();
     assert!(addresses.contains(&"aws_s3_bucket.b"));
-    assert!(!addresses.contains(&"aws_s3_bucket.old"), "legacy/ is skipped");
-    assert!(json["findings"].as_array().unwrap().iter().all(|f| f["rule_id"].as_str().unwrap().starts_with("AWS-S3-")));
-    assert_eq!(out.status.code(), Some(0), "high findings stay below fail-on = critical");
+    assert!(
+        !addresses.contains(&"aws_s3_bucket.old"),
+        "legacy/ is skipped"
+    );
+    assert!(
+        json["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["rule_id"].as_str().unwrap().starts_with("AWS-S3-"))
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "high findings stay below fail-on = critical"
+    );
 
-    let bad = tree(&[("main.tf", PUBLIC_BUCKET), ("deadbolt.toml", "[scan]\nfail-on = 3\n")]);
+    let bad = tree(&[
+        ("main.tf", PUBLIC_BUCKET),
+        ("deadbolt.toml", "[scan]\nfail-on = 3\n"),
+    ]);
     let out = deadbolt(&["scan", bad.path().to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("deadbolt.toml:2:"), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("deadbolt.toml:2:"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 #[test]
@@ -108,7 +224,20 @@ fn json_report_has_the_documented_fields() {
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(json["schema_version"], 1);
     let f = &json["findings"][0];
-    for key in ["rule_id", "rule_name", "title", "severity", "layer", "service_models", "resource", "location", "message", "fix", "references", "equivalents"] {
+    for key in [
+        "rule_id",
+        "rule_name",
+        "title",
+        "severity",
+        "layer",
+        "service_models",
+        "resource",
+        "location",
+        "message",
+        "fix",
+        "references",
+        "equivalents",
+    ] {
         assert!(!f[key].is_null(), "finding lacks {key}: {f}");
     }
     assert!(f["location"]["start_line"].as_u64().unwrap() >= 1);
@@ -117,13 +246,31 @@ fn json_report_has_the_documented_fields() {
 #[test]
 fn the_same_address_in_two_root_modules_is_two_resources() {
     let dir = tree(&[
-        ("one/main.tf", &format!("# deadbolt:ignore[AWS-S3-001] public on purpose\n{}", PUBLIC_BUCKET.trim_start())),
+        (
+            "one/main.tf",
+            &format!(
+                "# deadbolt:ignore[AWS-S3-001] public on purpose\n{}",
+                PUBLIC_BUCKET.trim_start()
+            ),
+        ),
         ("two/main.tf", PUBLIC_BUCKET),
     ]);
-    let out = deadbolt(&["scan", dir.path().to_str().unwrap(), "--format", "json", "--select", "AWS-S3-001"]);
+    let out = deadbolt(&[
+        "scan",
+        dir.path().to_str().unwrap(),
+        "--format",
+        "json",
+        "--select",
+        "AWS-S3-001",
+    ]);
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(json["findings"].as_array().unwrap().len(), 1);
-    assert!(json["findings"][0]["location"]["file"].as_str().unwrap().ends_with("two/main.tf"));
+    assert!(
+        json["findings"][0]["location"]["file"]
+            .as_str()
+            .unwrap()
+            .ends_with("two/main.tf")
+    );
     assert_eq!(json["suppressed"].as_array().unwrap().len(), 1);
     assert!(json["unused_suppressions"].as_array().unwrap().is_empty());
 }

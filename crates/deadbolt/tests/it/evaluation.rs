@@ -14,23 +14,46 @@ fn buckets(dir: &std::path::Path, options: &Options) -> Vec<Bucket> {
 }
 
 fn acl_of<'a>(buckets: &'a [Bucket], address: &str) -> Option<&'a str> {
-    buckets.iter().find(|b| b.meta.address == address)?.acl.known().map(String::as_str)
+    buckets
+        .iter()
+        .find(|b| b.meta.address == address)?
+        .acl
+        .known()
+        .map(String::as_str)
 }
 
 #[test]
 fn variable_precedence_is_default_tfvars_auto_varfile_then_var() {
     let files = [
-        ("main.tf", "variable \"acl\" {\n  default = \"private\"\n}\nresource \"aws_s3_bucket\" \"b\" {\n  bucket = \"b\"\n  acl = var.acl\n}\n"),
+        (
+            "main.tf",
+            "variable \"acl\" {\n  default = \"private\"\n}\nresource \"aws_s3_bucket\" \"b\" {\n  bucket = \"b\"\n  acl = var.acl\n}\n",
+        ),
         ("terraform.tfvars", "acl = \"public-read\"\n"),
         ("b.auto.tfvars", "acl = \"authenticated-read\"\n"),
         ("extra.tfvars", "acl = \"log-delivery-write\"\n"),
     ];
     let dir = tree(&files);
-    assert_eq!(acl_of(&buckets(dir.path(), &Options::default()), "aws_s3_bucket.b"), Some("authenticated-read"));
-    let with_file = Options { var_files: vec![dir.path().join("extra.tfvars")], ..Options::default() };
-    assert_eq!(acl_of(&buckets(dir.path(), &with_file), "aws_s3_bucket.b"), Some("log-delivery-write"));
-    let with_var = Options { vars: vec![("acl".into(), "public-read-write".into())], ..with_file };
-    assert_eq!(acl_of(&buckets(dir.path(), &with_var), "aws_s3_bucket.b"), Some("public-read-write"));
+    assert_eq!(
+        acl_of(&buckets(dir.path(), &Options::default()), "aws_s3_bucket.b"),
+        Some("authenticated-read")
+    );
+    let with_file = Options {
+        var_files: vec![dir.path().join("extra.tfvars")],
+        ..Options::default()
+    };
+    assert_eq!(
+        acl_of(&buckets(dir.path(), &with_file), "aws_s3_bucket.b"),
+        Some("log-delivery-write")
+    );
+    let with_var = Options {
+        vars: vec![("acl".into(), "public-read-write".into())],
+        ..with_file
+    };
+    assert_eq!(
+        acl_of(&buckets(dir.path(), &with_var), "aws_s3_bucket.b"),
+        Some("public-read-write")
+    );
 }
 
 #[test]
@@ -60,9 +83,21 @@ resource "aws_s3_bucket" "team" {
     let b = buckets(dir.path(), &Options::default());
     assert_eq!(acl_of(&b, "aws_s3_bucket.counted[0]"), Some("private"));
     assert_eq!(acl_of(&b, "aws_s3_bucket.counted[1]"), Some("public-read"));
-    assert_eq!(acl_of(&b, "aws_s3_bucket.team[\"sales\"]"), Some("public-read"));
-    assert_eq!(acl_of(&b, "aws_s3_bucket.team[\"design\"]"), Some("private"));
-    let name = b.iter().find(|x| x.meta.address == "aws_s3_bucket.counted[1]").unwrap().name.known().cloned();
+    assert_eq!(
+        acl_of(&b, "aws_s3_bucket.team[\"sales\"]"),
+        Some("public-read")
+    );
+    assert_eq!(
+        acl_of(&b, "aws_s3_bucket.team[\"design\"]"),
+        Some("private")
+    );
+    let name = b
+        .iter()
+        .find(|x| x.meta.address == "aws_s3_bucket.counted[1]")
+        .unwrap()
+        .name
+        .known()
+        .cloned();
     assert_eq!(name.as_deref(), Some("counted-1"));
 }
 
@@ -89,7 +124,10 @@ resource "aws_s3_bucket" "b" {
     )]);
     let b = buckets(dir.path(), &Options::default());
     assert_eq!(b[0].grants.len(), 2);
-    assert_eq!(b[0].grants[0].grantee.known().map(String::as_str), Some("http://acs.amazonaws.com/groups/global/AllUsers"));
+    assert_eq!(
+        b[0].grants[0].grantee.known().map(String::as_str),
+        Some("http://acs.amazonaws.com/groups/global/AllUsers")
+    );
 }
 
 #[test]
@@ -105,9 +143,16 @@ fn local_modules_take_inputs_and_return_outputs() {
         ),
     ]);
     let b = buckets(dir.path(), &Options::default());
-    assert_eq!(acl_of(&b, "module.store.aws_s3_bucket.this"), Some("public-read"));
+    assert_eq!(
+        acl_of(&b, "module.store.aws_s3_bucket.this"),
+        Some("public-read")
+    );
     assert_eq!(acl_of(&b, "aws_s3_bucket.mirror"), Some("public-read"));
-    assert_eq!(b.len(), 2, "the module directory is not also scanned as a root");
+    assert_eq!(
+        b.len(),
+        2,
+        "the module directory is not also scanned as a root"
+    );
 }
 
 #[test]
@@ -137,7 +182,15 @@ resource "aws_s3_bucket" "f3" {
     )]);
     let b = buckets(dir.path(), &Options::default());
     assert_eq!(acl_of(&b, "aws_s3_bucket.f1"), Some("public-read"));
-    assert_eq!(b.iter().find(|x| x.meta.address == "aws_s3_bucket.f1").unwrap().name.known().map(String::as_str), Some("a-b-c-10.0.3.0/24"));
+    assert_eq!(
+        b.iter()
+            .find(|x| x.meta.address == "aws_s3_bucket.f1")
+            .unwrap()
+            .name
+            .known()
+            .map(String::as_str),
+        Some("a-b-c-10.0.3.0/24")
+    );
     assert_eq!(acl_of(&b, "aws_s3_bucket.f2"), Some("private"));
     assert_eq!(acl_of(&b, "aws_s3_bucket.f3"), Some("authenticated-read"));
 }
@@ -183,14 +236,26 @@ resource "aws_s3_bucket_policy" "b" {
 "#,
     )]);
     let b = buckets(dir.path(), &Options::default());
-    let policy = b[0].policy.known().cloned().flatten().expect("policy joined and parsed");
+    let policy = b[0]
+        .policy
+        .known()
+        .cloned()
+        .flatten()
+        .expect("policy joined and parsed");
     assert_eq!(policy.statements.len(), 2);
     let read = &policy.statements[0];
     assert_eq!(read.sid.as_deref(), Some("Read"));
-    assert_eq!(read.effect, Some(deadbolt_model::aws::iam::Effect::Deny), "override replaced the source statement");
+    assert_eq!(
+        read.effect,
+        Some(deadbolt_model::aws::iam::Effect::Deny),
+        "override replaced the source statement"
+    );
     let tls = &policy.statements[1];
     assert_eq!(tls.conditions[0].key, "aws:SecureTransport");
-    assert!(tls.resource.first_unknown().is_some(), "the bucket ARN is known only after apply");
+    assert!(
+        tls.resource.first_unknown().is_some(),
+        "the bucket ARN is known only after apply"
+    );
 }
 
 #[test]
@@ -200,10 +265,28 @@ fn unknown_values_are_not_evaluated_with_a_reason() {
         "variable \"acl\" {}\nresource \"aws_s3_bucket\" \"b\" {\n  bucket = \"b\"\n  acl    = var.acl\n}\nmodule \"remote\" {\n  source = \"terraform-aws-modules/s3-bucket/aws\"\n}\n",
     )]);
     let (eval, loaded) = scan_dir(dir.path());
-    let n = eval.not_evaluated.iter().find(|n| n.address == "aws_s3_bucket.b").expect("not evaluated");
-    assert!(n.reason.0.contains("var.acl has no default"), "{}", n.reason);
-    assert!(eval.findings.iter().all(|f| !(f.address == "aws_s3_bucket.b" && f.rule.id == "AWS-S3-001")));
-    assert_eq!(loaded.remote_modules, vec![("module.remote".to_string(), "terraform-aws-modules/s3-bucket/aws".to_string())]);
+    let n = eval
+        .not_evaluated
+        .iter()
+        .find(|n| n.address == "aws_s3_bucket.b")
+        .expect("not evaluated");
+    assert!(
+        n.reason.0.contains("var.acl has no default"),
+        "{}",
+        n.reason
+    );
+    assert!(
+        eval.findings
+            .iter()
+            .all(|f| !(f.address == "aws_s3_bucket.b" && f.rule.id == "AWS-S3-001"))
+    );
+    assert_eq!(
+        loaded.remote_modules,
+        vec![(
+            "module.remote".to_string(),
+            "terraform-aws-modules/s3-bucket/aws".to_string()
+        )]
+    );
 }
 
 #[test]
@@ -213,7 +296,10 @@ fn a_split_resource_with_an_unresolvable_bucket_makes_the_join_unknown() {
         "variable \"target\" {}\nresource \"aws_s3_bucket\" \"b\" {\n  bucket = \"b\"\n}\nresource \"aws_s3_bucket_public_access_block\" \"pab\" {\n  bucket = var.target\n  block_public_acls = true\n}\n",
     )]);
     let b = buckets(dir.path(), &Options::default());
-    assert!(b[0].public_access_block.known().is_none(), "never guessed absent");
+    assert!(
+        b[0].public_access_block.known().is_none(),
+        "never guessed absent"
+    );
 }
 
 #[test]
@@ -273,13 +359,32 @@ resource "aws_s3_bucket_policy" "templated" {
         ),
     ]);
     let b = buckets(dir.path(), &Options::default());
-    let heredoc = b.iter().find(|x| x.meta.address == "aws_s3_bucket.heredoc").unwrap();
-    let doc = heredoc.policy.known().cloned().flatten().expect("heredoc policy");
+    let heredoc = b
+        .iter()
+        .find(|x| x.meta.address == "aws_s3_bucket.heredoc")
+        .unwrap();
+    let doc = heredoc
+        .policy
+        .known()
+        .cloned()
+        .flatten()
+        .expect("heredoc policy");
     assert!(doc.statements[0].principal.as_ref().unwrap().is_anyone());
-    let templated = b.iter().find(|x| x.meta.address == "aws_s3_bucket.templated").unwrap();
-    let doc = templated.policy.known().cloned().flatten().expect("templatefile policy");
+    let templated = b
+        .iter()
+        .find(|x| x.meta.address == "aws_s3_bucket.templated")
+        .unwrap();
+    let doc = templated
+        .policy
+        .known()
+        .cloned()
+        .flatten()
+        .expect("templatefile policy");
     assert_eq!(doc.statements.len(), 3);
-    assert_eq!(doc.statements[2].resource.known().next(), Some("arn:aws:s3:::templated/*"));
+    assert_eq!(
+        doc.statements[2].resource.known().next(),
+        Some("arn:aws:s3:::templated/*")
+    );
 }
 
 #[test]
@@ -300,7 +405,10 @@ resource "aws_s3_bucket_acl" "tenant" {
     )]);
     let b = buckets(dir.path(), &Options::default());
     assert_eq!(acl_of(&b, "aws_s3_bucket.tenant[\"a\"]"), Some("private"));
-    assert_eq!(acl_of(&b, "aws_s3_bucket.tenant[\"b\"]"), Some("public-read"));
+    assert_eq!(
+        acl_of(&b, "aws_s3_bucket.tenant[\"b\"]"),
+        Some("public-read")
+    );
 }
 
 #[test]
@@ -329,8 +437,17 @@ POLICY
     )]);
     let (eval, loaded) = scan_dir(dir.path());
     let b: Vec<&Bucket> = loaded.model.all().collect();
-    let doc = b[0].policy.known().cloned().flatten().expect("policy parsed despite the unknown ARN");
+    let doc = b[0]
+        .policy
+        .known()
+        .cloned()
+        .flatten()
+        .expect("policy parsed despite the unknown ARN");
     assert!(doc.statements[0].principal.as_ref().unwrap().is_anyone());
     assert!(doc.statements[0].resource.first_unknown().is_some());
-    assert!(eval.findings.iter().any(|f| f.rule.id == "AWS-S3-002" && f.address == "aws_s3_bucket.b"));
+    assert!(
+        eval.findings
+            .iter()
+            .any(|f| f.rule.id == "AWS-S3-002" && f.address == "aws_s3_bucket.b")
+    );
 }

@@ -12,7 +12,11 @@ use std::process::{Command, Output};
 
 /// Runs the `deadbolt` binary with `args`.
 pub fn deadbolt(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_deadbolt")).args(args).env("NO_COLOR", "1").output().expect("run deadbolt")
+    Command::new(env!("CARGO_BIN_EXE_deadbolt"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run deadbolt")
 }
 
 /// The repository root.
@@ -26,10 +30,18 @@ pub fn scan_dir(dir: &Path) -> (deadbolt_rules::Evaluation, deadbolt_terraform::
 }
 
 /// Like [`scan_dir`] with options.
-pub fn scan_with(dir: &Path, options: &deadbolt_terraform::Options) -> (deadbolt_rules::Evaluation, deadbolt_terraform::Loaded) {
+pub fn scan_with(
+    dir: &Path,
+    options: &deadbolt_terraform::Options,
+) -> (deadbolt_rules::Evaluation, deadbolt_terraform::Loaded) {
     let loaded = deadbolt_terraform::load(dir, options);
     let rules = deadbolt_rules::registry::all();
-    let eval = deadbolt_rules::evaluate(&loaded.model, rules, &deadbolt_rules::Selection::default(), &deadbolt_rules::registry::ids());
+    let eval = deadbolt_rules::evaluate(
+        &loaded.model,
+        rules,
+        &deadbolt_rules::Selection::default(),
+        &deadbolt_rules::registry::ids(),
+    );
     (eval, loaded)
 }
 

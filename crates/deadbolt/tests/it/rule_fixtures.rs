@@ -24,9 +24,17 @@ fn fixture_files(rule_id: &str, stem: &str) -> Vec<PathBuf> {
 
 fn run(rule_id: &str, path: &Path) -> deadbolt_rules::Evaluation {
     let loaded = deadbolt_terraform::load(path, &deadbolt_terraform::Options::default());
-    assert!(loaded.diagnostics.is_empty(), "{}: diagnostics {:?}", path.display(), loaded.diagnostics);
+    assert!(
+        loaded.diagnostics.is_empty(),
+        "{}: diagnostics {:?}",
+        path.display(),
+        loaded.diagnostics
+    );
     let rule = registry::by_id(rule_id).expect("registered");
-    let selection = Selection { select: vec![rule_id.to_string()], skip: Vec::new() };
+    let selection = Selection {
+        select: vec![rule_id.to_string()],
+        skip: Vec::new(),
+    };
     evaluate(&loaded.model, &[rule], &selection, &registry::ids())
 }
 
@@ -53,8 +61,20 @@ fn every_rule_fails_its_fail_fixture_and_passes_its_pass_fixture() {
                 .iter()
                 .map(|f| {
                     let file = Path::new(&*f.span.file);
-                    let rel = file.strip_prefix(&fixtures).unwrap_or(file).display().to_string();
-                    format!("{} {} {}:{}:{} {}\n", f.rule.id, f.address, rel, f.span.start.line, f.span.start.column, f.message)
+                    let rel = file
+                        .strip_prefix(&fixtures)
+                        .unwrap_or(file)
+                        .display()
+                        .to_string();
+                    format!(
+                        "{} {} {}:{}:{} {}\n",
+                        f.rule.id,
+                        f.address,
+                        rel,
+                        f.span.start.line,
+                        f.span.start.column,
+                        f.message
+                    )
                 })
                 .collect();
             let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
@@ -63,10 +83,21 @@ fn every_rule_fails_its_fail_fixture_and_passes_its_pass_fixture() {
         for path in &passes {
             let eval = run(id, path);
             if !eval.findings.is_empty() {
-                problems.push(format!("{id}: {} produced findings: {:?}", path.display(), eval.findings.iter().map(|f| &f.message).collect::<Vec<_>>()));
+                problems.push(format!(
+                    "{id}: {} produced findings: {:?}",
+                    path.display(),
+                    eval.findings.iter().map(|f| &f.message).collect::<Vec<_>>()
+                ));
             }
             if eval.passed == 0 {
-                problems.push(format!("{id}: {} produced no pass (not evaluated: {:?})", path.display(), eval.not_evaluated.iter().map(|n| n.reason.to_string()).collect::<Vec<_>>()));
+                problems.push(format!(
+                    "{id}: {} produced no pass (not evaluated: {:?})",
+                    path.display(),
+                    eval.not_evaluated
+                        .iter()
+                        .map(|n| n.reason.to_string())
+                        .collect::<Vec<_>>()
+                ));
             }
         }
     }
@@ -79,7 +110,14 @@ fn every_rule_documents_what_why_examples_fix_and_references() {
     for rule in registry::all() {
         let m = rule.meta();
         let doc = m.documentation();
-        for section in ["## What it checks", "## Why it matters", "## Failing example", "## Passing example", "## Fix", "## References"] {
+        for section in [
+            "## What it checks",
+            "## Why it matters",
+            "## Failing example",
+            "## Passing example",
+            "## Fix",
+            "## References",
+        ] {
             if !doc.contains(section) {
                 problems.push(format!("{}: documentation lacks `{section}`", m.id));
             }
@@ -88,7 +126,10 @@ fn every_rule_documents_what_why_examples_fix_and_references() {
             problems.push(format!("{}: no service model", m.id));
         }
         if m.references.nist_csf_2.is_empty() || m.references.nist_800_53.is_empty() {
-            problems.push(format!("{}: needs NIST CSF 2.0 and SP 800-53 references", m.id));
+            problems.push(format!(
+                "{}: needs NIST CSF 2.0 and SP 800-53 references",
+                m.id
+            ));
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
@@ -103,7 +144,17 @@ fn rule_ids_and_names_are_unique_and_well_formed() {
         assert!(ids.insert(m.id), "duplicate id {}", m.id);
         assert!(names.insert(m.name), "duplicate name {}", m.name);
         let parts: Vec<&str> = m.id.split('-').collect();
-        assert!(parts.len() == 3 && parts[2].len() == 3 && parts[2].chars().all(|c| c.is_ascii_digit()), "malformed id {}", m.id);
-        assert!(m.name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'), "name {} is not kebab-case", m.name);
+        assert!(
+            parts.len() == 3 && parts[2].len() == 3 && parts[2].chars().all(|c| c.is_ascii_digit()),
+            "malformed id {}",
+            m.id
+        );
+        assert!(
+            m.name
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
+            "name {} is not kebab-case",
+            m.name
+        );
     }
 }

@@ -2,21 +2,21 @@
 
 use crate::rule::Rule;
 
-mod iam;
-mod s3;
-mod ec2;
-mod rds;
-mod dynamodb;
-mod kms;
-mod cloudtrail;
-mod elb;
 mod cloudfront;
-mod lambda;
-mod eks;
-mod ecr;
-mod datastore;
+mod cloudtrail;
 mod config;
+mod datastore;
+mod dynamodb;
+mod ec2;
+mod ecr;
+mod eks;
+mod elb;
+mod iam;
+mod kms;
+mod lambda;
 mod lightsail;
+mod rds;
+mod s3;
 
 /// Every AWS rule.
 pub(crate) fn all() -> Vec<&'static dyn Rule> {

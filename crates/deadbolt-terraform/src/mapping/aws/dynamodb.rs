@@ -18,9 +18,17 @@ pub(super) fn map_primary(res: &EvaluatedResource, cx: &mut MapContext) -> bool 
     };
     let (kms_encryption, kms_key) = match body.block("server_side_encryption") {
         Some(sse) => (sse.bool("enabled", false), sse.reference("kms_key_arn")),
-        None => (Attr::default(false, body.span.clone()), Attr::default(None, body.span.clone())),
+        None => (
+            Attr::default(false, body.span.clone()),
+            Attr::default(None, body.span.clone()),
+        ),
     };
-    cx.model.push(Table { meta: meta(res), point_in_time_recovery, kms_encryption, kms_key });
+    cx.model.push(Table {
+        meta: meta(res),
+        point_in_time_recovery,
+        kms_encryption,
+        kms_key,
+    });
     true
 }
 

@@ -36,11 +36,20 @@ pub(crate) fn policy_attr(body: &EvalBody, name: &str) -> Attr<Option<PolicyDocu
 /// Replaces every string that contains [`crate::evaluated::PLACEHOLDER`] with `reason`.
 fn unknown_placeholders(value: Value, reason: &Unknown) -> Value {
     match value {
-        Value::String(s) if s.contains(crate::evaluated::PLACEHOLDER) => Value::Unknown(reason.clone()),
-        Value::List(items) => Value::List(items.into_iter().map(|v| unknown_placeholders(v, reason)).collect()),
-        Value::Object(map) => {
-            Value::Object(map.into_iter().map(|(k, v)| (k, unknown_placeholders(v, reason))).collect())
+        Value::String(s) if s.contains(crate::evaluated::PLACEHOLDER) => {
+            Value::Unknown(reason.clone())
         }
+        Value::List(items) => Value::List(
+            items
+                .into_iter()
+                .map(|v| unknown_placeholders(v, reason))
+                .collect(),
+        ),
+        Value::Object(map) => Value::Object(
+            map.into_iter()
+                .map(|(k, v)| (k, unknown_placeholders(v, reason)))
+                .collect(),
+        ),
         other => other,
     }
 }

@@ -46,7 +46,10 @@ pub(super) fn map_primary(res: &EvaluatedResource, cx: &mut MapContext) -> bool 
             true
         }
         "aws_s3_account_public_access_block" => {
-            cx.model.push(AccountPublicAccessBlock { meta: meta(res), settings: pab_of(body) });
+            cx.model.push(AccountPublicAccessBlock {
+                meta: meta(res),
+                settings: pab_of(body),
+            });
             true
         }
         _ => false,
@@ -94,7 +97,9 @@ pub(super) fn map_split(res: &EvaluatedResource, cx: &mut MapContext) -> bool {
         "aws_s3_bucket_server_side_encryption_configuration" => {
             let enc = encryption_of(body);
             let span = body.span.clone();
-            Box::new(move |b: &mut Bucket| b.encryption = Attr::set(Some(enc.clone()), span.clone()))
+            Box::new(move |b: &mut Bucket| {
+                b.encryption = Attr::set(Some(enc.clone()), span.clone())
+            })
         }
         "aws_s3_bucket_versioning" => {
             let cfg = body.block("versioning_configuration");
@@ -131,7 +136,8 @@ pub(super) fn map_split(res: &EvaluatedResource, cx: &mut MapContext) -> bool {
         cx.unresolved.push((kind, reason));
     }
     // The split resource is also kept as a resource of its own, so it counts as scanned.
-    cx.model.push(deadbolt_model::OtherResource { meta: meta(res) });
+    cx.model
+        .push(deadbolt_model::OtherResource { meta: meta(res) });
     true
 }
 
@@ -139,9 +145,14 @@ pub(super) fn map_split(res: &EvaluatedResource, cx: &mut MapContext) -> bool {
 /// attach cannot be judged absent: make those attributes unknown.
 pub(super) fn finish(cx: &mut MapContext) {
     let reason_for = |kind: &str| {
-        cx.unresolved.iter().find(|(k, _)| *k == kind).map(|(_, reason)| {
-            Unknown::new(format!("an {kind} whose bucket is unknown may apply ({reason})"))
-        })
+        cx.unresolved
+            .iter()
+            .find(|(k, _)| *k == kind)
+            .map(|(_, reason)| {
+                Unknown::new(format!(
+                    "an {kind} whose bucket is unknown may apply ({reason})"
+                ))
+            })
     };
     let pab = reason_for("aws_s3_bucket_public_access_block");
     let enc = reason_for("aws_s3_bucket_server_side_encryption_configuration");
@@ -188,7 +199,9 @@ fn pab_of(body: &EvalBody) -> PublicAccessBlock {
 }
 
 fn encryption_of(sse: &EvalBody) -> Encryption {
-    let default = sse.block("rule").and_then(|r| r.block("apply_server_side_encryption_by_default"));
+    let default = sse
+        .block("rule")
+        .and_then(|r| r.block("apply_server_side_encryption_by_default"));
     match default {
         Some(d) => {
             let key = d.reference("kms_master_key_id");
@@ -196,9 +209,15 @@ fn encryption_of(sse: &EvalBody) -> Encryption {
                 Some(None) => None,
                 _ => Some(key.map(Option::unwrap_or_default)),
             };
-            Encryption { algorithm: d.string("sse_algorithm", ""), kms_key }
+            Encryption {
+                algorithm: d.string("sse_algorithm", ""),
+                kms_key,
+            }
         }
-        None => Encryption { algorithm: Attr::default(String::new(), sse.span.clone()), kms_key: None },
+        None => Encryption {
+            algorithm: Attr::default(String::new(), sse.span.clone()),
+            kms_key: None,
+        },
     }
 }
 
@@ -216,12 +235,20 @@ fn grants_of(grant: &EvalBody) -> Vec<Grant> {
         match perms.known() {
             Some(list) => list
                 .iter()
-                .map(|p| Grant { grantee: grantee.clone(), permission: Attr::set(p.clone(), perms.span.clone()) })
+                .map(|p| Grant {
+                    grantee: grantee.clone(),
+                    permission: Attr::set(p.clone(), perms.span.clone()),
+                })
                 .collect(),
-            None => vec![Grant { grantee, permission: perms.map(|_| String::new()) }],
+            None => vec![Grant {
+                grantee,
+                permission: perms.map(|_| String::new()),
+            }],
         }
     } else {
-        vec![Grant { grantee, permission: grant.string("permission", "") }]
+        vec![Grant {
+            grantee,
+            permission: grant.string("permission", ""),
+        }]
     }
 }
-

@@ -67,9 +67,12 @@ impl Rule for TrailNoCloudWatchLogs {
 
     fn check<'m>(&self, model: &'m Model, checks: &mut Checks<'m>) {
         for trail in model.all::<Trail>() {
-            checks.require(&trail.meta, &trail.cloudwatch_logs_group, Option::is_some, |_| {
-                "no CloudWatch Logs log group receives the trail's events".to_string()
-            });
+            checks.require(
+                &trail.meta,
+                &trail.cloudwatch_logs_group,
+                Option::is_some,
+                |_| "no CloudWatch Logs log group receives the trail's events".to_string(),
+            );
         }
     }
 }

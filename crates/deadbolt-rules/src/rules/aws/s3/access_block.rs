@@ -20,7 +20,12 @@ pub(super) fn check_flag<'m>(
     for account in model.all::<AccountPublicAccessBlock>() {
         let attr = flag(&account.settings);
         account_on |= attr.is(&true) == Some(true);
-        checks.require(&account.meta, attr, |on| *on, |_| off_message("account-level", name, attr));
+        checks.require(
+            &account.meta,
+            attr,
+            |on| *on,
+            |_| off_message("account-level", name, attr),
+        );
     }
     for bucket in model.all::<Bucket>() {
         if account_on {

@@ -65,7 +65,11 @@ const LOGGING_SERVICE: &str = "logging.s3.amazonaws.com";
 
 /// Whether the bucket is set up to receive access logs.
 fn is_log_target(bucket: &Bucket) -> bool {
-    if bucket.acl.known().is_some_and(|acl| acl == "log-delivery-write") {
+    if bucket
+        .acl
+        .known()
+        .is_some_and(|acl| acl == "log-delivery-write")
+    {
         return true;
     }
     let Some(Some(policy)) = bucket.policy.known() else {

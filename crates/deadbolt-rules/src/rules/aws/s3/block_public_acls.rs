@@ -75,6 +75,8 @@ impl Rule for PabBlockPublicAcls {
     }
 
     fn check<'m>(&self, model: &'m Model, checks: &mut Checks<'m>) {
-        check_flag(model, checks, "block_public_acls", |pab| &pab.block_public_acls);
+        check_flag(model, checks, "block_public_acls", |pab| {
+            &pab.block_public_acls
+        });
     }
 }

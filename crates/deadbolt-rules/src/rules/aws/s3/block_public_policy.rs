@@ -75,6 +75,8 @@ impl Rule for PabBlockPublicPolicy {
     }
 
     fn check<'m>(&self, model: &'m Model, checks: &mut Checks<'m>) {
-        check_flag(model, checks, "block_public_policy", |pab| &pab.block_public_policy);
+        check_flag(model, checks, "block_public_policy", |pab| {
+            &pab.block_public_policy
+        });
     }
 }

@@ -74,6 +74,8 @@ impl Rule for PabIgnorePublicAcls {
     }
 
     fn check<'m>(&self, model: &'m Model, checks: &mut Checks<'m>) {
-        check_flag(model, checks, "ignore_public_acls", |pab| &pab.ignore_public_acls);
+        check_flag(model, checks, "ignore_public_acls", |pab| {
+            &pab.ignore_public_acls
+        });
     }
 }

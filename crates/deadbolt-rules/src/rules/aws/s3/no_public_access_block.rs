@@ -87,8 +87,11 @@ fn account_cover(model: &Model) -> AccountCover<'_> {
             ("ignore_public_acls", &s.ignore_public_acls),
             ("restrict_public_buckets", &s.restrict_public_buckets),
         ];
-        let off: Vec<&str> =
-            switches.iter().filter(|(_, a)| a.is(&true) == Some(false)).map(|(n, _)| *n).collect();
+        let off: Vec<&str> = switches
+            .iter()
+            .filter(|(_, a)| a.is(&true) == Some(false))
+            .map(|(n, _)| *n)
+            .collect();
         if let Some(reason) = switches.iter().find_map(|(_, a)| a.unknown_reason())
             && off.is_empty()
         {

@@ -86,12 +86,17 @@ fn denies_plain_http(statement: &Statement) -> Result<bool, Unknown> {
     let Some(condition) = insecure else {
         return Ok(false);
     };
-    if let Some(Text::Unknown(reason)) =
-        condition.values.iter().find(|v| matches!(v, Text::Unknown(_)))
+    if let Some(Text::Unknown(reason)) = condition
+        .values
+        .iter()
+        .find(|v| matches!(v, Text::Unknown(_)))
     {
         return Err(reason.clone());
     }
-    if !condition.values.iter().any(|v| v.known().is_some_and(|v| v.eq_ignore_ascii_case("false")))
+    if !condition
+        .values
+        .iter()
+        .any(|v| v.known().is_some_and(|v| v.eq_ignore_ascii_case("false")))
     {
         return Ok(false);
     }
@@ -107,14 +112,17 @@ fn denies_plain_http(statement: &Statement) -> Result<bool, Unknown> {
             None => Ok(false),
         };
     }
-    match (statement.action.covers("s3:GetObject"), statement.action.covers("s3:PutObject")) {
+    match (
+        statement.action.covers("s3:GetObject"),
+        statement.action.covers("s3:PutObject"),
+    ) {
         (Some(true), Some(true)) => Ok(true),
         (Some(false), _) | (_, Some(false)) => Ok(false),
-        _ => {
-            Err(statement.action.first_unknown().cloned().unwrap_or_else(|| {
-                Unknown::new("the actions of the HTTP deny statement are unknown")
-            }))
-        }
+        _ => Err(statement
+            .action
+            .first_unknown()
+            .cloned()
+            .unwrap_or_else(|| Unknown::new("the actions of the HTTP deny statement are unknown"))),
     }
 }
 

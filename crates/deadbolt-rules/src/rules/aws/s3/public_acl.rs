@@ -69,12 +69,17 @@ impl Rule for BucketPublicAcl {
             let mut failed = false;
             match bucket.acl.known() {
                 Some(acl) if PUBLIC_CANNED_ACLS.contains(&acl.as_str()) => {
-                    checks.fail(&bucket.meta, &bucket.acl.span, format!("canned ACL is `{acl}`"));
+                    checks.fail(
+                        &bucket.meta,
+                        &bucket.acl.span,
+                        format!("canned ACL is `{acl}`"),
+                    );
                     failed = true;
                 }
                 Some(_) => {}
                 None => {
-                    checks.not_evaluated(&bucket.meta, bucket.acl.unknown_reason().expect("unknown"));
+                    checks
+                        .not_evaluated(&bucket.meta, bucket.acl.unknown_reason().expect("unknown"));
                     continue;
                 }
             }

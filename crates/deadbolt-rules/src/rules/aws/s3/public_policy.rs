@@ -142,8 +142,11 @@ fn public_grant(statement: &Statement) -> Result<Option<&'static str>, Unknown> 
     } else if let Some(principal) = &statement.principal {
         if principal.is_anyone() {
             "everyone (`*`)"
-        } else if let Some(Text::Unknown(reason)) =
-            principal.entries.iter().map(|(_, v)| v).find(|v| matches!(v, Text::Unknown(_)))
+        } else if let Some(Text::Unknown(reason)) = principal
+            .entries
+            .iter()
+            .map(|(_, v)| v)
+            .find(|v| matches!(v, Text::Unknown(_)))
         {
             return Err(reason.clone());
         } else {
@@ -153,7 +156,9 @@ fn public_grant(statement: &Statement) -> Result<Option<&'static str>, Unknown> 
         return Ok(None);
     };
     if statement.effect.is_none() {
-        return Err(Unknown::new("a statement open to everyone has an unknown `Effect`"));
+        return Err(Unknown::new(
+            "a statement open to everyone has an unknown `Effect`",
+        ));
     }
     let mut undecided = None;
     for condition in &statement.conditions {
@@ -177,8 +182,16 @@ fn describe(statement: &Statement, index: usize) -> String {
         _ => format!("statement {}", index + 1),
     };
     let actions: Vec<&str> = statement.action.known().take(4).collect();
-    let list = if actions.is_empty() { "?".to_string() } else { actions.join("`, `") };
-    let except = if statement.action.negated { "all actions except " } else { "" };
+    let list = if actions.is_empty() {
+        "?".to_string()
+    } else {
+        actions.join("`, `")
+    };
+    let except = if statement.action.negated {
+        "all actions except "
+    } else {
+        ""
+    };
     format!("{name} allows {except}`{list}`")
 }
 
@@ -261,7 +274,11 @@ mod tests {
             r#"{"StringLike":{"aws:PrincipalArn":"*"}}"#,
             r#"{"ForAllValues:StringEquals":{"aws:PrincipalOrgPaths":["o-1/r-1/ou-1/"]}}"#,
         ] {
-            assert_eq!(grant(&public_with(condition)), Ok(Some("everyone (`*`)")), "{condition}");
+            assert_eq!(
+                grant(&public_with(condition)),
+                Ok(Some("everyone (`*`)")),
+                "{condition}"
+            );
         }
     }
 
@@ -284,7 +301,10 @@ mod tests {
         let deny = r#"{"Statement":[{"Effect":"Deny","Principal":"*","Action":"s3:*"}]}"#;
         assert_eq!(grant(deny), Ok(None));
         let not_principal = r#"{"Statement":[{"Effect":"Allow","NotPrincipal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"s3:*"}]}"#;
-        assert_eq!(grant(not_principal), Ok(Some("everyone outside `NotPrincipal`")));
+        assert_eq!(
+            grant(not_principal),
+            Ok(Some("everyone outside `NotPrincipal`"))
+        );
     }
 
     #[test]
@@ -293,7 +313,10 @@ mod tests {
             || Value::Unknown(Unknown::new("var.x has no default and no value was given"));
         let object = |pairs: Vec<(&str, Value)>| {
             Value::Object(
-                pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect::<BTreeMap<_, _>>(),
+                pairs
+                    .into_iter()
+                    .map(|(k, v)| (k.to_string(), v))
+                    .collect::<BTreeMap<_, _>>(),
             )
         };
         let statement = |principal: Value, condition: Option<Value>| {
@@ -310,7 +333,10 @@ mod tests {
             public_grant(&doc.statements[0])
         };
         assert!(statement(object(vec![("AWS", unknown())]), None).is_err());
-        let vpce = object(vec![("StringEquals", object(vec![("aws:SourceVpce", unknown())]))]);
+        let vpce = object(vec![(
+            "StringEquals",
+            object(vec![("aws:SourceVpce", unknown())]),
+        )]);
         assert!(statement(Value::String("*".into()), Some(vpce)).is_err());
     }
 }

@@ -76,6 +76,8 @@ impl Rule for PabRestrictPublicBuckets {
     }
 
     fn check<'m>(&self, model: &'m Model, checks: &mut Checks<'m>) {
-        check_flag(model, checks, "restrict_public_buckets", |pab| &pab.restrict_public_buckets);
+        check_flag(model, checks, "restrict_public_buckets", |pab| {
+            &pab.restrict_public_buckets
+        });
     }
 }
