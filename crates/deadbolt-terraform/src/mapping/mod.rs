@@ -32,6 +32,19 @@ pub(crate) enum Joined {
 }
 
 impl MapContext {
+    /// Why parents of split resources of `kind` may be incomplete: `Some` when a `kind` resource
+    /// could not be joined to its parent (`what`: "bucket", "security group", ...).
+    pub fn unresolved_reason(&self, kind: &str, what: &str) -> Option<Unknown> {
+        self.unresolved
+            .iter()
+            .find(|(k, _)| *k == kind)
+            .map(|(_, reason)| {
+                Unknown::new(format!(
+                    "an {kind} whose {what} is unknown may apply ({reason})"
+                ))
+            })
+    }
+
     /// Applies `apply` to every parent of type `T` that `link` designates: a parent whose address the
     /// expression referenced, or whose name (`name_of`) equals the attribute's known value.
     pub fn join<T: Typed + 'static>(

@@ -287,16 +287,7 @@ pub(super) fn map_split(res: &EvaluatedResource, cx: &mut MapContext) -> bool {
 /// Unresolved standalone rules may belong to any group or ACL in the scan; unresolved flow logs and
 /// default security groups to any VPC that has none.
 pub(super) fn finish(cx: &mut MapContext) {
-    let reason_for = |kind: &str, what: &str| {
-        cx.unresolved
-            .iter()
-            .find(|(k, _)| *k == kind)
-            .map(|(_, reason)| {
-                Unknown::new(format!(
-                    "an {kind} whose {what} is unknown may apply ({reason})"
-                ))
-            })
-    };
+    let reason_for = |kind: &str, what: &str| cx.unresolved_reason(kind, what);
     let sg = reason_for(SG_RULE, "security group");
     let nacl = reason_for(NACL_RULE, "network ACL");
     let flow = reason_for(FLOW_LOG, "VPC");

@@ -1,7 +1,7 @@
 //! KMS: `aws_kms_key`, with the key policy that `aws_kms_key_policy` may set separately.
 
+use deadbolt_model::Attr;
 use deadbolt_model::aws::kms::Key;
-use deadbolt_model::{Attr, Unknown};
 
 use crate::evaluated::EvaluatedResource;
 use crate::mapping::{Joined, MapContext, meta};
@@ -47,16 +47,7 @@ pub(super) fn map_split(res: &EvaluatedResource, cx: &mut MapContext) -> bool {
 /// A key policy resource whose key could not be found may belong to any key without an inline
 /// policy: those keys' policies become unknown.
 pub(super) fn finish(cx: &mut MapContext) {
-    let Some(reason) = cx
-        .unresolved
-        .iter()
-        .find(|(kind, _)| *kind == "aws_kms_key_policy")
-        .map(|(_, r)| {
-            Unknown::new(format!(
-                "an aws_kms_key_policy whose key is unknown may apply ({r})"
-            ))
-        })
-    else {
+    let Some(reason) = cx.unresolved_reason("aws_kms_key_policy", "key") else {
         return;
     };
     for key in cx.model.all_mut::<Key>() {

@@ -2,7 +2,7 @@
 
 use deadbolt_model::aws::ec2::{Direction, FirewallRule};
 use deadbolt_model::aws::lightsail::Instance;
-use deadbolt_model::{Attr, OtherResource, ResourceMeta, Span, Unknown};
+use deadbolt_model::{Attr, OtherResource, ResourceMeta, Span};
 
 use crate::evaluated::{EvalBody, EvaluatedResource};
 use crate::mapping::{Joined, MapContext, meta};
@@ -66,16 +66,7 @@ pub(super) fn map_split(res: &EvaluatedResource, cx: &mut MapContext) -> bool {
 /// An instance still on its default firewall may have it replaced by public ports deadbolt could
 /// not attach: its default rules' sources become unknown.
 pub(super) fn finish(cx: &mut MapContext) {
-    let Some(reason) = cx
-        .unresolved
-        .iter()
-        .find(|(k, _)| *k == PUBLIC_PORTS)
-        .map(|(_, r)| {
-            Unknown::new(format!(
-                "an {PUBLIC_PORTS} whose instance is unknown may apply ({r})"
-            ))
-        })
-    else {
+    let Some(reason) = cx.unresolved_reason(PUBLIC_PORTS, "instance") else {
         return;
     };
     for instance in cx.model.all_mut::<Instance>() {

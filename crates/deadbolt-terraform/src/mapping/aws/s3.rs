@@ -1,9 +1,9 @@
 //! S3: `aws_s3_bucket` and the split resources the AWS provider v4+ introduced.
 
+use deadbolt_model::Attr;
 use deadbolt_model::aws::s3::{
     AccountPublicAccessBlock, Bucket, Encryption, Grant, PublicAccessBlock,
 };
-use deadbolt_model::{Attr, Unknown};
 
 use crate::evaluated::{EvalBody, EvaluatedResource};
 use crate::mapping::{Joined, MapContext, meta};
@@ -144,16 +144,7 @@ pub(super) fn map_split(res: &EvaluatedResource, cx: &mut MapContext) -> bool {
 /// A bucket whose Block Public Access or policy might be set by a split resource deadbolt could not
 /// attach cannot be judged absent: make those attributes unknown.
 pub(super) fn finish(cx: &mut MapContext) {
-    let reason_for = |kind: &str| {
-        cx.unresolved
-            .iter()
-            .find(|(k, _)| *k == kind)
-            .map(|(_, reason)| {
-                Unknown::new(format!(
-                    "an {kind} whose bucket is unknown may apply ({reason})"
-                ))
-            })
-    };
+    let reason_for = |kind: &str| cx.unresolved_reason(kind, "bucket");
     let pab = reason_for("aws_s3_bucket_public_access_block");
     let enc = reason_for("aws_s3_bucket_server_side_encryption_configuration");
     let ver = reason_for("aws_s3_bucket_versioning");
