@@ -1,8 +1,9 @@
 //! Fuzzes the HCL loader, the evaluator and the mapping into the model, then runs every rule over
 //! the result: nothing may panic, overflow the stack, or loop.
 //!
-//! Run on stable: `cargo fuzz run terraform_load fuzz/corpus/terraform_load fuzz/seeds/terraform_load --sanitizer none -- -max_total_time=60`
-//! (committed seeds in `fuzz/seeds/terraform_load/`; the working corpus is not committed).
+//! Run on stable, from the repository root:
+//! `bash fuzz/seed.sh && cargo fuzz run terraform_load --sanitizer none -- -max_total_time=300`
+//! (the seeds are the bundled example and every rule fixture).
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;

@@ -226,7 +226,7 @@ fn the_cli_exit_code_says_the_scan_was_incomplete() {
 }
 
 /// The same entry point the fuzz target (`fuzz/fuzz_targets/terraform_load.rs`) drives, fed the
-/// hostile cases and the seeds in `fuzz/seeds/terraform_load/`.
+/// hostile cases and the fuzz seeds.
 #[test]
 fn the_fuzz_entry_point_survives_the_hostile_cases() {
     let mut cases: Vec<(String, String)> = vec![
@@ -242,9 +242,16 @@ fn the_fuzz_entry_point_survives_the_hostile_cases() {
         ("bad-functions".into(), "locals {\n  a = file(\"/etc/shadow\")\n  b = templatefile(\"nope.tpl\", {})\n  c = cidrsubnet(\"10.0.0.0/30\", 40, 1)\n  d = element([], 1)\n  e = 1 / 0\n  f = substr(\"abc\", -10, 99)\n}\nresource \"aws_s3_bucket\" \"b\" {\n  bucket = \"${local.a}${local.b}${local.c}${local.d}${local.e}${local.f}\"\n}\n".into()),
         ("splats".into(), "resource \"aws_s3_bucket\" \"b\" {\n  bucket = [for x in null : x][*].y[0]\n  acl = {a = 1}[\"b\"]\n}\n".into()),
     ];
-    let seeds = crate::repo().join("fuzz/seeds/terraform_load");
-    for entry in std::fs::read_dir(&seeds).expect("fuzz seeds") {
-        let path = entry.unwrap().path();
+    // The fuzz seeds (fuzz/seed.sh): the bundled example and every rule fixture.
+    let mut seeds = vec![crate::repo().join("examples/agency/main.tf")];
+    for dir in
+        std::fs::read_dir(crate::repo().join("crates/deadbolt-rules/fixtures")).expect("fixtures")
+    {
+        for file in std::fs::read_dir(dir.unwrap().path()).unwrap() {
+            seeds.push(file.unwrap().path());
+        }
+    }
+    for path in seeds {
         cases.push((
             path.display().to_string(),
             String::from_utf8_lossy(&std::fs::read(&path).unwrap()).into_owned(),
