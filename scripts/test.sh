@@ -8,4 +8,15 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/deadbolt/target}"
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
 # Snapshot tests compare, never write, in the suite.
 export INSTA_UPDATE=no
-cargo test --workspace --all-features --locked
+
+log="$(mktemp)"
+trap 'rm -f "$log"' EXIT
+set +e
+cargo test --workspace --all-features --locked 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+set -e
+# cargo prints one result line per test binary, the last ones for (mostly empty) doc tests: close
+# with the totals over all of them.
+awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i; if ($(i+1) ~ /^ignored/) s += $i } }
+     END { printf "tests: %d passed, %d failed, %d skipped\n", p, f, s }' "$log"
+exit "$status"

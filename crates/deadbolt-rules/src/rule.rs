@@ -78,7 +78,7 @@ pub trait Rule: Send + Sync {
 
 /// Declares a rule struct whose doc comment becomes `META.doc`.
 ///
-/// ```ignore
+/// ```text
 /// declare_rule! {
 ///     /// ## What it checks
 ///     /// ...
