@@ -50,6 +50,8 @@ pub struct Loaded {
     pub files: usize,
     /// Bytes of `.tf` read.
     pub bytes: u64,
+    /// Resource instances read (after `count`/`for_each` expansion, modules included).
+    pub resources: usize,
     /// Remote modules that were not scanned: (address, source).
     pub remote_modules: Vec<(String, String)>,
 }
@@ -95,6 +97,7 @@ pub fn load_str(name: &str, text: &str) -> Loaded {
             .diagnostics
             .extend(evaluator.diagnostics.into_inner());
         loaded.remote_modules = evaluator.remote_modules.into_inner();
+        loaded.resources = resources.len();
         loaded.model = mapping::map(&resources);
         loaded
     })
@@ -193,6 +196,7 @@ fn load_here(root: &Path, options: &Options) -> Loaded {
         loaded.diagnostics.extend(diags);
         loaded.remote_modules.extend(remote);
     }
+    loaded.resources = resources.len();
     loaded.model = mapping::map(&resources);
     loaded.diagnostics.sort_by(|a, b| {
         (&a.file, a.line, a.column, &a.message).cmp(&(&b.file, b.line, b.column, &b.message))

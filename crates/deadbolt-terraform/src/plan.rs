@@ -89,6 +89,7 @@ pub fn load_plan(path: &Path) -> Loaded {
             "no `planned_values.root_module`: not a Terraform plan JSON".into(),
         ));
     }
+    loaded.resources = resources.len();
     loaded.model = crate::mapping::map(&resources);
     loaded
 }

@@ -255,7 +255,7 @@ fn scan(args: ScanArgs) -> Result<u8> {
         Progress::start(!args.quiet && args.output.is_none() || args.format == Format::Human);
     let mut model = Model::new();
     let mut diagnostics: Vec<Diagnostic> = Vec::new();
-    let (mut files, mut bytes, mut remote) = (0, 0, Vec::new());
+    let (mut files, mut bytes, mut resources, mut remote) = (0, 0, 0, Vec::new());
     for path in &args.paths {
         let loaded = if is_plan_json(path) {
             deadbolt_terraform::load_plan(path)
@@ -266,6 +266,7 @@ fn scan(args: ScanArgs) -> Result<u8> {
         diagnostics.extend(loaded.diagnostics);
         files += loaded.files;
         bytes += loaded.bytes;
+        resources += loaded.resources;
         remote.extend(loaded.remote_modules);
     }
     let rules: Vec<&'static dyn Rule> = registry::all().to_vec();
@@ -283,7 +284,7 @@ fn scan(args: ScanArgs) -> Result<u8> {
         diagnostics: &diagnostics,
         files,
         bytes,
-        resources: model.len(),
+        resources,
         remote_modules: &remote,
         fail_on,
     };

@@ -41,12 +41,16 @@ pub(super) fn map_primary(res: &EvaluatedResource, cx: &mut MapContext) -> bool 
             let name = principal_name(body);
             // Each `inline_policy` block is an inline policy of this role. An empty block (no
             // `policy`) is how the provider is told to remove all inline policies: nothing to judge.
-            for block in body
+            for (i, block) in body
                 .blocks("inline_policy")
                 .filter(|b| b.attr("policy").is_some())
+                .enumerate()
             {
+                let mut m = meta(res);
+                m.address = format!("{}.inline_policy[{i}]", m.address);
+                m.span = block.span.clone();
                 cx.model.push(Policy {
-                    meta: meta(res),
+                    meta: m,
                     scope: PolicyScope::Inline(PrincipalKind::Role),
                     principal: Some(name.clone()),
                     document: document(block, "policy"),
