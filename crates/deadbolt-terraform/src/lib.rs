@@ -86,11 +86,10 @@ pub fn load_str(name: &str, text: &str) -> Loaded {
             }
         };
         let dir = PathBuf::from("/nonexistent/deadbolt-in-memory");
+        let def = Arc::new(eval::ModuleDef::new(dir.clone(), vec![Arc::new(file)]));
+        loaded.diagnostics.extend(def.problems().iter().cloned());
         let mut defs = HashMap::new();
-        defs.insert(
-            dir.clone(),
-            Arc::new(eval::ModuleDef::new(dir.clone(), vec![Arc::new(file)])),
-        );
+        defs.insert(dir.clone(), def);
         let evaluator = eval::Evaluator::new(dir.clone(), defs);
         let resources = evaluator.evaluate_root(&dir, HashMap::new());
         loaded
@@ -156,6 +155,10 @@ fn load_here(root: &Path, options: &Options) -> Loaded {
         .into_iter()
         .map(|(dir, files)| (dir.clone(), Arc::new(eval::ModuleDef::new(dir, files))))
         .collect();
+
+    for def in defs.values() {
+        loaded.diagnostics.extend(def.problems().iter().cloned());
+    }
 
     // Directories called as local modules by another scanned directory are not roots.
     let mut called: HashSet<PathBuf> = HashSet::new();

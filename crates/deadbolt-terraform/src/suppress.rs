@@ -6,7 +6,7 @@
 
 use std::sync::Arc;
 
-use deadbolt_model::{Position, Span, Suppression};
+use deadbolt_model::{LineIndex, Position, Span, Suppression};
 
 const MARKER: &str = "deadbolt:ignore[";
 
@@ -78,16 +78,21 @@ pub(crate) fn scan(file: &Arc<str>, text: &str) -> Vec<Comment> {
 /// those in the comment run directly above it.
 pub(crate) fn for_block(
     comments: &[Comment],
-    text_lines: &[&str],
+    text: &str,
+    index: &LineIndex,
     start_line: u32,
     end_line: u32,
 ) -> Vec<Suppression> {
+    let line_text = |n: u32| -> &str {
+        let Some(start) = index.line_start(n) else {
+            return "";
+        };
+        let end = index.line_start(n + 1).unwrap_or(text.len());
+        text.get(start..end).unwrap_or("")
+    };
     let mut first_comment_line = start_line;
     while first_comment_line > 1 {
-        let above = text_lines
-            .get(first_comment_line as usize - 2)
-            .map(|l| l.trim_start())
-            .unwrap_or("");
+        let above = line_text(first_comment_line - 1).trim_start();
         if above.starts_with('#')
             || above.starts_with("//")
             || above.starts_with("/*")

@@ -61,17 +61,47 @@ pub(crate) struct ModuleDef {
     dir: PathBuf,
     files: Vec<Arc<SourceFile>>,
     variables: HashMap<String, Decl>,
-    locals: HashMap<String, Decl>,
+    locals: HashMap<String, LocalDecl>,
     outputs: HashMap<String, Decl>,
-    /// `(type, name)` in declaration order.
-    resources: Vec<(String, String, Decl)>,
+    /// Resources in declaration order, each with the override blocks that merge into it.
+    resources: Vec<ResourceDecl>,
+    /// `(type, name)` → index into `resources`.
+    resource_index: HashMap<(String, String), usize>,
     data: HashMap<(String, String), Decl>,
     modules: Vec<(String, Decl)>,
+    /// Duplicate declarations and orphan overrides found while indexing.
+    problems: Vec<Diagnostic>,
+}
+
+/// A `resource` block and the blocks of override files (`override.tf`, `*_override.tf`) that
+/// Terraform merges into it: attributes replace, nested blocks replace all blocks of their type.
+struct ResourceDecl {
+    rtype: String,
+    name: String,
+    decl: Decl,
+    overrides: Vec<Decl>,
+}
+
+/// Where a local value is: the `locals` block and the attribute inside it.
+#[derive(Clone, Copy, Debug)]
+struct LocalDecl {
+    file: usize,
+    block: usize,
+    attr: usize,
+}
+
+/// `override.tf` and `*_override.tf` (Terraform: "Override Files").
+fn is_override_file(display: &str) -> bool {
+    let name = display.rsplit(['/', '\\']).next().unwrap_or(display);
+    name == "override.tf" || name.ends_with("_override.tf")
 }
 
 impl ModuleDef {
-    /// Indexes the declarations of `files` (all from `dir`).
-    pub(crate) fn new(dir: PathBuf, files: Vec<Arc<SourceFile>>) -> Self {
+    /// Indexes the declarations of `files` (all from `dir`). Override files are applied after the
+    /// others, as Terraform does; a resource declared twice outside override files is reported
+    /// (Terraform refuses such a configuration) and the first declaration is kept.
+    pub(crate) fn new(dir: PathBuf, mut files: Vec<Arc<SourceFile>>) -> Self {
+        files.sort_by_key(|f| is_override_file(&f.display));
         let mut def = ModuleDef {
             dir,
             files,
@@ -79,10 +109,14 @@ impl ModuleDef {
             locals: HashMap::new(),
             outputs: HashMap::new(),
             resources: Vec::new(),
+            resource_index: HashMap::new(),
             data: HashMap::new(),
             modules: Vec::new(),
+            problems: Vec::new(),
         };
-        for (fi, file) in def.files.iter().enumerate() {
+        for fi in 0..def.files.len() {
+            let file = def.files[fi].clone();
+            let overriding = is_override_file(&file.display);
             for (idx, structure) in file.body.iter().enumerate() {
                 let Structure::Block(block) = structure else {
                     continue;
@@ -97,7 +131,16 @@ impl ModuleDef {
                         def.outputs.insert(name.to_string(), decl);
                     }
                     ("resource", [t, n]) => {
-                        def.resources.push((t.to_string(), n.to_string(), decl))
+                        let key = (t.to_string(), n.to_string());
+                        match (def.resource_index.get(&key), overriding) {
+                            (Some(&i), true) => def.resources[i].overrides.push(decl),
+                            (Some(_), false) => def.problem(&file, block, Level::Error, format!("duplicate resource \"{t}\" \"{n}\": it is already declared in this module; this declaration is ignored")),
+                            (None, true) => def.problem(&file, block, Level::Error, format!("override for resource \"{t}\" \"{n}\", which no other file declares; ignored")),
+                            (None, false) => {
+                                def.resource_index.insert(key, def.resources.len());
+                                def.resources.push(ResourceDecl { rtype: t.to_string(), name: n.to_string(), decl, overrides: Vec::new() });
+                            }
+                        }
                     }
                     ("data", [t, n]) => {
                         def.data.insert((t.to_string(), n.to_string()), decl);
@@ -106,13 +149,12 @@ impl ModuleDef {
                     ("locals", []) => {
                         for (ai, s) in block.body.iter().enumerate() {
                             if let Structure::Attribute(a) = s {
-                                // Locals point at the attribute inside the block: encode as the
-                                // block's index and remember the attribute's position separately.
                                 def.locals.insert(
                                     a.key.to_string(),
-                                    Decl {
+                                    LocalDecl {
                                         file: fi,
-                                        idx: idx * 100_000 + ai,
+                                        block: idx,
+                                        attr: ai,
                                     },
                                 );
                             }
@@ -123,6 +165,28 @@ impl ModuleDef {
             }
         }
         def
+    }
+
+    fn problem(&mut self, file: &SourceFile, block: &Block, level: Level, message: String) {
+        let span = file.span(block.span());
+        self.problems.push(Diagnostic {
+            level,
+            file: file.display.clone(),
+            line: span.start.line,
+            column: span.start.column,
+            message,
+        });
+    }
+
+    /// Problems found while indexing (duplicates, orphan overrides).
+    pub(crate) fn problems(&self) -> &[Diagnostic] {
+        &self.problems
+    }
+
+    fn resource(&self, rtype: &str, name: &str) -> Option<&ResourceDecl> {
+        self.resource_index
+            .get(&(rtype.to_string(), name.to_string()))
+            .map(|&i| &self.resources[i])
     }
 
     fn file(&self, decl: Decl) -> &SourceFile {
@@ -136,10 +200,9 @@ impl ModuleDef {
         }
     }
 
-    fn local(&self, decl: Decl) -> &Attribute {
-        let (bi, ai) = (decl.idx / 100_000, decl.idx % 100_000);
-        match self.files[decl.file].body.get(bi) {
-            Some(Structure::Block(b)) => match b.body.get(ai) {
+    fn local(&self, decl: LocalDecl) -> &Attribute {
+        match self.files[decl.file].body.get(decl.block) {
+            Some(Structure::Block(b)) => match b.body.get(decl.attr) {
                 Some(Structure::Attribute(a)) => a,
                 _ => unreachable!("local declarations index attributes"),
             },
@@ -293,21 +356,13 @@ impl Evaluator {
 
     fn collect(&self, inst: &Rc<ModuleInstance>, out: &mut Vec<EvaluatedResource>) {
         let def = inst.def.clone();
-        for (rtype, name, decl) in &def.resources {
+        for rd in &def.resources {
+            let (rtype, name) = (&rd.rtype, &rd.name);
             let set = self.resource_set(inst, rtype, name);
-            let file = def.file(*decl);
-            let block = def.block(*decl);
-            let range = block.span();
-            let (start, end) = match &range {
-                Some(r) => (
-                    file.index.position(&file.text, r.start).line,
-                    file.index.position(&file.text, r.end).line,
-                ),
-                None => (1, 1),
-            };
-            let lines: Vec<&str> = file.text.lines().collect();
             let mut suppressions = inst.suppressions.clone();
-            suppressions.extend(suppress::for_block(&file.comments, &lines, start, end));
+            for decl in std::iter::once(&rd.decl).chain(&rd.overrides) {
+                suppressions.extend(block_suppressions(def.file(*decl), def.block(*decl)));
+            }
             let Some(set) = set else { continue };
             for (key, body) in &set.instances {
                 out.push(EvaluatedResource {
@@ -378,7 +433,7 @@ impl Evaluator {
         let def = inst.def.clone();
         let value = self.eval_attr_value(
             inst,
-            def.file(decl),
+            &def.files[decl.file],
             &Scope::default(),
             &def.local(decl).value,
         );
@@ -410,22 +465,22 @@ impl Evaluator {
                 Slot::InProgress => None,
             };
         }
-        let decl = inst
-            .def
-            .resources
-            .iter()
-            .find(|(t, n, _)| t == rtype && n == name)
-            .map(|(_, _, d)| *d)?;
+        let def = inst.def.clone();
+        let rd = def.resource(rtype, name)?;
         inst.resources
             .borrow_mut()
             .insert(key.clone(), Slot::InProgress);
-        let def = inst.def.clone();
-        let file = def.file(decl);
-        let block = def.block(decl);
+        let file = def.file(rd.decl);
+        let block = def.block(rd.decl);
         let (keyed, expansions, unknown_expansion) = self.expand(inst, file, &block.body);
         let mut instances = Vec::new();
         for (k, scope) in expansions {
-            let body = self.eval_body(inst, file, &scope, &block.body, block.span());
+            let mut body = self.eval_body(inst, file, &scope, &block.body, block.span());
+            for over in &rd.overrides {
+                let (ofile, oblock) = (def.file(*over), def.block(*over));
+                let patch = self.eval_body(inst, ofile, &scope, &oblock.body, oblock.span());
+                merge_override(&mut body, patch);
+            }
             instances.push((k, Rc::new(body)));
         }
         let set = ResourceSet {
@@ -811,16 +866,8 @@ impl Evaluator {
             );
             return unavailable(format!("{address} source {source} has no .tf files"));
         };
-        let lines: Vec<&str> = file.text.lines().collect();
-        let (start, end) = match block.span() {
-            Some(r) => (
-                file.index.position(&file.text, r.start).line,
-                file.index.position(&file.text, r.end).line,
-            ),
-            None => (1, 1),
-        };
         let mut suppressions = inst.suppressions.clone();
-        suppressions.extend(suppress::for_block(&file.comments, &lines, start, end));
+        suppressions.extend(block_suppressions(file, block));
 
         let (keyed, expansions, _) = self.expand(inst, file, &block.body);
         let mut instances = Vec::new();
@@ -884,6 +931,9 @@ impl Evaluator {
             return None;
         }
         let def = Arc::new(ModuleDef::new(dir.to_path_buf(), files));
+        self.diagnostics
+            .borrow_mut()
+            .extend(def.problems().iter().cloned());
         self.defs
             .borrow_mut()
             .insert(dir.to_path_buf(), def.clone());
@@ -1477,17 +1527,10 @@ impl Evaluator {
                 let name = names[0];
                 match self.resource_set(inst, resource_type, name) {
                     Some(set) => (self.resource_value(inst, resource_type, name, &set), 1),
-                    None if inst
-                        .def
-                        .resources
-                        .iter()
-                        .any(|(t, n, _)| t == resource_type && n == name) =>
-                    {
-                        (
-                            unknown(format!("{resource_type}.{name} refers to itself")),
-                            1,
-                        )
-                    }
+                    None if inst.def.resource(resource_type, name).is_some() => (
+                        unknown(format!("{resource_type}.{name} refers to itself")),
+                        1,
+                    ),
                     None => {
                         return err(format!(
                             "reference to undeclared resource {resource_type}.{name}"
@@ -1791,4 +1834,27 @@ pub(crate) fn cli_var(raw: &str) -> Value {
         ) => constant(&expr),
         _ => Value::String(raw.to_string()),
     }
+}
+
+/// Suppressions written inside `block` or in the comment lines right above it.
+fn block_suppressions(file: &SourceFile, block: &Block) -> Vec<Suppression> {
+    let (start, end) = match block.span() {
+        Some(r) => (
+            file.index.position(&file.text, r.start).line,
+            file.index.position(&file.text, r.end).line,
+        ),
+        None => (1, 1),
+    };
+    suppress::for_block(&file.comments, &file.text, &file.index, start, end)
+}
+
+/// Merges an override block into the body it overrides (Terraform, "Merging resource and data
+/// blocks"): each attribute replaces the original's; nested blocks of a type replace all the
+/// original's blocks of that type.
+fn merge_override(body: &mut EvalBody, patch: EvalBody) {
+    body.attrs.extend(patch.attrs);
+    let replaced: std::collections::HashSet<String> =
+        patch.blocks.iter().map(|b| b.name.clone()).collect();
+    body.blocks.retain(|b| !replaced.contains(&b.name));
+    body.blocks.extend(patch.blocks);
 }

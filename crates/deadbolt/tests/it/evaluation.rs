@@ -451,3 +451,47 @@ POLICY
             .any(|f| f.rule.id == "AWS-S3-002" && f.address == "aws_s3_bucket.b")
     );
 }
+
+#[test]
+fn override_files_merge_and_duplicates_are_reported() {
+    let dir = tree(&[
+        (
+            "main.tf",
+            "resource \"aws_s3_bucket\" \"b\" {\n  bucket = \"b\"\n  acl    = \"public-read\"\n  versioning {\n    enabled = false\n  }\n}\n",
+        ),
+        (
+            "main_override.tf",
+            "resource \"aws_s3_bucket\" \"b\" {\n  acl = \"private\"\n  versioning {\n    enabled = true\n  }\n}\n",
+        ),
+    ]);
+    let b = buckets(dir.path(), &Options::default());
+    assert_eq!(b.len(), 1);
+    assert_eq!(acl_of(&b, "aws_s3_bucket.b"), Some("private"));
+    assert!(b[0].acl.span.file.ends_with("main_override.tf"), "the span points at the override");
+    assert_eq!(b[0].versioning.known(), Some(&true));
+
+    let dup = tree(&[
+        (
+            "a.tf",
+            "resource \"aws_s3_bucket\" \"b\" {\n  bucket = \"b\"\n  acl = \"public-read\"\n}\n",
+        ),
+        (
+            "b.tf",
+            "resource \"aws_s3_bucket\" \"b\" {\n  bucket = \"b\"\n}\n",
+        ),
+    ]);
+    let (_, loaded) = scan_dir(dup.path());
+    let d = loaded
+        .diagnostics
+        .iter()
+        .find(|d| d.message.contains("duplicate resource"))
+        .expect("duplicate reported");
+    assert!(d.file.ends_with("b.tf") && d.line == 1, "{d}");
+    let kept: Vec<&Bucket> = loaded.model.all().collect();
+    assert_eq!(kept.len(), 1);
+    assert_eq!(
+        kept[0].acl.known().map(String::as_str),
+        Some("public-read"),
+        "the first declaration is kept"
+    );
+}
