@@ -143,6 +143,20 @@ impl EvalBody {
         self.typed(name, Vec::new(), string_list, "a list of strings")
     }
 
+    /// A list of strings whose elements may be partly unknown: the known elements, and the reason
+    /// when some are unknown (`[var.office, "0.0.0.0/0"]` yields `["0.0.0.0/0"]` and the reason).
+    /// An unknown list as a whole is an unknown [`Attr`].
+    pub fn strings_partial(&self, name: &str) -> (Attr<Vec<String>>, Option<Unknown>) {
+        if let Some(attr) = self.attrs.get(name)
+            && let Value::List(items) = &attr.value
+            && let Some(reason) = items.iter().find_map(Value::unknown)
+        {
+            let known = items.iter().filter_map(scalar_string).collect();
+            return (Attr::set(known, attr.span.clone()), Some(reason.clone()));
+        }
+        (self.strings(name), None)
+    }
+
     /// Any attribute as a typed [`Attr`], converting with `convert`. Absent or null gives
     /// `default`; an unknown value (or one with unknown parts that `convert` cannot see past) gives
     /// an unknown; a value of the wrong type gives an unknown that says so.

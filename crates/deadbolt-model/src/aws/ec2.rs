@@ -34,6 +34,10 @@ pub struct FirewallRule {
     pub ipv4_cidrs: Attr<Vec<String>>,
     /// IPv6 CIDR sources/destinations.
     pub ipv6_cidrs: Attr<Vec<String>>,
+    /// Set when some entries of the CIDR lists are unknown (`[var.office, "0.0.0.0/0"]`): the
+    /// known entries are in `ipv4_cidrs`/`ipv6_cidrs`, so a world CIDR among them is certain, but
+    /// its absence is not.
+    pub cidrs_incomplete: Option<Unknown>,
     /// `true` when the rule also names security groups, prefix lists or itself as peers.
     pub has_other_peers: bool,
     /// The description (empty when none).
@@ -60,7 +64,7 @@ impl FirewallRule {
             .map(|c| c.iter().any(|c| c.trim() == "::/0"));
         match (v4, v6) {
             (Some(true), _) | (_, Some(true)) => Some(true),
-            (Some(false), Some(false)) => Some(false),
+            (Some(false), Some(false)) if self.cidrs_incomplete.is_none() => Some(false),
             _ => None,
         }
     }

@@ -467,7 +467,10 @@ fn override_files_merge_and_duplicates_are_reported() {
     let b = buckets(dir.path(), &Options::default());
     assert_eq!(b.len(), 1);
     assert_eq!(acl_of(&b, "aws_s3_bucket.b"), Some("private"));
-    assert!(b[0].acl.span.file.ends_with("main_override.tf"), "the span points at the override");
+    assert!(
+        b[0].acl.span.file.ends_with("main_override.tf"),
+        "the span points at the override"
+    );
     assert_eq!(b[0].versioning.known(), Some(&true));
 
     let dup = tree(&[
@@ -493,5 +496,53 @@ fn override_files_merge_and_duplicates_are_reported() {
         kept[0].acl.known().map(String::as_str),
         Some("public-read"),
         "the first declaration is kept"
+    );
+}
+
+#[test]
+fn a_known_world_cidr_next_to_an_unknown_one_is_still_open() {
+    let dir = tree(&[(
+        "main.tf",
+        r#"
+variable "office" {}
+resource "aws_security_group" "open" {
+  name        = "open"
+  description = "d"
+  ingress {
+    description = "ssh"
+    from_port   = 22
+    to_port     = 22
+    protocol    = "tcp"
+    cidr_blocks = concat(["0.0.0.0/0"], [var.office])
+  }
+}
+resource "aws_security_group" "maybe" {
+  name        = "maybe"
+  description = "d"
+  ingress {
+    description = "ssh"
+    from_port   = 22
+    to_port     = 22
+    protocol    = "tcp"
+    cidr_blocks = ["10.0.0.0/8", var.office]
+  }
+}
+"#,
+    )]);
+    let (eval, _) = scan_dir(dir.path());
+    assert!(
+        eval.findings
+            .iter()
+            .any(|f| f.rule.id == "AWS-EC2-001" && f.address == "aws_security_group.open")
+    );
+    assert!(
+        eval.findings
+            .iter()
+            .all(|f| f.address != "aws_security_group.maybe" || f.rule.id != "AWS-EC2-001")
+    );
+    assert!(
+        eval.not_evaluated
+            .iter()
+            .any(|n| n.rule.id == "AWS-EC2-001" && n.address == "aws_security_group.maybe")
     );
 }

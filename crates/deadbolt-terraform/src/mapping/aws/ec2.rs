@@ -199,14 +199,17 @@ pub(super) fn map_split(res: &EvaluatedResource, cx: &mut MapContext) -> bool {
                 Direction::Egress
             };
             let protocol = protocol(body, "ip_protocol");
+            let (ipv4_cidrs, v4_gap) = body.strings_partial("cidr_ipv4");
+            let (ipv6_cidrs, v6_gap) = body.strings_partial("cidr_ipv6");
             let rule = FirewallRule {
                 origin: m.clone(),
                 direction,
                 protocol,
                 from_port: body.int("from_port", 0),
                 to_port: body.int("to_port", 65535),
-                ipv4_cidrs: body.strings("cidr_ipv4"),
-                ipv6_cidrs: body.strings("cidr_ipv6"),
+                ipv4_cidrs,
+                ipv6_cidrs,
+                cidrs_incomplete: v4_gap.or(v6_gap),
                 has_other_peers: body.attr("referenced_security_group_id").is_some()
                     || body.attr("prefix_list_id").is_some(),
                 description: body.string("description", ""),
@@ -363,14 +366,17 @@ fn inline_sg_rules(body: &EvalBody, m: &ResourceMeta) -> Vec<FirewallRule> {
 fn sg_rule(body: &EvalBody, origin: &ResourceMeta, direction: Direction) -> FirewallRule {
     let self_peer = body.bool("self", false).known() != Some(&false);
     let listed = |name: &str| body.strings(name).known().is_none_or(|l| !l.is_empty());
+    let (ipv4_cidrs, v4_gap) = body.strings_partial("cidr_blocks");
+    let (ipv6_cidrs, v6_gap) = body.strings_partial("ipv6_cidr_blocks");
     FirewallRule {
         origin: origin.clone(),
         direction,
         protocol: protocol(body, "protocol"),
         from_port: body.int("from_port", 0),
         to_port: body.int("to_port", 0),
-        ipv4_cidrs: body.strings("cidr_blocks"),
-        ipv6_cidrs: body.strings("ipv6_cidr_blocks"),
+        ipv4_cidrs,
+        ipv6_cidrs,
+        cidrs_incomplete: v4_gap.or(v6_gap),
         has_other_peers: self_peer || listed("security_groups") || listed("prefix_list_ids"),
         description: body.string("description", ""),
         action: Attr::default("allow".to_string(), body.span.clone()),
@@ -394,6 +400,7 @@ fn nacl_rule(
         to_port: body.int("to_port", 0),
         ipv4_cidrs: body.strings("cidr_block"),
         ipv6_cidrs: body.strings("ipv6_cidr_block"),
+        cidrs_incomplete: None,
         has_other_peers: false,
         description: body.string("description", ""),
         action: body.string(action, "").map(|a| a.to_ascii_lowercase()),

@@ -87,6 +87,7 @@ fn default_port(m: &ResourceMeta, port: i64) -> FirewallRule {
         from_port: Attr::default(port, m.span.clone()),
         to_port: Attr::default(port, m.span.clone()),
         ipv4_cidrs: Attr::default(vec!["0.0.0.0/0".to_string()], m.span.clone()),
+        cidrs_incomplete: None,
         ipv6_cidrs: Attr::default(Vec::new(), m.span.clone()),
         has_other_peers: false,
         description: at(String::new()),
@@ -118,6 +119,7 @@ fn port_rule(p: &EvalBody, origin: &ResourceMeta) -> FirewallRule {
             p.strings("cidrs")
         },
         ipv6_cidrs: p.strings("ipv6_cidrs"),
+        cidrs_incomplete: None,
         has_other_peers: p.attr("cidr_list_aliases").is_some(),
         description: Attr::default(String::new(), span.clone()),
         action: Attr::default("allow".to_string(), span.clone()),

@@ -134,7 +134,9 @@ pub(super) fn judge_world_nacl_rules<'m>(
                     Some(c) if c.iter().any(|c| c.trim() == world) => {
                         open_families.push((ipv6, world))
                     }
-                    Some(_) => {}
+                    Some(_) => {
+                        unknown = unknown.or_else(|| rule.cidrs_incomplete.clone());
+                    }
                     None => unknown = unknown.or_else(|| cidrs.unknown_reason().cloned()),
                 }
             }
@@ -230,6 +232,7 @@ fn first_unknown_of(rule: &FirewallRule) -> Option<&Unknown> {
     rule.ipv4_cidrs
         .unknown_reason()
         .or_else(|| rule.ipv6_cidrs.unknown_reason())
+        .or(rule.cidrs_incomplete.as_ref())
         .or_else(|| rule.protocol.unknown_reason())
         .or_else(|| rule.from_port.unknown_reason())
         .or_else(|| rule.to_port.unknown_reason())
