@@ -89,7 +89,11 @@ pub(crate) fn parse(display: Arc<str>, text: String) -> Result<SourceFile, Diagn
         }
     })?;
     let index = LineIndex::new(&text);
-    let comments = suppress::scan(&display, &text);
+    let strings = string_ranges(&body);
+    let comments = suppress::scan(&display, &text)
+        .into_iter()
+        .filter(|c| !strings.iter().any(|r| r.contains(&c.offset)))
+        .collect();
     Ok(SourceFile {
         display,
         text,
@@ -110,4 +114,29 @@ impl SourceFile {
             comments: Vec::new(),
         }
     }
+}
+
+/// Byte ranges of every string literal, template and heredoc: text there is data, never a comment,
+/// so a suppression marker inside one (a tag value, user data) must not count.
+fn string_ranges(body: &Body) -> Vec<std::ops::Range<usize>> {
+    use hcl_edit::Span as _;
+    use hcl_edit::expr::Expression;
+    use hcl_edit::visit::{Visit, visit_expr};
+
+    struct Strings(Vec<std::ops::Range<usize>>);
+    impl Visit for Strings {
+        fn visit_expr(&mut self, expr: &Expression) {
+            match expr {
+                Expression::String(_)
+                | Expression::StringTemplate(_)
+                | Expression::HeredocTemplate(_) => {
+                    self.0.extend(expr.span());
+                }
+                _ => visit_expr(self, expr),
+            }
+        }
+    }
+    let mut strings = Strings(Vec::new());
+    strings.visit_body(body);
+    strings.0
 }

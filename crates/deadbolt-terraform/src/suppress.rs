@@ -14,6 +14,8 @@ const MARKER: &str = "deadbolt:ignore[";
 #[derive(Clone, Debug)]
 pub(crate) struct Comment {
     pub line: u32,
+    /// Byte offset of the marker in the file, to tell comments from look-alikes inside strings.
+    pub offset: usize,
     pub suppression: Suppression,
 }
 
@@ -21,7 +23,11 @@ pub(crate) struct Comment {
 /// counts, so a string that mentions the marker is not a suppression.
 pub(crate) fn scan(file: &Arc<str>, text: &str) -> Vec<Comment> {
     let mut out = Vec::new();
-    for (i, line) in text.lines().enumerate() {
+    let mut line_offset = 0;
+    for (i, line) in text.split_inclusive('\n').enumerate() {
+        let start_of_line = line_offset;
+        line_offset += line.len();
+        let line = line.trim_end_matches(['\n', '\r']);
         let Some(at) = line.find(MARKER) else {
             continue;
         };
@@ -63,6 +69,7 @@ pub(crate) fn scan(file: &Arc<str>, text: &str) -> Vec<Comment> {
         {
             out.push(Comment {
                 line: i as u32 + 1,
+                offset: start_of_line + at,
                 suppression: Suppression {
                     rule_id: id.to_string(),
                     reason: reason.clone(),

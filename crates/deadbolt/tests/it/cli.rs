@@ -274,3 +274,31 @@ fn the_same_address_in_two_root_modules_is_two_resources() {
     assert_eq!(json["suppressed"].as_array().unwrap().len(), 1);
     assert!(json["unused_suppressions"].as_array().unwrap().is_empty());
 }
+
+#[test]
+fn a_marker_inside_a_string_is_not_a_suppression() {
+    let dir = tree(&[(
+        "main.tf",
+        r##"
+resource "aws_s3_bucket" "b" {
+  bucket = "b"
+  acl    = "public-read"
+  tags = { note = "# deadbolt:ignore[AWS-S3-001] sneaky" }
+  policy = <<POLICY
+// deadbolt:ignore[AWS-S3-001] also sneaky
+POLICY
+}
+"##,
+    )]);
+    let out = deadbolt(&[
+        "scan",
+        dir.path().to_str().unwrap(),
+        "--format",
+        "json",
+        "--select",
+        "AWS-S3-001",
+    ]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["findings"].as_array().unwrap().len(), 1, "{json}");
+    assert!(json["suppressed"].as_array().unwrap().is_empty());
+}
