@@ -48,6 +48,20 @@ pub fn write(report: &ScanReport<'_>, options: Options, out: &mut dyn Write) -> 
     let dim = Style::new().dimmed();
     let eval = report.evaluation;
 
+    // Input problems show even in quiet mode: they say the scan is incomplete.
+    let input_problems = |out: &mut dyn Write| -> io::Result<()> {
+        if !report.diagnostics.is_empty() {
+            writeln!(out, "{}", paint(color, bold, "Input problems"))?;
+            for d in report.diagnostics {
+                writeln!(out, "  {d}")?;
+            }
+            writeln!(out)?;
+        }
+        Ok(())
+    };
+    if options.quiet {
+        input_problems(out)?;
+    }
     if !options.quiet {
         writeln!(out, "{}", paint(color, bold, "deadbolt scan"))?;
         writeln!(
@@ -60,8 +74,8 @@ pub fn write(report: &ScanReport<'_>, options: Options, out: &mut dyn Write) -> 
         )?;
         writeln!(
             out,
-            "  {} findings ({} at or above {}), {} suppressed, {} passed, not evaluated: {} (unknown values)",
-            eval.findings.len(),
+            "  {} ({} at or above {}), {} suppressed, {} passed, not evaluated: {} (unknown values)",
+            plural(eval.findings.len(), "finding"),
             report.failing(),
             report.fail_on,
             eval.suppressed.len(),
@@ -69,7 +83,11 @@ pub fn write(report: &ScanReport<'_>, options: Options, out: &mut dyn Write) -> 
             eval.not_evaluated.len()
         )?;
         let errors: Vec<_> = report.errors().collect();
-        writeln!(out, "  parse errors: {}", errors.len())?;
+        writeln!(
+            out,
+            "  input errors: {} (files or settings that could not be read)",
+            errors.len()
+        )?;
         writeln!(out)?;
 
         if !eval.findings.is_empty() {
@@ -107,13 +125,7 @@ pub fn write(report: &ScanReport<'_>, options: Options, out: &mut dyn Write) -> 
             writeln!(out)?;
         }
 
-        if !errors.is_empty() || report.diagnostics.len() > errors.len() {
-            writeln!(out, "{}", paint(color, bold, "Input problems"))?;
-            for d in report.diagnostics {
-                writeln!(out, "  {d}")?;
-            }
-            writeln!(out)?;
-        }
+        input_problems(out)?;
         if !report.remote_modules.is_empty() {
             writeln!(
                 out,
@@ -218,8 +230,8 @@ pub fn write(report: &ScanReport<'_>, options: Options, out: &mut dyn Write) -> 
             color,
             severity_style(Severity::High),
             &format!(
-                "{} findings at or above {}",
-                report.failing(),
+                "{} at or above {}",
+                plural(report.failing(), "finding"),
                 report.fail_on
             ),
         )
@@ -231,4 +243,13 @@ pub fn write(report: &ScanReport<'_>, options: Options, out: &mut dyn Write) -> 
         )
     };
     writeln!(out, "{verdict}")
+}
+
+/// `1 finding`, `2 findings`.
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
 }

@@ -50,6 +50,8 @@ pub struct Loaded {
     pub files: usize,
     /// Bytes of `.tf` read.
     pub bytes: u64,
+    /// `.tf` files parsed successfully (the others have a diagnostic).
+    pub parsed: usize,
     /// Resource instances read (after `count`/`for_each` expansion, modules included).
     pub resources: usize,
     /// Remote modules that were not scanned: (address, source).
@@ -85,6 +87,7 @@ pub fn load_str(name: &str, text: &str) -> Loaded {
                 return loaded;
             }
         };
+        loaded.parsed = 1;
         let dir = PathBuf::from("/nonexistent/deadbolt-in-memory");
         let def = Arc::new(eval::ModuleDef::new(dir.clone(), vec![Arc::new(file)]));
         loaded.diagnostics.extend(def.problems().iter().cloned());
@@ -147,7 +150,10 @@ fn load_here(root: &Path, options: &Options) -> Loaded {
     let mut by_dir: BTreeMap<PathBuf, Vec<Arc<source::SourceFile>>> = BTreeMap::new();
     for result in parsed {
         match result {
-            Ok((dir, f)) => by_dir.entry(dir).or_default().push(Arc::new(f)),
+            Ok((dir, f)) => {
+                loaded.parsed += 1;
+                by_dir.entry(dir).or_default().push(Arc::new(f));
+            }
             Err(d) => loaded.diagnostics.push(d),
         }
     }
@@ -262,8 +268,19 @@ fn display_path(root: &Path, base: &Path, path: &Path) -> String {
 /// walk) and skipping `.terraform/` and `skip_paths`.
 fn discover(root: &Path, options: &Options, diagnostics: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
     let mut out = Vec::new();
-    if root.is_file() {
-        out.push(root.to_path_buf());
+    if !root.is_dir() {
+        let name = root.to_string_lossy();
+        if name.ends_with(".tf") {
+            out.push(root.to_path_buf());
+        } else {
+            diagnostics.push(Diagnostic {
+                level: Level::Error,
+                file: name.into_owned().into(),
+                line: 0,
+                column: 0,
+                message: "not a Terraform file (.tf) or a plan (`terraform show -json` output); not scanned".into(),
+            });
+        }
         return out;
     }
     let walker = walkdir::WalkDir::new(root)
@@ -283,45 +300,79 @@ fn discover(root: &Path, options: &Options, diagnostics: &mut Vec<Diagnostic>) -
                     || p == Path::new(s)
             })
     };
+    let note = |diagnostics: &mut Vec<Diagnostic>, p: &Path, level: Level, message: String| {
+        diagnostics.push(Diagnostic {
+            level,
+            file: p.display().to_string().into(),
+            line: 0,
+            column: 0,
+            message,
+        });
+    };
     for entry in walker.filter_entry(|e| !skip(e.path())) {
-        match entry {
-            Ok(e) => {
-                let p = e.path();
-                if e.path_is_symlink() {
-                    // Follow symlinked files (not directories) once, if they resolve.
-                    match std::fs::metadata(p) {
-                        Ok(m) if m.is_file() && p.extension().is_some_and(|x| x == "tf") => {
-                            out.push(p.to_path_buf())
-                        }
-                        Ok(_) => {}
-                        Err(err) => diagnostics.push(Diagnostic {
-                            level: Level::Error,
-                            file: p.display().to_string().into(),
-                            line: 0,
-                            column: 0,
-                            message: format!("broken or looping symlink: {err}"),
-                        }),
-                    }
-                } else if e.file_type().is_file() && p.extension().is_some_and(|x| x == "tf") {
-                    out.push(p.to_path_buf());
-                }
-            }
-            Err(err) => diagnostics.push(Diagnostic {
-                level: Level::Error,
-                file: err
+        let e = match entry {
+            Ok(e) => e,
+            Err(err) => {
+                let path = err
                     .path()
-                    .map(|p| p.display().to_string())
-                    .unwrap_or_else(|| root.display().to_string())
-                    .into(),
-                line: 0,
-                column: 0,
-                message: format!(
-                    "cannot read: {}",
-                    err.io_error()
-                        .map(|e| e.to_string())
-                        .unwrap_or_else(|| err.to_string())
+                    .map(Path::to_path_buf)
+                    .unwrap_or_else(|| root.to_path_buf());
+                let why = err
+                    .io_error()
+                    .map(|e| e.to_string())
+                    .unwrap_or_else(|| err.to_string());
+                note(
+                    diagnostics,
+                    &path,
+                    Level::Error,
+                    format!("cannot read: {why}"),
+                );
+                continue;
+            }
+        };
+        let p = e.path();
+        let name = p
+            .file_name()
+            .map(|n| n.to_string_lossy())
+            .unwrap_or_default();
+        if name.ends_with(".tf.json") {
+            note(
+                diagnostics,
+                p,
+                Level::Error,
+                "Terraform JSON syntax (.tf.json) is not supported yet; not scanned".into(),
+            );
+            continue;
+        }
+        let is_tf = p.extension().is_some_and(|x| x == "tf");
+        if e.path_is_symlink() {
+            // Symlinked files are read once if they resolve; symlinked directories are not walked,
+            // which is what keeps a link loop from trapping the scan.
+            match std::fs::metadata(p) {
+                Ok(m) if m.is_file() && is_tf => out.push(p.to_path_buf()),
+                Ok(m) if m.is_dir() => note(
+                    diagnostics,
+                    p,
+                    Level::Warning,
+                    "symlinked directory not followed".into(),
                 ),
-            }),
+                Ok(_) => {}
+                Err(err) => note(
+                    diagnostics,
+                    p,
+                    Level::Error,
+                    format!("broken or looping symlink: {err}"),
+                ),
+            }
+        } else if is_tf && e.file_type().is_file() {
+            out.push(p.to_path_buf());
+        } else if is_tf && !e.file_type().is_dir() {
+            note(
+                diagnostics,
+                p,
+                Level::Error,
+                "not a regular file (a FIFO or device); skipped".into(),
+            );
         }
     }
     out
@@ -341,14 +392,19 @@ fn root_inputs(
 ) -> HashMap<String, Value> {
     let mut inputs = HashMap::new();
     let mut files = Vec::new();
-    let tfvars = dir.join("terraform.tfvars");
-    if tfvars.is_file() {
-        files.push(tfvars);
+    for name in ["terraform.tfvars", "terraform.tfvars.json"] {
+        let path = dir.join(name);
+        if path.exists() {
+            files.push(path);
+        }
     }
     let mut autos: Vec<PathBuf> = std::fs::read_dir(dir)
         .map(|rd| {
             rd.filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| p.to_string_lossy().ends_with(".auto.tfvars"))
+                .filter(|p| {
+                    let name = p.to_string_lossy();
+                    name.ends_with(".auto.tfvars") || name.ends_with(".auto.tfvars.json")
+                })
                 .collect()
         })
         .unwrap_or_default();
@@ -356,13 +412,8 @@ fn root_inputs(
     files.extend(autos);
     files.extend(options.var_files.iter().cloned());
     for path in files {
-        let display: Arc<str> = path.display().to_string().into();
-        match source::read(&path, display) {
-            Ok(file) => {
-                for attr in file.body.attributes() {
-                    inputs.insert(attr.key.to_string(), eval::constant(&attr.value));
-                }
-            }
+        match read_variables(&path) {
+            Ok(values) => inputs.extend(values),
             Err(d) => diagnostics.push(d),
         }
     }
@@ -370,4 +421,49 @@ fn root_inputs(
         inputs.insert(name.clone(), eval::cli_var(raw));
     }
     inputs
+}
+
+/// Reads a variables file: HCL (`.tfvars`) or JSON (`.tfvars.json`, a top-level object).
+fn read_variables(path: &Path) -> Result<Vec<(String, Value)>, Diagnostic> {
+    let display: Arc<str> = path.display().to_string().into();
+    if !path.to_string_lossy().ends_with(".json") {
+        let file = source::read(path, display)?;
+        return Ok(file
+            .body
+            .attributes()
+            .map(|a| (a.key.to_string(), eval::constant(&a.value)))
+            .collect());
+    }
+    let fail = |line: u32, column: u32, message: String| Diagnostic {
+        level: Level::Error,
+        file: display.clone(),
+        line,
+        column,
+        message,
+    };
+    let meta = std::fs::metadata(path).map_err(|e| fail(0, 0, format!("cannot read: {e}")))?;
+    if !meta.is_file() || meta.len() > MAX_FILE_BYTES {
+        return Err(fail(
+            0,
+            0,
+            "not a regular file under the size limit; skipped".into(),
+        ));
+    }
+    let bytes = std::fs::read(path).map_err(|e| fail(0, 0, format!("cannot read: {e}")))?;
+    let text = source::read_text(bytes, &display)?;
+    match serde_json::from_str::<serde_json::Value>(&text) {
+        Ok(serde_json::Value::Object(map)) => {
+            Ok(map.into_iter().map(|(k, v)| (k, Value::from(v))).collect())
+        }
+        Ok(_) => Err(fail(
+            1,
+            1,
+            "a variables file in JSON must be an object".into(),
+        )),
+        Err(e) => Err(fail(
+            e.line() as u32,
+            e.column() as u32,
+            format!("invalid JSON: {e}"),
+        )),
+    }
 }

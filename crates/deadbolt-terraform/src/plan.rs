@@ -83,6 +83,7 @@ pub fn load_plan(path: &Path) -> Loaded {
         .get("planned_values")
         .and_then(|p| p.get("root_module"))
     {
+        loaded.parsed = 1;
         collect(root, &unknowns, &span_of, &mut resources);
     } else {
         loaded.diagnostics.push(fail(

@@ -47,6 +47,12 @@ pub(crate) fn read(path: &Path, display: Arc<str>) -> Result<SourceFile, Diagnos
         message,
     };
     let meta = std::fs::metadata(path).map_err(|e| whole_file(format!("cannot read: {e}")))?;
+    // A FIFO or device would block or never end: read only regular files.
+    if !meta.is_file() {
+        return Err(whole_file(
+            "not a regular file (a directory, FIFO or device); skipped".into(),
+        ));
+    }
     if meta.len() > MAX_FILE_BYTES {
         return Err(whole_file(format!(
             "file is {} MB, over the {} MB limit; skipped",
@@ -60,7 +66,16 @@ pub(crate) fn read(path: &Path, display: Arc<str>) -> Result<SourceFile, Diagnos
             "binary file (contains NUL bytes), not HCL; skipped".into(),
         ));
     }
-    let text = String::from_utf8(bytes).map_err(|e| {
+    let text = read_text(bytes, &display)?;
+    parse(display, text)
+}
+
+/// Reads bytes as UTF-8 text; a UTF-8 byte order mark is dropped, as Terraform does.
+pub(crate) fn read_text(mut bytes: Vec<u8>, display: &Arc<str>) -> Result<String, Diagnostic> {
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        bytes.drain(..3);
+    }
+    String::from_utf8(bytes).map_err(|e| {
         let offset = e.utf8_error().valid_up_to();
         let prefix = &e.as_bytes()[..offset];
         let line = prefix.iter().filter(|&&b| b == b'\n').count() as u32 + 1;
@@ -72,8 +87,7 @@ pub(crate) fn read(path: &Path, display: Arc<str>) -> Result<SourceFile, Diagnos
             column,
             message: "invalid UTF-8; skipped".into(),
         }
-    })?;
-    parse(display, text)
+    })
 }
 
 /// Parses `text` as the contents of `path`.

@@ -255,7 +255,7 @@ fn scan(args: ScanArgs) -> Result<u8> {
         Progress::start(!args.quiet && args.output.is_none() || args.format == Format::Human);
     let mut model = Model::new();
     let mut diagnostics: Vec<Diagnostic> = Vec::new();
-    let (mut files, mut bytes, mut resources, mut remote) = (0, 0, 0, Vec::new());
+    let (mut files, mut parsed, mut bytes, mut resources, mut remote) = (0, 0, 0, 0, Vec::new());
     for path in &args.paths {
         let loaded = if is_plan_json(path) {
             deadbolt_terraform::load_plan(path)
@@ -265,6 +265,7 @@ fn scan(args: ScanArgs) -> Result<u8> {
         model.extend(loaded.model);
         diagnostics.extend(loaded.diagnostics);
         files += loaded.files;
+        parsed += loaded.parsed;
         bytes += loaded.bytes;
         resources += loaded.resources;
         remote.extend(loaded.remote_modules);
@@ -316,25 +317,20 @@ fn scan(args: ScanArgs) -> Result<u8> {
     }
 
     let errors = report.errors().count();
-    if files == 0 {
-        eprintln!(
-            "deadbolt: nothing to scan: no Terraform files found in {}",
-            args.paths
-                .iter()
-                .map(|p| p.display().to_string())
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
+    if parsed == 0 {
+        let why = if files == 0 {
+            "no Terraform files found"
+        } else {
+            "no file could be read or parsed (see the input problems above)"
+        };
+        eprintln!("deadbolt: nothing could be scanned: {why}");
         return Ok(2);
     }
-    if errors >= files {
-        eprintln!("deadbolt: nothing could be scanned: every file failed to load");
-        return Ok(2);
+    if errors > 0 {
+        eprintln!("deadbolt: {errors} input problem(s): the scan is incomplete");
     }
-    if errors > 0 && args.format != Format::Human {
-        eprintln!(
-            "deadbolt: {errors} input problem(s); the scan is incomplete (see diagnostics in the report)"
-        );
+    if resources == 0 {
+        eprintln!("deadbolt: note: the scanned files declare no resources");
     }
     Ok(if report.failing() > 0 || errors > 0 {
         1

@@ -283,3 +283,64 @@ fn the_fuzz_entry_point_survives_the_hostile_cases() {
         "file() outside the scanned tree is not read"
     );
 }
+
+#[test]
+fn fifos_devices_and_json_syntax_files_are_reported_not_read() {
+    let dir = tree(&[("good.tf", GOOD), ("extra.tf.json", "{\"resource\": {}}")]);
+    for name in ["pipe.tf", "pipe.auto.tfvars"] {
+        let status = std::process::Command::new("mkfifo")
+            .arg(dir.path().join(name))
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
+    let options = deadbolt_terraform::Options {
+        var_files: vec!["/dev/zero".into()],
+        ..Default::default()
+    };
+    let (eval, loaded) = crate::scan_with(dir.path(), &options);
+    assert_good_still_scanned(&eval);
+    for name in ["pipe.tf", "pipe.auto.tfvars", "/dev/zero", "extra.tf.json"] {
+        assert!(
+            loaded.diagnostics.iter().any(|d| d.file.ends_with(name)),
+            "no diagnostic for {name}: {:?}",
+            loaded.diagnostics
+        );
+    }
+}
+
+#[test]
+fn a_byte_order_mark_is_ignored() {
+    let dir = tree(&[("bom.tf", &format!("\u{feff}{GOOD}"))]);
+    let (eval, loaded) = scan_dir(dir.path());
+    assert!(loaded.diagnostics.is_empty(), "{:?}", loaded.diagnostics);
+    assert_good_still_scanned(&eval);
+}
+
+#[test]
+fn a_missing_var_file_makes_the_scan_incomplete_not_empty() {
+    let dir = tree(&[("good.tf", GOOD)]);
+    let out = deadbolt(&[
+        "scan",
+        dir.path().to_str().unwrap(),
+        "--var-file",
+        "/definitely/missing.tfvars",
+        "-q",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("incomplete") && !stderr.contains("nothing could be scanned"),
+        "{stderr}"
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("missing.tfvars"),
+        "quiet output still lists input problems: {stdout}"
+    );
+
+    let not_tf = tree(&[("notes.json", "{\"a\": 1}")]);
+    let out = deadbolt(&["scan", not_tf.path().join("notes.json").to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("not a Terraform file"));
+}

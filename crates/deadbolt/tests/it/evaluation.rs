@@ -546,3 +546,19 @@ resource "aws_security_group" "maybe" {
             .any(|n| n.rule.id == "AWS-EC2-001" && n.address == "aws_security_group.maybe")
     );
 }
+
+#[test]
+fn json_variable_files_are_read() {
+    let files = [
+        (
+            "main.tf",
+            "variable \"acl\" {\n  default = \"private\"\n}\nvariable \"name\" {}\nresource \"aws_s3_bucket\" \"b\" {\n  bucket = var.name\n  acl = var.acl\n}\n",
+        ),
+        ("terraform.tfvars.json", "{\"name\": \"from-json\"}"),
+        ("z.auto.tfvars.json", "{\"acl\": \"public-read\"}"),
+    ];
+    let dir = tree(&files);
+    let b = buckets(dir.path(), &Options::default());
+    assert_eq!(acl_of(&b, "aws_s3_bucket.b"), Some("public-read"));
+    assert_eq!(b[0].name.known().map(String::as_str), Some("from-json"));
+}
