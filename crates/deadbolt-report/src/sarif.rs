@@ -55,6 +55,16 @@ pub fn write(report: &ScanReport<'_>, out: &mut dyn Write) -> io::Result<()> {
             .unwrap_or("");
         results.push(result(f, index_of(f.rule.id), Some(justification)));
     }
+    // Several results may share rule, file, resource and message (three secrets with the same
+    // masked prefix): number the repeats so every fingerprint is unique, as code scanning needs.
+    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for r in &mut results {
+        let n = seen.entry(r.partial_fingerprints.v1.clone()).or_insert(0);
+        *n += 1;
+        if *n > 1 {
+            r.partial_fingerprints.v1 = format!("{}#{}", r.partial_fingerprints.v1, n);
+        }
+    }
     let notifications: Vec<Value> = report
         .diagnostics
         .iter()
@@ -256,7 +266,13 @@ fn result<'a>(
             }],
         }],
         partial_fingerprints: Fingerprints {
-            v1: format!("{}|{}|{}", f.rule.id, f.span.file, f.address),
+            v1: format!(
+                "{}|{}|{}|{}",
+                f.rule.id,
+                uri(&f.span.file),
+                f.address,
+                f.message
+            ),
         },
         suppressions: suppressed.map(|justification| {
             [SuppressionOut {
@@ -267,9 +283,16 @@ fn result<'a>(
     }
 }
 
-/// A relative URI reference for a path: forward slashes, no leading `./`, spaces and `%` escaped.
+/// A URI reference for a path, relative to the working directory when the path lies below it (code
+/// scanning resolves URIs against the repository root): forward slashes, no leading `./`, spaces
+/// and `%` escaped.
 fn uri(path: &str) -> String {
-    let p = path.replace('\\', "/");
+    let p = std::path::Path::new(path);
+    let relative = std::env::current_dir()
+        .ok()
+        .and_then(|cwd| p.strip_prefix(cwd).ok().map(|r| r.display().to_string()))
+        .unwrap_or_else(|| path.to_string());
+    let p = relative.replace('\\', "/");
     let p = p.strip_prefix("./").unwrap_or(&p);
     p.replace('%', "%25").replace(' ', "%20")
 }

@@ -79,3 +79,35 @@ fn a_broken_sarif_would_be_caught_by_the_validator() {
     let bad = serde_json::json!({"version": "2.1.0", "runs": [{"tool": {"driver": {}}, "results": [{"level": "loud"}]}]});
     assert!(!validator.is_valid(&bad));
 }
+
+#[test]
+fn sarif_fingerprints_are_unique_and_uris_relative_to_the_working_directory() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_deadbolt"))
+        .current_dir(repo())
+        .args([
+            "scan",
+            repo().join("examples/agency").to_str().unwrap(),
+            "--format",
+            "sarif",
+        ])
+        .output()
+        .unwrap();
+    let sarif: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    let mut prints = std::collections::HashSet::new();
+    for r in results {
+        assert!(
+            prints.insert(
+                r["partialFingerprints"]["deadbolt/v1"]
+                    .as_str()
+                    .unwrap()
+                    .to_string()
+            ),
+            "duplicate fingerprint {r}"
+        );
+        let uri = r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+            .as_str()
+            .unwrap();
+        assert_eq!(uri, "examples/agency/main.tf");
+    }
+}
