@@ -287,12 +287,33 @@ fn result<'a>(
 /// scanning resolves URIs against the repository root): forward slashes, no leading `./`, spaces
 /// and `%` escaped.
 fn uri(path: &str) -> String {
-    let p = std::path::Path::new(path);
+    let p = normalize(std::path::Path::new(path));
     let relative = std::env::current_dir()
         .ok()
-        .and_then(|cwd| p.strip_prefix(cwd).ok().map(|r| r.display().to_string()))
-        .unwrap_or_else(|| path.to_string());
+        .and_then(|cwd| {
+            p.strip_prefix(normalize(&cwd))
+                .ok()
+                .map(|r| r.display().to_string())
+        })
+        .unwrap_or_else(|| p.display().to_string());
     let p = relative.replace('\\', "/");
     let p = p.strip_prefix("./").unwrap_or(&p);
     p.replace('%', "%25").replace(' ', "%20")
+}
+
+/// Removes `.` and `name/..` pairs lexically (symlinks are not resolved: the path stays the one the
+/// user's repository has).
+fn normalize(path: &std::path::Path) -> std::path::PathBuf {
+    use std::path::Component;
+    let mut out: Vec<Component<'_>> = Vec::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir if matches!(out.last(), Some(Component::Normal(_))) => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out.iter().collect()
 }
