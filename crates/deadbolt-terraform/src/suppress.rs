@@ -90,6 +90,22 @@ pub(crate) fn for_block(
     start_line: u32,
     end_line: u32,
 ) -> Vec<Suppression> {
+    let lines = block_lines(text, index, start_line, end_line);
+    comments
+        .iter()
+        .filter(|c| lines.contains(&c.line))
+        .map(|c| c.suppression.clone())
+        .collect()
+}
+
+/// The lines whose suppressions apply to a block spanning `start_line..=end_line`: the block and
+/// the run of comment lines directly above it.
+pub(crate) fn block_lines(
+    text: &str,
+    index: &LineIndex,
+    start_line: u32,
+    end_line: u32,
+) -> std::ops::RangeInclusive<u32> {
     let line_text = |n: u32| -> &str {
         let Some(start) = index.line_start(n) else {
             return "";
@@ -110,11 +126,7 @@ pub(crate) fn for_block(
             break;
         }
     }
-    comments
-        .iter()
-        .filter(|c| c.line >= first_comment_line && c.line <= end_line)
-        .map(|c| c.suppression.clone())
-        .collect()
+    first_comment_line..=end_line
 }
 
 #[cfg(test)]

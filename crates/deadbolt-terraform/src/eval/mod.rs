@@ -164,7 +164,49 @@ impl ModuleDef {
                 }
             }
         }
+        def.report_unattached_suppressions();
         def
+    }
+
+    /// A suppression comment that is neither inside nor right above a resource or module block
+    /// silences nothing: say so, rather than let the user believe it works.
+    fn report_unattached_suppressions(&mut self) {
+        let mut found = Vec::new();
+        for file in &self.files {
+            if file.comments.is_empty() {
+                continue;
+            }
+            let mut attached: Vec<std::ops::RangeInclusive<u32>> = Vec::new();
+            for structure in file.body.iter() {
+                if let Structure::Block(block) = structure
+                    && matches!(block.ident.as_str(), "resource" | "module")
+                    && let Some(r) = block.span()
+                {
+                    let (start, end) = (
+                        file.index.position(&file.text, r.start).line,
+                        file.index.position(&file.text, r.end).line,
+                    );
+                    attached.push(suppress::block_lines(&file.text, &file.index, start, end));
+                }
+            }
+            for c in file
+                .comments
+                .iter()
+                .filter(|c| !attached.iter().any(|r| r.contains(&c.line)))
+            {
+                found.push(Diagnostic {
+                    level: Level::Warning,
+                    file: file.display.clone(),
+                    line: c.line,
+                    column: c.suppression.span.start.column,
+                    message: format!(
+                        "suppression of {} is not attached to a resource or module block (write it inside the block or on the comment lines right above it); it silences nothing",
+                        c.suppression.rule_id
+                    ),
+                });
+            }
+        }
+        self.problems.extend(found);
     }
 
     fn problem(&mut self, file: &SourceFile, block: &Block, level: Level, message: String) {

@@ -302,3 +302,19 @@ POLICY
     assert_eq!(json["findings"].as_array().unwrap().len(), 1, "{json}");
     assert!(json["suppressed"].as_array().unwrap().is_empty());
 }
+
+#[test]
+fn a_detached_suppression_comment_is_reported() {
+    let dir = tree(&[(
+        "main.tf",
+        "# deadbolt:ignore[AWS-S3-001] a blank line separates me from the bucket\n\nresource \"aws_s3_bucket\" \"b\" {\n  bucket = \"b\"\n  acl    = \"public-read\"\n}\n",
+    )]);
+    let (eval, loaded) = crate::scan_dir(dir.path());
+    assert!(eval.findings.iter().any(|f| f.rule.id == "AWS-S3-001"));
+    let d = loaded
+        .diagnostics
+        .iter()
+        .find(|d| d.message.contains("not attached"))
+        .expect("reported");
+    assert_eq!(d.line, 1);
+}
