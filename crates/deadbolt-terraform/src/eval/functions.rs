@@ -396,6 +396,143 @@ pub(super) fn call(
                 _ => p.display().to_string(),
             })
         }
+        // Sensitivity marks change how Terraform displays a value, not the value.
+        "sensitive" | "nonsensitive" => match args.as_slice() {
+            [v] => v.clone(),
+            _ => return err(format!("{name}() takes one argument")),
+        },
+        "alltrue" | "anytrue" => {
+            let items = list(0)?;
+            let bools: Option<Vec<bool>> = items.iter().map(Value::as_bool).collect();
+            let bools =
+                bools.ok_or_else(|| EvalError(format!("{name}() needs a list of bools")))?;
+            Value::Bool(if name == "alltrue" {
+                bools.iter().all(|b| *b)
+            } else {
+                bools.iter().any(|b| *b)
+            })
+        }
+        "coalescelist" => args
+            .iter()
+            .find(|a| a.as_list().is_some_and(|l| !l.is_empty()))
+            .cloned()
+            .ok_or_else(|| EvalError("coalescelist(): no non-empty list".into()))?,
+        "setunion" | "setintersection" | "setsubtract" => {
+            let mut sets: Vec<Vec<Value>> = Vec::new();
+            for i in 0..args.len() {
+                sets.push(list(i)?);
+            }
+            let Some((first, rest)) = sets.split_first() else {
+                return err(format!("{name}() needs sets"));
+            };
+            let mut out: Vec<Value> = Vec::new();
+            let mut push = |v: &Value| {
+                if !out.contains(v) {
+                    out.push(v.clone());
+                }
+            };
+            match name {
+                "setunion" => sets.iter().flatten().for_each(&mut push),
+                "setintersection" => first
+                    .iter()
+                    .filter(|v| rest.iter().all(|s| s.contains(v)))
+                    .for_each(&mut push),
+                _ => first
+                    .iter()
+                    .filter(|v| rest.iter().all(|s| !s.contains(v)))
+                    .for_each(&mut push),
+            }
+            Value::List(out)
+        }
+        "chunklist" => {
+            let size = n(1)? as usize;
+            if size == 0 {
+                return err("chunklist(): size must be positive");
+            }
+            Value::List(
+                list(0)?
+                    .chunks(size)
+                    .map(|c| Value::List(c.to_vec()))
+                    .collect(),
+            )
+        }
+        "strrev" => Value::String(s(0)?.chars().rev().collect()),
+        "urlencode" => Value::String(
+            s(0)?
+                .bytes()
+                .map(|b| match b {
+                    b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                        (b as char).to_string()
+                    }
+                    _ => format!("%{b:02X}"),
+                })
+                .collect(),
+        ),
+        "cidrsubnets" => {
+            // Consecutive subnets of the given extra bits, each aligned after the previous one.
+            let prefix = s(0)?;
+            let base: ipnet::IpNet = prefix
+                .parse()
+                .map_err(|e| EvalError(format!("cidrsubnets(): {e}")))?;
+            let mut out = Vec::new();
+            let mut next: u128 = 0; // in units of the smallest address
+            let total_bits = base.max_prefix_len() as u32;
+            for i in 1..args.len() {
+                let newbits = n(i)? as u32;
+                let len = base.prefix_len() as u32 + newbits;
+                if len > total_bits {
+                    return err("cidrsubnets(): prefix too long");
+                }
+                let size = 1u128.checked_shl(total_bits - len).unwrap_or(0);
+                let start = if size == 0 {
+                    next
+                } else {
+                    next.div_ceil(size) * size
+                };
+                let netnum = if size == 0 { 0 } else { start / size };
+                out.push(cidrsubnet(&prefix, newbits as f64, netnum as f64)?);
+                next = start + size;
+            }
+            Value::List(out)
+        }
+        "regex" | "regexall" => {
+            let re = regex::Regex::new(&s(0)?).map_err(|e| EvalError(format!("{name}(): {e}")))?;
+            let text = s(1)?;
+            let one = |caps: regex::Captures<'_>| -> Value {
+                let names: Vec<Option<&str>> = re.capture_names().skip(1).collect();
+                if names.is_empty() {
+                    Value::String(caps[0].to_string())
+                } else if names.iter().all(Option::is_some) {
+                    Value::Object(
+                        names
+                            .iter()
+                            .flatten()
+                            .map(|n| {
+                                (
+                                    n.to_string(),
+                                    caps.name(n)
+                                        .map_or(Value::Null, |m| Value::String(m.as_str().into())),
+                                )
+                            })
+                            .collect(),
+                    )
+                } else {
+                    Value::List(
+                        caps.iter()
+                            .skip(1)
+                            .map(|m| m.map_or(Value::Null, |m| Value::String(m.as_str().into())))
+                            .collect(),
+                    )
+                }
+            };
+            if name == "regex" {
+                one(re
+                    .captures(&text)
+                    .ok_or_else(|| EvalError("regex(): no match".into()))?)
+            } else {
+                Value::List(re.captures_iter(&text).map(one).collect())
+            }
+        }
         "timestamp" | "uuid" | "bcrypt" | "plantimestamp" => {
             unknown(format!("{name}() is known only at apply time"))
         }

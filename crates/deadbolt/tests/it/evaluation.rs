@@ -562,3 +562,50 @@ fn json_variable_files_are_read() {
     assert_eq!(acl_of(&b, "aws_s3_bucket.b"), Some("public-read"));
     assert_eq!(b[0].name.known().map(String::as_str), Some("from-json"));
 }
+
+#[test]
+fn more_functions_match_the_terraform_documentation_examples() {
+    let dir = tree(&[(
+        "main.tf",
+        r#"
+resource "aws_s3_bucket" "f" {
+  bucket = jsonencode([
+    cidrsubnets("10.1.0.0/16", 4, 4, 8, 4),
+    regex("[a-z]+", "53453453.345345aaabbbccc23454"),
+    regex("(\\d\\d\\d\\d)-(\\d\\d)-(\\d\\d)", "2019-02-01"),
+    regexall("[a-z]+", "1234abcd5678efgh9"),
+    setunion(["a", "b"], ["b", "c"]),
+    alltrue([true, false]),
+    anytrue([true, false]),
+    sensitive(false),
+    strrev("hello"),
+    coalescelist([], ["x"]),
+    chunklist(["a", "b", "c"], 2),
+  ])
+}
+"#,
+    )]);
+    let b = buckets(dir.path(), &Options::default());
+    let name: serde_json::Value = serde_json::from_str(b[0].name.known().expect("known")).unwrap();
+    assert_eq!(
+        name,
+        serde_json::json!([
+            [
+                "10.1.0.0/20",
+                "10.1.16.0/20",
+                "10.1.32.0/24",
+                "10.1.48.0/20"
+            ],
+            "aaabbbccc",
+            ["2019", "02", "01"],
+            ["abcd", "efgh"],
+            ["a", "b", "c"],
+            false,
+            true,
+            false,
+            "olleh",
+            ["x"],
+            [["a", "b"], ["c"]]
+        ])
+    );
+}
