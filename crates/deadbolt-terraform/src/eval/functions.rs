@@ -489,7 +489,7 @@ pub(super) fn call(
                 } else {
                     next.div_ceil(size) * size
                 };
-                let netnum = if size == 0 { 0 } else { start / size };
+                let netnum = start.checked_div(size).unwrap_or(0);
                 out.push(cidrsubnet(&prefix, newbits as f64, netnum as f64)?);
                 next = start + size;
             }
