@@ -296,6 +296,9 @@ struct ModuleInstance {
     depth: usize,
     /// Directories of the module calls leading here, to catch a module that calls itself.
     call_chain: Vec<PathBuf>,
+    /// The names of the module calls leading here (`["vpc", "subnets"]`), as `terraform init`
+    /// keys installed modules.
+    module_path: Vec<String>,
     locals: RefCell<HashMap<String, Slot<Value>>>,
     resources: RefCell<HashMap<(String, String), Slot<ResourceSet>>>,
     data: RefCell<HashMap<(String, String), Slot<Value>>>,
@@ -355,6 +358,9 @@ pub(crate) struct Evaluator {
     /// condition was unknown, so no partial text is produced.
     partial_mode: Cell<bool>,
     partial_failed: Cell<bool>,
+    /// Remote modules installed by `terraform init` for the root being evaluated: module path
+    /// (`vpc.subnets`) → directory.
+    installed: RefCell<HashMap<String, PathBuf>>,
     /// Resource addresses referenced while evaluating the current attribute.
     refs: RefCell<Vec<Arc<str>>>,
 }
@@ -368,6 +374,7 @@ impl Evaluator {
             remote_modules: RefCell::new(Vec::new()),
             depth: Cell::new(0),
             partial_mode: Cell::new(false),
+            installed: RefCell::new(HashMap::new()),
             partial_failed: Cell::new(false),
             refs: RefCell::new(Vec::new()),
         }
@@ -383,6 +390,7 @@ impl Evaluator {
         let Some(def) = self.defs.borrow().get(dir).cloned() else {
             return Vec::new();
         };
+        *self.installed.borrow_mut() = installed_modules(dir);
         let root = Rc::new(ModuleInstance::new(
             def,
             String::new(),
@@ -869,12 +877,19 @@ impl Evaluator {
             }
         };
         let address = format!("{}module.{name}", inst.prefix);
-        if !(source.starts_with("./") || source.starts_with("../")) {
+        let mut module_path = inst.module_path.clone();
+        module_path.push(name.to_string());
+        let local = source.starts_with("./") || source.starts_with("../");
+        // A remote module that `terraform init` installed is read from `.terraform/modules`.
+        let installed = (!local)
+            .then(|| self.installed.borrow().get(&module_path.join(".")).cloned())
+            .flatten();
+        if !local && installed.is_none() {
             self.remote_modules
                 .borrow_mut()
                 .push((address.clone(), source.clone()));
             return unavailable(format!(
-                "{address} is a remote module ({source}), not scanned"
+                "{address} is a remote module ({source}) that is not installed (run `terraform init`); not scanned"
             ));
         }
         if inst.depth >= MAX_MODULE_DEPTH {
@@ -888,7 +903,7 @@ impl Evaluator {
             );
             return unavailable(format!("{address} nests too deep"));
         }
-        let dir = inst.def.dir.join(&source);
+        let dir = installed.unwrap_or_else(|| inst.def.dir.join(&source));
         let dir = std::fs::canonicalize(&dir).unwrap_or(dir);
         if inst.call_chain.contains(&dir) {
             self.diag(
@@ -931,17 +946,16 @@ impl Evaluator {
             let mut chain = inst.call_chain.clone();
             chain.push(dir.clone());
             let prefix = format!("{}module.{name}{}.", inst.prefix, key.suffix());
-            instances.push((
-                key,
-                Rc::new(ModuleInstance::new(
-                    def.clone(),
-                    prefix,
-                    inputs,
-                    suppressions.clone(),
-                    inst.depth + 1,
-                    chain,
-                )),
-            ));
+            let mut child = ModuleInstance::new(
+                def.clone(),
+                prefix,
+                inputs,
+                suppressions.clone(),
+                inst.depth + 1,
+                chain,
+            );
+            child.module_path = module_path.clone();
+            instances.push((key, Rc::new(child)));
         }
         ChildModules {
             keyed,
@@ -963,7 +977,14 @@ impl Evaluator {
             .collect();
         entries.sort();
         for path in entries {
-            let display: Arc<str> = path.display().to_string().into();
+            // Shown relative to the scanned directory, as the user named it, where it lies below.
+            let display: Arc<str> = std::fs::canonicalize(&self.root)
+                .ok()
+                .and_then(|root| path.strip_prefix(root).ok().map(|rel| self.root.join(rel)))
+                .unwrap_or_else(|| path.clone())
+                .display()
+                .to_string()
+                .into();
             match source::read(&path, display) {
                 Ok(f) => files.push(Arc::new(f)),
                 Err(d) => self.diagnostics.borrow_mut().push(d),
@@ -1673,6 +1694,7 @@ impl ModuleInstance {
             suppressions,
             depth,
             call_chain,
+            module_path: Vec::new(),
             locals: RefCell::new(HashMap::new()),
             resources: RefCell::new(HashMap::new()),
             data: RefCell::new(HashMap::new()),
@@ -1899,4 +1921,32 @@ fn merge_override(body: &mut EvalBody, patch: EvalBody) {
         patch.blocks.iter().map(|b| b.name.clone()).collect();
     body.blocks.retain(|b| !replaced.contains(&b.name));
     body.blocks.extend(patch.blocks);
+}
+
+/// The modules `terraform init` installed for the root module in `root`:
+/// `.terraform/modules/modules.json` maps each module path (`vpc`, `vpc.subnets`) to its directory.
+fn installed_modules(root: &Path) -> HashMap<String, PathBuf> {
+    let manifest = root.join(".terraform/modules/modules.json");
+    let Ok(meta) = std::fs::metadata(&manifest) else {
+        return HashMap::new();
+    };
+    if !meta.is_file() || meta.len() > source::MAX_FILE_BYTES {
+        return HashMap::new();
+    }
+    let Ok(text) = std::fs::read_to_string(&manifest) else {
+        return HashMap::new();
+    };
+    let Ok(json) = serde_json::from_str::<serde_json::Value>(&text) else {
+        return HashMap::new();
+    };
+    json.get("Modules")
+        .and_then(|m| m.as_array())
+        .into_iter()
+        .flatten()
+        .filter_map(|m| {
+            let key = m.get("Key")?.as_str()?;
+            let dir = m.get("Dir")?.as_str()?;
+            (!key.is_empty()).then(|| (key.to_string(), root.join(dir)))
+        })
+        .collect()
 }

@@ -609,3 +609,44 @@ resource "aws_s3_bucket" "f" {
         ])
     );
 }
+
+#[test]
+fn remote_modules_installed_by_terraform_init_are_scanned() {
+    let dir = tree(&[
+        (
+            "main.tf",
+            "module \"store\" {\n  source  = \"example/store/aws\"\n  version = \"1.0.0\"\n  acl     = \"public-read\"\n}\nmodule \"missing\" {\n  source = \"example/other/aws\"\n}\n",
+        ),
+        (
+            ".terraform/modules/modules.json",
+            r#"{"Modules":[{"Key":"","Source":"","Dir":"."},{"Key":"store","Source":"registry.terraform.io/example/store/aws","Version":"1.0.0","Dir":".terraform/modules/store"}]}"#,
+        ),
+        (
+            ".terraform/modules/store/main.tf",
+            "variable \"acl\" {}\nresource \"aws_s3_bucket\" \"this\" {\n  bucket = \"store\"\n  acl    = var.acl\n}\n",
+        ),
+    ]);
+    let (eval, loaded) = scan_dir(dir.path());
+    assert!(
+        eval.findings
+            .iter()
+            .any(|f| f.rule.id == "AWS-S3-001" && f.address == "module.store.aws_s3_bucket.this")
+    );
+    let f = eval
+        .findings
+        .iter()
+        .find(|f| f.address == "module.store.aws_s3_bucket.this")
+        .unwrap();
+    assert!(
+        f.span.file.contains(".terraform/modules/store/main.tf"),
+        "{}",
+        f.span.file
+    );
+    assert_eq!(
+        loaded.remote_modules,
+        vec![(
+            "module.missing".to_string(),
+            "example/other/aws".to_string()
+        )]
+    );
+}
