@@ -256,7 +256,7 @@ fn scan(args: ScanArgs) -> Result<u8> {
     let mut model = Model::new();
     let mut diagnostics: Vec<Diagnostic> = Vec::new();
     let (mut files, mut parsed, mut bytes, mut resources, mut remote) = (0, 0, 0, 0, Vec::new());
-    for path in &args.paths {
+    for path in distinct_roots(&args.paths) {
         let loaded = if is_plan_json(path) {
             deadbolt_terraform::load_plan(path)
         } else {
@@ -351,6 +351,24 @@ fn write_report(
         Format::Json => deadbolt_report::json::write(report, out),
         Format::Sarif => deadbolt_report::sarif::write(report, out),
     }
+}
+
+/// The paths to scan, without those that lie inside another one given (each file is read once).
+fn distinct_roots(paths: &[PathBuf]) -> Vec<&PathBuf> {
+    let canonical: Vec<PathBuf> = paths
+        .iter()
+        .map(|p| std::fs::canonicalize(p).unwrap_or_else(|_| p.clone()))
+        .collect();
+    paths
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| {
+            !canonical.iter().enumerate().any(|(j, other)| {
+                j != *i && canonical[*i].starts_with(other) && (canonical[*i] != *other || j < *i)
+            })
+        })
+        .map(|(_, p)| p)
+        .collect()
 }
 
 /// A file is plan JSON when it is `.json` and has `planned_values` near the top.

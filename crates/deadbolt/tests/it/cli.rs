@@ -318,3 +318,23 @@ fn a_detached_suppression_comment_is_reported() {
         .expect("reported");
     assert_eq!(d.line, 1);
 }
+
+#[test]
+fn overlapping_paths_are_scanned_once() {
+    let dir = tree(&[("envs/prod/main.tf", PUBLIC_BUCKET)]);
+    let root = dir.path().to_str().unwrap().to_string();
+    let prod = dir.path().join("envs/prod").to_str().unwrap().to_string();
+    let out = deadbolt(&[
+        "scan",
+        &prod,
+        &root,
+        &root,
+        "--format",
+        "json",
+        "--select",
+        "AWS-S3-001",
+    ]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["findings"].as_array().unwrap().len(), 1);
+    assert_eq!(json["summary"]["files"], 1);
+}
