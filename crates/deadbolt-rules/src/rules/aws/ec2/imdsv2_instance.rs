@@ -11,6 +11,11 @@ declare_rule! {
     /// endpoint disabled passes. Launch templates and launch configurations are judged by
     /// AWS-EC2-009.
     ///
+    /// An unset `http_tokens` is judged as `optional`, the EC2 API default. Two settings outside
+    /// the configuration can make it `required` instead: an AMI registered with
+    /// `ImdsSupport = v2.0`, and the account's per-region instance metadata defaults. Set the
+    /// value explicitly so the code says what runs.
+    ///
     /// ## Why it matters
     /// IMDSv1 answers any plain GET from the instance, so a server-side request forgery or an open
     /// proxy in the application is enough to read the instance role's temporary credentials (the

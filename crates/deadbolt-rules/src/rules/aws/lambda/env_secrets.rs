@@ -73,6 +73,25 @@ fn has_aws_access_key_id(value: &str) -> bool {
     })
 }
 
+/// A URL with a password in its user info (`postgres://app:s3cret@db:5432/x`), RFC 3986 section
+/// 3.2.1; template placeholders (`${PASSWORD}`, `%s`) do not count.
+fn has_url_password(value: &str) -> bool {
+    value.match_indices("://").any(|(at, _)| {
+        let rest = &value[at + 3..];
+        let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+        let Some((user_info, _host)) = authority.rsplit_once('@') else {
+            return false;
+        };
+        let Some((_user, password)) = user_info.split_once(':') else {
+            return false;
+        };
+        !password.is_empty()
+            && !password.starts_with("${")
+            && !password.starts_with('%')
+            && !password.starts_with('{')
+    })
+}
+
 /// What kind of credential the value itself shows, whatever the variable's name.
 fn credential_kind(value: &str) -> Option<&'static str> {
     if has_aws_access_key_id(value) {
@@ -80,6 +99,9 @@ fn credential_kind(value: &str) -> Option<&'static str> {
     }
     if value.contains("-----BEGIN") && value.contains("PRIVATE KEY") {
         return Some("a private key");
+    }
+    if has_url_password(value) {
+        return Some("a connection string with a password");
     }
     CREDENTIAL_PREFIXES
         .iter()
@@ -103,7 +125,8 @@ declare_rule! {
     /// A Lambda function whose environment variables hold literal secrets: a variable named like
     /// a secret (`*SECRET*`, `*PASSWORD*`, `*TOKEN*`, `*API_KEY*`, `*PRIVATE_KEY*`,
     /// `*CREDENTIAL*`) with a literal value, or any variable whose value looks like a credential
-    /// (an AWS access key ID, a private key, GitHub, Slack or Stripe tokens). Names that point at
+    /// (an AWS access key ID, a private key, a connection string with a password such as
+    /// `postgres://app:pw@db/x`, GitHub, Slack or Stripe tokens). Names that point at
     /// a secret (`DB_SECRET_ARN`, `TOKEN_URL`) and values that do (`arn:…`, SSM paths) are not
     /// secrets. A secret-named variable whose value is only known after apply is not evaluated;
     /// evidence is masked.
@@ -267,6 +290,23 @@ mod tests {
         );
         assert_eq!(credential_kind("AKIAIOSFODNN7EXAMPLEX"), None);
         assert_eq!(credential_kind("https://example.com"), None);
+    }
+
+    #[test]
+    fn connection_strings_with_passwords() {
+        assert_eq!(
+            credential_kind("postgres://admin:Pa55w0rd@db.internal:5432/app"),
+            Some("a connection string with a password")
+        );
+        assert_eq!(
+            credential_kind("postgres://admin@db.internal:5432/app"),
+            None
+        );
+        assert_eq!(
+            credential_kind("postgres://admin:${DB_PASSWORD}@db:5432/app"),
+            None
+        );
+        assert_eq!(credential_kind("https://example.com/a:b@c"), None);
     }
 
     #[test]
