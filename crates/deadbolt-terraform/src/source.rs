@@ -90,9 +90,90 @@ pub(crate) fn read_text(mut bytes: Vec<u8>, display: &Arc<str>) -> Result<String
     })
 }
 
+/// How long one file may take to parse. Real files parse in milliseconds; hcl-edit's parser
+/// backtracks exponentially on some malformed input (a 562-byte fuzzer input took 18 s), so a file
+/// that takes longer is reported and skipped instead of stalling the scan.
+pub const PARSE_DEADLINE: std::time::Duration = std::time::Duration::from_secs(5);
+
+type Parsed = Result<Body, hcl_edit::parser::Error>;
+
+/// A long-lived parser thread per calling thread, so the deadline costs a channel round trip per
+/// file rather than a thread spawn. When a parse overruns, the helper is abandoned (a parse cannot
+/// be interrupted; it finishes on its own and its result is dropped) and the next file gets a new
+/// one.
+struct Watchdog {
+    to_parser: std::sync::mpsc::SyncSender<Arc<String>>,
+    from_parser: std::sync::mpsc::Receiver<Parsed>,
+}
+
+impl Watchdog {
+    fn spawn() -> Option<Watchdog> {
+        let (to_parser, inbox) = std::sync::mpsc::sync_channel::<Arc<String>>(1);
+        let (outbox, from_parser) = std::sync::mpsc::sync_channel(1);
+        std::thread::Builder::new()
+            .name("hcl-parse".into())
+            .stack_size(16 * 1024 * 1024)
+            .spawn(move || {
+                while let Ok(text) = inbox.recv() {
+                    let parsed = hcl_edit::parser::parse_body(&text);
+                    drop(text);
+                    if outbox.send(parsed).is_err() {
+                        break;
+                    }
+                }
+            })
+            .ok()?;
+        Some(Watchdog {
+            to_parser,
+            from_parser,
+        })
+    }
+}
+
+thread_local! {
+    static WATCHDOG: std::cell::RefCell<Option<Watchdog>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Parses `text`, waiting at most `deadline`; `None` when the parser is still running then.
+fn parse_with_deadline(text: String, deadline: std::time::Duration) -> Option<(String, Parsed)> {
+    let text = Arc::new(text);
+    let parsed = WATCHDOG.with(|cell| {
+        let mut slot = cell.borrow_mut();
+        if slot.is_none() {
+            *slot = Watchdog::spawn();
+        }
+        let Some(dog) = slot.as_ref() else {
+            // No thread to be had: parse here, without a deadline.
+            return Some(hcl_edit::parser::parse_body(&text));
+        };
+        let answer = dog
+            .to_parser
+            .send(text.clone())
+            .ok()
+            .and_then(|()| dog.from_parser.recv_timeout(deadline).ok());
+        if answer.is_none() {
+            // Overran (or the helper died): abandon it.
+            *slot = None;
+        }
+        answer
+    })?;
+    let text = Arc::try_unwrap(text).unwrap_or_else(|shared| shared.as_ref().clone());
+    Some((text, parsed))
+}
+
 /// Parses `text` as the contents of `path`.
 pub(crate) fn parse(display: Arc<str>, text: String) -> Result<SourceFile, Diagnostic> {
-    let body = hcl_edit::parser::parse_body(&text).map_err(|e| {
+    let (text, parsed) = parse_with_deadline(text, PARSE_DEADLINE).ok_or_else(|| Diagnostic {
+        level: Level::Error,
+        file: display.clone(),
+        line: 0,
+        column: 0,
+        message: format!(
+            "the HCL parser did not finish within {} s (pathological input); skipped",
+            PARSE_DEADLINE.as_secs()
+        ),
+    })?;
+    let body = parsed.map_err(|e| {
         let loc = e.location();
         Diagnostic {
             level: Level::Error,

@@ -344,3 +344,36 @@ fn a_missing_var_file_makes_the_scan_incomplete_not_empty() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stdout).contains("not a Terraform file"));
 }
+
+/// A 562-byte input found by the fuzzer on which hcl-edit's parser backtracks for about 18 s
+/// (release build) before failing. The scan must not stall on it: the file is reported and the
+/// rest of the scan goes on.
+#[test]
+fn an_input_that_stalls_the_parser_is_cut_off() {
+    let data =
+        std::fs::read(crate::repo().join("crates/deadbolt/tests/it/data/hcl-parser-stall.bin"))
+            .unwrap();
+    let dir = tree(&[("good.tf", GOOD)]);
+    std::fs::write(
+        dir.path().join("stall.tf"),
+        String::from_utf8_lossy(&data).replace('\0', " "),
+    )
+    .unwrap();
+    let started = std::time::Instant::now();
+    let (eval, loaded) = scan_dir(dir.path());
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(15),
+        "took {:?}",
+        started.elapsed()
+    );
+    assert_good_still_scanned(&eval);
+    let d = loaded
+        .diagnostics
+        .iter()
+        .find(|d| d.file.ends_with("stall.tf"))
+        .expect("reported");
+    assert!(
+        d.message.contains("did not finish") || d.message.contains("parse error"),
+        "{d}"
+    );
+}
