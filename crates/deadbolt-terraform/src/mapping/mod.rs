@@ -9,6 +9,9 @@
 
 mod aws;
 
+use std::any::TypeId;
+use std::collections::HashMap;
+
 use deadbolt_model::{Model, OtherResource, Provider, ResourceMeta, Typed, Unknown};
 
 use crate::evaluated::{EvalAttr, EvaluatedResource};
@@ -20,6 +23,19 @@ pub(crate) struct MapContext {
     /// Split resources whose parent could not be resolved, by join kind (`"aws_s3_bucket_acl"`),
     /// with the reason; a service's `finish` turns these into unknowns on the parents.
     pub unresolved: Vec<(&'static str, Unknown)>,
+    /// Join indexes by (parent type, name function): a join looks parents up instead of scanning
+    /// every resource, so joining is linear in the number of resources.
+    index: HashMap<(TypeId, TypeId), JoinIndex>,
+}
+
+/// Positions in the model of the parents of one type, by address, by address without its
+/// instance key, and by name. Covers the first `len` resources; extended on use.
+#[derive(Default)]
+struct JoinIndex {
+    len: usize,
+    by_address: HashMap<String, Vec<usize>>,
+    by_base: HashMap<String, Vec<usize>>,
+    by_name: HashMap<String, Vec<usize>>,
 }
 
 /// How a split resource was joined.
@@ -47,30 +63,54 @@ impl MapContext {
 
     /// Applies `apply` to every parent of type `T` that `link` designates: a parent whose address the
     /// expression referenced, or whose name (`name_of`) equals the attribute's known value.
-    pub fn join<T: Typed + 'static>(
+    pub fn join<T: Typed + 'static, N: Fn(&T) -> Option<&str> + 'static>(
         &mut self,
         link: Option<&EvalAttr>,
-        name_of: impl Fn(&T) -> Option<&str>,
+        name_of: N,
         meta_of: impl Fn(&T) -> &ResourceMeta,
         mut apply: impl FnMut(&mut T),
     ) -> Joined {
         let Some(link) = link else {
             return Joined::Unresolved(Unknown::new("the parent reference is not set"));
         };
-        let wanted = link.value.as_str();
-        let mut count = 0;
-        for parent in self.model.all_mut::<T>() {
-            let address = meta_of(parent).address.as_str();
-            let by_ref = link.refs.iter().any(|r| {
-                address == &**r
-                    || (address.len() > r.len()
-                        && address.starts_with(&**r)
-                        && address.as_bytes()[r.len()] == b'[')
-            });
-            let by_name = wanted.is_some() && name_of(parent) == wanted;
-            if by_ref || by_name {
+        let index = self
+            .index
+            .entry((TypeId::of::<T>(), TypeId::of::<N>()))
+            .or_default();
+        let resources = self.model.resources();
+        for (i, resource) in resources.iter().enumerate().skip(index.len) {
+            let Some(parent) = T::from_resource(resource) else {
+                continue;
+            };
+            let address = meta_of(parent).address.clone();
+            if let Some(open) = address.rfind('[').filter(|_| address.ends_with(']')) {
+                index
+                    .by_base
+                    .entry(address[..open].to_string())
+                    .or_default()
+                    .push(i);
+            }
+            if let Some(name) = name_of(parent) {
+                index.by_name.entry(name.to_string()).or_default().push(i);
+            }
+            index.by_address.entry(address).or_default().push(i);
+        }
+        index.len = resources.len();
+        let mut hits: Vec<usize> = Vec::new();
+        for r in &link.refs {
+            hits.extend(index.by_address.get(&**r).into_iter().flatten());
+            hits.extend(index.by_base.get(&**r).into_iter().flatten());
+        }
+        if let Some(wanted) = link.value.as_str() {
+            hits.extend(index.by_name.get(wanted).into_iter().flatten());
+        }
+        hits.sort_unstable();
+        hits.dedup();
+        let count = hits.len();
+        let resources = self.model.resources_mut();
+        for i in hits {
+            if let Some(parent) = T::from_resource_mut(&mut resources[i]) {
                 apply(parent);
-                count += 1;
             }
         }
         if count > 0 {
@@ -111,6 +151,7 @@ fn provider_of(resource_type: &str) -> Provider {
 /// Maps all evaluated resources into a model.
 pub(crate) fn map(resources: &[EvaluatedResource]) -> Model {
     let mut cx = MapContext {
+        index: HashMap::new(),
         model: Model::new(),
         unresolved: Vec::new(),
     };

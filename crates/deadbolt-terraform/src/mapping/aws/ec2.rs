@@ -233,7 +233,7 @@ pub(super) fn map_split(res: &EvaluatedResource, cx: &mut MapContext) -> bool {
                 rule.ipv4_cidrs = Attr::unknown(reason.clone(), egress.span.clone());
                 rule.ipv6_cidrs = Attr::unknown(reason.clone(), egress.span.clone());
             }
-            let joined = cx.join::<NetworkAcl>(
+            let joined = cx.join::<NetworkAcl, _>(
                 body.attr("network_acl_id"),
                 |_| None,
                 |a| &a.meta,
@@ -255,7 +255,7 @@ pub(super) fn map_split(res: &EvaluatedResource, cx: &mut MapContext) -> bool {
         }
         "aws_default_security_group" => {
             let span = body.span.clone();
-            let joined = cx.join::<Vpc>(
+            let joined = cx.join::<Vpc, _>(
                 body.attr("vpc_id"),
                 |_| None,
                 |v| &v.meta,
@@ -270,7 +270,7 @@ pub(super) fn map_split(res: &EvaluatedResource, cx: &mut MapContext) -> bool {
             // Flow logs on a subnet, interface or transit gateway say nothing about a whole VPC.
             if body.attr("vpc_id").is_some() {
                 let span = body.span.clone();
-                let joined = cx.join::<Vpc>(
+                let joined = cx.join::<Vpc, _>(
                     body.attr("vpc_id"),
                     |_| None,
                     |v| &v.meta,
@@ -324,7 +324,7 @@ pub(super) fn finish(cx: &mut MapContext) {
 /// Joins a standalone security group rule by `security_group_id`; when the group is not in the
 /// scan, the rule becomes a detached entry so it is still judged on its own.
 fn join_sg_rule(cx: &mut MapContext, body: &EvalBody, m: ResourceMeta, rule: FirewallRule) {
-    let joined = cx.join::<SecurityGroup>(
+    let joined = cx.join::<SecurityGroup, _>(
         body.attr("security_group_id"),
         |_| None,
         |g| &g.meta,

@@ -28,7 +28,7 @@ pub(super) fn map_split(res: &EvaluatedResource, cx: &mut MapContext) -> bool {
     }
     let body = &res.body;
     let policy = super::policy::policy_attr(body, "policy");
-    let joined = cx.join::<Key>(
+    let joined = cx.join::<Key, _>(
         body.attr("key_id"),
         |_| None,
         |k| &k.meta,

@@ -45,7 +45,7 @@ pub(super) fn map_split(res: &EvaluatedResource, cx: &mut MapContext) -> bool {
     let body = &res.body;
     let m = meta(res);
     let ports: Vec<FirewallRule> = body.blocks("port_info").map(|p| port_rule(p, &m)).collect();
-    let joined = cx.join::<Instance>(
+    let joined = cx.join::<Instance, _>(
         body.attr("instance_name"),
         |i| i.name.known().map(String::as_str),
         |i| &i.meta,

@@ -126,7 +126,7 @@ pub(super) fn map_split(res: &EvaluatedResource, cx: &mut MapContext) -> bool {
         }
         _ => unreachable!("matched above"),
     };
-    let joined = cx.join::<Bucket>(
+    let joined = cx.join::<Bucket, _>(
         body.attr("bucket"),
         |b| b.name.known().map(String::as_str),
         |b| &b.meta,
