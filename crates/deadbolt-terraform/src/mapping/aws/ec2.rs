@@ -500,12 +500,8 @@ mod tests {
     use deadbolt_model::Model;
     use deadbolt_model::aws::ec2::{Instance, SecurityGroup, Vpc};
 
-    fn load(name: &str, text: &str) -> Model {
-        let dir = std::env::temp_dir().join(format!("deadbolt-ec2-{name}-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).expect("temp dir");
-        std::fs::write(dir.join("main.tf"), text).expect("write main.tf");
-        let loaded = crate::load(&dir, &crate::Options::default());
-        let _ = std::fs::remove_dir_all(&dir);
+    fn load(text: &str) -> Model {
+        let loaded = crate::load_str("main.tf", text);
         assert!(loaded.diagnostics.is_empty(), "{:?}", loaded.diagnostics);
         loaded.model
     }
@@ -513,7 +509,6 @@ mod tests {
     #[test]
     fn a_rule_whose_group_is_unknown_is_detached_and_leaves_other_groups_incomplete() {
         let model = load(
-            "detached",
             r#"
 variable "sg_id" { type = string }
 resource "aws_default_security_group" "d" {}
@@ -539,7 +534,6 @@ resource "aws_security_group_rule" "r" {
     #[test]
     fn an_unresolved_flow_log_makes_vpcs_without_one_unknown() {
         let model = load(
-            "flowlog",
             r#"
 variable "vpc_id" { type = string }
 resource "aws_vpc" "a" { cidr_block = "10.0.0.0/16" }
@@ -562,7 +556,6 @@ resource "aws_flow_log" "elsewhere" {
     #[test]
     fn launch_template_user_data_is_decoded_and_interpolated_user_data_stays_unknown() {
         let model = load(
-            "userdata",
             r#"
 variable "token" { type = string }
 resource "aws_launch_template" "t" {

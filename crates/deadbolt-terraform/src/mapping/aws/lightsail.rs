@@ -133,13 +133,8 @@ mod tests {
     use deadbolt_model::Model;
     use deadbolt_model::aws::lightsail::Instance;
 
-    fn load(name: &str, text: &str) -> Model {
-        let dir =
-            std::env::temp_dir().join(format!("deadbolt-lightsail-{name}-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).expect("temp dir");
-        std::fs::write(dir.join("main.tf"), text).expect("write main.tf");
-        let loaded = crate::load(&dir, &crate::Options::default());
-        let _ = std::fs::remove_dir_all(&dir);
+    fn load(text: &str) -> Model {
+        let loaded = crate::load_str("main.tf", text);
         assert!(loaded.diagnostics.is_empty(), "{:?}", loaded.diagnostics);
         loaded.model
     }
@@ -147,7 +142,6 @@ mod tests {
     #[test]
     fn declared_public_ports_replace_the_defaults() {
         let model = load(
-            "replace",
             r#"
 resource "aws_lightsail_instance" "a" {
   name         = "a"
@@ -181,7 +175,6 @@ resource "aws_lightsail_instance_public_ports" "a" {
     #[test]
     fn unattachable_public_ports_make_default_rules_unknown() {
         let model = load(
-            "unresolved",
             r#"
 variable "instance" { type = string }
 resource "aws_lightsail_instance" "a" {
