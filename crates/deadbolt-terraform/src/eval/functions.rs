@@ -14,6 +14,30 @@ use super::{EvalError, Evaluator, ModuleInstance, Result, Scope, err, unknown};
 use crate::evaluated::{scalar_string, string_list};
 use crate::source::SourceFile;
 
+/// Functions that rearrange collections without looking into their elements' values.
+const STRUCTURAL: &[&str] = &[
+    "tolist",
+    "toset",
+    "tomap",
+    "flatten",
+    "compact",
+    "distinct",
+    "keys",
+    "values",
+    "element",
+    "contains",
+    "reverse",
+    "slice",
+    "one",
+    "coalescelist",
+    "chunklist",
+    "setunion",
+    "setintersection",
+    "setsubtract",
+    "zipmap",
+    "index",
+];
+
 pub(super) fn call(
     ev: &Evaluator,
     inst: &ModuleInstance,
@@ -74,11 +98,26 @@ pub(super) fn call(
         "coalesce" => return coalesce(args),
         "lookup" => return lookup(args),
         "length" => return length(&args),
-        "tolist" | "toset" | "tomap" | "flatten" | "compact" | "distinct" => {}
         "templatefile" => return templatefile(ev, inst, args),
         _ => {}
     }
-    if let Some(u) = args.iter().find_map(Value::first_unknown) {
+    // Functions that only rearrange collections keep unknown elements as they are (a list with
+    // one unknown CIDR still holds its known ones); they need only their arguments themselves to
+    // be known. The others need every part known.
+    let structural = STRUCTURAL.contains(&name);
+    let blocking = if structural {
+        args.iter().find_map(Value::unknown)
+    } else {
+        args.iter().find_map(Value::first_unknown)
+    };
+    if let Some(u) = blocking {
+        return Ok(Value::Unknown(u.clone()));
+    }
+    if name == "contains"
+        && let [Value::List(items), wanted] = args.as_slice()
+        && !items.contains(wanted)
+        && let Some(u) = items.iter().find_map(Value::first_unknown)
+    {
         return Ok(Value::Unknown(u.clone()));
     }
     let s = |i: usize| -> Result<String> {

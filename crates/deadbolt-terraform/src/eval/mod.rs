@@ -291,6 +291,9 @@ struct ModuleInstance {
     /// Address prefix: `""` for the root, `"module.a."`, `"module.a[0].module.b."`.
     prefix: String,
     inputs: HashMap<String, Value>,
+    /// The resources each input's expression referred to in the caller, so a split resource inside
+    /// the module that gets its parent through a variable still joins to it.
+    input_refs: HashMap<String, Vec<Arc<str>>>,
     /// Suppressions written on the module calls leading here.
     suppressions: Vec<Suppression>,
     depth: usize,
@@ -299,9 +302,9 @@ struct ModuleInstance {
     /// The names of the module calls leading here (`["vpc", "subnets"]`), as `terraform init`
     /// keys installed modules.
     module_path: Vec<String>,
-    locals: RefCell<HashMap<String, Slot<Value>>>,
+    locals: RefCell<HashMap<String, Slot<(Value, Vec<Arc<str>>)>>>,
     resources: RefCell<HashMap<(String, String), Slot<ResourceSet>>>,
-    data: RefCell<HashMap<(String, String), Slot<Value>>>,
+    data: RefCell<HashMap<(String, String), Slot<(Value, Vec<Arc<str>>)>>>,
     children: RefCell<HashMap<String, Slot<Rc<ChildModules>>>>,
 }
 
@@ -453,6 +456,9 @@ impl Evaluator {
 
     fn variable(&self, inst: &ModuleInstance, name: &str) -> Value {
         if let Some(v) = inst.inputs.get(name) {
+            if let Some(refs) = inst.input_refs.get(name) {
+                self.refs.borrow_mut().extend(refs.iter().cloned());
+            }
             return v.clone();
         }
         let Some(decl) = inst.def.variables.get(name).copied() else {
@@ -470,7 +476,10 @@ impl Evaluator {
     fn local(&self, inst: &ModuleInstance, name: &str) -> Value {
         if let Some(slot) = inst.locals.borrow().get(name) {
             return match slot {
-                Slot::Done(v) => v.clone(),
+                Slot::Done((v, refs)) => {
+                    self.refs.borrow_mut().extend(refs.iter().cloned());
+                    v.clone()
+                }
                 Slot::InProgress => unknown(format!("local.{name} refers to itself")),
             };
         }
@@ -481,15 +490,18 @@ impl Evaluator {
             .borrow_mut()
             .insert(name.to_string(), Slot::InProgress);
         let def = inst.def.clone();
-        let value = self.eval_attr_value(
-            inst,
-            &def.files[decl.file],
-            &Scope::default(),
-            &def.local(decl).value,
-        );
+        let (value, refs) = self.with_refs(|| {
+            self.eval_attr_value(
+                inst,
+                &def.files[decl.file],
+                &Scope::default(),
+                &def.local(decl).value,
+            )
+        });
+        self.refs.borrow_mut().extend(refs.iter().cloned());
         inst.locals
             .borrow_mut()
-            .insert(name.to_string(), Slot::Done(value.clone()));
+            .insert(name.to_string(), Slot::Done((value.clone(), refs)));
         value
     }
 
@@ -586,9 +598,8 @@ impl Evaluator {
             };
         }
         if let Some(for_each) = body.get_attribute("for_each") {
-            let saved = std::mem::take(&mut *self.refs.borrow_mut());
-            let v = self.eval_attr_value(inst, file, &Scope::default(), &for_each.value);
-            let collection_refs = std::mem::replace(&mut *self.refs.borrow_mut(), saved);
+            let (v, collection_refs) = self
+                .with_refs(|| self.eval_attr_value(inst, file, &Scope::default(), &for_each.value));
             let pairs: Option<Vec<(String, Value)>> = match &v {
                 Value::Object(map) => {
                     Some(map.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
@@ -666,18 +677,19 @@ impl Evaluator {
                     if matches!(key, "count" | "for_each" | "depends_on" | "provider") {
                         continue;
                     }
-                    let saved = std::mem::take(&mut *self.refs.borrow_mut());
-                    let value = self.eval_attr_value(inst, file, scope, &attr.value);
-                    let partial = match (&value, &attr.value) {
-                        (Value::Unknown(_), Expression::StringTemplate(t)) => {
-                            self.render_partial(inst, file, scope, t)
-                        }
-                        (Value::Unknown(_), Expression::HeredocTemplate(h)) => {
-                            self.render_partial(inst, file, scope, &h.template)
-                        }
-                        _ => None,
-                    };
-                    let refs = std::mem::replace(&mut *self.refs.borrow_mut(), saved);
+                    let ((value, partial), refs) = self.with_refs(|| {
+                        let value = self.eval_attr_value(inst, file, scope, &attr.value);
+                        let partial = match (&value, &attr.value) {
+                            (Value::Unknown(_), Expression::StringTemplate(t)) => {
+                                self.render_partial(inst, file, scope, t)
+                            }
+                            (Value::Unknown(_), Expression::HeredocTemplate(h)) => {
+                                self.render_partial(inst, file, scope, &h.template)
+                            }
+                            _ => None,
+                        };
+                        (value, partial)
+                    });
                     out.attrs.insert(
                         key.to_string(),
                         EvalAttr {
@@ -773,7 +785,10 @@ impl Evaluator {
         let key = (dtype.to_string(), name.to_string());
         if let Some(slot) = inst.data.borrow().get(&key) {
             return match slot {
-                Slot::Done(v) => v.clone(),
+                Slot::Done((v, refs)) => {
+                    self.refs.borrow_mut().extend(refs.iter().cloned());
+                    v.clone()
+                }
                 Slot::InProgress => unknown(format!("data.{dtype}.{name} refers to itself")),
             };
         }
@@ -786,8 +801,10 @@ impl Evaluator {
         let block = def.block(decl);
         let (keyed, expansions, unknown_expansion) = self.expand(inst, file, &block.body);
         let mut values = Vec::new();
+        let mut refs = Vec::new();
         for (k, scope) in expansions {
             let body = self.eval_body(inst, file, &scope, &block.body, block.span());
+            collect_refs(&body, &mut refs);
             let mut value = body_value(&body);
             if dtype == "aws_iam_policy_document"
                 && let Value::Object(map) = &mut value
@@ -816,10 +833,19 @@ impl Evaluator {
                     .collect(),
             ),
         };
+        self.refs.borrow_mut().extend(refs.iter().cloned());
         inst.data
             .borrow_mut()
-            .insert(key, Slot::Done(value.clone()));
+            .insert(key, Slot::Done((value.clone(), refs)));
         value
+    }
+
+    /// Runs `f` with a fresh reference collector; returns its result and the references it made.
+    fn with_refs<T>(&self, f: impl FnOnce() -> T) -> (T, Vec<Arc<str>>) {
+        let saved = std::mem::take(&mut *self.refs.borrow_mut());
+        let result = f();
+        let refs = std::mem::replace(&mut *self.refs.borrow_mut(), saved);
+        (result, refs)
     }
 
     fn child_modules(&self, inst: &ModuleInstance, name: &str) -> Option<Rc<ChildModules>> {
@@ -930,6 +956,7 @@ impl Evaluator {
         let mut instances = Vec::new();
         for (key, scope) in expansions {
             let mut inputs = HashMap::new();
+            let mut input_refs = HashMap::new();
             for attr in block.body.attributes() {
                 let k = attr.key.as_str();
                 if matches!(
@@ -938,10 +965,10 @@ impl Evaluator {
                 ) {
                     continue;
                 }
-                inputs.insert(
-                    k.to_string(),
-                    self.eval_attr_value(inst, file, &scope, &attr.value),
-                );
+                let (value, refs) =
+                    self.with_refs(|| self.eval_attr_value(inst, file, &scope, &attr.value));
+                inputs.insert(k.to_string(), value);
+                input_refs.insert(k.to_string(), refs);
             }
             let mut chain = inst.call_chain.clone();
             chain.push(dir.clone());
@@ -955,6 +982,7 @@ impl Evaluator {
                 chain,
             );
             child.module_path = module_path.clone();
+            child.input_refs = input_refs;
             instances.push((key, Rc::new(child)));
         }
         ChildModules {
@@ -1695,6 +1723,7 @@ impl ModuleInstance {
             depth,
             call_chain,
             module_path: Vec::new(),
+            input_refs: HashMap::new(),
             locals: RefCell::new(HashMap::new()),
             resources: RefCell::new(HashMap::new()),
             data: RefCell::new(HashMap::new()),
@@ -1949,4 +1978,14 @@ fn installed_modules(root: &Path) -> HashMap<String, PathBuf> {
             (!key.is_empty()).then(|| (key.to_string(), root.join(dir)))
         })
         .collect()
+}
+
+/// Every reference recorded in a body's attributes, nested blocks included.
+fn collect_refs(body: &EvalBody, out: &mut Vec<Arc<str>>) {
+    for attr in body.attrs.values() {
+        out.extend(attr.refs.iter().cloned());
+    }
+    for block in &body.blocks {
+        collect_refs(&block.body, out);
+    }
 }

@@ -71,6 +71,11 @@ fn documents(body: &EvalBody, name: &str) -> Vec<Value> {
 }
 
 fn doc_statements(doc: &Value) -> Vec<Value> {
+    // An unknown document contributes an unknown statement: the policy is then known to be
+    // incomplete rather than silently shorter.
+    if let Value::Unknown(_) = doc {
+        return vec![doc.clone()];
+    }
     match doc.get("Statement") {
         Some(Value::List(items)) => items.clone(),
         Some(v @ Value::Object(_)) => vec![v.clone()],

@@ -26,6 +26,9 @@ pub(crate) struct MapContext {
     /// Join indexes by (parent type, name function): a join looks parents up instead of scanning
     /// every resource, so joining is linear in the number of resources.
     index: HashMap<(TypeId, TypeId), JoinIndex>,
+    /// Resources whose ID is their parent's name (`aws_s3_bucket_policy.p.id` is the bucket name,
+    /// as for every S3 split resource): a link through one of them follows its own link.
+    forwards: HashMap<String, EvalAttr>,
 }
 
 /// Positions in the model of the parents of one type, by address, by address without its
@@ -96,13 +99,24 @@ impl MapContext {
             index.by_address.entry(address).or_default().push(i);
         }
         index.len = resources.len();
-        let mut hits: Vec<usize> = Vec::new();
-        for r in &link.refs {
-            hits.extend(index.by_address.get(&**r).into_iter().flatten());
-            hits.extend(index.by_base.get(&**r).into_iter().flatten());
-        }
-        if let Some(wanted) = link.value.as_str() {
-            hits.extend(index.by_name.get(wanted).into_iter().flatten());
+        let lookup = |refs: &[std::sync::Arc<str>], value: &deadbolt_model::Value| -> Vec<usize> {
+            let mut hits: Vec<usize> = Vec::new();
+            for r in refs {
+                hits.extend(index.by_address.get(&**r).into_iter().flatten());
+                hits.extend(index.by_base.get(&**r).into_iter().flatten());
+            }
+            if let Some(wanted) = value.as_str() {
+                hits.extend(index.by_name.get(wanted).into_iter().flatten());
+            }
+            hits
+        };
+        let mut hits = lookup(&link.refs, &link.value);
+        if hits.is_empty() {
+            for r in &link.refs {
+                if let Some(forward) = self.forwards.get(&**r) {
+                    hits.extend(lookup(&forward.refs, &forward.value));
+                }
+            }
         }
         hits.sort_unstable();
         hits.dedup();
@@ -150,8 +164,14 @@ fn provider_of(resource_type: &str) -> Provider {
 
 /// Maps all evaluated resources into a model.
 pub(crate) fn map(resources: &[EvaluatedResource]) -> Model {
+    let forwards = resources
+        .iter()
+        .filter(|r| r.resource_type.starts_with("aws_s3_bucket_"))
+        .filter_map(|r| Some((r.address.clone(), r.body.attr("bucket")?.clone())))
+        .collect();
     let mut cx = MapContext {
         index: HashMap::new(),
+        forwards,
         model: Model::new(),
         unresolved: Vec::new(),
     };

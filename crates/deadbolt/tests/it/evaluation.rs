@@ -650,3 +650,173 @@ fn remote_modules_installed_by_terraform_init_are_scanned() {
         )]
     );
 }
+
+#[test]
+fn parents_reached_through_module_variables_locals_and_policy_ids_still_join() {
+    let dir = tree(&[
+        (
+            "main.tf",
+            r#"
+resource "aws_s3_bucket" "this" {
+  bucket = "named-bucket"
+}
+module "acl" {
+  source = "./acl"
+  bucket = aws_s3_bucket.this.id
+}
+resource "aws_s3_bucket" "other" {
+  bucket = "other"
+}
+locals {
+  other_id = aws_s3_bucket.other.id
+}
+resource "aws_s3_bucket_versioning" "other" {
+  bucket = local.other_id
+  versioning_configuration {
+    status = "Enabled"
+  }
+}
+resource "aws_s3_bucket_acl" "other" {
+  bucket = local.other_id
+  acl    = "public-read"
+}
+resource "aws_s3_bucket_policy" "other" {
+  bucket = local.other_id
+  policy = jsonencode({ Statement = [{ Effect = "Deny", Principal = "*", Action = "s3:*", Resource = "*" }] })
+}
+resource "aws_s3_bucket_public_access_block" "other" {
+  bucket            = aws_s3_bucket_policy.other.id
+  block_public_acls = false
+}
+"#,
+        ),
+        (
+            "acl/main.tf",
+            "variable \"bucket\" {}\nresource \"aws_s3_bucket_acl\" \"this\" {\n  bucket = var.bucket\n  acl    = \"public-read\"\n}\n",
+        ),
+    ]);
+    let b = buckets(dir.path(), &Options::default());
+    assert_eq!(
+        acl_of(&b, "aws_s3_bucket.this"),
+        Some("public-read"),
+        "joined through a module variable"
+    );
+    let other = b
+        .iter()
+        .find(|x| x.meta.address == "aws_s3_bucket.other")
+        .unwrap();
+    assert_eq!(
+        other.acl.known().map(String::as_str),
+        Some("public-read"),
+        "joined through a cached local"
+    );
+    assert_eq!(other.versioning.known(), Some(&true));
+    assert!(other.policy.known().is_some_and(Option::is_some));
+    assert!(
+        other
+            .public_access_block
+            .known()
+            .is_some_and(Option::is_some),
+        "joined through the policy's id"
+    );
+}
+
+#[test]
+fn combined_policy_documents_and_compact_keep_what_is_known() {
+    let dir = tree(&[(
+        "main.tf",
+        r#"
+variable "extra_cidr" {}
+variable "extra_policy" {}
+resource "aws_s3_bucket" "a" {
+  bucket = "a"
+}
+data "aws_iam_policy_document" "public_read" {
+  statement {
+    actions   = ["s3:GetObject"]
+    resources = ["${aws_s3_bucket.a.arn}/*"]
+    principals {
+      type        = "*"
+      identifiers = ["*"]
+    }
+  }
+}
+data "aws_iam_policy_document" "combined" {
+  source_policy_documents = compact([data.aws_iam_policy_document.public_read.json, ""])
+}
+resource "aws_s3_bucket_policy" "a" {
+  bucket = aws_s3_bucket.a.id
+  policy = data.aws_iam_policy_document.combined.json
+}
+resource "aws_s3_bucket" "b" {
+  bucket = "b"
+}
+data "aws_iam_policy_document" "b" {
+  source_policy_documents = [var.extra_policy]
+}
+resource "aws_s3_bucket_policy" "b" {
+  bucket = aws_s3_bucket.b.id
+  policy = data.aws_iam_policy_document.b.json
+}
+resource "aws_security_group" "c" {
+  name        = "c"
+  description = "d"
+  ingress {
+    description = "ssh"
+    from_port   = 22
+    to_port     = 22
+    protocol    = "tcp"
+    cidr_blocks = compact(["0.0.0.0/0", var.extra_cidr])
+  }
+}
+"#,
+    )]);
+    let (eval, loaded) = scan_dir(dir.path());
+    let flagged = |rule: &str, address: &str| {
+        eval.findings
+            .iter()
+            .any(|f| f.rule.id == rule && f.address == address)
+    };
+    let unevaluated = |rule: &str, address: &str| {
+        eval.not_evaluated
+            .iter()
+            .any(|n| n.rule.id == rule && n.address == address)
+    };
+    assert!(
+        flagged("AWS-S3-002", "aws_s3_bucket.a"),
+        "the public statement survives compact()"
+    );
+    assert!(
+        flagged("AWS-EC2-001", "aws_security_group.c"),
+        "the known world CIDR survives compact()"
+    );
+    let b: Vec<&Bucket> = loaded.model.all().collect();
+    let doc_b = b
+        .iter()
+        .find(|x| x.meta.address == "aws_s3_bucket.b")
+        .unwrap()
+        .policy
+        .known()
+        .cloned()
+        .flatten()
+        .unwrap();
+    assert!(
+        doc_b.unknown_statements.is_some(),
+        "an unknown source document makes the policy incomplete, not empty"
+    );
+    assert!(unevaluated("AWS-S3-012", "aws_s3_bucket.b"));
+}
+
+#[test]
+fn an_acl_whose_bucket_cannot_be_resolved_leaves_buckets_not_evaluated() {
+    let dir = tree(&[(
+        "main.tf",
+        "variable \"b\" {}\nresource \"aws_s3_bucket\" \"x\" {\n  bucket = \"x\"\n}\nresource \"aws_s3_bucket_acl\" \"y\" {\n  bucket = var.b\n  acl    = \"public-read\"\n}\n",
+    )]);
+    let (eval, _) = scan_dir(dir.path());
+    assert!(
+        eval.not_evaluated
+            .iter()
+            .any(|n| n.rule.id == "AWS-S3-001" && n.address == "aws_s3_bucket.x")
+    );
+}

@@ -150,7 +150,13 @@ pub(super) fn finish(cx: &mut MapContext) {
     let ver = reason_for("aws_s3_bucket_versioning");
     let log = reason_for("aws_s3_bucket_logging");
     let pol = reason_for("aws_s3_bucket_policy");
+    let acl = reason_for("aws_s3_bucket_acl");
     for b in cx.model.all_mut::<Bucket>() {
+        if let Some(r) = &acl
+            && !b.acl.explicit
+        {
+            b.acl = Attr::unknown(r.clone(), b.meta.span.clone());
+        }
         if let Some(r) = &pab
             && !b.public_access_block.explicit
         {

@@ -148,7 +148,7 @@ impl Rule for BucketNoTlsOnlyPolicy {
                 }
                 State::Known(Some(policy)) => policy,
             };
-            let mut undecided = None;
+            let mut undecided = policy.unknown_statements.clone();
             let mut denied = false;
             for statement in &policy.statements {
                 match denies_plain_http(statement) {

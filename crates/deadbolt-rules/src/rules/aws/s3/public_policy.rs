@@ -214,7 +214,7 @@ impl Rule for BucketPublicPolicy {
                 }
             };
             let mut failed = false;
-            let mut undecided = None;
+            let mut undecided = doc.unknown_statements.clone();
             for (index, statement) in doc.statements.iter().enumerate() {
                 match public_grant(statement) {
                     Ok(Some(who)) => {
