@@ -253,6 +253,9 @@ impl ModuleDef {
     }
 }
 
+/// A value with the resource addresses its expression referred to.
+type Referenced = (Value, Vec<Arc<str>>);
+
 enum Slot<T> {
     InProgress,
     Done(T),
@@ -302,9 +305,9 @@ struct ModuleInstance {
     /// The names of the module calls leading here (`["vpc", "subnets"]`), as `terraform init`
     /// keys installed modules.
     module_path: Vec<String>,
-    locals: RefCell<HashMap<String, Slot<(Value, Vec<Arc<str>>)>>>,
+    locals: RefCell<HashMap<String, Slot<Referenced>>>,
     resources: RefCell<HashMap<(String, String), Slot<ResourceSet>>>,
-    data: RefCell<HashMap<(String, String), Slot<(Value, Vec<Arc<str>>)>>>,
+    data: RefCell<HashMap<(String, String), Slot<Referenced>>>,
     children: RefCell<HashMap<String, Slot<Rc<ChildModules>>>>,
 }
 
