@@ -101,7 +101,7 @@ pub fn write(report: &ScanReport<'_>, out: &mut dyn Write) -> io::Result<()> {
             results,
         }],
     };
-    serde_json::to_writer_pretty(&mut *out, &log).map_err(io::Error::other)?;
+    serde_json::to_writer_pretty(&mut *out, &log).map_err(io::Error::from)?;
     out.write_all(b"\n")
 }
 

@@ -43,6 +43,18 @@ pub struct ScanConfig {
 
 /// Reads a config file; a syntax error names the file, line and column.
 pub fn read(path: &Path) -> Result<Config> {
+    // A FIFO or device would block or never end; a config file is small.
+    let meta =
+        std::fs::metadata(path).with_context(|| format!("cannot read {}", path.display()))?;
+    if !meta.is_file() {
+        anyhow::bail!("{}: not a regular file", path.display());
+    }
+    if meta.len() > 1024 * 1024 {
+        anyhow::bail!(
+            "{}: larger than 1 MiB; not a deadbolt configuration",
+            path.display()
+        );
+    }
     let text =
         std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
     toml::from_str(&text).map_err(|e| {

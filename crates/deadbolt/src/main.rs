@@ -194,7 +194,10 @@ fn scan(args: ScanArgs) -> Result<u8> {
     let config_path = args.config.clone().or_else(|| {
         let dir = args.paths.first().filter(|p| p.is_dir())?;
         let candidate = dir.join("deadbolt.toml");
-        candidate.is_file().then_some(candidate)
+        // Present but not a regular file is an error (from `config::read`), not a silent skip.
+        std::fs::symlink_metadata(&candidate)
+            .is_ok()
+            .then_some(candidate)
     });
     let config = match &config_path {
         Some(p) => config::read(p)?,

@@ -31,6 +31,9 @@ use deadbolt_model::{Diagnostic, Level};
 const MAX_REFERENCE_DEPTH: usize = 200;
 /// How deep module calls may nest.
 const MAX_MODULE_DEPTH: usize = 24;
+/// How many `for` iterations one root module's evaluation may take. Real configurations take
+/// thousands; nested loops over `range()` can ask for billions and exhaust memory.
+const MAX_ITERATIONS: usize = 1_000_000;
 /// The most instances `count`/`for_each` may expand to per resource.
 const MAX_INSTANCES: usize = 10_000;
 
@@ -364,6 +367,8 @@ pub(crate) struct Evaluator {
     /// condition was unknown, so no partial text is produced.
     partial_mode: Cell<bool>,
     partial_failed: Cell<bool>,
+    /// `for` iterations so far (see [`MAX_ITERATIONS`]).
+    iterations: Cell<usize>,
     /// Remote modules installed by `terraform init` for the root being evaluated: module path
     /// (`vpc.subnets`) → directory.
     installed: RefCell<HashMap<String, PathBuf>>,
@@ -380,6 +385,7 @@ impl Evaluator {
             remote_modules: RefCell::new(Vec::new()),
             depth: Cell::new(0),
             partial_mode: Cell::new(false),
+            iterations: Cell::new(0),
             installed: RefCell::new(HashMap::new()),
             partial_failed: Cell::new(false),
             refs: RefCell::new(Vec::new()),
@@ -841,6 +847,26 @@ impl Evaluator {
             .borrow_mut()
             .insert(key, Slot::Done((value.clone(), refs)));
         value
+    }
+
+    /// Counts one `for` iteration against [`MAX_ITERATIONS`]; past it, evaluation stops with an
+    /// error (the value becomes unknown) and one diagnostic says why.
+    fn spend(&self, file: &SourceFile) -> Result<()> {
+        let n = self.iterations.get() + 1;
+        self.iterations.set(n);
+        if n == MAX_ITERATIONS + 1 {
+            self.diagnostics.borrow_mut().push(Diagnostic {
+                level: Level::Warning,
+                file: file.display.clone(),
+                line: 0,
+                column: 0,
+                message: format!("for-expressions in this module ran over {MAX_ITERATIONS} iterations; the rest is not evaluated"),
+            });
+        }
+        if n > MAX_ITERATIONS {
+            return err("for-expression iteration budget exhausted");
+        }
+        Ok(())
     }
 
     /// Runs `f` with a fresh reference collector; returns its result and the references it made.
@@ -1317,6 +1343,7 @@ impl Evaluator {
                         let f = &d.for_expr;
                         let coll = self.eval(inst, file, scope, &f.collection_expr)?;
                         for (k, v) in iterate(&coll)? {
+                            self.spend(file)?;
                             let mut inner = scope.clone();
                             if let Some(kv) = &f.key_var {
                                 inner = inner.with(kv.as_str(), k);
@@ -1353,6 +1380,7 @@ impl Evaluator {
         let mut map: BTreeMap<String, Value> = BTreeMap::new();
         let mut grouped: BTreeMap<String, Vec<Value>> = BTreeMap::new();
         for (k, v) in iterate(&coll)? {
+            self.spend(file)?;
             let mut inner = scope.clone();
             if let Some(kv) = &f.intro.key_var {
                 inner = inner.with(kv.as_str(), k);

@@ -377,3 +377,25 @@ fn an_input_that_stalls_the_parser_is_cut_off() {
         "{d}"
     );
 }
+
+#[test]
+fn nested_loops_stop_at_the_iteration_budget() {
+    let nested = "locals {\n  x = length(flatten([for i in range(1000) : [for j in range(1000) : [for k in range(100) : k]]]))\n}\nresource \"aws_s3_bucket\" \"n\" {\n  bucket = \"n${local.x}\"\n}\n";
+    let dir = tree(&[("good.tf", GOOD), ("nested.tf", nested)]);
+    let started = std::time::Instant::now();
+    let (eval, loaded) = scan_dir(dir.path());
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(20),
+        "took {:?}",
+        started.elapsed()
+    );
+    assert_good_still_scanned(&eval);
+    assert!(
+        loaded
+            .diagnostics
+            .iter()
+            .any(|d| d.message.contains("iterations")),
+        "{:?}",
+        loaded.diagnostics
+    );
+}

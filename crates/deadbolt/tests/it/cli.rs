@@ -338,3 +338,23 @@ fn overlapping_paths_are_scanned_once() {
     assert_eq!(json["findings"].as_array().unwrap().len(), 1);
     assert_eq!(json["summary"]["files"], 1);
 }
+
+#[test]
+fn a_config_that_is_not_a_regular_file_is_an_error_not_a_hang() {
+    let dir = tree(&[("main.tf", PUBLIC_BUCKET)]);
+    let out = deadbolt(&[
+        "scan",
+        dir.path().to_str().unwrap(),
+        "--config",
+        "/dev/zero",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not a regular file"));
+    std::os::unix::fs::symlink("/dev/zero", dir.path().join("deadbolt.toml")).unwrap();
+    let out = deadbolt(&["scan", dir.path().to_str().unwrap()]);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "a deadbolt.toml that cannot be read is not skipped silently"
+    );
+}
