@@ -22,9 +22,8 @@ pub struct Database {
     pub storage_encrypted: Attr<bool>,
     /// Reachable from the internet (default `false`).
     pub publicly_accessible: Attr<bool>,
-    /// Automated backup retention in days; 0 disables automated backups. Defaults: the Terraform
-    /// AWS provider documents 0 for DB instances (the RDS API itself defaults to 1, the console to
-    /// 7) and 1 for clusters.
+    /// Automated backup retention in days; 0 disables automated backups. When unset, the RDS API
+    /// default applies: 1 day for DB instances and clusters (the console proposes 7).
     pub backup_retention_days: Attr<i64>,
     /// Deletion protection (default `false`).
     pub deletion_protection: Attr<bool>,

@@ -22,7 +22,7 @@ pub(super) fn map_primary(res: &EvaluatedResource, cx: &mut MapContext) -> bool 
             engine: body.string("engine", ""),
             storage_encrypted: storage_encrypted(body, false),
             publicly_accessible: body.bool("publicly_accessible", false),
-            backup_retention_days: body.int("backup_retention_period", 0),
+            backup_retention_days: body.int("backup_retention_period", 1),
             deletion_protection: body.bool("deletion_protection", false),
             auto_minor_version_upgrade: body.bool("auto_minor_version_upgrade", true),
             iam_authentication: body.bool("iam_database_authentication_enabled", false),

@@ -11,9 +11,9 @@ const MIN_DAYS: i64 = 7;
 declare_rule! {
     /// ## What it checks
     /// An RDS DB instance or an RDS/Aurora cluster that keeps automated backups for fewer than
-    /// 7 days, or has them off (0). When the retention is not written, the Terraform AWS provider
-    /// documents 0 days for instances and 1 day for clusters, so both fail. Aurora cluster
-    /// members are judged through their cluster.
+    /// 7 days, or has them off (0). When the retention is not written, the RDS API default of
+    /// 1 day applies (Amazon RDS User Guide, "Backup retention period"), so it fails. Aurora
+    /// cluster members are judged through their cluster.
     ///
     /// This is stricter than Checkov (CKV_AWS_133 accepts 1 day and passes an unset retention)
     /// and Trivy (AVD-AWS-0077 fails only 1 day or less).
