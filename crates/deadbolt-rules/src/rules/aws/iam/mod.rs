@@ -7,6 +7,7 @@ use crate::checks::Checks;
 use crate::rule::Rule;
 
 mod admin;
+mod github_oidc_trust;
 mod not_action;
 mod pass_role;
 mod password_length;
@@ -25,6 +26,7 @@ pub(crate) const RULES: &[&dyn Rule] = &[
     &not_action::AllowNotAction,
     &password_length::PasswordMinLength,
     &password_reuse::PasswordReuse,
+    &github_oidc_trust::GithubOidcTrustUnpinned,
 ];
 
 /// What a rule concludes about one statement.
