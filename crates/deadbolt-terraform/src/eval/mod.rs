@@ -402,7 +402,7 @@ impl Evaluator {
         let Some(def) = self.defs.borrow().get(dir).cloned() else {
             return Vec::new();
         };
-        *self.installed.borrow_mut() = installed_modules(dir);
+        *self.installed.borrow_mut() = installed_modules(dir, &mut self.diagnostics.borrow_mut());
         let root = Rc::new(ModuleInstance::new(
             def,
             String::new(),
@@ -1985,30 +1985,67 @@ fn merge_override(body: &mut EvalBody, patch: EvalBody) {
 
 /// The modules `terraform init` installed for the root module in `root`:
 /// `.terraform/modules/modules.json` maps each module path (`vpc`, `vpc.subnets`) to its directory.
-fn installed_modules(root: &Path) -> HashMap<String, PathBuf> {
+/// A manifest that cannot be read, and entries whose directory lies outside `root`, are reported
+/// and ignored.
+fn installed_modules(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> HashMap<String, PathBuf> {
     let manifest = root.join(".terraform/modules/modules.json");
     let Ok(meta) = std::fs::metadata(&manifest) else {
         return HashMap::new();
     };
+    let mut warn = |message: String| {
+        diagnostics.push(Diagnostic {
+            level: Level::Warning,
+            file: manifest.display().to_string().into(),
+            line: 0,
+            column: 0,
+            message,
+        })
+    };
     if !meta.is_file() || meta.len() > source::MAX_FILE_BYTES {
+        warn("not a regular file under the size limit; installed modules are not scanned".into());
         return HashMap::new();
     }
-    let Ok(text) = std::fs::read_to_string(&manifest) else {
+    let json = std::fs::read_to_string(&manifest)
+        .map_err(|e| e.to_string())
+        .and_then(|text| {
+            serde_json::from_str::<serde_json::Value>(&text).map_err(|e| e.to_string())
+        });
+    let modules = match &json {
+        Ok(json) => json.get("Modules").and_then(|m| m.as_array()),
+        Err(e) => {
+            warn(format!(
+                "unreadable module manifest ({e}); installed modules are not scanned"
+            ));
+            return HashMap::new();
+        }
+    };
+    let Some(modules) = modules else {
+        warn("no `Modules` list; installed modules are not scanned".into());
         return HashMap::new();
     };
-    let Ok(json) = serde_json::from_str::<serde_json::Value>(&text) else {
-        return HashMap::new();
-    };
-    json.get("Modules")
-        .and_then(|m| m.as_array())
-        .into_iter()
-        .flatten()
-        .filter_map(|m| {
-            let key = m.get("Key")?.as_str()?;
-            let dir = m.get("Dir")?.as_str()?;
-            (!key.is_empty()).then(|| (key.to_string(), root.join(dir)))
-        })
-        .collect()
+    let canonical_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    let mut out = HashMap::new();
+    for m in modules {
+        let (Some(key), Some(dir)) = (
+            m.get("Key").and_then(|k| k.as_str()),
+            m.get("Dir").and_then(|d| d.as_str()),
+        ) else {
+            continue;
+        };
+        if key.is_empty() {
+            continue;
+        }
+        let path = root.join(dir);
+        let inside = std::fs::canonicalize(&path).is_ok_and(|p| p.starts_with(&canonical_root));
+        if inside {
+            out.insert(key.to_string(), path);
+        } else {
+            warn(format!(
+                "module `{key}` is installed outside the root module ({dir}); not scanned"
+            ));
+        }
+    }
+    out
 }
 
 /// Every reference recorded in a body's attributes, nested blocks included.

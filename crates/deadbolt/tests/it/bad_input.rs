@@ -399,3 +399,40 @@ fn nested_loops_stop_at_the_iteration_budget() {
         loaded.diagnostics
     );
 }
+
+#[test]
+fn a_broken_or_escaping_module_manifest_is_reported() {
+    let dir = tree(&[
+        ("good.tf", GOOD),
+        (
+            "main.tf",
+            "module \"m\" {\n  source = \"example/m/aws\"\n}\n",
+        ),
+        (
+            ".terraform/modules/modules.json",
+            "{\"Modules\": [{\"Key\": \"m\", \"Dir\": \"/etc\"}]}",
+        ),
+    ]);
+    let (eval, loaded) = scan_dir(dir.path());
+    assert_good_still_scanned(&eval);
+    assert!(
+        loaded
+            .diagnostics
+            .iter()
+            .any(|d| d.message.contains("outside the root module")),
+        "{:?}",
+        loaded.diagnostics
+    );
+    std::fs::write(
+        dir.path().join(".terraform/modules/modules.json"),
+        "garbage",
+    )
+    .unwrap();
+    let (_, loaded) = scan_dir(dir.path());
+    assert!(
+        loaded
+            .diagnostics
+            .iter()
+            .any(|d| d.message.contains("unreadable module manifest"))
+    );
+}
