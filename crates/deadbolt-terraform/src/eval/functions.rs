@@ -288,6 +288,16 @@ pub(super) fn call(
                         out.push(i.clone());
                     }
                 }
+                // Terraform orders a set of strings lexically and a set of numbers numerically.
+                if out.iter().all(|v| matches!(v, Value::String(_))) {
+                    out.sort_by(|a, b| a.as_str().cmp(&b.as_str()));
+                } else if out.iter().all(|v| matches!(v, Value::Number(_))) {
+                    out.sort_by(|a, b| {
+                        a.as_f64()
+                            .partial_cmp(&b.as_f64())
+                            .unwrap_or(std::cmp::Ordering::Equal)
+                    });
+                }
                 Value::List(out)
             }
             Some(Value::List(items)) => Value::List(items.clone()),
@@ -500,9 +510,12 @@ pub(super) fn call(
             s(0)?
                 .bytes()
                 .map(|b| match b {
+                    // Query escaping, as Go's url.QueryEscape (Terraform docs: "Hello World!"
+                    // becomes "Hello+World%21").
                     b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
                         (b as char).to_string()
                     }
+                    b' ' => "+".to_string(),
                     _ => format!("%{b:02X}"),
                 })
                 .collect(),
@@ -686,6 +699,7 @@ fn templatefile(ev: &Evaluator, inst: &ModuleInstance, args: Vec<Value>) -> Resu
         .map_err(|d| EvalError(d.message))?;
     let mut out = String::new();
     let mut unknown_part: Option<Unknown> = None;
+    ev.trim_next.set(false);
     ev.render_elements(inst, &file, &scope, &template, &mut out, &mut unknown_part)?;
     Ok(match unknown_part {
         Some(u) => Value::Unknown(u),
@@ -703,7 +717,6 @@ fn format(fmt: &str, args: &[Value]) -> Result<Value> {
             out.push(c);
             continue;
         }
-        // Skip flags/width/precision.
         let mut spec = String::new();
         while let Some(&d) = chars.peek() {
             if d.is_ascii_digit() || matches!(d, '.' | '-' | '+' | '#' | ' ') {
@@ -722,6 +735,17 @@ fn format(fmt: &str, args: &[Value]) -> Result<Value> {
                 if let Value::Unknown(u) = v {
                     return Ok(Value::Unknown(u.clone()));
                 }
+                // Flags, width and precision as in Go's fmt: `-` pads right, `0` pads with zeros.
+                let left = spec.contains('-');
+                let digits = spec.trim_start_matches(['-', '+', '#', ' ']);
+                let zero = digits.starts_with('0');
+                let (width, precision) = match digits.split_once('.') {
+                    Some((w, p)) => (w.parse::<usize>().unwrap_or(0), p.parse::<usize>().ok()),
+                    None => (digits.parse::<usize>().unwrap_or(0), None),
+                };
+                if width > 4096 || precision.is_some_and(|p| p > 64) {
+                    return err("format(): width or precision too large");
+                }
                 let text = match verb {
                     'q' => {
                         serde_json::Value::String(scalar_string(v).unwrap_or_default()).to_string()
@@ -732,13 +756,33 @@ fn format(fmt: &str, args: &[Value]) -> Result<Value> {
                             .ok_or_else(|| EvalError("format(): %d needs a number".into()))?
                             as i64
                     ),
+                    'f' => {
+                        let x = v
+                            .as_f64()
+                            .ok_or_else(|| EvalError("format(): %f needs a number".into()))?;
+                        format!("{x:.prec$}", prec = precision.unwrap_or(6))
+                    }
                     'v' if !matches!(v, Value::String(_) | Value::Number(_) | Value::Bool(_)) => {
                         v.to_json().map(|j| j.to_string()).unwrap_or_default()
                     }
                     _ => scalar_string(v)
                         .ok_or_else(|| EvalError(format!("format(): %{verb} needs a primitive")))?,
                 };
-                out.push_str(&text);
+                let pad = width.saturating_sub(text.chars().count());
+                if left {
+                    out.push_str(&text);
+                    out.extend(std::iter::repeat_n(' ', pad));
+                } else if zero && matches!(verb, 'd' | 'f') {
+                    let (sign, digits) = text
+                        .strip_prefix('-')
+                        .map_or(("", text.as_str()), |d| ("-", d));
+                    out.push_str(sign);
+                    out.extend(std::iter::repeat_n('0', pad));
+                    out.push_str(digits);
+                } else {
+                    out.extend(std::iter::repeat_n(' ', pad));
+                    out.push_str(&text);
+                }
             }
             _ => return err("format(): unsupported verb"),
         }
@@ -776,14 +820,24 @@ fn cidrhost(prefix: &str, hostnum: f64) -> Result<Value> {
     let net: ipnet::IpNet = prefix
         .parse()
         .map_err(|e| EvalError(format!("cidrhost(): {e}")))?;
+    // A negative host number counts back from the end of the range (-1 is the last address).
+    let host_bits = u32::from(net.max_prefix_len() - net.prefix_len());
+    let size: i128 = if host_bits >= 127 {
+        i128::MAX
+    } else {
+        1i128 << host_bits
+    };
+    let n = hostnum as i128;
+    let offset = if n < 0 { size + n } else { n };
+    if offset < 0 || offset >= size {
+        return err(format!("cidrhost(): host number {n} is outside {prefix}"));
+    }
     Ok(Value::String(match net {
-        ipnet::IpNet::V4(n) => {
-            std::net::Ipv4Addr::from(u32::from(n.network()).wrapping_add(hostnum as u32))
-                .to_string()
+        ipnet::IpNet::V4(v4) => {
+            std::net::Ipv4Addr::from(u32::from(v4.network()) + offset as u32).to_string()
         }
-        ipnet::IpNet::V6(n) => {
-            std::net::Ipv6Addr::from(u128::from(n.network()).wrapping_add(hostnum as u128))
-                .to_string()
+        ipnet::IpNet::V6(v6) => {
+            std::net::Ipv6Addr::from(u128::from(v6.network()) + offset as u128).to_string()
         }
     }))
 }

@@ -367,6 +367,8 @@ pub(crate) struct Evaluator {
     /// condition was unknown, so no partial text is produced.
     partial_mode: Cell<bool>,
     partial_failed: Cell<bool>,
+    /// Set after a `~` strip marker: the next literal's leading whitespace is dropped.
+    trim_next: Cell<bool>,
     /// `for` iterations so far (see [`MAX_ITERATIONS`]).
     iterations: Cell<usize>,
     /// Remote modules installed by `terraform init` for the root being evaluated: module path
@@ -386,6 +388,7 @@ impl Evaluator {
             depth: Cell::new(0),
             partial_mode: Cell::new(false),
             iterations: Cell::new(0),
+            trim_next: Cell::new(false),
             installed: RefCell::new(HashMap::new()),
             partial_failed: Cell::new(false),
             refs: RefCell::new(Vec::new()),
@@ -1250,6 +1253,7 @@ impl Evaluator {
         }
         let mut out = String::new();
         let mut pending_unknown = None;
+        self.trim_next.set(false);
         self.render_elements(inst, file, scope, template, &mut out, &mut pending_unknown)?;
         Ok(match pending_unknown {
             Some(u) => Value::Unknown(u),
@@ -1268,6 +1272,7 @@ impl Evaluator {
         template: &Template,
     ) -> Option<String> {
         self.partial_mode.set(true);
+        self.trim_next.set(false);
         let mut out = String::new();
         let mut unknown_part = None;
         let rendered =
@@ -1290,35 +1295,60 @@ impl Evaluator {
     ) -> Result<()> {
         for element in template.iter() {
             match element {
-                Element::Literal(s) => out.push_str(s.value()),
-                Element::Interpolation(i) => match self.eval(inst, file, scope, &i.expr)? {
-                    Value::Unknown(u) => {
-                        if self.partial_mode.get() {
-                            out.push_str(crate::evaluated::PLACEHOLDER);
-                        }
-                        unknown_part.get_or_insert(u);
+                Element::Literal(s) => {
+                    if self.trim_next.replace(false) {
+                        out.push_str(s.value().trim_start());
+                    } else {
+                        out.push_str(s.value());
                     }
-                    v => out.push_str(&crate::evaluated::scalar_string(&v).ok_or_else(|| {
-                        EvalError(format!(
-                            "cannot interpolate a {} into a string",
-                            v.type_name()
-                        ))
-                    })?),
-                },
+                }
+                Element::Interpolation(i) => {
+                    if i.strip.strip_start() {
+                        trim_end(out);
+                    }
+                    self.trim_next.set(false);
+                    match self.eval(inst, file, scope, &i.expr)? {
+                        Value::Unknown(u) => {
+                            if self.partial_mode.get() {
+                                out.push_str(crate::evaluated::PLACEHOLDER);
+                            }
+                            unknown_part.get_or_insert(u);
+                        }
+                        v => {
+                            out.push_str(&crate::evaluated::scalar_string(&v).ok_or_else(|| {
+                                EvalError(format!(
+                                    "cannot interpolate a {} into a string",
+                                    v.type_name()
+                                ))
+                            })?)
+                        }
+                    }
+                    self.trim_next.set(i.strip.strip_end());
+                }
                 Element::Directive(d) => match d.as_ref() {
                     Directive::If(d) => {
+                        if d.if_expr.strip.strip_start() {
+                            trim_end(out);
+                        }
                         let cond = self.eval(inst, file, scope, &d.if_expr.cond_expr)?;
                         match cond.as_bool() {
-                            Some(true) => self.render_elements(
-                                inst,
-                                file,
-                                scope,
-                                &d.if_expr.template,
-                                out,
-                                unknown_part,
-                            )?,
+                            Some(true) => {
+                                self.trim_next.set(d.if_expr.strip.strip_end());
+                                self.render_elements(
+                                    inst,
+                                    file,
+                                    scope,
+                                    &d.if_expr.template,
+                                    out,
+                                    unknown_part,
+                                )?;
+                                if d.else_expr.as_ref().is_some_and(|e| e.strip.strip_start()) {
+                                    trim_end(out);
+                                }
+                            }
                             Some(false) => {
                                 if let Some(e) = &d.else_expr {
+                                    self.trim_next.set(e.strip.strip_end());
                                     self.render_elements(
                                         inst,
                                         file,
@@ -1338,12 +1368,20 @@ impl Evaluator {
                                 );
                             }
                         }
+                        if d.endif_expr.strip.strip_start() {
+                            trim_end(out);
+                        }
+                        self.trim_next.set(d.endif_expr.strip.strip_end());
                     }
                     Directive::For(d) => {
                         let f = &d.for_expr;
+                        if f.strip.strip_start() {
+                            trim_end(out);
+                        }
                         let coll = self.eval(inst, file, scope, &f.collection_expr)?;
                         for (k, v) in iterate(&coll)? {
                             self.spend(file)?;
+                            self.trim_next.set(f.strip.strip_end());
                             let mut inner = scope.clone();
                             if let Some(kv) = &f.key_var {
                                 inner = inner.with(kv.as_str(), k);
@@ -1357,7 +1395,11 @@ impl Evaluator {
                                 out,
                                 unknown_part,
                             )?;
+                            if d.endfor_expr.strip.strip_start() {
+                                trim_end(out);
+                            }
                         }
+                        self.trim_next.set(d.endfor_expr.strip.strip_end());
                     }
                 },
             }
@@ -2056,4 +2098,10 @@ fn collect_refs(body: &EvalBody, out: &mut Vec<Arc<str>>) {
     for block in &body.blocks {
         collect_refs(&block.body, out);
     }
+}
+
+/// Drops trailing whitespace (a `~` strip marker after it).
+fn trim_end(out: &mut String) {
+    let len = out.trim_end().len();
+    out.truncate(len);
 }

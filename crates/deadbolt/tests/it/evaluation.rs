@@ -820,3 +820,35 @@ fn an_acl_whose_bucket_cannot_be_resolved_leaves_buckets_not_evaluated() {
             .any(|n| n.rule.id == "AWS-S3-001" && n.address == "aws_s3_bucket.x")
     );
 }
+
+#[test]
+fn formatting_functions_and_strip_markers_match_terraform() {
+    let dir = tree(&[(
+        "main.tf",
+        r#"
+resource "aws_s3_bucket" "f" {
+  bucket = jsonencode([
+    urlencode("Hello World!"),
+    format("%03d|%-4s|%5s|%.2f", 7, "ab", "cd", 3.14159),
+    cidrhost("10.0.0.0/24", -1),
+    tolist(toset(["b", "a", "b"])),
+    "a ${~ "b" ~} c",
+    "x %{~ for i in [1, 2] ~} ${i} %{~ endfor ~} y",
+  ])
+}
+"#,
+    )]);
+    let b = buckets(dir.path(), &Options::default());
+    let name: serde_json::Value = serde_json::from_str(b[0].name.known().expect("known")).unwrap();
+    assert_eq!(
+        name,
+        serde_json::json!([
+            "Hello+World%21",
+            "007|ab  |   cd|3.14",
+            "10.0.0.255",
+            ["a", "b"],
+            "abc",
+            "x12y"
+        ])
+    );
+}
