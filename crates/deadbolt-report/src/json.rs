@@ -21,7 +21,8 @@
 //!            "message", "fix", "references": {"cis_aws_v3", "nist_csf_2", "nist_800_53"},
 //!            "equivalents": {"checkov", "trivy"}}
 //! ```
-//! Lines and columns are 1-based.
+//! Lines and columns are 1-based; a diagnostic about a whole file (unreadable, too large) has
+//! line and column 0.
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};

@@ -197,13 +197,22 @@ fn load_here(root: &Path, options: &Options) -> Loaded {
             resources,
             diagnostics,
             evaluator.remote_modules.into_inner(),
+            evaluator.extra_files.into_inner(),
         )
     });
     let mut resources = Vec::new();
-    for (res, diags, remote) in outcomes {
+    let mut extra: BTreeMap<PathBuf, bool> = BTreeMap::new();
+    for (res, diags, remote, files) in outcomes {
         resources.extend(res);
         loaded.diagnostics.extend(diags);
         loaded.remote_modules.extend(remote);
+        extra.extend(files);
+    }
+    // Several roots may read the same module: count each file once.
+    for (path, parsed) in extra {
+        loaded.files += 1;
+        loaded.bytes += std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+        loaded.parsed += usize::from(parsed);
     }
     loaded.resources = resources.len();
     loaded.model = mapping::map(&resources);

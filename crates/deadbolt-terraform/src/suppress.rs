@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use deadbolt_model::{LineIndex, Position, Span, Suppression};
 
-const MARKER: &str = "deadbolt:ignore[";
+const MARKER: &str = "deadbolt:ignore";
 
 /// A suppression comment and the line it is on.
 #[derive(Clone, Debug)]
@@ -16,6 +16,9 @@ pub(crate) struct Comment {
     pub line: u32,
     /// Byte offset of the marker in the file, to tell comments from look-alikes inside strings.
     pub offset: usize,
+    /// Set for a marker that is not `deadbolt:ignore[ID, ...]`: it silences nothing and is
+    /// reported.
+    pub malformed: bool,
     pub suppression: Suppression,
 }
 
@@ -44,10 +47,33 @@ pub(crate) fn scan(file: &Arc<str>, text: &str) -> Vec<Comment> {
         {
             continue;
         }
-        let rest = &line[at + MARKER.len()..];
-        let Some(close) = rest.find(']') else {
+        let column = line[..at].chars().count() as u32 + 1;
+        let marker_span = Span {
+            file: file.clone(),
+            start: Position {
+                line: i as u32 + 1,
+                column,
+            },
+            end: Position {
+                line: i as u32 + 1,
+                column: line.chars().count() as u32 + 1,
+            },
+        };
+        let after = &line[at + MARKER.len()..];
+        let (Some(rest), Some(close)) = (after.strip_prefix('['), after.find(']')) else {
+            out.push(Comment {
+                line: i as u32 + 1,
+                offset: start_of_line + at,
+                malformed: true,
+                suppression: Suppression {
+                    rule_id: String::new(),
+                    reason: None,
+                    span: marker_span,
+                },
+            });
             continue;
         };
+        let close = close - 1;
         let reason = rest[close + 1..].trim().trim_end_matches("*/").trim();
         let reason = (!reason.is_empty()).then(|| reason.to_string());
         let column = line[..at].chars().count() as u32 + 1;
@@ -70,6 +96,7 @@ pub(crate) fn scan(file: &Arc<str>, text: &str) -> Vec<Comment> {
             out.push(Comment {
                 line: i as u32 + 1,
                 offset: start_of_line + at,
+                malformed: false,
                 suppression: Suppression {
                     rule_id: id.to_string(),
                     reason: reason.clone(),
@@ -93,7 +120,7 @@ pub(crate) fn for_block(
     let lines = block_lines(text, index, start_line, end_line);
     comments
         .iter()
-        .filter(|c| lines.contains(&c.line))
+        .filter(|c| !c.malformed && lines.contains(&c.line))
         .map(|c| c.suppression.clone())
         .collect()
 }

@@ -192,10 +192,19 @@ impl ModuleDef {
                     attached.push(suppress::block_lines(&file.text, &file.index, start, end));
                 }
             }
+            for c in file.comments.iter().filter(|c| c.malformed) {
+                found.push(Diagnostic {
+                    level: Level::Warning,
+                    file: file.display.clone(),
+                    line: c.line,
+                    column: c.suppression.span.start.column,
+                    message: "malformed suppression (write `deadbolt:ignore[RULE-ID] reason`); it silences nothing".into(),
+                });
+            }
             for c in file
                 .comments
                 .iter()
-                .filter(|c| !attached.iter().any(|r| r.contains(&c.line)))
+                .filter(|c| !c.malformed && !attached.iter().any(|r| r.contains(&c.line)))
             {
                 found.push(Diagnostic {
                     level: Level::Warning,
@@ -367,6 +376,9 @@ pub(crate) struct Evaluator {
     /// condition was unknown, so no partial text is produced.
     partial_mode: Cell<bool>,
     partial_failed: Cell<bool>,
+    /// Files read on demand for modules outside the scanned tree (or installed by `terraform
+    /// init`), and whether each parsed, so the summary counts them.
+    pub extra_files: RefCell<Vec<(PathBuf, bool)>>,
     /// Set after a `~` strip marker: the next literal's leading whitespace is dropped.
     trim_next: Cell<bool>,
     /// `for` iterations so far (see [`MAX_ITERATIONS`]).
@@ -389,6 +401,7 @@ impl Evaluator {
             partial_mode: Cell::new(false),
             iterations: Cell::new(0),
             trim_next: Cell::new(false),
+            extra_files: RefCell::new(Vec::new()),
             installed: RefCell::new(HashMap::new()),
             partial_failed: Cell::new(false),
             refs: RefCell::new(Vec::new()),
@@ -1045,7 +1058,9 @@ impl Evaluator {
                 .display()
                 .to_string()
                 .into();
-            match source::read(&path, display) {
+            let parsed = source::read(&path, display);
+            self.extra_files.borrow_mut().push((path, parsed.is_ok()));
+            match parsed {
                 Ok(f) => files.push(Arc::new(f)),
                 Err(d) => self.diagnostics.borrow_mut().push(d),
             }

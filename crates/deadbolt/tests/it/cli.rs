@@ -358,3 +358,18 @@ fn a_config_that_is_not_a_regular_file_is_an_error_not_a_hang() {
         "a deadbolt.toml that cannot be read is not skipped silently"
     );
 }
+
+#[test]
+fn a_malformed_suppression_is_reported() {
+    let dir = tree(&[(
+        "main.tf",
+        "resource \"aws_s3_bucket\" \"b\" {\n  bucket = \"b\" # deadbolt:ignore AWS-S3-001 no brackets\n}\n",
+    )]);
+    let (_, loaded) = crate::scan_dir(dir.path());
+    let d = loaded
+        .diagnostics
+        .iter()
+        .find(|d| d.message.contains("malformed suppression"))
+        .expect("reported");
+    assert_eq!(d.line, 2);
+}

@@ -649,6 +649,10 @@ fn remote_modules_installed_by_terraform_init_are_scanned() {
             "example/other/aws".to_string()
         )]
     );
+    assert_eq!(
+        loaded.files, 2,
+        "the installed module's file counts as read"
+    );
 }
 
 #[test]
