@@ -335,6 +335,12 @@ fn scan(args: ScanArgs) -> Result<u8> {
     if resources == 0 {
         eprintln!("deadbolt: note: the scanned files declare no resources");
     }
+    if !remote.is_empty() {
+        eprintln!(
+            "deadbolt: note: {} remote module(s) not scanned (run `terraform init` so deadbolt can read them from .terraform/modules)",
+            remote.len()
+        );
+    }
     Ok(if report.failing() > 0 || errors > 0 {
         1
     } else {
