@@ -66,6 +66,13 @@ impl<'m> Checks<'m> {
         });
     }
 
+    /// Records that the verdict depends on `attr`, which is unknown. (Called with a known
+    /// attribute it records a not-evaluated outcome with a generic reason rather than panicking.)
+    pub fn not_evaluated_attr<T>(&mut self, resource: &'m ResourceMeta, attr: &Attr<T>) {
+        let fallback = Unknown::new("a value this rule needs is unknown");
+        self.not_evaluated(resource, attr.unknown_reason().unwrap_or(&fallback));
+    }
+
     /// Records a three-way verdict: `Some(true)` fails at `span` with `message()`, `Some(false)`
     /// passes, `None` is not evaluated with `reason`.
     pub fn verdict(
@@ -98,7 +105,7 @@ impl<'m> Checks<'m> {
         match attr.known() {
             Some(v) if ok(v) => self.pass(resource),
             Some(v) => self.fail(resource, &attr.span, message(v)),
-            None => self.not_evaluated(resource, attr.unknown_reason().expect("unknown attr")),
+            None => self.not_evaluated_attr(resource, attr),
         }
     }
 

@@ -95,10 +95,7 @@ impl Rule for OldTls {
                 }
                 Some(false) => {}
                 None => {
-                    checks.not_evaluated(
-                        &dist.meta,
-                        dist.default_certificate.unknown_reason().expect("unknown"),
-                    );
+                    checks.not_evaluated_attr(&dist.meta, &dist.default_certificate);
                     continue;
                 }
             }

@@ -81,11 +81,7 @@ impl Rule for PublicEndpointOpenToWorld {
                     continue;
                 }
                 None => {
-                    let reason = cluster
-                        .endpoint_public_access
-                        .unknown_reason()
-                        .expect("unknown");
-                    checks.not_evaluated(&cluster.meta, reason);
+                    checks.not_evaluated_attr(&cluster.meta, &cluster.endpoint_public_access);
                     continue;
                 }
             }

@@ -71,7 +71,7 @@ impl Rule for NoDropInvalidHeaders {
                 Some("application") => {}
                 Some(_) => continue,
                 None => {
-                    checks.not_evaluated(&lb.meta, lb.lb_type.unknown_reason().expect("unknown"));
+                    checks.not_evaluated_attr(&lb.meta, &lb.lb_type);
                     continue;
                 }
             }

@@ -82,10 +82,7 @@ impl Rule for HttpListenerNoRedirect {
                 Some("HTTP") => {}
                 Some(_) => continue,
                 None => {
-                    checks.not_evaluated(
-                        &listener.meta,
-                        listener.protocol.unknown_reason().expect("unknown"),
-                    );
+                    checks.not_evaluated_attr(&listener.meta, &listener.protocol);
                     continue;
                 }
             }

@@ -203,10 +203,7 @@ impl Rule for EnvSecrets {
     fn check<'m>(&self, model: &'m Model, checks: &mut Checks<'m>) {
         for function in model.all::<Function>() {
             let Some(vars) = function.environment.known() else {
-                checks.not_evaluated(
-                    &function.meta,
-                    function.environment.unknown_reason().expect("unknown"),
-                );
+                checks.not_evaluated_attr(&function.meta, &function.environment);
                 continue;
             };
             let mut failed = false;

@@ -75,10 +75,7 @@ impl Rule for PermissionAnyPrincipal {
                     continue;
                 }
                 None => {
-                    checks.not_evaluated(
-                        &perm.meta,
-                        perm.principal.unknown_reason().expect("unknown"),
-                    );
+                    checks.not_evaluated_attr(&perm.meta, &perm.principal);
                     continue;
                 }
             }

@@ -75,9 +75,7 @@ impl Rule for IamAuthOff {
         for db in model.all::<Database>().filter(|db| owns_storage(db)) {
             let attr = &db.iam_authentication;
             match (attr.known(), db.engine.known()) {
-                (None, _) => {
-                    checks.not_evaluated(&db.meta, attr.unknown_reason().expect("unknown"))
-                }
+                (None, _) => checks.not_evaluated_attr(&db.meta, &attr),
                 (Some(true), _) => checks.pass(&db.meta),
                 (Some(false), Some(engine))
                     if UNSUPPORTED_ENGINE_PREFIXES
@@ -92,9 +90,7 @@ impl Rule for IamAuthOff {
                     ),
                 ),
                 // The engine decides whether IAM authentication exists at all.
-                (Some(false), None) => {
-                    checks.not_evaluated(&db.meta, db.engine.unknown_reason().expect("unknown"))
-                }
+                (Some(false), None) => checks.not_evaluated_attr(&db.meta, &db.engine),
             }
         }
     }

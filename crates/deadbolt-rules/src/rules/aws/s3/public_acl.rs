@@ -78,8 +78,7 @@ impl Rule for BucketPublicAcl {
                 }
                 Some(_) => {}
                 None => {
-                    checks
-                        .not_evaluated(&bucket.meta, bucket.acl.unknown_reason().expect("unknown"));
+                    checks.not_evaluated_attr(&bucket.meta, &bucket.acl);
                     continue;
                 }
             }
