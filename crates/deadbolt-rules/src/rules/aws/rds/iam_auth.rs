@@ -75,7 +75,7 @@ impl Rule for IamAuthOff {
         for db in model.all::<Database>().filter(|db| owns_storage(db)) {
             let attr = &db.iam_authentication;
             match (attr.known(), db.engine.known()) {
-                (None, _) => checks.not_evaluated_attr(&db.meta, &attr),
+                (None, _) => checks.not_evaluated_attr(&db.meta, attr),
                 (Some(true), _) => checks.pass(&db.meta),
                 (Some(false), Some(engine))
                     if UNSUPPORTED_ENGINE_PREFIXES
