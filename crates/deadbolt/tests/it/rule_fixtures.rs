@@ -158,3 +158,56 @@ fn rule_ids_and_names_are_unique_and_well_formed() {
         );
     }
 }
+
+/// The first fenced `hcl` block after `heading` in a rule's documentation.
+fn doc_example(doc: &str, heading: &str) -> Option<String> {
+    let section = &doc[doc.find(heading)? + heading.len()..];
+    let start = section.find("```hcl")? + "```hcl".len();
+    let end = section[start..].find("```")?;
+    Some(section[start..start + end].to_string())
+}
+
+#[test]
+fn every_rules_documented_examples_behave_as_documented() {
+    let mut problems = Vec::new();
+    for rule in registry::all() {
+        let m = rule.meta();
+        let doc = m.documentation();
+        let selection = Selection {
+            select: vec![m.id.to_string()],
+            skip: Vec::new(),
+        };
+        for (heading, should_fail) in [("## Failing example", true), ("## Passing example", false)]
+        {
+            let Some(example) = doc_example(&doc, heading) else {
+                problems.push(format!("{}: no hcl block under {heading}", m.id));
+                continue;
+            };
+            let loaded = deadbolt_terraform::load_str("example.tf", &example);
+            if !loaded.diagnostics.is_empty() {
+                problems.push(format!(
+                    "{}: {heading} does not parse: {:?}",
+                    m.id, loaded.diagnostics
+                ));
+                continue;
+            }
+            let eval = evaluate(&loaded.model, &[*rule], &selection, &registry::ids());
+            if should_fail && eval.findings.is_empty() {
+                problems.push(format!("{}: the failing example produces no finding", m.id));
+            }
+            if !should_fail && !eval.findings.is_empty() {
+                problems.push(format!(
+                    "{}: the passing example fails: {:?}",
+                    m.id,
+                    eval.findings.iter().map(|f| &f.message).collect::<Vec<_>>()
+                ));
+            }
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "{} problems:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
+}

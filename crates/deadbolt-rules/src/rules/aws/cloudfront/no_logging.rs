@@ -26,6 +26,10 @@ declare_rule! {
     ///
     /// ## Passing example
     /// ```hcl
+    /// resource "aws_s3_bucket" "cdn_logs" {
+    ///   bucket = "cdn-logs-example"
+    /// }
+    ///
     /// resource "aws_cloudfront_distribution" "site" {
     ///   enabled = true
     ///   logging_config {

@@ -17,6 +17,10 @@ declare_rule! {
     ///
     /// ## Failing example
     /// ```hcl
+    /// resource "aws_s3_bucket" "trail" {
+    ///   bucket = "trail-example"
+    /// }
+    ///
     /// resource "aws_cloudtrail" "audit" {
     ///   name           = "audit"
     ///   s3_bucket_name = aws_s3_bucket.trail.id
@@ -25,6 +29,10 @@ declare_rule! {
     ///
     /// ## Passing example
     /// ```hcl
+    /// resource "aws_s3_bucket" "trail" {
+    ///   bucket = "trail-example"
+    /// }
+    ///
     /// resource "aws_cloudtrail" "audit" {
     ///   name                  = "audit"
     ///   s3_bucket_name        = aws_s3_bucket.trail.id

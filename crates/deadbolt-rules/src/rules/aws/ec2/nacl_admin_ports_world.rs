@@ -27,6 +27,10 @@ declare_rule! {
     ///
     /// ## Failing example
     /// ```hcl
+    /// resource "aws_network_acl" "public" {
+    ///   vpc_id = "vpc-0123456789abcdef0"
+    /// }
+    ///
     /// resource "aws_network_acl_rule" "ssh" {
     ///   network_acl_id = aws_network_acl.public.id
     ///   rule_number    = 100
@@ -41,6 +45,10 @@ declare_rule! {
     ///
     /// ## Passing example
     /// ```hcl
+    /// resource "aws_network_acl" "public" {
+    ///   vpc_id = "vpc-0123456789abcdef0"
+    /// }
+    ///
     /// resource "aws_network_acl_rule" "ssh" {
     ///   network_acl_id = aws_network_acl.public.id
     ///   rule_number    = 100

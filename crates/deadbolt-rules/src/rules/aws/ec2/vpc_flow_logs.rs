@@ -25,6 +25,10 @@ declare_rule! {
     ///
     /// ## Passing example
     /// ```hcl
+    /// resource "aws_s3_bucket" "flow_logs" {
+    ///   bucket = "flow-logs-example"
+    /// }
+    ///
     /// resource "aws_vpc" "main" {
     ///   cidr_block = "10.0.0.0/16"
     /// }

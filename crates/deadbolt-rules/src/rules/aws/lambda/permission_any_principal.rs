@@ -27,6 +27,10 @@ declare_rule! {
     ///
     /// ## Passing example
     /// ```hcl
+    /// resource "aws_s3_bucket" "uploads" {
+    ///   bucket = "uploads-example"
+    /// }
+    ///
     /// resource "aws_lambda_permission" "uploads" {
     ///   statement_id  = "AllowS3Invoke"
     ///   action        = "lambda:InvokeFunction"

@@ -32,6 +32,13 @@ declare_rule! {
     ///
     /// ## Passing example
     /// ```hcl
+    /// resource "aws_lightsail_instance" "blog" {
+    ///   name              = "blog"
+    ///   availability_zone = "eu-west-2a"
+    ///   blueprint_id      = "ubuntu_22_04"
+    ///   bundle_id         = "nano_3_0"
+    /// }
+    ///
     /// resource "aws_lightsail_instance_public_ports" "blog" {
     ///   instance_name = aws_lightsail_instance.blog.name
     ///   port_info {

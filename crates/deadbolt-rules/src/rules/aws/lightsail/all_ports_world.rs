@@ -15,6 +15,13 @@ declare_rule! {
     ///
     /// ## Failing example
     /// ```hcl
+    /// resource "aws_lightsail_instance" "app" {
+    ///   name              = "app"
+    ///   availability_zone = "eu-west-2a"
+    ///   blueprint_id      = "ubuntu_22_04"
+    ///   bundle_id         = "nano_3_0"
+    /// }
+    ///
     /// resource "aws_lightsail_instance_public_ports" "app" {
     ///   instance_name = aws_lightsail_instance.app.name
     ///   port_info {
@@ -28,6 +35,13 @@ declare_rule! {
     ///
     /// ## Passing example
     /// ```hcl
+    /// resource "aws_lightsail_instance" "app" {
+    ///   name              = "app"
+    ///   availability_zone = "eu-west-2a"
+    ///   blueprint_id      = "ubuntu_22_04"
+    ///   bundle_id         = "nano_3_0"
+    /// }
+    ///
     /// resource "aws_lightsail_instance_public_ports" "app" {
     ///   instance_name = aws_lightsail_instance.app.name
     ///   port_info {

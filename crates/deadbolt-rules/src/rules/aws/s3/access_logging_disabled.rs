@@ -24,6 +24,11 @@ declare_rule! {
     ///
     /// ## Passing example
     /// ```hcl
+    /// resource "aws_s3_bucket" "access_logs" {
+    ///   bucket = "agency-access-logs"
+    ///   acl    = "log-delivery-write"
+    /// }
+    ///
     /// resource "aws_s3_bucket" "uploads" {
     ///   bucket = "agency-uploads"
     /// }

@@ -19,6 +19,10 @@ declare_rule! {
     ///
     /// ## Failing example
     /// ```hcl
+    /// resource "aws_s3_bucket" "audit" {
+    ///   bucket = "audit-example"
+    /// }
+    ///
     /// resource "aws_s3_bucket_versioning" "audit" {
     ///   bucket = aws_s3_bucket.audit.id
     ///   versioning_configuration {
@@ -29,6 +33,10 @@ declare_rule! {
     ///
     /// ## Passing example
     /// ```hcl
+    /// resource "aws_s3_bucket" "audit" {
+    ///   bucket = "audit-example"
+    /// }
+    ///
     /// resource "aws_s3_bucket_versioning" "audit" {
     ///   bucket = aws_s3_bucket.audit.id
     ///   mfa    = "arn:aws:iam::111122223333:mfa/root-account-mfa-device 123456"

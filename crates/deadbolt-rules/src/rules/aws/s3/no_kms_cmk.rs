@@ -19,6 +19,10 @@ declare_rule! {
     ///
     /// ## Failing example
     /// ```hcl
+    /// resource "aws_s3_bucket" "records" {
+    ///   bucket = "records-example"
+    /// }
+    ///
     /// resource "aws_s3_bucket_server_side_encryption_configuration" "records" {
     ///   bucket = aws_s3_bucket.records.id
     ///   rule {
@@ -31,6 +35,10 @@ declare_rule! {
     ///
     /// ## Passing example
     /// ```hcl
+    /// resource "aws_s3_bucket" "records" {
+    ///   bucket = "records-example"
+    /// }
+    ///
     /// resource "aws_s3_bucket_server_side_encryption_configuration" "records" {
     ///   bucket = aws_s3_bucket.records.id
     ///   rule {

@@ -26,6 +26,10 @@ declare_rule! {
     ///
     /// ## Passing example
     /// ```hcl
+    /// resource "aws_s3_bucket" "claims" {
+    ///   bucket = "claims-example"
+    /// }
+    ///
     /// resource "aws_s3_bucket_policy" "claims" {
     ///   bucket = aws_s3_bucket.claims.id
     ///   policy = jsonencode({

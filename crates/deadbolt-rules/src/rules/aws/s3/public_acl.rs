@@ -18,6 +18,10 @@ declare_rule! {
     ///
     /// ## Failing example
     /// ```hcl
+    /// resource "aws_s3_bucket" "files" {
+    ///   bucket = "files-example"
+    /// }
+    ///
     /// resource "aws_s3_bucket_acl" "files" {
     ///   bucket = aws_s3_bucket.files.id
     ///   acl    = "public-read"
@@ -26,6 +30,10 @@ declare_rule! {
     ///
     /// ## Passing example
     /// ```hcl
+    /// resource "aws_s3_bucket" "files" {
+    ///   bucket = "files-example"
+    /// }
+    ///
     /// resource "aws_s3_bucket_acl" "files" {
     ///   bucket = aws_s3_bucket.files.id
     ///   acl    = "private"

@@ -24,6 +24,10 @@ declare_rule! {
     ///
     /// ## Failing example
     /// ```hcl
+    /// resource "aws_s3_bucket" "site" {
+    ///   bucket = "site-example"
+    /// }
+    ///
     /// resource "aws_s3_bucket_policy" "site" {
     ///   bucket = aws_s3_bucket.site.id
     ///   policy = jsonencode({
@@ -40,6 +44,10 @@ declare_rule! {
     ///
     /// ## Passing example
     /// ```hcl
+    /// resource "aws_s3_bucket" "site" {
+    ///   bucket = "site-example"
+    /// }
+    ///
     /// resource "aws_s3_bucket_policy" "site" {
     ///   bucket = aws_s3_bucket.site.id
     ///   policy = jsonencode({

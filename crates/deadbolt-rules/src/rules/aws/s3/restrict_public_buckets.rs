@@ -23,6 +23,10 @@ declare_rule! {
     ///
     /// ## Failing example
     /// ```hcl
+    /// resource "aws_s3_bucket" "reports" {
+    ///   bucket = "reports-example"
+    /// }
+    ///
     /// resource "aws_s3_bucket_public_access_block" "reports" {
     ///   bucket                  = aws_s3_bucket.reports.id
     ///   block_public_acls       = true
@@ -34,6 +38,10 @@ declare_rule! {
     ///
     /// ## Passing example
     /// ```hcl
+    /// resource "aws_s3_bucket" "reports" {
+    ///   bucket = "reports-example"
+    /// }
+    ///
     /// resource "aws_s3_bucket_public_access_block" "reports" {
     ///   bucket                  = aws_s3_bucket.reports.id
     ///   block_public_acls       = true

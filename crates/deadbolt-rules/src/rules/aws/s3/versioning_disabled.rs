@@ -17,6 +17,10 @@ declare_rule! {
     ///
     /// ## Failing example
     /// ```hcl
+    /// resource "aws_s3_bucket" "ledger" {
+    ///   bucket = "ledger-example"
+    /// }
+    ///
     /// resource "aws_s3_bucket_versioning" "ledger" {
     ///   bucket = aws_s3_bucket.ledger.id
     ///   versioning_configuration {
@@ -27,6 +31,10 @@ declare_rule! {
     ///
     /// ## Passing example
     /// ```hcl
+    /// resource "aws_s3_bucket" "ledger" {
+    ///   bucket = "ledger-example"
+    /// }
+    ///
     /// resource "aws_s3_bucket_versioning" "ledger" {
     ///   bucket = aws_s3_bucket.ledger.id
     ///   versioning_configuration {
