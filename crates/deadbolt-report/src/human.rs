@@ -66,11 +66,11 @@ pub fn write(report: &ScanReport<'_>, options: Options, out: &mut dyn Write) -> 
         writeln!(out, "{}", paint(color, bold, "deadbolt scan"))?;
         writeln!(
             out,
-            "  {} files ({:.1} KB), {} resources, {} rules run",
-            report.files,
+            "  {} ({:.1} KiB), {}, {} run",
+            plural(report.files, "file"),
             report.bytes as f64 / 1024.0,
-            report.resources,
-            eval.rules_run
+            plural(report.resources, "resource"),
+            plural(eval.rules_run, "rule")
         )?;
         writeln!(
             out,

@@ -373,3 +373,17 @@ fn a_malformed_suppression_is_reported() {
         .expect("reported");
     assert_eq!(d.line, 2);
 }
+
+#[test]
+fn the_human_report_for_the_agency_example_is_stable() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_deadbolt"))
+        .current_dir(repo())
+        .args(["scan", "examples/agency", "--color", "never"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    insta::assert_snapshot!(
+        "agency-human-report",
+        String::from_utf8(out.stdout).unwrap()
+    );
+}
