@@ -27,10 +27,10 @@ pub fn load_plan(path: &Path) -> Loaded {
         column: 0,
         message,
     };
-    let text = match std::fs::read_to_string(path) {
+    let text = match read_plan(path, &display) {
         Ok(t) => t,
-        Err(e) => {
-            loaded.diagnostics.push(fail(format!("cannot read: {e}")));
+        Err(d) => {
+            loaded.diagnostics.push(d);
             return loaded;
         }
     };
@@ -49,14 +49,9 @@ pub fn load_plan(path: &Path) -> Loaded {
         }
     };
     let index = LineIndex::new(&text);
+    let offsets = address_offsets(&text);
     let span_of = |address: &str| -> Span {
-        let needle = format!("\"address\":\"{address}\"");
-        let needle2 = format!("\"address\": \"{address}\"");
-        let at = text
-            .find(&needle)
-            .or_else(|| text.find(&needle2))
-            .unwrap_or(0);
-        let p = index.position(&text, at);
+        let p = index.position(&text, offsets.get(address).copied().unwrap_or(0));
         Span {
             file: display.clone(),
             start: p,
@@ -200,4 +195,46 @@ fn body_of(
         }
     }
     body
+}
+
+/// Reads a plan file with the limits every input has: a regular file, at most
+/// [`crate::MAX_FILE_BYTES`], UTF-8 (a byte order mark is dropped).
+fn read_plan(path: &Path, display: &Arc<str>) -> Result<String, Diagnostic> {
+    let fail = |message: String| Diagnostic {
+        level: Level::Error,
+        file: display.clone(),
+        line: 0,
+        column: 0,
+        message,
+    };
+    let meta = std::fs::metadata(path).map_err(|e| fail(format!("cannot read: {e}")))?;
+    if !meta.is_file() {
+        return Err(fail("not a regular file; skipped".into()));
+    }
+    if meta.len() > crate::MAX_FILE_BYTES {
+        return Err(fail(format!(
+            "file is over the {} MB limit; skipped",
+            crate::MAX_FILE_BYTES / (1024 * 1024)
+        )));
+    }
+    let bytes = std::fs::read(path).map_err(|e| fail(format!("cannot read: {e}")))?;
+    crate::source::read_text(bytes, display)
+}
+
+/// Where each `"address": "<value>"` member starts, by its decoded value (for_each keys are
+/// escaped in the text: `aws_s3_bucket.b[\"x\"]`). One pass over the text.
+fn address_offsets(text: &str) -> std::collections::HashMap<String, usize> {
+    let mut out = std::collections::HashMap::new();
+    for (at, _) in text.match_indices("\"address\"") {
+        let rest = text[at + "\"address\"".len()..].trim_start();
+        let Some(rest) = rest.strip_prefix(':') else {
+            continue;
+        };
+        let mut stream =
+            serde_json::Deserializer::from_str(rest.trim_start()).into_iter::<String>();
+        if let Some(Ok(address)) = stream.next() {
+            out.entry(address).or_insert(at);
+        }
+    }
+    out
 }

@@ -255,7 +255,7 @@ fn scan(args: ScanArgs) -> Result<u8> {
     }
 
     let progress =
-        Progress::start(!args.quiet && args.output.is_none() || args.format == Format::Human);
+        Progress::start(!args.quiet && (args.output.is_none() || args.format == Format::Human));
     let mut model = Model::new();
     let mut diagnostics: Vec<Diagnostic> = Vec::new();
     let (mut files, mut parsed, mut bytes, mut resources, mut remote) = (0, 0, 0, 0, Vec::new());
@@ -380,15 +380,16 @@ fn distinct_roots(paths: &[PathBuf]) -> Vec<&PathBuf> {
         .collect()
 }
 
-/// A file is plan JSON when it is `.json` and has `planned_values` near the top.
+/// A file is plan JSON when it is `.json` and has `planned_values` in its first MiB.
 fn is_plan_json(path: &Path) -> bool {
-    path.is_file()
-        && path.extension().is_some_and(|e| e == "json")
-        && std::fs::read(path)
-            .map(|b| {
-                String::from_utf8_lossy(&b[..b.len().min(1 << 20)]).contains("\"planned_values\"")
-            })
-            .unwrap_or(false)
+    use std::io::Read;
+    if !path.is_file() || !path.extension().is_some_and(|e| e == "json") {
+        return false;
+    }
+    let mut head = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(1 << 20).read_to_end(&mut head))
+        .is_ok_and(|_| String::from_utf8_lossy(&head).contains("\"planned_values\""))
 }
 
 /// A spinner on standard error that appears only when the scan takes longer than a moment, and only

@@ -254,15 +254,23 @@ pub(super) fn call(
             l[i % l.len()].clone()
         }
         "index" => {
+            let [_, wanted] = args.as_slice() else {
+                return err("index() takes two arguments");
+            };
             let l = list(0)?;
             Value::Number(
                 l.iter()
-                    .position(|v| v == &args[1])
+                    .position(|v| v == wanted)
                     .ok_or_else(|| EvalError("index(): value not in list".into()))?
                     as f64,
             )
         }
-        "contains" => Value::Bool(list(0)?.contains(&args[1])),
+        "contains" => {
+            let [_, wanted] = args.as_slice() else {
+                return err("contains() takes two arguments");
+            };
+            Value::Bool(list(0)?.contains(wanted))
+        }
         "keys" => match args.first() {
             Some(Value::Object(m)) => {
                 Value::List(m.keys().map(|k| Value::String(k.clone())).collect())

@@ -1781,12 +1781,15 @@ impl Evaluator {
         let module_dir =
             std::fs::canonicalize(&inst.def.dir).unwrap_or_else(|_| inst.def.dir.clone());
         if !canon.starts_with(&root) && !canon.starts_with(&module_dir) {
-            return Ok(String::new()).and(err(format!(
+            return err(format!(
                 "file({path}) is outside the scanned directory; not read"
-            )));
+            ));
         }
         let meta =
             std::fs::metadata(&canon).map_err(|e| EvalError(format!("file({path}): {e}")))?;
+        if !meta.is_file() {
+            return err(format!("file({path}) is not a regular file; not read"));
+        }
         if meta.len() > source::MAX_FILE_BYTES {
             return err(format!("file({path}) is larger than the read limit"));
         }

@@ -856,3 +856,16 @@ resource "aws_s3_bucket" "f" {
         ])
     );
 }
+
+#[test]
+fn plan_spans_find_escaped_for_each_addresses() {
+    let plan = "{\n\"planned_values\": {\"root_module\": {\"resources\": [\n{\"address\": \"aws_s3_bucket.a\", \"mode\": \"managed\", \"type\": \"aws_s3_bucket\", \"name\": \"a\", \"values\": {\"bucket\": \"a\"}},\n{\"address\": \"aws_s3_bucket.b[\\\"x\\\"]\", \"mode\": \"managed\", \"type\": \"aws_s3_bucket\", \"name\": \"b\", \"values\": {\"bucket\": \"b\", \"acl\": \"public-read\"}}\n]}}\n}\n";
+    let dir = tree(&[("plan.json", plan)]);
+    let loaded = deadbolt_terraform::load_plan(&dir.path().join("plan.json"));
+    let b: Vec<&Bucket> = loaded.model.all().collect();
+    let keyed = b
+        .iter()
+        .find(|x| x.meta.address == "aws_s3_bucket.b[\"x\"]")
+        .expect("keyed bucket");
+    assert_eq!(keyed.meta.span.start.line, 4);
+}
