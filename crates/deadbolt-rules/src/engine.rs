@@ -62,8 +62,9 @@ pub fn evaluate(
     known_rule_ids: &HashSet<&'static str>,
 ) -> Evaluation {
     let mut eval = Evaluation::default();
-    // (address, suppression span) of every suppression that silenced something.
-    let mut used: HashSet<(String, Span)> = HashSet::new();
+    // A suppression is one comment naming one rule (span, upper-cased rule ID). One written on a
+    // module call is attached to every resource inside; it is used if it silenced any of them.
+    let mut used: HashSet<(Span, String)> = HashSet::new();
     let mut ran: HashSet<&'static str> = HashSet::new();
 
     for rule in rules.iter().filter(|r| selection.includes(r.meta().id)) {
@@ -113,7 +114,7 @@ pub fn evaluate(
                     };
                     match suppression {
                         Some(s) => {
-                            used.insert((res.address.clone(), s.span.clone()));
+                            used.insert((s.span.clone(), s.rule_id.to_ascii_uppercase()));
                             eval.suppressed.push(finding);
                         }
                         None => eval.findings.push(finding),
@@ -135,11 +136,11 @@ pub fn evaluate(
         }
     }
 
-    let mut seen: HashSet<(String, Span)> = HashSet::new();
+    let mut seen: HashSet<(Span, String)> = HashSet::new();
     for resource in model.resources() {
         let meta = resource.meta();
         for s in &meta.suppressions {
-            let key = (meta.address.clone(), s.span.clone());
+            let key = (s.span.clone(), s.rule_id.to_ascii_uppercase());
             if used.contains(&key) || !seen.insert(key) {
                 continue;
             }

@@ -187,7 +187,7 @@ fn load_here(root: &Path, options: &Options) -> Loaded {
     };
     // Root modules are independent: evaluate them in parallel, each with its own evaluator (the
     // module definitions are shared and immutable).
-    let outcomes = parallel_map(&roots, |dir| {
+    let evaluate_root = |dir: &PathBuf| {
         let mut diagnostics = Vec::new();
         let inputs = root_inputs(dir, options, &mut diagnostics);
         let evaluator = eval::Evaluator::new(eval_root.clone(), defs.clone());
@@ -199,6 +199,20 @@ fn load_here(root: &Path, options: &Options) -> Loaded {
             evaluator.remote_modules.into_inner(),
             evaluator.extra_files.into_inner(),
         )
+    };
+    let outcomes = parallel_map(&roots, |dir| {
+        // A bug must cost one root module, not the scan.
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| evaluate_root(dir)))
+            .unwrap_or_else(|_| {
+                let problem = Diagnostic {
+                    level: Level::Error,
+                    file: dir.display().to_string().into(),
+                    line: 0,
+                    column: 0,
+                    message: "internal error while evaluating this root module; its resources are missing (please report it)".into(),
+                };
+                (Vec::new(), vec![problem], Vec::new(), Vec::new())
+            })
     });
     let mut resources = Vec::new();
     let mut extra: BTreeMap<PathBuf, bool> = BTreeMap::new();

@@ -387,3 +387,34 @@ fn the_human_report_for_the_agency_example_is_stable() {
         String::from_utf8(out.stdout).unwrap()
     );
 }
+
+#[test]
+fn a_module_call_suppression_that_silences_one_resource_is_used() {
+    let dir = tree(&[
+        (
+            "main.tf",
+            "# deadbolt:ignore[AWS-S3-001] downloads are public\nmodule \"files\" {\n  source = \"./mod\"\n}\n",
+        ),
+        (
+            "mod/main.tf",
+            &format!(
+                "{PUBLIC_BUCKET}\nresource \"aws_s3_bucket\" \"private\" {{\n  bucket = \"private\"\n}}\n"
+            ),
+        ),
+    ]);
+    let out = deadbolt(&[
+        "scan",
+        dir.path().to_str().unwrap(),
+        "--format",
+        "json",
+        "--select",
+        "AWS-S3-001",
+    ]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["suppressed"].as_array().unwrap().len(), 1);
+    assert!(
+        json["unused_suppressions"].as_array().unwrap().is_empty(),
+        "{}",
+        json["unused_suppressions"]
+    );
+}
