@@ -383,7 +383,7 @@ fn distinct_roots(paths: &[PathBuf]) -> Vec<&PathBuf> {
 /// A file is plan JSON when it is `.json` and has `planned_values` in its first MiB.
 fn is_plan_json(path: &Path) -> bool {
     use std::io::Read;
-    if !path.is_file() || !path.extension().is_some_and(|e| e == "json") {
+    if !path.is_file() || path.extension().is_none_or(|e| e != "json") {
         return false;
     }
     let mut head = Vec::new();
