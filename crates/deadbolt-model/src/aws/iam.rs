@@ -126,6 +126,10 @@ pub struct Statement {
     pub not_principal: Option<Principals>,
     /// Every condition, flattened.
     pub conditions: Vec<Condition>,
+    /// Set when the `Condition` block, or one operator's keys, is only known after apply: the
+    /// known conditions are in `conditions`, but an unknown one may restrict the statement too.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub conditions_unknown: Option<Unknown>,
 }
 
 impl Statement {
@@ -158,6 +162,9 @@ impl Statement {
         }
         if self.principal_restriction().is_some() {
             return Some(false);
+        }
+        if self.conditions_unknown.is_some() {
+            return None;
         }
         self.effect.map(|_| true)
     }
@@ -194,6 +201,9 @@ impl Statement {
     pub fn grants_full_admin(&self) -> Option<bool> {
         if !self.conditions.is_empty() {
             return Some(false);
+        }
+        if self.conditions_unknown.is_some() {
+            return None;
         }
         self.grants_everything()
     }
@@ -386,18 +396,29 @@ fn parse_statement(value: &Value) -> Result<Statement, PolicyError> {
     let principal = obj.get("Principal").map(principals);
     let not_principal = obj.get("NotPrincipal").map(principals);
     let mut conditions = Vec::new();
-    if let Some(Value::Object(ops)) = obj.get("Condition") {
-        for (operator, keys) in ops {
-            if let Value::Object(keys) = keys {
-                for (key, values) in keys {
-                    conditions.push(Condition {
-                        operator: operator.clone(),
-                        key: key.clone(),
-                        values: texts(values),
-                    });
+    let mut conditions_unknown = None;
+    match obj.get("Condition") {
+        Some(Value::Object(ops)) => {
+            for (operator, keys) in ops {
+                match keys {
+                    Value::Object(keys) => {
+                        for (key, values) in keys {
+                            conditions.push(Condition {
+                                operator: operator.clone(),
+                                key: key.clone(),
+                                values: texts(values),
+                            });
+                        }
+                    }
+                    Value::Unknown(u) => {
+                        conditions_unknown.get_or_insert_with(|| u.clone());
+                    }
+                    _ => {}
                 }
             }
         }
+        Some(Value::Unknown(u)) => conditions_unknown = Some(u.clone()),
+        _ => {}
     }
     Ok(Statement {
         sid: obj.get("Sid").and_then(Value::as_str).map(str::to_string),
@@ -407,6 +428,7 @@ fn parse_statement(value: &Value) -> Result<Statement, PolicyError> {
         principal,
         not_principal,
         conditions,
+        conditions_unknown,
     })
 }
 

@@ -869,3 +869,28 @@ fn plan_spans_find_escaped_for_each_addresses() {
         .expect("keyed bucket");
     assert_eq!(keyed.meta.span.start.line, 4);
 }
+
+#[test]
+fn an_unknown_condition_is_not_read_as_no_condition() {
+    let dir = tree(&[(
+        "main.tf",
+        r#"
+variable "org_condition" {}
+resource "aws_s3_bucket" "b" {
+  bucket = "b"
+}
+resource "aws_s3_bucket_policy" "b" {
+  bucket = aws_s3_bucket.b.id
+  policy = jsonencode({
+    Statement = [{ Effect = "Allow", Principal = "*", Action = "s3:GetObject", Resource = "*", Condition = var.org_condition }]
+  })
+}
+"#,
+    )]);
+    let (eval, _) = scan_dir(dir.path());
+    assert!(
+        eval.findings.iter().all(|f| f.rule.id != "AWS-S3-002"),
+        "not a finding: the condition may restrict the caller"
+    );
+    assert!(eval.not_evaluated.iter().any(|n| n.rule.id == "AWS-S3-002"));
+}

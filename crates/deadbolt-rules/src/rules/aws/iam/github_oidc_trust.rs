@@ -140,6 +140,9 @@ fn judge(statement: &Statement) -> Judged {
         })
         .collect();
     if subs.is_empty() {
+        if let Some(reason) = &statement.conditions_unknown {
+            return Judged::Unknown(reason.clone());
+        }
         return Judged::Bad(
             "lets a GitHub Actions workflow in any repository assume the role (no `sub` condition)"
                 .into(),

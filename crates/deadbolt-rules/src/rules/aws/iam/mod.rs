@@ -86,6 +86,7 @@ pub(crate) fn undecided(statement: &Statement) -> Unknown {
         .action
         .first_unknown()
         .or_else(|| statement.resource.first_unknown())
+        .or(statement.conditions_unknown.as_ref())
         .cloned()
         .unwrap_or_else(|| Unknown::new("the statement's Effect is unknown"))
 }

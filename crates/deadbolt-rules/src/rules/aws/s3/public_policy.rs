@@ -168,7 +168,7 @@ fn public_grant(statement: &Statement) -> Result<Option<&'static str>, Unknown> 
             "a statement open to everyone has an unknown `Effect`",
         ));
     }
-    let mut undecided = None;
+    let mut undecided = statement.conditions_unknown.clone();
     for condition in &statement.conditions {
         match narrows(condition) {
             Ok(true) => return Ok(None),
