@@ -89,14 +89,6 @@ macro_rules! resources {
                     Resource::Other(r) => &r.meta,
                 }
             }
-
-            /// The resource's common metadata, mutably (sources attach suppressions after mapping).
-            pub fn meta_mut(&mut self) -> &mut ResourceMeta {
-                match self {
-                    $(Resource::$variant(r) => &mut r.meta,)*
-                    Resource::Other(r) => &mut r.meta,
-                }
-            }
         }
 
         $(

@@ -83,11 +83,6 @@ impl LineIndex {
             .get((line as usize).checked_sub(1)?)
             .copied()
     }
-
-    /// The number of lines in the text.
-    pub fn line_count(&self) -> usize {
-        self.line_starts.len()
-    }
 }
 
 #[cfg(test)]

@@ -215,7 +215,6 @@ pub fn write(report: &ScanReport<'_>, options: Options, out: &mut dyn Write) -> 
                 deadbolt_rules::UnusedReason::NoFinding => {
                     "the rule found nothing to suppress here"
                 }
-                deadbolt_rules::UnusedReason::RuleNotRun => "the rule did not run",
             };
             writeln!(
                 out,

@@ -108,11 +108,6 @@ impl<'m> Checks<'m> {
             None => self.not_evaluated_attr(resource, attr),
         }
     }
-
-    /// The outcomes recorded so far.
-    pub fn entries(&self) -> &[Check<'m>] {
-        &self.entries
-    }
 }
 
 /// Masks a secret for display: the first four characters, then `*` for the rest (at least four).

@@ -149,17 +149,15 @@ pub fn evaluate(
                 .find(|id| id.eq_ignore_ascii_case(&s.rule_id));
             let reason = match id {
                 None => UnusedReason::UnknownRule,
-                Some(id) if !ran.contains(id) => UnusedReason::RuleNotRun,
+                // A rule deliberately not run is not a stale suppression.
+                Some(id) if !ran.contains(id) => continue,
                 Some(_) => UnusedReason::NoFinding,
             };
-            // A rule deliberately not run is not a stale suppression.
-            if reason != UnusedReason::RuleNotRun {
-                eval.unused_suppressions.push(UnusedSuppression {
-                    address: meta.address.clone(),
-                    suppression: s.clone(),
-                    reason,
-                });
-            }
+            eval.unused_suppressions.push(UnusedSuppression {
+                address: meta.address.clone(),
+                suppression: s.clone(),
+                reason,
+            });
         }
     }
 

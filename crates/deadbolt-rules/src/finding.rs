@@ -49,8 +49,6 @@ pub enum UnusedReason {
     NoFinding,
     /// No rule has that ID.
     UnknownRule,
-    /// The rule exists but was not selected for this run.
-    RuleNotRun,
 }
 
 /// A suppression that silenced nothing: stale, misspelled, or aimed at the wrong resource.

@@ -28,8 +28,6 @@ pub struct EvalAttr {
 pub struct EvalBlock {
     /// The block type (`ingress`, `versioning`, ...).
     pub name: String,
-    /// The block's labels, if any.
-    pub labels: Vec<String>,
     /// The block's body.
     pub body: EvalBody,
 }
@@ -75,17 +73,6 @@ impl EvalBody {
             .iter()
             .filter(move |b| b.name == name)
             .map(|b| &b.body)
-    }
-
-    /// The attribute at a path of nested blocks and a final attribute name:
-    /// `["metadata_options", "http_tokens"]`.
-    pub fn path(&self, path: &[&str]) -> Option<&EvalAttr> {
-        let (last, blocks) = path.split_last()?;
-        let mut body = self;
-        for name in blocks {
-            body = body.block(name)?;
-        }
-        body.attr(last)
     }
 
     /// A boolean attribute; `default` (not explicit, at the block's span) when absent or null.

@@ -10,7 +10,7 @@
 //! file, line and column, and the other files are still scanned.
 
 mod eval;
-pub mod evaluated;
+mod evaluated;
 mod mapping;
 mod plan;
 mod source;
@@ -23,7 +23,6 @@ use std::sync::Arc;
 use deadbolt_model::{Model, Value};
 
 pub use deadbolt_model::{Diagnostic, Level};
-pub use eval::Variables;
 pub use plan::load_plan;
 pub use source::MAX_FILE_BYTES;
 

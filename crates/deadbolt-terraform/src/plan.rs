@@ -175,7 +175,6 @@ fn body_of(
                         .unwrap_or(serde_json::Value::Null);
                     body.blocks.push(EvalBlock {
                         name: key.clone(),
-                        labels: Vec::new(),
                         body: body_of(address, item, &u, span),
                     });
                 }

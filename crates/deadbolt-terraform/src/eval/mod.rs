@@ -356,14 +356,6 @@ impl Scope {
     }
 }
 
-/// Options that decide the root module's variable values.
-#[derive(Clone, Debug, Default)]
-pub struct Variables {
-    /// Values from `--var-file` files and `--var k=v`, applied after `terraform.tfvars` and
-    /// `*.auto.tfvars`, in order; later wins.
-    pub values: Vec<(String, Value)>,
-}
-
 /// Evaluates module trees.
 pub(crate) struct Evaluator {
     /// The scan root: `file()` and `templatefile()` read only below it (and below module dirs).
@@ -736,11 +728,6 @@ impl Evaluator {
                     }
                     out.blocks.push(EvalBlock {
                         name: ident.to_string(),
-                        labels: block
-                            .labels
-                            .iter()
-                            .map(|l| l.as_str().to_string())
-                            .collect(),
                         body: self.eval_body(inst, file, scope, &block.body, block.span()),
                     });
                 }
@@ -800,7 +787,6 @@ impl Evaluator {
             let inner = scope.with(&iterator, it);
             out.push(EvalBlock {
                 name: name.clone(),
-                labels: Vec::new(),
                 body: self.eval_body(inst, file, &inner, &content.body, content.span()),
             });
         }
