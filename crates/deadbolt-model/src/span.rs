@@ -29,7 +29,7 @@ pub struct Span {
 }
 
 impl Span {
-    /// A span that covers a whole file, used when nothing finer is known.
+    /// A span at the start of a file (1:1), used when nothing finer is known.
     pub fn file(file: Arc<str>) -> Self {
         Span {
             file,

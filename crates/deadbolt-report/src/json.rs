@@ -168,8 +168,8 @@ fn finding(f: &Finding) -> FindingOut<'_> {
     }
 }
 
-/// Writes the report as pretty-printed JSON to `out`, streaming (memory does not grow with the
-/// size of the output).
+/// Writes the report as pretty-printed JSON to `out`. The document is serialised straight from
+/// borrowed views of the findings: no JSON tree and no output string are built.
 ///
 /// # Errors
 /// Any error writing to `out`.

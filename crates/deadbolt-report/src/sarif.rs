@@ -33,8 +33,8 @@ pub fn security_severity(severity: Severity) -> &'static str {
     }
 }
 
-/// Writes the report as a SARIF 2.1.0 log to `out`. Results are serialised one by one from the
-/// findings (no intermediate tree), so memory does not grow with the size of the log.
+/// Writes the report as a SARIF 2.1.0 log to `out`, serialised straight from borrowed views of the
+/// findings (only the rule metadata goes through a JSON tree).
 ///
 /// # Errors
 /// Any error writing to `out`.

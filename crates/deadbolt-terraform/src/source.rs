@@ -161,7 +161,7 @@ fn parse_with_deadline(text: String, deadline: std::time::Duration) -> Option<(S
     Some((text, parsed))
 }
 
-/// Parses `text` as the contents of `path`.
+/// Parses `text`, the contents of the file shown as `display`.
 pub(crate) fn parse(display: Arc<str>, text: String) -> Result<SourceFile, Diagnostic> {
     let (text, parsed) = parse_with_deadline(text, PARSE_DEADLINE).ok_or_else(|| Diagnostic {
         level: Level::Error,

@@ -202,8 +202,8 @@ pub(super) fn judge_world_nacl_rules<'m>(
     }
 }
 
-/// Whether the scan turns on EBS encryption by default: `Some(true)` when an
-/// `EbsDefaultEncryption` is known to be enabled. Volumes that do not set encryption are then
+/// Whether the scan turns on EBS encryption by default: `true` when an `EbsDefaultEncryption` is
+/// known to be enabled. Volumes that do not set encryption are then
 /// encrypted anyway.
 pub(super) fn ebs_encrypted_by_default(model: &Model) -> bool {
     model
