@@ -29,6 +29,9 @@ pub struct ScanReport<'a> {
     pub remote_modules: &'a [(String, String)],
     /// The `--fail-on` threshold.
     pub fail_on: Severity,
+    /// The directory report paths are made relative to where they lie below it (the working
+    /// directory for the CLI; code scanning expects paths relative to the repository root).
+    pub base_dir: Option<std::path::PathBuf>,
 }
 
 impl ScanReport<'_> {

@@ -40,12 +40,14 @@ pub fn security_severity(severity: Severity) -> &'static str {
 /// Any error writing to `out`.
 pub fn write(report: &ScanReport<'_>, out: &mut dyn Write) -> io::Result<()> {
     let rules: Vec<&RuleMeta> = report.rules.iter().map(|r| r.meta()).collect();
+    let base_dir = report.base_dir.as_deref().map(normalize);
+    let base = base_dir.as_deref();
     let index_of = |id: &str| rules.iter().position(|m| m.id == id);
     let mut results: Vec<ResultOut<'_>> = report
         .evaluation
         .findings
         .iter()
-        .map(|f| result(f, index_of(f.rule.id), None))
+        .map(|f| result(f, index_of(f.rule.id), None, base))
         .collect();
     for f in &report.evaluation.suppressed {
         let justification = f
@@ -53,7 +55,7 @@ pub fn write(report: &ScanReport<'_>, out: &mut dyn Write) -> io::Result<()> {
             .as_ref()
             .and_then(|s| s.reason.as_deref())
             .unwrap_or("");
-        results.push(result(f, index_of(f.rule.id), Some(justification)));
+        results.push(result(f, index_of(f.rule.id), Some(justification), base));
     }
     // Several results may share rule, file, resource and message (three secrets with the same
     // masked prefix): number the repeats so every fingerprint is unique, as code scanning needs.
@@ -70,7 +72,7 @@ pub fn write(report: &ScanReport<'_>, out: &mut dyn Write) -> io::Result<()> {
         .iter()
         .map(|d| {
             let mut location =
-                json!({"physicalLocation": {"artifactLocation": {"uri": uri(&d.file)}}});
+                json!({"physicalLocation": {"artifactLocation": {"uri": uri(&d.file, base)}}});
             if d.line > 0 {
                 location["physicalLocation"]["region"] =
                     json!({"startLine": d.line, "startColumn": d.column.max(1)});
@@ -240,6 +242,7 @@ fn result<'a>(
     f: &'a Finding,
     rule_index: Option<usize>,
     suppressed: Option<&'a str>,
+    base: Option<&std::path::Path>,
 ) -> ResultOut<'a> {
     ResultOut {
         rule_id: f.rule.id,
@@ -251,7 +254,7 @@ fn result<'a>(
         locations: [LocationOut {
             physical_location: Physical {
                 artifact_location: Artifact {
-                    uri: uri(&f.span.file),
+                    uri: uri(&f.span.file, base),
                 },
                 region: Region {
                     start_line: f.span.start.line.max(1),
@@ -269,7 +272,7 @@ fn result<'a>(
             v1: format!(
                 "{}|{}|{}|{}",
                 f.rule.id,
-                uri(&f.span.file),
+                uri(&f.span.file, base),
                 f.address,
                 f.message
             ),
@@ -283,18 +286,13 @@ fn result<'a>(
     }
 }
 
-/// A URI reference for a path, relative to the working directory when the path lies below it (code
-/// scanning resolves URIs against the repository root): forward slashes, no leading `./`, spaces
-/// and `%` escaped.
-fn uri(path: &str) -> String {
+/// A URI reference for a path, relative to `base` (the report's [`ScanReport::base_dir`],
+/// normalised) when the path lies below it, since code scanning resolves URIs against the
+/// repository root: forward slashes, no leading `./`, spaces and `%` escaped.
+fn uri(path: &str, base: Option<&std::path::Path>) -> String {
     let p = normalize(std::path::Path::new(path));
-    let relative = std::env::current_dir()
-        .ok()
-        .and_then(|cwd| {
-            p.strip_prefix(normalize(&cwd))
-                .ok()
-                .map(|r| r.display().to_string())
-        })
+    let relative = base
+        .and_then(|base| p.strip_prefix(base).ok().map(|r| r.display().to_string()))
         .unwrap_or_else(|| p.display().to_string());
     let p = relative.replace('\\', "/");
     let p = p.strip_prefix("./").unwrap_or(&p);

@@ -291,6 +291,7 @@ fn scan(args: ScanArgs) -> Result<u8> {
         resources,
         remote_modules: &remote,
         fail_on,
+        base_dir: std::env::current_dir().ok(),
     };
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
     let color = match args.color {
