@@ -31,6 +31,36 @@ pub struct Diagnostic {
     pub message: String,
 }
 
+impl Diagnostic {
+    /// A diagnostic about a whole file (unreadable, too large, not Terraform): line and column 0.
+    pub fn whole_file(level: Level, file: impl Into<Arc<str>>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            level,
+            file: file.into(),
+            line: 0,
+            column: 0,
+            message: message.into(),
+        }
+    }
+
+    /// A diagnostic at a 1-based line and column of a file.
+    pub fn at(
+        level: Level,
+        file: impl Into<Arc<str>>,
+        line: u32,
+        column: u32,
+        message: impl Into<String>,
+    ) -> Self {
+        Diagnostic {
+            level,
+            file: file.into(),
+            line,
+            column,
+            message: message.into(),
+        }
+    }
+}
+
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let level = match self.level {

@@ -116,13 +116,11 @@ fn on_big_stack(f: impl FnOnce() -> Loaded + Send + 'static) -> Loaded {
                 .map_err(|_| std::io::Error::other("evaluator thread panicked"))
         })
         .unwrap_or_else(|e| Loaded {
-            diagnostics: vec![Diagnostic {
-                level: Level::Error,
-                file: "<terraform>".into(),
-                line: 0,
-                column: 0,
-                message: format!("internal error while evaluating: {e}"),
-            }],
+            diagnostics: vec![Diagnostic::whole_file(
+                Level::Error,
+                "<terraform>",
+                format!("internal error while evaluating: {e}"),
+            )],
             ..Loaded::default()
         })
 }
@@ -203,13 +201,7 @@ fn load_here(root: &Path, options: &Options) -> Loaded {
         // A bug must cost one root module, not the scan.
         std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| evaluate_root(dir)))
             .unwrap_or_else(|_| {
-                let problem = Diagnostic {
-                    level: Level::Error,
-                    file: dir.display().to_string().into(),
-                    line: 0,
-                    column: 0,
-                    message: "internal error while evaluating this root module; its resources are missing (please report it)".into(),
-                };
+                let problem = Diagnostic::whole_file(Level::Error, dir.display().to_string(), "internal error while evaluating this root module; its resources are missing (please report it)");
                 (Vec::new(), vec![problem], Vec::new(), Vec::new())
             })
     });
@@ -303,13 +295,11 @@ fn discover(root: &Path, options: &Options, diagnostics: &mut Vec<Diagnostic>) -
         if name.ends_with(".tf") {
             out.push(root.to_path_buf());
         } else {
-            diagnostics.push(Diagnostic {
-                level: Level::Error,
-                file: name.into_owned().into(),
-                line: 0,
-                column: 0,
-                message: "not a Terraform file (.tf) or a plan (`terraform show -json` output); not scanned".into(),
-            });
+            diagnostics.push(Diagnostic::whole_file(
+                Level::Error,
+                name.into_owned(),
+                "not a Terraform file (.tf) or a plan (`terraform show -json` output); not scanned",
+            ));
         }
         return out;
     }
@@ -331,13 +321,11 @@ fn discover(root: &Path, options: &Options, diagnostics: &mut Vec<Diagnostic>) -
             })
     };
     let note = |diagnostics: &mut Vec<Diagnostic>, p: &Path, level: Level, message: String| {
-        diagnostics.push(Diagnostic {
+        diagnostics.push(Diagnostic::whole_file(
             level,
-            file: p.display().to_string().into(),
-            line: 0,
-            column: 0,
+            p.display().to_string(),
             message,
-        });
+        ));
     };
     for entry in walker.filter_entry(|e| !skip(e.path())) {
         let e = match entry {

@@ -20,13 +20,7 @@ pub fn load_plan(path: &Path) -> Loaded {
         ..Loaded::default()
     };
     let display: Arc<str> = path.display().to_string().into();
-    let fail = |message: String| Diagnostic {
-        level: Level::Error,
-        file: display.clone(),
-        line: 0,
-        column: 0,
-        message,
-    };
+    let fail = |message: String| Diagnostic::whole_file(Level::Error, display.clone(), message);
     let text = match read_plan(path, &display) {
         Ok(t) => t,
         Err(d) => {
@@ -199,13 +193,7 @@ fn body_of(
 /// Reads a plan file with the limits every input has: a regular file, at most
 /// [`crate::MAX_FILE_BYTES`], UTF-8 (a byte order mark is dropped).
 fn read_plan(path: &Path, display: &Arc<str>) -> Result<String, Diagnostic> {
-    let fail = |message: String| Diagnostic {
-        level: Level::Error,
-        file: display.clone(),
-        line: 0,
-        column: 0,
-        message,
-    };
+    let fail = |message: String| Diagnostic::whole_file(Level::Error, display.clone(), message);
     let meta = std::fs::metadata(path).map_err(|e| fail(format!("cannot read: {e}")))?;
     if !meta.is_file() {
         return Err(fail("not a regular file; skipped".into()));

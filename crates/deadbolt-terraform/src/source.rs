@@ -39,13 +39,8 @@ impl SourceFile {
 /// Reads and parses one file. Every failure becomes a diagnostic that names the file (and the line
 /// and column for parse errors).
 pub(crate) fn read(path: &Path, display: Arc<str>) -> Result<SourceFile, Diagnostic> {
-    let whole_file = |message: String| Diagnostic {
-        level: Level::Error,
-        file: display.clone(),
-        line: 0,
-        column: 0,
-        message,
-    };
+    let whole_file =
+        |message: String| Diagnostic::whole_file(Level::Error, display.clone(), message);
     let meta = std::fs::metadata(path).map_err(|e| whole_file(format!("cannot read: {e}")))?;
     // A FIFO or device would block or never end: read only regular files.
     if !meta.is_file() {

@@ -857,13 +857,7 @@ impl Evaluator {
         let n = self.iterations.get() + 1;
         self.iterations.set(n);
         if n == MAX_ITERATIONS + 1 {
-            self.diagnostics.borrow_mut().push(Diagnostic {
-                level: Level::Warning,
-                file: file.display.clone(),
-                line: 0,
-                column: 0,
-                message: format!("for-expressions in this module ran over {MAX_ITERATIONS} iterations; the rest is not evaluated"),
-            });
+            self.diagnostics.borrow_mut().push(Diagnostic::whole_file(Level::Warning, file.display.clone(), format!("for-expressions in this module ran over {MAX_ITERATIONS} iterations; the rest is not evaluated")));
         }
         if n > MAX_ITERATIONS {
             return err("for-expression iteration budget exhausted");
@@ -2039,13 +2033,11 @@ fn installed_modules(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> HashMap<
         return HashMap::new();
     };
     let mut warn = |message: String| {
-        diagnostics.push(Diagnostic {
-            level: Level::Warning,
-            file: manifest.display().to_string().into(),
-            line: 0,
-            column: 0,
+        diagnostics.push(Diagnostic::whole_file(
+            Level::Warning,
+            manifest.display().to_string(),
             message,
-        })
+        ))
     };
     if !meta.is_file() || meta.len() > source::MAX_FILE_BYTES {
         warn("not a regular file under the size limit; installed modules are not scanned".into());
