@@ -19,7 +19,9 @@ pub struct Selection {
 }
 
 impl Selection {
-    fn matches(pattern: &str, id: &str) -> bool {
+    /// Whether a selection entry (`AWS-S3-001`, or a prefix ending at a dash: `AWS-S3`) names the
+    /// rule `id`. Case-insensitive.
+    pub fn matches(pattern: &str, id: &str) -> bool {
         id.eq_ignore_ascii_case(pattern)
             || (id.len() > pattern.len()
                 && id[..pattern.len()].eq_ignore_ascii_case(pattern)

@@ -243,13 +243,7 @@ fn scan(args: ScanArgs) -> Result<u8> {
         skip: config.scan.skip.iter().chain(&args.skip).cloned().collect(),
     };
     for id in selection.select.iter().chain(&selection.skip) {
-        if !registry::all().iter().any(|r| {
-            let rid = r.meta().id;
-            rid.eq_ignore_ascii_case(id)
-                || rid
-                    .to_ascii_uppercase()
-                    .starts_with(&format!("{}-", id.to_ascii_uppercase()))
-        }) {
+        if !registry::all().iter().any(|r| Selection::matches(id, r.meta().id)) {
             bail!("`{id}` matches no rule ID (see `deadbolt rules`)");
         }
     }
