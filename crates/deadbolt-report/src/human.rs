@@ -91,14 +91,7 @@ pub fn write(report: &ScanReport<'_>, options: Options, out: &mut dyn Write) -> 
         writeln!(out)?;
 
         if !eval.findings.is_empty() {
-            let mut table: BTreeMap<Layer, BTreeMap<Severity, usize>> = BTreeMap::new();
-            for f in &eval.findings {
-                *table
-                    .entry(f.rule.layer)
-                    .or_default()
-                    .entry(f.rule.severity)
-                    .or_default() += 1;
-            }
+            let table = report.by_layer();
             writeln!(
                 out,
                 "{}",

@@ -175,14 +175,19 @@ fn finding(f: &Finding) -> FindingOut<'_> {
 /// Any error writing to `out`.
 pub fn write(report: &ScanReport<'_>, out: &mut dyn Write) -> io::Result<()> {
     let eval = report.evaluation;
-    let mut by_layer: BTreeMap<&'static str, BTreeMap<&'static str, usize>> = BTreeMap::new();
-    for f in &eval.findings {
-        *by_layer
-            .entry(f.rule.layer.id())
-            .or_default()
-            .entry(f.rule.severity.as_str())
-            .or_default() += 1;
-    }
+    let by_layer = report
+        .by_layer()
+        .into_iter()
+        .map(|(layer, counts)| {
+            (
+                layer.id(),
+                counts
+                    .into_iter()
+                    .map(|(sev, n)| (sev.as_str(), n))
+                    .collect(),
+            )
+        })
+        .collect();
     let doc = Doc {
         schema_version: 1,
         tool: Tool {

@@ -8,7 +8,9 @@ pub mod human;
 pub mod json;
 pub mod sarif;
 
-use deadbolt_model::{Diagnostic, Level, Severity};
+use std::collections::BTreeMap;
+
+use deadbolt_model::{Diagnostic, Layer, Level, Severity};
 use deadbolt_rules::{Evaluation, Rule};
 
 /// Everything a report shows about one scan.
@@ -38,6 +40,19 @@ impl ScanReport<'_> {
     /// Diagnostics at error level (files that could not be read or parsed).
     pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
         self.diagnostics.iter().filter(|d| d.level == Level::Error)
+    }
+
+    /// Finding counts by layer and severity.
+    pub fn by_layer(&self) -> BTreeMap<Layer, BTreeMap<Severity, usize>> {
+        let mut table: BTreeMap<Layer, BTreeMap<Severity, usize>> = BTreeMap::new();
+        for f in &self.evaluation.findings {
+            *table
+                .entry(f.rule.layer)
+                .or_default()
+                .entry(f.rule.severity)
+                .or_default() += 1;
+        }
+        table
     }
 
     /// Findings at or above the `--fail-on` threshold.

@@ -243,7 +243,10 @@ fn scan(args: ScanArgs) -> Result<u8> {
         skip: config.scan.skip.iter().chain(&args.skip).cloned().collect(),
     };
     for id in selection.select.iter().chain(&selection.skip) {
-        if !registry::all().iter().any(|r| Selection::matches(id, r.meta().id)) {
+        if !registry::all()
+            .iter()
+            .any(|r| Selection::matches(id, r.meta().id))
+        {
             bail!("`{id}` matches no rule ID (see `deadbolt rules`)");
         }
     }
