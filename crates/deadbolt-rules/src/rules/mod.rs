@@ -1,3 +1,4 @@
 //! The rules, by provider.
 
 pub(crate) mod aws;
+pub(crate) mod secrets;

@@ -3,6 +3,7 @@ use deadbolt_model::{Layer, Model, Provider, ServiceModel, Severity};
 
 use crate::checks::{Checks, mask};
 use crate::rule::{Equivalents, References, Rule, RuleMeta, declare_rule};
+use crate::rules::secrets;
 
 declare_rule! {
     /// ## What it checks
@@ -70,34 +71,20 @@ fn find_secrets(text: &str) -> Vec<String> {
     let mut found = Vec::new();
     let lower = text.to_ascii_lowercase();
     let bytes = text.as_bytes();
-    let word = |b: u8| b.is_ascii_alphanumeric();
 
-    for prefix in ["AKIA", "ASIA"] {
-        for (at, _) in text.match_indices(prefix) {
-            let key = bytes.get(at..at + 20);
-            let starts_clean = at == 0 || !word(bytes[at - 1]);
-            let ends_clean = bytes.get(at + 20).is_none_or(|b| !word(*b));
-            if let Some(key) = key
-                && starts_clean
-                && ends_clean
-                && key[4..]
-                    .iter()
-                    .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
-            {
-                found.push(format!("AWS access key ID `{}`", mask(&text[at..at + 20])));
-            }
-        }
+    for key in secrets::aws_access_key_ids(text) {
+        found.push(format!("AWS access key ID `{}`", mask(key)));
     }
     for (at, _) in lower.match_indices("aws_secret_access_key") {
         if let Some(value) = assigned_value(text, at + "aws_secret_access_key".len()) {
             found.push(format!("AWS secret access key `{}`", mask(value)));
         }
     }
-    for (at, _) in text.match_indices("-----BEGIN ") {
-        let line = text[at..].lines().next().unwrap_or("");
-        if line.contains("PRIVATE KEY-----") {
-            found.push(format!("private key `{}`", line.trim()));
-        }
+    if let Some(header) = secrets::private_key_header(text) {
+        found.push(format!("private key `{header}`"));
+    }
+    if secrets::has_url_password(text) {
+        found.push("a connection string with a password".to_string());
     }
     for (at, _) in lower.match_indices("password") {
         // Skip the rest of an identifier such as `password_file` or `DB_PASSWORD`.

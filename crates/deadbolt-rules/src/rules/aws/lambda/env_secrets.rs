@@ -3,6 +3,7 @@ use deadbolt_model::{Layer, Model, Provider, ServiceModel, Severity, Unknown};
 
 use crate::checks::{Checks, mask};
 use crate::rule::{Equivalents, References, Rule, RuleMeta, declare_rule};
+use crate::rules::secrets;
 
 /// Name fragments (upper case, separators removed) of variables that hold secrets.
 const SECRET_NAME_PARTS: &[&str] = &[
@@ -39,15 +40,6 @@ const POINTER_NAME_SUFFIXES: &[&str] = &[
 /// Prefixes of values that point at a secret store or a file instead of holding the secret.
 const POINTER_VALUE_PREFIXES: &[&str] = &["arn:", "{{resolve:", "/", "ssm:", "secretsmanager:"];
 
-/// Prefixes of well-known credential formats, with what they are.
-const CREDENTIAL_PREFIXES: &[(&str, &str)] = &[
-    ("ghp_", "a GitHub token"),
-    ("github_pat_", "a GitHub token"),
-    ("xoxb-", "a Slack token"),
-    ("xoxp-", "a Slack token"),
-    ("sk_live_", "a Stripe secret key"),
-];
-
 fn normalized(name: &str) -> String {
     name.chars()
         .filter(char::is_ascii_alphanumeric)
@@ -61,52 +53,18 @@ fn is_secret_name(name: &str) -> bool {
         && !POINTER_NAME_SUFFIXES.iter().any(|s| n.ends_with(s))
 }
 
-/// An AWS access key ID (`AKIA…`, `ASIA…`) anywhere in the value, as a 20-character token.
-fn has_aws_access_key_id(value: &str) -> bool {
-    value.split(|c: char| !c.is_ascii_alphanumeric()).any(|t| {
-        t.len() == 20
-            && ["AKIA", "ASIA", "ABIA", "ACCA"]
-                .iter()
-                .any(|p| t.starts_with(p))
-            && t.chars()
-                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
-    })
-}
-
-/// A URL with a password in its user info (`postgres://app:s3cret@db:5432/x`), RFC 3986 section
-/// 3.2.1; template placeholders (`${PASSWORD}`, `%s`) do not count.
-fn has_url_password(value: &str) -> bool {
-    value.match_indices("://").any(|(at, _)| {
-        let rest = &value[at + 3..];
-        let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
-        let Some((user_info, _host)) = authority.rsplit_once('@') else {
-            return false;
-        };
-        let Some((_user, password)) = user_info.split_once(':') else {
-            return false;
-        };
-        !password.is_empty()
-            && !password.starts_with("${")
-            && !password.starts_with('%')
-            && !password.starts_with('{')
-    })
-}
-
 /// What kind of credential the value itself shows, whatever the variable's name.
 fn credential_kind(value: &str) -> Option<&'static str> {
-    if has_aws_access_key_id(value) {
+    if !secrets::aws_access_key_ids(value).is_empty() {
         return Some("an AWS access key ID");
     }
-    if value.contains("-----BEGIN") && value.contains("PRIVATE KEY") {
+    if secrets::private_key_header(value).is_some() {
         return Some("a private key");
     }
-    if has_url_password(value) {
+    if secrets::has_url_password(value) {
         return Some("a connection string with a password");
     }
-    CREDENTIAL_PREFIXES
-        .iter()
-        .find(|(p, _)| value.starts_with(p))
-        .map(|(_, kind)| *kind)
+    secrets::token_kind(value)
 }
 
 /// A literal that cannot be a secret: empty, a pointer to a secret store or file, a flag or a
@@ -287,23 +245,6 @@ mod tests {
         );
         assert_eq!(credential_kind("AKIAIOSFODNN7EXAMPLEX"), None);
         assert_eq!(credential_kind("https://example.com"), None);
-    }
-
-    #[test]
-    fn connection_strings_with_passwords() {
-        assert_eq!(
-            credential_kind("postgres://admin:Pa55w0rd@db.internal:5432/app"),
-            Some("a connection string with a password")
-        );
-        assert_eq!(
-            credential_kind("postgres://admin@db.internal:5432/app"),
-            None
-        );
-        assert_eq!(
-            credential_kind("postgres://admin:${DB_PASSWORD}@db:5432/app"),
-            None
-        );
-        assert_eq!(credential_kind("https://example.com/a:b@c"), None);
     }
 
     #[test]
