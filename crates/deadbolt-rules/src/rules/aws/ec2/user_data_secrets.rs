@@ -8,9 +8,10 @@ use crate::rules::secrets;
 declare_rule! {
     /// ## What it checks
     /// User data of an EC2 instance, launch template or launch configuration (base64 user data is
-    /// decoded first) that contains a credential: an AWS access key ID (`AKIA` or `ASIA` followed
-    /// by 16 upper-case letters or digits), an `aws_secret_access_key` assignment, a private key
-    /// (`-----BEGIN ... PRIVATE KEY-----`) or a `password=` / `password:` assignment with a literal
+    /// decoded first) that contains a credential: an AWS access key ID (`AKIA`, `ASIA`, `ABIA` or
+    /// `ACCA` followed by 16 upper-case letters or digits), an `aws_secret_access_key` assignment,
+    /// a private key (`-----BEGIN ... PRIVATE KEY-----`), a URL with a password
+    /// (`postgres://app:pw@db/x`) or a `password=` / `password:` assignment with a literal
     /// value. Values taken from shell or template variables (`$DB_PASSWORD`) are not reported.
     /// Evidence is masked.
     ///
