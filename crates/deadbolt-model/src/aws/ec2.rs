@@ -126,6 +126,19 @@ impl FirewallRule {
         }
     }
 
+    /// The first unknown among the values that decide what the rule admits (CIDRs, protocol,
+    /// ports, NACL order), for a not-evaluated outcome.
+    pub fn first_unknown(&self) -> Option<&Unknown> {
+        self.ipv4_cidrs
+            .unknown_reason()
+            .or_else(|| self.ipv6_cidrs.unknown_reason())
+            .or(self.cidrs_incomplete.as_ref())
+            .or_else(|| self.protocol.unknown_reason())
+            .or_else(|| self.from_port.unknown_reason())
+            .or_else(|| self.to_port.unknown_reason())
+            .or_else(|| self.rule_number.as_ref().and_then(|n| n.unknown_reason()))
+    }
+
     /// `true` for NACL deny rules.
     pub fn is_deny(&self) -> bool {
         self.action

@@ -1,5 +1,9 @@
 //! AWS rules, one folder per service.
 
+use deadbolt_model::aws::ec2::FirewallRule;
+use deadbolt_model::{ResourceMeta, Unknown};
+
+use crate::checks::Checks;
 use crate::rule::Rule;
 
 mod cloudfront;
@@ -37,4 +41,34 @@ pub(crate) fn all() -> Vec<&'static dyn Rule> {
     rules.extend_from_slice(config::RULES);
     rules.extend_from_slice(lightsail::RULES);
     rules
+}
+
+/// Judges the firewall rules of one resource (a security group, a Lightsail instance): each rule
+/// open to the world that `matches` fails at the rule, on the resource that declared it, with the
+/// message `describe` gives; with no failure the owner passes, or is not evaluated when a rule's
+/// CIDRs, protocol or ports are unknown.
+pub(crate) fn judge_world_rules<'m>(
+    checks: &mut Checks<'m>,
+    owner: &'m ResourceMeta,
+    rules: impl Iterator<Item = &'m FirewallRule>,
+    matches: impl Fn(&FirewallRule) -> Option<bool>,
+    describe: impl Fn(&FirewallRule) -> String,
+) {
+    let mut failed = false;
+    let mut unknown: Option<&Unknown> = None;
+    for rule in rules {
+        match (rule.open_to_world(), matches(rule)) {
+            (Some(true), Some(true)) => {
+                checks.fail(&rule.origin, &rule.span, describe(rule));
+                failed = true;
+            }
+            (Some(false), _) | (_, Some(false)) => {}
+            _ => unknown = unknown.or_else(|| rule.first_unknown()),
+        }
+    }
+    match (failed, unknown) {
+        (true, _) => {}
+        (false, Some(reason)) => checks.not_evaluated(owner, reason),
+        (false, None) => checks.pass(owner),
+    }
 }

@@ -61,45 +61,24 @@ pub(super) fn judge_world_sg_rules<'m>(
     what: impl Fn(&FirewallRule) -> String,
 ) {
     for sg in model.all::<SecurityGroup>() {
-        let mut failed = false;
-        let mut unknown: Option<&Unknown> = None;
-        for rule in sg.rules.iter().filter(|r| r.direction == direction) {
-            match (rule.open_to_world(), matches(rule)) {
-                (Some(true), Some(true)) => {
-                    let via = if rule.origin.address == sg.meta.address {
-                        String::new()
-                    } else {
-                        format!(" (rule of `{}`)", sg.meta.address)
-                    };
-                    let way = match direction {
-                        Direction::Ingress => "from",
-                        Direction::Egress => "to",
-                    };
-                    checks.fail(
-                        &rule.origin,
-                        &rule.span,
-                        format!(
-                            "{} rule allows {} {way} {}{via}",
-                            direction_word(direction),
-                            what(rule),
-                            rule.world_cidrs().join(", ")
-                        ),
-                    );
-                    failed = true;
-                }
-                (Some(false), _) | (_, Some(false)) => {}
-                _ => {
-                    unknown = unknown.or_else(|| first_unknown_of(rule));
-                }
-            }
-        }
-        if failed {
-            continue;
-        }
-        match unknown {
-            Some(reason) => checks.not_evaluated(&sg.meta, reason),
-            None => checks.pass(&sg.meta),
-        }
+        let rules = sg.rules.iter().filter(|r| r.direction == direction);
+        super::judge_world_rules(checks, &sg.meta, rules, &matches, |rule| {
+            let via = if rule.origin.address == sg.meta.address {
+                String::new()
+            } else {
+                format!(" (rule of `{}`)", sg.meta.address)
+            };
+            let way = match direction {
+                Direction::Ingress => "from",
+                Direction::Egress => "to",
+            };
+            format!(
+                "{} rule allows {} {way} {}{via}",
+                direction_word(direction),
+                what(rule),
+                rule.world_cidrs().join(", ")
+            )
+        });
     }
 }
 
@@ -144,7 +123,7 @@ pub(super) fn judge_world_nacl_rules<'m>(
                 continue;
             }
             if covered.is_none() {
-                unknown = unknown.or_else(|| first_unknown_of(rule).cloned());
+                unknown = unknown.or_else(|| rule.first_unknown().cloned());
                 continue;
             }
             // The ACL's other rules are not all known: a deny among them could come first.
@@ -226,15 +205,4 @@ fn direction_word(direction: Direction) -> &'static str {
         Direction::Ingress => "ingress",
         Direction::Egress => "egress",
     }
-}
-
-fn first_unknown_of(rule: &FirewallRule) -> Option<&Unknown> {
-    rule.ipv4_cidrs
-        .unknown_reason()
-        .or_else(|| rule.ipv6_cidrs.unknown_reason())
-        .or(rule.cidrs_incomplete.as_ref())
-        .or_else(|| rule.protocol.unknown_reason())
-        .or_else(|| rule.from_port.unknown_reason())
-        .or_else(|| rule.to_port.unknown_reason())
-        .or_else(|| rule.rule_number.as_ref().and_then(|n| n.unknown_reason()))
 }

@@ -1,8 +1,8 @@
 //! Amazon Lightsail rules.
 
+use deadbolt_model::Model;
 use deadbolt_model::aws::ec2::FirewallRule;
 use deadbolt_model::aws::lightsail::Instance;
-use deadbolt_model::{Model, Unknown};
 
 use crate::checks::Checks;
 use crate::rule::Rule;
@@ -25,46 +25,23 @@ fn judge_world_ports<'m>(
     what: impl Fn(&FirewallRule) -> String,
 ) {
     for instance in model.all::<Instance>() {
-        let mut failed = false;
-        let mut unknown: Option<&Unknown> = None;
-        for port in &instance.ports {
-            match (port.open_to_world(), matches(port)) {
-                (Some(true), Some(true)) => {
-                    let default = if port.protocol.explicit {
-                        ""
-                    } else {
-                        " (Lightsail's default firewall: no public ports are declared)"
-                    };
-                    checks.fail(
-                        &port.origin,
-                        &port.span,
-                        format!(
-                            "port rule allows {} from {}{default}",
-                            what(port),
-                            port.world_cidrs().join(", ")
-                        ),
-                    );
-                    failed = true;
-                }
-                (Some(false), _) | (_, Some(false)) => {}
-                _ => {
-                    unknown = unknown.or_else(|| {
-                        port.ipv4_cidrs
-                            .unknown_reason()
-                            .or(port.ipv6_cidrs.unknown_reason())
-                            .or(port.protocol.unknown_reason())
-                            .or(port.from_port.unknown_reason())
-                            .or(port.to_port.unknown_reason())
-                    });
-                }
-            }
-        }
-        if failed {
-            continue;
-        }
-        match unknown {
-            Some(reason) => checks.not_evaluated(&instance.meta, reason),
-            None => checks.pass(&instance.meta),
-        }
+        super::judge_world_rules(
+            checks,
+            &instance.meta,
+            instance.ports.iter(),
+            &matches,
+            |port| {
+                let default = if port.protocol.explicit {
+                    ""
+                } else {
+                    " (Lightsail's default firewall: no public ports are declared)"
+                };
+                format!(
+                    "port rule allows {} from {}{default}",
+                    what(port),
+                    port.world_cidrs().join(", ")
+                )
+            },
+        );
     }
 }
