@@ -56,7 +56,7 @@ declare_rule! {
     service_models: &[ServiceModel::Paas],
     provider: Provider::Aws,
     service: "cloudtrail",
-    fix: "Set `kms_key_id` on the trail to a customer managed KMS key.",
+    fix: "Encrypt the trail's log files with a customer managed KMS key (`KmsKeyId`).",
     references: References {
         cis_aws_v3: &["3.5"],
         nist_csf_2: &["PR.DS-01"],

@@ -56,7 +56,7 @@ declare_rule! {
     service_models: &[ServiceModel::Paas],
     provider: Provider::Aws,
     service: "opensearch",
-    fix: "Set `enforce_https = true` in `domain_endpoint_options`.",
+    fix: "Enforce HTTPS on the domain endpoint (`EnforceHTTPS` in the domain endpoint options).",
     references: References {
         cis_aws_v3: &[],
         nist_csf_2: &["PR.DS-02"],

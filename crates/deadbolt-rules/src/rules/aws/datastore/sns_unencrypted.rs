@@ -7,7 +7,7 @@ use crate::rule::{Equivalents, References, Rule, RuleMeta, declare_rule};
 
 declare_rule! {
     /// ## What it checks
-    /// An SNS topic without server-side encryption: no KMS key (`kms_master_key_id`) is set. SNS
+    /// An SNS topic without server-side encryption: no KMS key (`KmsMasterKeyId`) is set. SNS
     /// has no encryption by default and no service-owned key option; encryption needs a KMS key,
     /// either the AWS managed `alias/aws/sns` or a customer managed key.
     ///
@@ -49,7 +49,7 @@ declare_rule! {
     service_models: &[ServiceModel::Paas],
     provider: Provider::Aws,
     service: "sns",
-    fix: "Set a KMS key (`kms_master_key_id`) on the topic.",
+    fix: "Set a KMS key (`KmsMasterKeyId`) on the topic.",
     references: References {
         cis_aws_v3: &[],
         nist_csf_2: &["PR.DS-01"],

@@ -66,7 +66,7 @@ declare_rule! {
     service_models: &[ServiceModel::Paas],
     provider: Provider::Aws,
     service: "dynamodb",
-    fix: "Enable server-side encryption with `kms_key_arn` naming a customer managed KMS key.",
+    fix: "Enable server-side encryption with a customer managed KMS key (`SSESpecification.KMSMasterKeyId`).",
     references: References {
         cis_aws_v3: &[],
         nist_csf_2: &["PR.DS-01"],

@@ -45,7 +45,7 @@ declare_rule! {
     service_models: &[ServiceModel::Iaas],
     provider: Provider::Aws,
     service: "ec2",
-    fix: "Set `enabled = true` on `aws_ebs_encryption_by_default` in every region.",
+    fix: "Turn on EBS encryption by default (`EnableEbsEncryptionByDefault`) in every region in use.",
     references: References {
         cis_aws_v3: &["2.2.1"],
         nist_csf_2: &["PR.DS-01"],

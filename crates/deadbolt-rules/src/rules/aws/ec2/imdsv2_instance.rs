@@ -81,9 +81,9 @@ pub(super) fn judge_imds<'m>(model: &'m Model, checks: &mut Checks<'m>, kinds: &
         let tokens = &instance.metadata_http_tokens;
         checks.require(&instance.meta, tokens, |t| t == "required", |t| {
             if tokens.explicit {
-                format!("metadata `http_tokens` is `{t}`, so IMDSv1 is accepted")
+                format!("metadata option `HttpTokens` is `{t}`, so IMDSv1 is accepted")
             } else {
-                format!("metadata `http_tokens` is not set and defaults to `{t}`, so IMDSv1 is accepted")
+                format!("metadata option `HttpTokens` is not set and defaults to `{t}`, so IMDSv1 is accepted")
             }
         });
     }

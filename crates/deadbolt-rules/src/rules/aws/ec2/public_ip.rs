@@ -69,7 +69,7 @@ impl Rule for InstancePublicIp {
                 &instance.meta,
                 &instance.public_ip,
                 |p| *p != Some(true),
-                |_| "`associate_public_ip_address` is true".to_string(),
+                |_| "`AssociatePublicIpAddress` is true".to_string(),
             );
         }
     }

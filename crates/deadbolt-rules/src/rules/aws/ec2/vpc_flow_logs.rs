@@ -57,7 +57,7 @@ declare_rule! {
     service_models: &[ServiceModel::Iaas],
     provider: Provider::Aws,
     service: "vpc",
-    fix: "Add an `aws_flow_log` with `vpc_id` set to the VPC.",
+    fix: "Create a flow log for the VPC (`CreateFlowLogs` with the VPC as resource), delivering to CloudWatch Logs or S3.",
     references: References {
         cis_aws_v3: &["3.7"],
         nist_csf_2: &["DE.CM-01", "PR.PS-04"],

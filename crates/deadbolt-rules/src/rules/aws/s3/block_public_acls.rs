@@ -83,7 +83,7 @@ impl Rule for PabBlockPublicAcls {
     }
 
     fn check<'m>(&self, model: &'m Model, checks: &mut Checks<'m>) {
-        check_flag(model, checks, "block_public_acls", |pab| {
+        check_flag(model, checks, "BlockPublicAcls", |pab| {
             &pab.block_public_acls
         });
     }

@@ -83,7 +83,7 @@ impl Rule for PabBlockPublicPolicy {
     }
 
     fn check<'m>(&self, model: &'m Model, checks: &mut Checks<'m>) {
-        check_flag(model, checks, "block_public_policy", |pab| {
+        check_flag(model, checks, "BlockPublicPolicy", |pab| {
             &pab.block_public_policy
         });
     }

@@ -82,7 +82,7 @@ impl Rule for PabIgnorePublicAcls {
     }
 
     fn check<'m>(&self, model: &'m Model, checks: &mut Checks<'m>) {
-        check_flag(model, checks, "ignore_public_acls", |pab| {
+        check_flag(model, checks, "IgnorePublicAcls", |pab| {
             &pab.ignore_public_acls
         });
     }

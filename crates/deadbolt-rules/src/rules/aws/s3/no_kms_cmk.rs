@@ -67,7 +67,7 @@ declare_rule! {
     service_models: &[ServiceModel::Paas],
     provider: Provider::Aws,
     service: "s3",
-    fix: "Set the bucket's default encryption to `aws:kms` with `kms_master_key_id` naming a customer managed KMS key.",
+    fix: "Set the bucket's default encryption to `aws:kms` with a customer managed KMS key (`KMSMasterKeyID`).",
     references: References {
         cis_aws_v3: &[],
         nist_csf_2: &["PR.DS-01"],

@@ -82,10 +82,10 @@ fn account_cover(model: &Model) -> AccountCover<'_> {
     for account in model.all::<AccountPublicAccessBlock>() {
         let s = &account.settings;
         let switches: [(&str, &deadbolt_model::Attr<bool>); 4] = [
-            ("block_public_acls", &s.block_public_acls),
-            ("block_public_policy", &s.block_public_policy),
-            ("ignore_public_acls", &s.ignore_public_acls),
-            ("restrict_public_buckets", &s.restrict_public_buckets),
+            ("BlockPublicAcls", &s.block_public_acls),
+            ("BlockPublicPolicy", &s.block_public_policy),
+            ("IgnorePublicAcls", &s.ignore_public_acls),
+            ("RestrictPublicBuckets", &s.restrict_public_buckets),
         ];
         let off: Vec<&str> = switches
             .iter()

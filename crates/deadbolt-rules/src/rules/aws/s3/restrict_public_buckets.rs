@@ -84,7 +84,7 @@ impl Rule for PabRestrictPublicBuckets {
     }
 
     fn check<'m>(&self, model: &'m Model, checks: &mut Checks<'m>) {
-        check_flag(model, checks, "restrict_public_buckets", |pab| {
+        check_flag(model, checks, "RestrictPublicBuckets", |pab| {
             &pab.restrict_public_buckets
         });
     }
