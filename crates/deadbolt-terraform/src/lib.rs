@@ -307,17 +307,33 @@ fn discover(root: &Path, options: &Options, diagnostics: &mut Vec<Diagnostic>) -
         .follow_links(false)
         .sort_by_file_name()
         .into_iter();
+    // A skip path is a path prefix or a glob (`modules/vendor/*`), relative to the root.
+    let mut globs = globset::GlobSetBuilder::new();
+    for pattern in options
+        .skip_paths
+        .iter()
+        .filter(|s| s.contains(['*', '?', '[']))
+    {
+        match globset::Glob::new(pattern.trim_end_matches('/')) {
+            Ok(glob) => {
+                globs.add(glob);
+            }
+            Err(e) => diagnostics.push(Diagnostic::whole_file(
+                Level::Warning,
+                pattern.as_str(),
+                format!("skip path is not a valid glob: {e}"),
+            )),
+        }
+    }
+    let globs = globs.build().unwrap_or_else(|_| globset::GlobSet::empty());
     let skip = |p: &Path| {
         let rel = p.strip_prefix(root).unwrap_or(p);
-        let rel_s = rel.to_string_lossy();
         p.file_name()
             .is_some_and(|n| n == ".terraform" || n == ".git")
+            || globs.is_match(rel)
             || options.skip_paths.iter().any(|s| {
-                let s = s.trim_end_matches('/');
-                rel_s == s
-                    || rel_s.starts_with(&format!("{s}/"))
-                    || glob_match(s, &rel_s)
-                    || p == Path::new(s)
+                let s = Path::new(s.trim_end_matches('/'));
+                rel.starts_with(s) || p == s
             })
     };
     let note = |diagnostics: &mut Vec<Diagnostic>, p: &Path, level: Level, message: String| {
@@ -394,11 +410,6 @@ fn discover(root: &Path, options: &Options, diagnostics: &mut Vec<Diagnostic>) -
         }
     }
     out
-}
-
-/// `*` matches any run of characters within the whole relative path.
-fn glob_match(pattern: &str, text: &str) -> bool {
-    pattern.contains('*') && deadbolt_model::aws::iam::wildcard_match(pattern, text)
 }
 
 /// The root module's variables: `terraform.tfvars`, then `*.auto.tfvars` (lexical order), then

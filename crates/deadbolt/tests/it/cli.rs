@@ -418,3 +418,37 @@ fn a_module_call_suppression_that_silences_one_resource_is_used() {
         json["unused_suppressions"]
     );
 }
+
+#[test]
+fn skip_paths_take_prefixes_and_case_sensitive_globs() {
+    let dir = tree(&[
+        ("main.tf", PUBLIC_BUCKET),
+        (
+            "modules/vendor/x/main.tf",
+            &PUBLIC_BUCKET.replace("\"b\"", "\"vendored\""),
+        ),
+        (
+            "Modules/Vendor/main.tf",
+            &PUBLIC_BUCKET.replace("\"b\"", "\"upper\""),
+        ),
+    ]);
+    let out = deadbolt(&[
+        "scan",
+        dir.path().to_str().unwrap(),
+        "--format",
+        "json",
+        "--select",
+        "AWS-S3-001",
+        "--skip-path",
+        "modules/vendor/*",
+    ]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mut addresses: Vec<&str> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["resource"]["address"].as_str().unwrap())
+        .collect();
+    addresses.sort();
+    assert_eq!(addresses, ["aws_s3_bucket.b", "aws_s3_bucket.upper"]);
+}
