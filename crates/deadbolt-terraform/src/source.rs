@@ -125,21 +125,44 @@ impl Watchdog {
     }
 }
 
+/// How many abandoned parser threads a process tolerates; after that, further files are reported
+/// as not parsed rather than risk another thread that may never finish.
+const MAX_STALLED_PARSERS: usize = 4;
+
+/// Parser threads abandoned so far in this process.
+static STALLED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
 thread_local! {
     static WATCHDOG: std::cell::RefCell<Option<Watchdog>> = const { std::cell::RefCell::new(None) };
 }
 
-/// Parses `text`, waiting at most `deadline`; `None` when the parser is still running then.
-fn parse_with_deadline(text: String, deadline: std::time::Duration) -> Option<(String, Parsed)> {
+/// Why a file was not parsed.
+enum Stall {
+    /// The parser was still running at the deadline.
+    Deadline,
+    /// Too many earlier files stalled the parser; no new parser thread is started.
+    TooMany,
+}
+
+/// Parses `text`, waiting at most `deadline`.
+fn parse_with_deadline(
+    text: String,
+    deadline: std::time::Duration,
+) -> Result<(String, Parsed), Stall> {
     let text = Arc::new(text);
     let parsed = WATCHDOG.with(|cell| {
         let mut slot = cell.borrow_mut();
         if slot.is_none() {
+            // Each overrun leaves a parser thread running until it finishes; past a few, stop
+            // spawning more so hostile input cannot fill the machine with spinning threads.
+            if STALLED.load(std::sync::atomic::Ordering::Relaxed) >= MAX_STALLED_PARSERS {
+                return Err(Stall::TooMany);
+            }
             *slot = Watchdog::spawn();
         }
         let Some(dog) = slot.as_ref() else {
             // No thread to be had: parse here, without a deadline.
-            return Some(hcl_edit::parser::parse_body(&text));
+            return Ok(hcl_edit::parser::parse_body(&text));
         };
         let answer = dog
             .to_parser
@@ -149,24 +172,27 @@ fn parse_with_deadline(text: String, deadline: std::time::Duration) -> Option<(S
         if answer.is_none() {
             // Overran (or the helper died): abandon it.
             *slot = None;
+            STALLED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         }
-        answer
+        answer.ok_or(Stall::Deadline)
     })?;
     let text = Arc::try_unwrap(text).unwrap_or_else(|shared| shared.as_ref().clone());
-    Some((text, parsed))
+    Ok((text, parsed))
 }
 
 /// Parses `text`, the contents of the file shown as `display`.
 pub(crate) fn parse(display: Arc<str>, text: String) -> Result<SourceFile, Diagnostic> {
-    let (text, parsed) = parse_with_deadline(text, PARSE_DEADLINE).ok_or_else(|| Diagnostic {
-        level: Level::Error,
-        file: display.clone(),
-        line: 0,
-        column: 0,
-        message: format!(
-            "the HCL parser did not finish within {} s (pathological input); skipped",
-            PARSE_DEADLINE.as_secs()
-        ),
+    let (text, parsed) = parse_with_deadline(text, PARSE_DEADLINE).map_err(|stall| {
+        let message = match stall {
+            Stall::Deadline => format!(
+                "the HCL parser did not finish within {} s (pathological input); skipped",
+                PARSE_DEADLINE.as_secs()
+            ),
+            Stall::TooMany => format!(
+                "not parsed: {MAX_STALLED_PARSERS} files already stalled the HCL parser in this scan"
+            ),
+        };
+        Diagnostic::whole_file(Level::Error, display.clone(), message)
     })?;
     let body = parsed.map_err(|e| {
         let loc = e.location();
