@@ -2,6 +2,15 @@
 
 use crate::{deadbolt, repo, tree};
 
+/// Runs `deadbolt scan PATH --format json EXTRA...` and parses the report.
+fn scan_json(path: &str, extra: &[&str]) -> (serde_json::Value, std::process::Output) {
+    let mut args = vec!["scan", path, "--format", "json"];
+    args.extend_from_slice(extra);
+    let out = deadbolt(&args);
+    let json = serde_json::from_slice(&out.stdout).expect("JSON report");
+    (json, out)
+}
+
 const PUBLIC_BUCKET: &str = r#"
 resource "aws_s3_bucket" "b" {
   bucket = "files"
@@ -107,15 +116,7 @@ resource "aws_s3_bucket" "typo" {
 }
 "#,
     )]);
-    let out = deadbolt(&[
-        "scan",
-        dir.path().to_str().unwrap(),
-        "--format",
-        "json",
-        "--select",
-        "AWS-S3-001",
-    ]);
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let (json, out) = scan_json(dir.path().to_str().unwrap(), &["--select", "AWS-S3-001"]);
     assert_eq!(json["findings"].as_array().unwrap().len(), 0);
     assert_eq!(
         json["suppressed"][0]["resource"]["address"],
@@ -149,15 +150,7 @@ fn suppression_on_a_module_call_applies_inside_the_module() {
         ),
         ("mod/main.tf", PUBLIC_BUCKET),
     ]);
-    let out = deadbolt(&[
-        "scan",
-        dir.path().to_str().unwrap(),
-        "--format",
-        "json",
-        "--select",
-        "AWS-S3-001",
-    ]);
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let (json, _) = scan_json(dir.path().to_str().unwrap(), &["--select", "AWS-S3-001"]);
     assert_eq!(json["findings"].as_array().unwrap().len(), 0);
     assert_eq!(
         json["suppressed"][0]["resource"]["address"],
@@ -255,15 +248,7 @@ fn the_same_address_in_two_root_modules_is_two_resources() {
         ),
         ("two/main.tf", PUBLIC_BUCKET),
     ]);
-    let out = deadbolt(&[
-        "scan",
-        dir.path().to_str().unwrap(),
-        "--format",
-        "json",
-        "--select",
-        "AWS-S3-001",
-    ]);
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let (json, _) = scan_json(dir.path().to_str().unwrap(), &["--select", "AWS-S3-001"]);
     assert_eq!(json["findings"].as_array().unwrap().len(), 1);
     assert!(
         json["findings"][0]["location"]["file"]
@@ -290,15 +275,7 @@ POLICY
 }
 "##,
     )]);
-    let out = deadbolt(&[
-        "scan",
-        dir.path().to_str().unwrap(),
-        "--format",
-        "json",
-        "--select",
-        "AWS-S3-001",
-    ]);
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let (json, _) = scan_json(dir.path().to_str().unwrap(), &["--select", "AWS-S3-001"]);
     assert_eq!(json["findings"].as_array().unwrap().len(), 1, "{json}");
     assert!(json["suppressed"].as_array().unwrap().is_empty());
 }
@@ -402,15 +379,7 @@ fn a_module_call_suppression_that_silences_one_resource_is_used() {
             ),
         ),
     ]);
-    let out = deadbolt(&[
-        "scan",
-        dir.path().to_str().unwrap(),
-        "--format",
-        "json",
-        "--select",
-        "AWS-S3-001",
-    ]);
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let (json, _) = scan_json(dir.path().to_str().unwrap(), &["--select", "AWS-S3-001"]);
     assert_eq!(json["suppressed"].as_array().unwrap().len(), 1);
     assert!(
         json["unused_suppressions"].as_array().unwrap().is_empty(),
@@ -432,17 +401,10 @@ fn skip_paths_take_prefixes_and_case_sensitive_globs() {
             &PUBLIC_BUCKET.replace("\"b\"", "\"upper\""),
         ),
     ]);
-    let out = deadbolt(&[
-        "scan",
+    let (json, _) = scan_json(
         dir.path().to_str().unwrap(),
-        "--format",
-        "json",
-        "--select",
-        "AWS-S3-001",
-        "--skip-path",
-        "modules/vendor/*",
-    ]);
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        &["--select", "AWS-S3-001", "--skip-path", "modules/vendor/*"],
+    );
     let mut addresses: Vec<&str> = json["findings"]
         .as_array()
         .unwrap()
