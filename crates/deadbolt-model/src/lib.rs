@@ -10,6 +10,7 @@ pub mod aws;
 pub mod diagnostic;
 pub mod resource;
 pub mod span;
+pub mod suppression;
 pub mod taxonomy;
 pub mod value;
 
