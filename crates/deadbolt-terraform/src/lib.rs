@@ -20,11 +20,12 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use deadbolt_files::{display_path, parallel_map};
 use deadbolt_model::{Model, Value};
 
 pub use deadbolt_model::{Diagnostic, Level};
 pub use plan::load_plan;
-pub use source::MAX_FILE_BYTES;
+pub use deadbolt_files::MAX_FILE_BYTES;
 
 /// What [`load`] needs besides the path.
 #[derive(Clone, Debug, Default)]
@@ -229,187 +230,45 @@ fn load_here(root: &Path, options: &Options) -> Loaded {
     loaded
 }
 
-/// Maps `f` over `items` on up to `available_parallelism` threads with large stacks, keeping order.
-fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let workers = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(items.len())
-        .max(1);
-    if workers == 1 {
-        return items.iter().map(&f).collect();
-    }
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let work = || {
-        let mut out = Vec::new();
-        loop {
-            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            let Some(item) = items.get(i) else { break };
-            out.push((i, f(item)));
-        }
-        out
-    };
-    let mut results: Vec<(usize, R)> = std::thread::scope(|scope| {
-        // Threads that cannot be had are simply fewer workers; this thread works too.
-        let handles: Vec<_> = (1..workers)
-            .filter_map(|_| {
-                std::thread::Builder::new()
-                    .stack_size(256 * 1024 * 1024)
-                    .spawn_scoped(scope, work)
-                    .ok()
-            })
-            .collect();
-        let mut results = work();
-        for handle in handles {
-            // A worker only panics on a bug; let it surface where `load` reports it.
-            results.extend(
-                handle
-                    .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-            );
-        }
-        results
-    });
-    results.sort_by_key(|(i, _)| *i);
-    results.into_iter().map(|(_, r)| r).collect()
-}
-
 fn canonical_dir(path: &Path) -> PathBuf {
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf())
 }
 
-fn display_path(root: &Path, base: &Path, path: &Path) -> String {
-    let rel = path.strip_prefix(base).unwrap_or(path);
-    if root.is_file() || rel.as_os_str().is_empty() {
-        return path.display().to_string();
-    }
-    root.join(rel).display().to_string()
-}
-
-/// Finds `.tf` files under `root`, following no symlinked directories (so loops cannot trap the
-/// walk) and skipping `.terraform/` and `skip_paths`.
+/// Finds `.tf` files under `root` (see [`deadbolt_files::walk`]); `.tf.json` files are reported as
+/// not scanned.
 fn discover(root: &Path, options: &Options, diagnostics: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
-    let mut out = Vec::new();
     if !root.is_dir() {
         let name = root.to_string_lossy();
         if name.ends_with(".tf") {
-            out.push(root.to_path_buf());
-        } else {
-            diagnostics.push(Diagnostic::whole_file(
-                Level::Error,
-                name.into_owned(),
-                "not a Terraform file (.tf) or a plan (`terraform show -json` output); not scanned",
-            ));
+            return vec![root.to_path_buf()];
         }
-        return out;
-    }
-    let walker = walkdir::WalkDir::new(root)
-        .follow_links(false)
-        .sort_by_file_name()
-        .into_iter();
-    // A skip path is a path prefix or a glob (`modules/vendor/*`), relative to the root.
-    let mut globs = globset::GlobSetBuilder::new();
-    for pattern in options
-        .skip_paths
-        .iter()
-        .filter(|s| s.contains(['*', '?', '[']))
-    {
-        match globset::Glob::new(pattern.trim_end_matches('/')) {
-            Ok(glob) => {
-                globs.add(glob);
-            }
-            Err(e) => diagnostics.push(Diagnostic::whole_file(
-                Level::Warning,
-                pattern.as_str(),
-                format!("skip path is not a valid glob: {e}"),
-            )),
-        }
-    }
-    let globs = globs.build().unwrap_or_else(|_| globset::GlobSet::empty());
-    let skip = |p: &Path| {
-        let rel = p.strip_prefix(root).unwrap_or(p);
-        p.file_name()
-            .is_some_and(|n| n == ".terraform" || n == ".git")
-            || globs.is_match(rel)
-            || options.skip_paths.iter().any(|s| {
-                let s = Path::new(s.trim_end_matches('/'));
-                rel.starts_with(s) || p == s
-            })
-    };
-    let note = |diagnostics: &mut Vec<Diagnostic>, p: &Path, level: Level, message: String| {
         diagnostics.push(Diagnostic::whole_file(
-            level,
-            p.display().to_string(),
-            message,
+            Level::Error,
+            name.into_owned(),
+            "not a Terraform file (.tf) or a plan (`terraform show -json` output); not scanned",
         ));
-    };
-    for entry in walker.filter_entry(|e| !skip(e.path())) {
-        let e = match entry {
-            Ok(e) => e,
-            Err(err) => {
-                let path = err
-                    .path()
-                    .map(Path::to_path_buf)
-                    .unwrap_or_else(|| root.to_path_buf());
-                let why = err
-                    .io_error()
-                    .map(|e| e.to_string())
-                    .unwrap_or_else(|| err.to_string());
-                note(
-                    diagnostics,
-                    &path,
-                    Level::Error,
-                    format!("cannot read: {why}"),
-                );
-                continue;
-            }
-        };
-        let p = e.path();
-        let name = p
-            .file_name()
-            .map(|n| n.to_string_lossy())
-            .unwrap_or_default();
-        if name.ends_with(".tf.json") {
-            note(
-                diagnostics,
-                p,
-                Level::Error,
-                "Terraform JSON syntax (.tf.json) is not supported yet; not scanned".into(),
-            );
-            continue;
-        }
-        let is_tf = p.extension().is_some_and(|x| x == "tf");
-        if e.path_is_symlink() {
-            // Symlinked files are read once if they resolve; symlinked directories are not walked,
-            // which is what keeps a link loop from trapping the scan.
-            match std::fs::metadata(p) {
-                Ok(m) if m.is_file() && is_tf => out.push(p.to_path_buf()),
-                Ok(m) if m.is_dir() => note(
-                    diagnostics,
-                    p,
-                    Level::Warning,
-                    "symlinked directory not followed".into(),
-                ),
-                Ok(_) => {}
-                Err(err) => note(
-                    diagnostics,
-                    p,
-                    Level::Error,
-                    format!("broken or looping symlink: {err}"),
-                ),
-            }
-        } else if is_tf && e.file_type().is_file() {
-            out.push(p.to_path_buf());
-        } else if is_tf && !e.file_type().is_dir() {
-            note(
-                diagnostics,
-                p,
-                Level::Error,
-                "not a regular file (a FIFO or device); skipped".into(),
-            );
-        }
+        return Vec::new();
     }
-    out
+    let is_tf_json = |p: &Path| p.to_string_lossy().ends_with(".tf.json");
+    let mut files = deadbolt_files::walk(
+        root,
+        &options.skip_paths,
+        |p| p.extension().is_some_and(|x| x == "tf") || is_tf_json(p),
+        diagnostics,
+    );
+    files.retain(|p| {
+        if !is_tf_json(p) {
+            return true;
+        }
+        diagnostics.push(Diagnostic::whole_file(
+            Level::Error,
+            p.display().to_string(),
+            "Terraform JSON syntax (.tf.json) is not supported yet; not scanned",
+        ));
+        false
+    });
+    files
 }
 
 /// The root module's variables: `terraform.tfvars`, then `*.auto.tfvars` (lexical order), then
@@ -479,7 +338,7 @@ fn read_variables(path: &Path) -> Result<Vec<(String, Value)>, Diagnostic> {
         ));
     }
     let bytes = std::fs::read(path).map_err(|e| fail(0, 0, format!("cannot read: {e}")))?;
-    let text = source::read_text(bytes, &display)?;
+    let text = deadbolt_files::decode_text(bytes, &display)?;
     match serde_json::from_str::<serde_json::Value>(&text) {
         Ok(serde_json::Value::Object(map)) => {
             Ok(map.into_iter().map(|(k, v)| (k, Value::from(v))).collect())

@@ -205,7 +205,7 @@ fn read_plan(path: &Path, display: &Arc<str>) -> Result<String, Diagnostic> {
         )));
     }
     let bytes = std::fs::read(path).map_err(|e| fail(format!("cannot read: {e}")))?;
-    crate::source::read_text(bytes, display)
+    deadbolt_files::decode_text(bytes, display)
 }
 
 /// Where each `"address": "<value>"` member starts, by its decoded value (for_each keys are

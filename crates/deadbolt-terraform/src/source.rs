@@ -9,9 +9,6 @@ use hcl_edit::structure::Body;
 use crate::suppress::{self, Comment};
 use deadbolt_model::{Diagnostic, Level};
 
-/// Files larger than this are reported and skipped (bytes).
-pub const MAX_FILE_BYTES: u64 = 20 * 1024 * 1024;
-
 /// A parsed `.tf` file.
 pub(crate) struct SourceFile {
     /// The path as shown in reports.
@@ -39,50 +36,8 @@ impl SourceFile {
 /// Reads and parses one file. Every failure becomes a diagnostic that names the file (and the line
 /// and column for parse errors).
 pub(crate) fn read(path: &Path, display: Arc<str>) -> Result<SourceFile, Diagnostic> {
-    let whole_file =
-        |message: String| Diagnostic::whole_file(Level::Error, display.clone(), message);
-    let meta = std::fs::metadata(path).map_err(|e| whole_file(format!("cannot read: {e}")))?;
-    // A FIFO or device would block or never end: read only regular files.
-    if !meta.is_file() {
-        return Err(whole_file(
-            "not a regular file (a directory, FIFO or device); skipped".into(),
-        ));
-    }
-    if meta.len() > MAX_FILE_BYTES {
-        return Err(whole_file(format!(
-            "file is {} MB, over the {} MB limit; skipped",
-            meta.len() / (1024 * 1024),
-            MAX_FILE_BYTES / (1024 * 1024)
-        )));
-    }
-    let bytes = std::fs::read(path).map_err(|e| whole_file(format!("cannot read: {e}")))?;
-    if bytes.contains(&0) {
-        return Err(whole_file(
-            "binary file (contains NUL bytes), not HCL; skipped".into(),
-        ));
-    }
-    let text = read_text(bytes, &display)?;
+    let text = deadbolt_files::read_text(path, &display, "HCL")?;
     parse(display, text)
-}
-
-/// Reads bytes as UTF-8 text; a UTF-8 byte order mark is dropped, as Terraform does.
-pub(crate) fn read_text(mut bytes: Vec<u8>, display: &Arc<str>) -> Result<String, Diagnostic> {
-    if bytes.starts_with(b"\xEF\xBB\xBF") {
-        bytes.drain(..3);
-    }
-    String::from_utf8(bytes).map_err(|e| {
-        let offset = e.utf8_error().valid_up_to();
-        let prefix = &e.as_bytes()[..offset];
-        let line = prefix.iter().filter(|&&b| b == b'\n').count() as u32 + 1;
-        let column = prefix.iter().rev().take_while(|&&b| b != b'\n').count() as u32 + 1;
-        Diagnostic {
-            level: Level::Error,
-            file: display.clone(),
-            line,
-            column,
-            message: "invalid UTF-8; skipped".into(),
-        }
-    })
 }
 
 /// How long one file may take to parse. Real files parse in milliseconds; hcl-edit's parser

@@ -1747,7 +1747,7 @@ impl Evaluator {
     }
 
     /// Reads a file for `file()`/`templatefile()`, only below the scan root or the module's
-    /// directory, and at most [`source::MAX_FILE_BYTES`].
+    /// directory, and at most [`deadbolt_files::MAX_FILE_BYTES`].
     fn read_file(&self, inst: &ModuleInstance, path: &str) -> Result<String> {
         let p = Path::new(path);
         let full = if p.is_absolute() {
@@ -1770,7 +1770,7 @@ impl Evaluator {
         if !meta.is_file() {
             return err(format!("file({path}) is not a regular file; not read"));
         }
-        if meta.len() > source::MAX_FILE_BYTES {
+        if meta.len() > deadbolt_files::MAX_FILE_BYTES {
             return err(format!("file({path}) is larger than the read limit"));
         }
         std::fs::read_to_string(&canon).map_err(|e| EvalError(format!("file({path}): {e}")))
@@ -2039,7 +2039,7 @@ fn installed_modules(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> HashMap<
             message,
         ))
     };
-    if !meta.is_file() || meta.len() > source::MAX_FILE_BYTES {
+    if !meta.is_file() || meta.len() > deadbolt_files::MAX_FILE_BYTES {
         warn("not a regular file under the size limit; installed modules are not scanned".into());
         return HashMap::new();
     }
