@@ -256,12 +256,9 @@ fn scan(args: ScanArgs) -> Result<u8> {
     let mut model = Model::new();
     let mut diagnostics: Vec<Diagnostic> = Vec::new();
     let (mut files, mut parsed, mut bytes, mut resources, mut remote) = (0, 0, 0, 0, Vec::new());
+    let sources = deadbolt_sources::Options { terraform: options };
     for path in distinct_roots(&args.paths) {
-        let loaded = if is_plan_json(path) {
-            deadbolt_terraform::load_plan(path)
-        } else {
-            deadbolt_terraform::load(path, &options)
-        };
+        let loaded = deadbolt_sources::load(path, &sources);
         model.extend(loaded.model);
         diagnostics.extend(loaded.diagnostics);
         files += loaded.files;
@@ -376,18 +373,6 @@ fn distinct_roots(paths: &[PathBuf]) -> Vec<&PathBuf> {
         })
         .map(|(_, p)| p)
         .collect()
-}
-
-/// A file is plan JSON when it is `.json` and has `planned_values` in its first MiB.
-fn is_plan_json(path: &Path) -> bool {
-    use std::io::Read;
-    if !path.is_file() || path.extension().is_none_or(|e| e != "json") {
-        return false;
-    }
-    let mut head = Vec::new();
-    std::fs::File::open(path)
-        .and_then(|f| f.take(1 << 20).read_to_end(&mut head))
-        .is_ok_and(|_| String::from_utf8_lossy(&head).contains("\"planned_values\""))
 }
 
 /// A spinner on standard error that appears only when the scan takes longer than a moment, and only

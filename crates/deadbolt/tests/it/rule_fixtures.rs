@@ -23,7 +23,7 @@ fn fixture_files(rule_id: &str, stem: &str) -> Vec<PathBuf> {
 }
 
 fn run(rule_id: &str, path: &Path) -> deadbolt_rules::Evaluation {
-    let loaded = deadbolt_terraform::load(path, &deadbolt_terraform::Options::default());
+    let loaded = deadbolt_sources::load(path, &deadbolt_sources::Options::default());
     assert!(
         loaded.diagnostics.is_empty(),
         "{}: diagnostics {:?}",
