@@ -167,12 +167,25 @@ fn read_one(path: &Path, display: &Arc<str>, named: bool) -> Outcome {
             "unrendered Helm chart template; skipped (scan the output of `helm template` instead)",
         ));
     }
+    read_text_of(path, display, &text, bytes, named)
+}
+
+/// Parses one YAML or JSON text and offers its documents to the CloudFormation and Kubernetes
+/// sources.
+fn read_text_of(path: &Path, display: &Arc<str>, text: &str, bytes: u64, named: bool) -> Outcome {
+    let failed = |d: Diagnostic| Outcome::Read {
+        bytes,
+        parsed: false,
+        resources: 0,
+        model: Model::new(),
+        diagnostics: vec![d],
+    };
     let is_json = path.extension().is_some_and(|e| e == "json")
         || text.trim_start().starts_with('{');
     let docs = if is_json {
-        deadbolt_yaml::parse_json(display, &text)
+        deadbolt_yaml::parse_json(display, text)
     } else {
-        deadbolt_yaml::parse(display, &text)
+        deadbolt_yaml::parse(display, text)
     };
     let docs = match docs {
         Ok(docs) => docs,
@@ -189,7 +202,7 @@ fn read_one(path: &Path, display: &Arc<str>, named: bool) -> Outcome {
         recognised = true;
         model.extend(deadbolt_kubernetes::load_documents(
             display,
-            &text,
+            text,
             &manifests,
             &mut diagnostics,
         ));
@@ -198,7 +211,7 @@ fn read_one(path: &Path, display: &Arc<str>, named: bool) -> Outcome {
         recognised = true;
         model.extend(deadbolt_cloudformation::load_template(
             display,
-            &text,
+            text,
             doc,
             &mut diagnostics,
         ));
@@ -217,6 +230,34 @@ fn read_one(path: &Path, display: &Arc<str>, named: bool) -> Outcome {
         model,
         diagnostics,
     }
+}
+
+/// Loads one in-memory file, recognised by its name (`.tf`) or content (a template or manifest):
+/// the entry point for fuzzing, rule documentation examples and callers that hold text.
+pub fn load_str(name: &str, text: &str) -> Loaded {
+    let mut loaded = Loaded::default();
+    if name.ends_with(".tf") {
+        loaded.absorb_terraform(deadbolt_terraform::load_str(name, text));
+        return loaded;
+    }
+    let display: Arc<str> = name.into();
+    let outcome = read_text_of(Path::new(name), &display, text, text.len() as u64, true);
+    if let Outcome::Read {
+        bytes,
+        parsed,
+        resources,
+        model,
+        diagnostics,
+    } = outcome
+    {
+        loaded.files = 1;
+        loaded.bytes = bytes;
+        loaded.parsed = usize::from(parsed);
+        loaded.resources = resources;
+        loaded.model = model;
+        loaded.diagnostics = diagnostics;
+    }
+    loaded
 }
 
 fn not_recognised(display: &Arc<str>) -> Diagnostic {

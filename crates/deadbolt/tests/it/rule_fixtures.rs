@@ -159,12 +159,21 @@ fn rule_ids_and_names_are_unique_and_well_formed() {
     }
 }
 
-/// The first fenced `hcl` block after `heading` in a rule's documentation.
-fn doc_example(doc: &str, heading: &str) -> Option<String> {
+/// The first fenced `hcl` or `yaml` block after `heading` in a rule's documentation, with the file
+/// name it is loaded as.
+fn doc_example(doc: &str, heading: &str) -> Option<(&'static str, String)> {
     let section = &doc[doc.find(heading)? + heading.len()..];
-    let start = section.find("```hcl")? + "```hcl".len();
+    let fence = section.find("```")?;
+    let (name, lang) = if section[fence..].starts_with("```hcl") {
+        ("example.tf", "```hcl")
+    } else if section[fence..].starts_with("```yaml") {
+        ("example.yaml", "```yaml")
+    } else {
+        return None;
+    };
+    let start = fence + lang.len();
     let end = section[start..].find("```")?;
-    Some(section[start..start + end].to_string())
+    Some((name, section[start..start + end].to_string()))
 }
 
 #[test]
@@ -179,11 +188,11 @@ fn every_rules_documented_examples_behave_as_documented() {
         };
         for (heading, should_fail) in [("## Failing example", true), ("## Passing example", false)]
         {
-            let Some(example) = doc_example(&doc, heading) else {
-                problems.push(format!("{}: no hcl block under {heading}", m.id));
+            let Some((name, example)) = doc_example(&doc, heading) else {
+                problems.push(format!("{}: no hcl or yaml block under {heading}", m.id));
                 continue;
             };
-            let loaded = deadbolt_terraform::load_str("example.tf", &example);
+            let loaded = deadbolt_sources::load_str(name, &example);
             if !loaded.diagnostics.is_empty() {
                 problems.push(format!(
                     "{}: {heading} does not parse: {:?}",
