@@ -23,6 +23,9 @@ use deadbolt_yaml::Node;
 pub struct Options {
     /// Terraform variables and the paths every source skips.
     pub terraform: deadbolt_terraform::Options,
+    /// Values for CloudFormation template parameters (`--parameters` files), by name; they
+    /// override each parameter's `Default` in every template that declares it.
+    pub parameters: deadbolt_cloudformation::ParameterValues,
 }
 
 /// The outcome of [`load`]: one model from every source, and every problem reading the input.
@@ -68,14 +71,14 @@ pub fn load(root: &Path, options: &Options) -> Loaded {
             is_yaml_or_json,
             &mut loaded.diagnostics,
         );
-        load_documents(root, root, &candidates, false, &mut loaded);
+        load_documents(root, root, &candidates, false, options, &mut loaded);
     } else if root.extension().is_some_and(|e| e == "tf") {
         loaded.absorb_terraform(deadbolt_terraform::load(root, &options.terraform));
     } else if is_plan_json(root) {
         loaded.absorb_terraform(deadbolt_terraform::load_plan(root));
     } else {
         let base = root.parent().unwrap_or(Path::new(""));
-        load_documents(root, base, &[root.to_path_buf()], true, &mut loaded);
+        load_documents(root, base, &[root.to_path_buf()], true, options, &mut loaded);
     }
     loaded.diagnostics.sort_by(|a, b| {
         (&a.file, a.line, a.column, &a.message).cmp(&(&b.file, b.line, b.column, &b.message))
@@ -106,10 +109,17 @@ enum Outcome {
 
 /// Reads each YAML or JSON file and offers its documents to the CloudFormation and Kubernetes
 /// sources. `named` is set when the user named the file: then a file that is neither is an error.
-fn load_documents(root: &Path, base: &Path, paths: &[PathBuf], named: bool, loaded: &mut Loaded) {
+fn load_documents(
+    root: &Path,
+    base: &Path,
+    paths: &[PathBuf],
+    named: bool,
+    options: &Options,
+    loaded: &mut Loaded,
+) {
     let outcomes = parallel_map(paths, |path| {
         let display: Arc<str> = display_path(root, base, path).into();
-        read_one(path, &display, named)
+        read_one(path, &display, named, &options.parameters)
     });
     for outcome in outcomes {
         if let Outcome::Read {
@@ -138,7 +148,12 @@ fn looks_like_ours(text: &str) -> bool {
         || (text.contains("apiVersion") && text.contains("kind"))
 }
 
-fn read_one(path: &Path, display: &Arc<str>, named: bool) -> Outcome {
+fn read_one(
+    path: &Path,
+    display: &Arc<str>,
+    named: bool,
+    parameters: &deadbolt_cloudformation::ParameterValues,
+) -> Outcome {
     let bytes = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
     let failed = |d: Diagnostic| Outcome::Read {
         bytes,
@@ -167,12 +182,19 @@ fn read_one(path: &Path, display: &Arc<str>, named: bool) -> Outcome {
             "unrendered Helm chart template; skipped (scan the output of `helm template` instead)",
         ));
     }
-    read_text_of(path, display, &text, bytes, named)
+    read_text_of(path, display, &text, bytes, named, parameters)
 }
 
 /// Parses one YAML or JSON text and offers its documents to the CloudFormation and Kubernetes
 /// sources.
-fn read_text_of(path: &Path, display: &Arc<str>, text: &str, bytes: u64, named: bool) -> Outcome {
+fn read_text_of(
+    path: &Path,
+    display: &Arc<str>,
+    text: &str,
+    bytes: u64,
+    named: bool,
+    parameters: &deadbolt_cloudformation::ParameterValues,
+) -> Outcome {
     let failed = |d: Diagnostic| Outcome::Read {
         bytes,
         parsed: false,
@@ -213,6 +235,7 @@ fn read_text_of(path: &Path, display: &Arc<str>, text: &str, bytes: u64, named: 
             display,
             text,
             doc,
+            parameters,
             &mut diagnostics,
         ));
     }
@@ -241,7 +264,14 @@ pub fn load_str(name: &str, text: &str) -> Loaded {
         return loaded;
     }
     let display: Arc<str> = name.into();
-    let outcome = read_text_of(Path::new(name), &display, text, text.len() as u64, true);
+    let outcome = read_text_of(
+        Path::new(name),
+        &display,
+        text,
+        text.len() as u64,
+        true,
+        &Default::default(),
+    );
     if let Outcome::Read {
         bytes,
         parsed,

@@ -256,7 +256,10 @@ fn scan(args: ScanArgs) -> Result<u8> {
     let mut model = Model::new();
     let mut diagnostics: Vec<Diagnostic> = Vec::new();
     let (mut files, mut parsed, mut bytes, mut resources, mut remote) = (0, 0, 0, 0, Vec::new());
-    let sources = deadbolt_sources::Options { terraform: options };
+    let sources = deadbolt_sources::Options {
+        terraform: options,
+        parameters: Default::default(),
+    };
     for path in distinct_roots(&args.paths) {
         let loaded = deadbolt_sources::load(path, &sources);
         model.extend(loaded.model);
