@@ -10,6 +10,8 @@ use deadbolt_model::{Model, OtherResource, ResourceMeta, Typed};
 use crate::props::Props;
 use crate::template::{Template, TemplateResource};
 
+mod ec2;
+mod iam;
 mod s3;
 
 /// One resource being mapped.
@@ -60,10 +62,12 @@ pub(crate) fn map(
 
 fn primary(r: &Res<'_>, model: &mut Model) -> bool {
     s3::primary(r, model)
+        || iam::primary(r, model)
+        || ec2::primary(r, model)
 }
 
 fn secondary(r: &Res<'_>, model: &mut Model) -> bool {
-    s3::secondary(r, model)
+    s3::secondary(r, model) || ec2::secondary(r, model)
 }
 
 /// Applies `apply` to the resource of type `T` that `targets` (logical IDs, in order of preference)
