@@ -48,23 +48,32 @@ pub(super) fn primary(r: &Res<'_>, model: &mut Model) -> bool {
         }),
         "AWS::EC2::Instance" => {
             // IMDS options cannot be set on AWS::EC2::Instance itself, only through a launch
-            // template (judged as its own resource).
-            let from_template = p.has("LaunchTemplate");
-            let metadata = |default: &str| {
-                if from_template {
-                    Attr::unknown(
-                        Unknown::new("set by the instance's launch template"),
-                        p.span_for("LaunchTemplate"),
-                    )
-                } else {
-                    Attr::default(default.to_string(), p.span())
+            // template: the template's when it is in this stack, unknown when it is not.
+            let (metadata_http_tokens, metadata_endpoint) = if p.has("LaunchTemplate") {
+                match launch_template_imds(p) {
+                    Some(imds) => (
+                        imds.string("HttpTokens", "optional"),
+                        imds.string("HttpEndpoint", "enabled"),
+                    ),
+                    None => {
+                        let unknown = Attr::unknown(
+                            Unknown::new("set by a launch template outside this template"),
+                            p.span_for("LaunchTemplate"),
+                        );
+                        (unknown.clone(), unknown)
+                    }
                 }
+            } else {
+                (
+                    Attr::default("optional".to_string(), p.span()),
+                    Attr::default("enabled".to_string(), p.span()),
+                )
             };
             model.push(Instance {
                 meta: r.meta.clone(),
                 kind: InstanceKind::Instance,
-                metadata_http_tokens: metadata("optional"),
-                metadata_endpoint: metadata("enabled"),
+                metadata_http_tokens,
+                metadata_endpoint,
                 public_ip: public_ip(p),
                 block_devices: block_devices(p, true),
                 user_data: user_data(p),
@@ -228,6 +237,28 @@ pub(super) fn secondary(r: &Res<'_>, model: &mut Model) -> bool {
         _ => return false,
     }
     true
+}
+
+/// The `MetadataOptions` of the launch template an instance names, when that template is a
+/// resource of this template.
+fn launch_template_imds<'t>(p: &Props<'t>) -> Option<Props<'t>> {
+    let spec = p.nested("LaunchTemplate");
+    let id = ["LaunchTemplateId", "LaunchTemplateName"]
+        .iter()
+        .find_map(|name| spec.references_in(name).into_iter().next())?;
+    let template = p.template;
+    let resource = template
+        .resources
+        .iter()
+        .find(|r| r.id == id && r.kind == "AWS::EC2::LaunchTemplate")?;
+    let key_span = resource.key.span.clone();
+    let data = Props {
+        template,
+        node: resource.node.get("Properties"),
+        fallback: key_span,
+    }
+    .nested("LaunchTemplateData");
+    Some(data.nested("MetadataOptions"))
 }
 
 /// EC2 gives a VPC security group declared without egress rules one that allows all traffic out.
