@@ -58,6 +58,7 @@ pub fn load_template(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Model {
     let template = Template::new(file.clone(), doc, parameters);
+    diagnostics.extend(template::unknown_tags(file, doc));
     let docs = std::slice::from_ref(doc);
     let comments = deadbolt_yaml::suppression_comments(file, text, docs);
     let index = LineIndex::new(text);

@@ -141,6 +141,20 @@ impl<'a> Template<'a> {
         if let Some((name, arg)) = intrinsic(node) {
             return self.call(name, arg, node);
         }
+        self.eval_data(node)
+    }
+
+    /// An intrinsic's argument. In the short form (`!Base64 text`) the argument is the tagged node
+    /// itself, so only its data is evaluated (evaluating it whole would call the function again).
+    fn eval_arg(&self, arg: &Node, at: &Node) -> Option<Value> {
+        if std::ptr::eq(arg, at) {
+            self.eval_data(arg)
+        } else {
+            self.eval_opt(arg)
+        }
+    }
+
+    fn eval_data(&self, node: &Node) -> Option<Value> {
         Some(match &node.data {
             Data::Scalar(s) => scalar_value(s),
             Data::Sequence(items) => {
@@ -175,7 +189,7 @@ impl<'a> Template<'a> {
                 ))
             }
             "Fn::ImportValue" => {
-                let export = match self.eval(arg) {
+                let export = match self.eval_arg(arg, at).unwrap_or(Value::Null) {
                     Value::String(s) => s,
                     _ => "(computed name)".into(),
                 };
@@ -255,16 +269,16 @@ impl<'a> Template<'a> {
             "Fn::Base64" => {
                 // Kept as the plain text: rules read what the instance receives (user data), and
                 // CloudFormation does the encoding.
-                self.eval_opt(arg)
+                self.eval_arg(arg, at)
             }
             "Fn::GetAZs" => unknown("the Availability Zones of the deployment region".into()),
             "Fn::Cidr" => unknown("Fn::Cidr blocks are not computed".into()),
-            "Fn::Length" => match self.eval(arg) {
+            "Fn::Length" => match self.eval_arg(arg, at).unwrap_or(Value::Null) {
                 Value::List(items) => Some(Value::Number(items.len() as f64)),
                 Value::Unknown(u) => Some(Value::Unknown(u)),
                 _ => self.malformed(name, at),
             },
-            "Fn::ToJsonString" => match self.eval(arg).to_json() {
+            "Fn::ToJsonString" => match self.eval_arg(arg, at).unwrap_or(Value::Null).to_json() {
                 Ok(json) => Some(Value::String(json.to_string())),
                 Err(u) => Some(Value::Unknown(u)),
             },
@@ -476,6 +490,26 @@ impl<'a> Template<'a> {
         out.dedup();
         out
     }
+}
+
+/// Warnings for tags that are not CloudFormation intrinsics (`!Reff`, `!Custom`): the value is read
+/// as if untagged, which is probably not what the author meant.
+pub(crate) fn unknown_tags(file: &Arc<str>, doc: &Node) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    doc.walk(&mut |n| {
+        if let Some(tag) = n.tag.as_deref()
+            && tag.strip_prefix('!').and_then(function_name).is_none()
+        {
+            out.push(Diagnostic::at(
+                Level::Warning,
+                file.clone(),
+                n.span.start.line,
+                n.span.start.column,
+                format!("unknown tag `{tag}` (not a CloudFormation intrinsic function); read as its untagged value"),
+            ));
+        }
+    });
+    out
 }
 
 /// The intrinsic function a node calls, and its argument: the short form (`!Ref X`, whose argument

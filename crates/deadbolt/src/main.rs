@@ -90,6 +90,11 @@ struct ScanArgs {
     /// A Terraform variable, NAME=VALUE (repeatable; wins over files).
     #[arg(long)]
     var: Vec<String>,
+    /// CloudFormation parameter values: a JSON file in the `aws cloudformation --parameters` form
+    /// or the CodePipeline template-configuration form (repeatable; later files win). They
+    /// override parameter defaults in every scanned template.
+    #[arg(long, value_name = "FILE")]
+    parameters: Vec<PathBuf>,
     /// Configuration file [default: deadbolt.toml in the scanned directory].
     #[arg(long)]
     config: Option<PathBuf>,
@@ -256,9 +261,13 @@ fn scan(args: ScanArgs) -> Result<u8> {
     let mut model = Model::new();
     let mut diagnostics: Vec<Diagnostic> = Vec::new();
     let (mut files, mut parsed, mut bytes, mut resources, mut remote) = (0, 0, 0, 0, Vec::new());
+    let mut parameters = deadbolt_cloudformation::ParameterValues::new();
+    for file in &args.parameters {
+        parameters.extend(deadbolt_cloudformation::read_parameters(file)?);
+    }
     let sources = deadbolt_sources::Options {
         terraform: options,
-        parameters: Default::default(),
+        parameters,
     };
     for path in distinct_roots(&args.paths) {
         let loaded = deadbolt_sources::load(path, &sources);
@@ -320,7 +329,7 @@ fn scan(args: ScanArgs) -> Result<u8> {
     let errors = report.errors().count();
     if parsed == 0 {
         let why = if files == 0 {
-            "no Terraform files found"
+            "no Terraform, CloudFormation or Kubernetes files found"
         } else {
             "no file could be read or parsed (see the input problems above)"
         };

@@ -2,6 +2,7 @@
 
 mod bad_input;
 mod cli;
+mod cloudformation;
 mod evaluation;
 mod rule_fixtures;
 mod sarif;
