@@ -5,7 +5,11 @@ corpora, and Checkov on the same terragoat folder in the same run, with the rati
 The machine is shared and noisy: every figure is the median of several runs, and the peer ratio is
 measured in the same run. Nothing here is asserted; it prints.
 
+It also measures CloudFormation and Kubernetes: kubernetes-goat, and a generated corpus of N
+templates and N manifests (scripts/gen-manifests.py), each against Checkov's matching framework.
+
 usage: python3 scripts/bench.py [--runs N] [--no-checkov] [--sizes 2500,5000,10000,20000]
+                                [--manifests 5000] [--only terraform|manifests]
 Checkov is installed into .venv-peers (PyPI) on first use.
 """
 import argparse
@@ -41,11 +45,11 @@ def measure(cmd, runs):
     }
 
 
-def tree_size(path):
+def tree_size(path, suffixes=(".tf",)):
     files = total = 0
     for dirpath, _, names in os.walk(path):
         for n in names:
-            if n.endswith(".tf"):
+            if n.endswith(suffixes):
                 files += 1
                 total += os.path.getsize(os.path.join(dirpath, n))
     return files, total
@@ -72,18 +76,27 @@ def main():
     ap.add_argument("--runs", type=int, default=11)
     ap.add_argument("--no-checkov", action="store_true")
     ap.add_argument("--sizes", default="2500,5000,10000,20000")
+    ap.add_argument("--manifests", type=int, default=5000)
+    ap.add_argument("--only", choices=["terraform", "manifests"])
     args = ap.parse_args()
 
     subprocess.run(["cargo", "build", "--release", "-q", "-p", "deadbolt"], cwd=ROOT, check=True)
     target = os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target"))
     exe = os.path.join(target, "release", "deadbolt")
 
+    checkov = version = None
+    if not args.no_checkov:
+        checkov, version = ensure_checkov()
+    if args.only != "terraform":
+        manifests(exe, checkov, version, args)
+    if args.only == "manifests":
+        return
+
     files, size = tree_size(TERRAGOAT)
     print(f"terragoat/aws: {files} files, {size / 1024:.1f} KiB")
     ours = measure([exe, "scan", TERRAGOAT, "--format", "json", "-o", os.devnull], args.runs)
     report("deadbolt terragoat/aws", ours, files, size)
-    if not args.no_checkov:
-        checkov, version = ensure_checkov()
+    if checkov:
         theirs = measure([checkov, "-d", TERRAGOAT, "--framework", "terraform", "-o", "json", "--quiet",
                           "--download-external-modules", "false", "--skip-download"], max(3, args.runs // 3))
         report(f"checkov {version} terragoat/aws", theirs, files, size)
@@ -100,6 +113,35 @@ def main():
         m = measure([exe, "scan", corpus, "--format", "json", "-o", os.devnull], max(3, args.runs // 2))
         report(f"deadbolt generated {n}", m, files, size)
         print(f"{'':<28} per file: {m['rss'] * 1024 / files:6.1f} KiB RSS, {m['wall'] * 1e6 / files:7.1f} us wall")
+
+
+def side_by_side(name, exe, checkov, version, path, framework, suffixes, runs):
+    files, size = tree_size(path, suffixes)
+    print(f"{name}: {files} files, {size / 1024:.1f} KiB")
+    ours = measure([exe, "scan", path, "--format", "json", "-o", os.devnull], runs)
+    report(f"deadbolt {name}", ours, files, size)
+    if checkov:
+        theirs = measure([checkov, "-d", path, "--framework", framework, "-o", "json", "--quiet"],
+                         max(1, min(3, runs)))
+        report(f"checkov {version} {name}", theirs, files, size)
+        print(f"ratio checkov/deadbolt: wall {theirs['wall'] / ours['wall']:.1f}x, cpu {theirs['cpu'] / ours['cpu']:.1f}x, "
+              f"peak RSS {theirs['rss'] / ours['rss']:.1f}x")
+    print()
+
+
+def manifests(exe, checkov, version, args):
+    yaml = (".yaml", ".yml", ".json")
+    goat = os.path.join(ROOT, "..", "shared", "corpus", "kubernetes-goat")
+    side_by_side("kubernetes-goat", exe, checkov, version, goat, "kubernetes", yaml, args.runs)
+    corpus = os.path.join(OUT, f"manifests{args.manifests}")
+    if not os.path.isdir(corpus):
+        subprocess.run([sys.executable, os.path.join(ROOT, "scripts", "gen-manifests.py"), corpus, str(args.manifests)],
+                       check=True, stdout=subprocess.DEVNULL)
+    runs = max(3, args.runs // 2)
+    side_by_side(f"cloudformation{args.manifests}", exe, checkov, version, os.path.join(corpus, "cloudformation"),
+                 "cloudformation", yaml, runs)
+    side_by_side(f"kubernetes{args.manifests}", exe, checkov, version, os.path.join(corpus, "kubernetes"),
+                 "kubernetes", yaml, runs)
 
 
 if __name__ == "__main__":
