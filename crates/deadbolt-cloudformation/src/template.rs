@@ -595,3 +595,155 @@ pub(crate) fn scalar_string(value: &Value) -> Option<String> {
         _ => None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with_template(text: &str, given: &[(&str, &str)], check: impl FnOnce(&Template<'_>, &Node)) {
+        let file: Arc<str> = "t.yaml".into();
+        let docs = deadbolt_yaml::parse(&file, text).expect("parses");
+        let given: ParameterValues = given
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        let template = Template::new(file, &docs[0], &given);
+        check(&template, docs[0].get("Outputs").expect("Outputs"));
+    }
+
+    fn out(t: &Template<'_>, outputs: &Node, name: &str) -> Value {
+        t.eval(outputs.get(name).expect("output"))
+    }
+
+    fn s(v: &str) -> Value {
+        Value::String(v.into())
+    }
+
+    const TEMPLATE: &str = r##"
+Parameters:
+  Env: {Type: String, Default: test}
+  Zones: {Type: CommaDelimitedList, Default: "a, b, c"}
+  NoDefault: {Type: String}
+Mappings:
+  Sizes:
+    test: {Instance: t3.micro}
+Conditions:
+  IsProd: !Equals [!Ref Env, prod]
+  IsTest: !Not [!Condition IsProd]
+  Both: !And [!Condition IsTest, !Equals [1, "1"]]
+  Either: !Or [!Condition IsProd, !Equals [!Ref NoDefault, x]]
+  Loop: !Condition Loop
+Resources:
+  Bucket: {Type: AWS::S3::Bucket}
+Outputs:
+  SubString: !Sub "${Env}-${!Literal}-x"
+  SubVars: !Sub ["${Name}.${Env}", {Name: !Select [2, !Ref Zones]}]
+  SubUnknown: !Sub "${Bucket.Arn}/*"
+  Joined: !Join [":", !Split [",", "p,q"]]
+  Mapped: !FindInMap [Sizes, !Ref Env, Instance]
+  Fallback: {"Fn::FindInMap": [Sizes, prod, Instance, {DefaultValue: m5.large}]}
+  Chosen: !If [IsProd, big, small]
+  Removed: [one, !If [IsProd, two, !Ref AWS::NoValue], three]
+  Count: !Length [a, b]
+  Json: !ToJsonString {k: [1, true]}
+  Encoded: !Base64 "#!/bin/sh"
+  Zones: !GetAZs ""
+  Region: !Ref AWS::Region
+  Missing: !Ref NoDefault
+  Imported: {"Fn::ImportValue": !Sub "${Env}-vpc"}
+"##;
+
+    #[test]
+    fn intrinsics_evaluate_where_inputs_are_known() {
+        with_template(TEMPLATE, &[], |t, o| {
+            assert_eq!(out(t, o, "SubString"), s("test-${Literal}-x"));
+            assert_eq!(out(t, o, "SubVars"), s("c.test"));
+            assert_eq!(out(t, o, "Joined"), s("p:q"));
+            assert_eq!(out(t, o, "Mapped"), s("t3.micro"));
+            assert_eq!(out(t, o, "Fallback"), s("m5.large"));
+            assert_eq!(out(t, o, "Chosen"), s("small"));
+            assert_eq!(
+                out(t, o, "Removed"),
+                Value::List(vec![s("one"), s("three")])
+            );
+            assert_eq!(out(t, o, "Count"), Value::Number(2.0));
+            assert_eq!(out(t, o, "Json"), s(r#"{"k":[1,true]}"#));
+            assert_eq!(out(t, o, "Encoded"), s("#!/bin/sh"));
+        });
+    }
+
+    #[test]
+    fn unknowns_carry_their_reason() {
+        with_template(TEMPLATE, &[], |t, o| {
+            let reason = |name: &str| out(t, o, name).unknown().map(|u| u.0.to_string());
+            assert_eq!(
+                reason("SubUnknown").as_deref(),
+                Some("Bucket.Arn is known only after the stack is created")
+            );
+            assert_eq!(
+                reason("Region").as_deref(),
+                Some("AWS::Region is known only at deployment")
+            );
+            assert_eq!(
+                reason("Missing").as_deref(),
+                Some("parameter NoDefault has no Default and no value was given (--parameters)")
+            );
+            assert_eq!(
+                reason("Imported").as_deref(),
+                Some("imported from another stack's export test-vpc")
+            );
+            assert!(reason("Zones").is_some());
+        });
+    }
+
+    #[test]
+    fn conditions_combine_and_cycles_are_reported_not_followed() {
+        with_template(TEMPLATE, &[("Env", "prod")], |t, o| {
+            let at = o;
+            assert_eq!(t.condition("IsProd", at), Some(true));
+            assert_eq!(t.condition("IsTest", at), Some(false));
+            assert_eq!(t.condition("Both", at), Some(false));
+            // True whatever the unknown parameter is.
+            assert_eq!(t.condition("Either", at), Some(true));
+            assert_eq!(t.condition("Loop", at), None);
+            assert_eq!(out(t, o, "Chosen"), s("big"));
+        });
+        with_template(TEMPLATE, &[], |t, o| {
+            // Unknown when the deciding input is unknown.
+            assert_eq!(t.condition("Either", o), None);
+            let messages: Vec<String> = t
+                .diagnostics
+                .borrow()
+                .iter()
+                .map(|d| d.message.clone())
+                .collect();
+            assert!(messages.is_empty(), "{messages:?}");
+            t.condition("Loop", o);
+            assert!(
+                t.diagnostics
+                    .borrow()
+                    .iter()
+                    .any(|d| d.message.contains("refers to itself"))
+            );
+        });
+    }
+
+    #[test]
+    fn references_find_template_resources_in_every_form() {
+        with_template(TEMPLATE, &[], |t, o| {
+            assert_eq!(t.references(o), ["Bucket"]);
+            let docs = deadbolt_yaml::parse(
+                &"r.yaml".into(),
+                "- {Ref: Bucket}\n- {\"Fn::GetAtt\": [Bucket, Arn]}\n- !GetAtt Bucket.Arn\n- !Ref Env\n",
+            )
+            .expect("parses");
+            let refs: Vec<String> = docs[0]
+                .as_sequence()
+                .unwrap_or_default()
+                .iter()
+                .flat_map(|n| t.references(n))
+                .collect();
+            assert_eq!(refs, ["Bucket", "Bucket", "Bucket"]);
+        });
+    }
+}
