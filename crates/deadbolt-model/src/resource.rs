@@ -118,6 +118,10 @@ macro_rules! resources {
 use crate::aws;
 
 resources! {
+    /// An API Gateway stage.
+    ApiStage(aws::apigateway::Stage),
+    /// An API Gateway REST method.
+    ApiMethod(aws::apigateway::Method),
     /// An IAM managed or inline policy.
     IamPolicy(aws::iam::Policy),
     /// An IAM user, group or role.

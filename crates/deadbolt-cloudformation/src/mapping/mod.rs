@@ -10,6 +10,7 @@ use deadbolt_model::{Model, OtherResource, ResourceMeta, Typed};
 use crate::props::Props;
 use crate::template::{Template, TemplateResource};
 
+mod apigateway;
 mod ec2;
 mod iam;
 mod s3;
@@ -32,7 +33,6 @@ pub(crate) fn map(
     sam: bool,
     model: &mut Model,
 ) {
-    let _ = sam;
     let res: Vec<Res<'_>> = resources
         .iter()
         .map(|(r, meta)| Res {
@@ -58,12 +58,16 @@ pub(crate) fn map(
             });
         }
     }
+    if sam {
+        apigateway::sam_events(&res, model);
+    }
 }
 
 fn primary(r: &Res<'_>, model: &mut Model) -> bool {
     s3::primary(r, model)
         || iam::primary(r, model)
         || ec2::primary(r, model)
+        || apigateway::primary(r, model)
 }
 
 fn secondary(r: &Res<'_>, model: &mut Model) -> bool {

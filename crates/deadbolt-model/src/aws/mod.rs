@@ -4,6 +4,7 @@
 //! CloudFormation and live collectors fill the same fields. Absent settings carry the AWS default
 //! (documented per field) with `explicit == false`.
 
+pub mod apigateway;
 pub mod cloudfront;
 pub mod cloudtrail;
 pub mod config;

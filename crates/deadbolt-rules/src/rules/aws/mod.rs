@@ -6,6 +6,7 @@ use deadbolt_model::{ResourceMeta, Unknown};
 use crate::checks::Checks;
 use crate::rule::Rule;
 
+mod apigateway;
 mod cloudfront;
 mod cloudtrail;
 mod config;
@@ -25,6 +26,7 @@ mod s3;
 /// Every AWS rule.
 pub(crate) fn all() -> Vec<&'static dyn Rule> {
     let mut rules = Vec::new();
+    rules.extend_from_slice(apigateway::RULES);
     rules.extend_from_slice(iam::RULES);
     rules.extend_from_slice(s3::RULES);
     rules.extend_from_slice(ec2::RULES);

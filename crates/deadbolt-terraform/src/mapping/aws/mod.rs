@@ -3,6 +3,7 @@
 use super::MapContext;
 use crate::evaluated::EvaluatedResource;
 
+mod apigateway;
 mod cloudfront;
 mod cloudtrail;
 mod config;
@@ -23,6 +24,7 @@ mod s3;
 /// Maps a primary resource; `false` when no service claims its type.
 pub(super) fn map_primary(res: &EvaluatedResource, cx: &mut MapContext) -> bool {
     iam::map_primary(res, cx)
+        || apigateway::map_primary(res, cx)
         || s3::map_primary(res, cx)
         || ec2::map_primary(res, cx)
         || rds::map_primary(res, cx)
@@ -42,6 +44,7 @@ pub(super) fn map_primary(res: &EvaluatedResource, cx: &mut MapContext) -> bool 
 /// Joins a split resource into its parent; `false` when no service claims its type.
 pub(super) fn map_split(res: &EvaluatedResource, cx: &mut MapContext) -> bool {
     iam::map_split(res, cx)
+        || apigateway::map_split(res, cx)
         || s3::map_split(res, cx)
         || ec2::map_split(res, cx)
         || rds::map_split(res, cx)
@@ -61,6 +64,7 @@ pub(super) fn map_split(res: &EvaluatedResource, cx: &mut MapContext) -> bool {
 /// Runs each service's final pass (unresolved joins become unknowns).
 pub(super) fn finish(cx: &mut MapContext) {
     iam::finish(cx);
+    apigateway::finish(cx);
     s3::finish(cx);
     ec2::finish(cx);
     rds::finish(cx);
