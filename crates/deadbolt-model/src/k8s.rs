@@ -84,7 +84,7 @@ impl PodSpec {
     pub fn effective<'a, T>(
         &'a self,
         container: &'a Container,
-        field: impl Fn(&SecurityContext) -> &Attr<Option<T>>,
+        field: fn(&SecurityContext) -> &Attr<Option<T>>,
     ) -> &'a Attr<Option<T>> {
         let own = field(&container.security_context);
         if own.explicit {
