@@ -172,8 +172,9 @@ impl Loader<'_, '_> {
             }
             _ => format!("{kind}/{name}"),
         };
-        let annotations: Vec<(String, String, Span)> = metadata
-            .and_then(|m| m.get("annotations"))
+        let annotations: Vec<(String, String, Span)> = self
+            .cx
+            .mapping(metadata, "annotations", "metadata.annotations")
             .and_then(Node::as_mapping)
             .unwrap_or(&[])
             .iter()

@@ -267,10 +267,15 @@ fn container(
         });
     }
     let image = match node.entry("image") {
-        Some((k, v)) => Attr::set(
-            v.scalar_text().map(|t| t.into_owned()).unwrap_or_default(),
-            k.span.clone(),
-        ),
+        Some((k, v)) => {
+            if v.scalar_text().is_none() && !v.is_null() {
+                cx.problem(v, format!("`{}` should be a string; ignored", p("image")));
+            }
+            Attr::set(
+                v.scalar_text().map(|t| t.into_owned()).unwrap_or_default(),
+                k.span.clone(),
+            )
+        }
         None => Attr::default(String::new(), span.clone()),
     };
     Container {

@@ -3,6 +3,7 @@
 mod bad_input;
 mod cli;
 mod evaluation;
+mod kubernetes_bad_input;
 mod kubernetes_goat;
 mod rule_fixtures;
 mod sarif;
