@@ -180,8 +180,8 @@ fn read_text_of(path: &Path, display: &Arc<str>, text: &str, bytes: u64, named: 
         model: Model::new(),
         diagnostics: vec![d],
     };
-    let is_json =
-        path.extension().is_some_and(|e| e == "json") || text.trim_start().starts_with('{');
+    let is_json = path.extension().is_some_and(|e| e == "json")
+        || text.trim_start().starts_with('{');
     let docs = if is_json {
         deadbolt_yaml::parse_json(display, text)
     } else {
@@ -207,10 +207,7 @@ fn read_text_of(path: &Path, display: &Arc<str>, text: &str, bytes: u64, named: 
             &mut diagnostics,
         ));
     }
-    for doc in docs
-        .iter()
-        .filter(|d| deadbolt_cloudformation::is_template(d))
-    {
+    for doc in docs.iter().filter(|d| deadbolt_cloudformation::is_template(d)) {
         recognised = true;
         model.extend(deadbolt_cloudformation::load_template(
             display,
