@@ -8,6 +8,7 @@
 pub mod attr;
 pub mod aws;
 pub mod diagnostic;
+pub mod k8s;
 pub mod resource;
 pub mod span;
 pub mod suppression;

@@ -116,6 +116,7 @@ macro_rules! resources {
 }
 
 use crate::aws;
+use crate::k8s;
 
 resources! {
     /// An API Gateway stage.
@@ -177,6 +178,23 @@ resources! {
     ConfigRecorder(aws::config::Recorder),
     /// A Lightsail instance with its joined public ports.
     LightsailInstance(aws::lightsail::Instance),
+    // Kubernetes
+    /// A Kubernetes workload (Pod, Deployment, StatefulSet, DaemonSet, Job, CronJob...).
+    K8sWorkload(k8s::Workload),
+    /// A Kubernetes Service.
+    K8sService(k8s::Service),
+    /// A Kubernetes Ingress.
+    K8sIngress(k8s::Ingress),
+    /// A Kubernetes Role or ClusterRole.
+    K8sRole(k8s::Role),
+    /// A Kubernetes RoleBinding or ClusterRoleBinding.
+    K8sRoleBinding(k8s::RoleBinding),
+    /// A Kubernetes NetworkPolicy.
+    K8sNetworkPolicy(k8s::NetworkPolicy),
+    /// A Kubernetes ServiceAccount.
+    K8sServiceAccount(k8s::ServiceAccount),
+    /// A Kubernetes Namespace.
+    K8sNamespace(k8s::Namespace),
 }
 
 /// Everything one scan read, normalised: the input every rule judges.

@@ -11,6 +11,7 @@ pub fn all() -> &'static [&'static dyn Rule] {
     static ALL: OnceLock<Vec<&'static dyn Rule>> = OnceLock::new();
     ALL.get_or_init(|| {
         let mut rules = rules::aws::all();
+        rules.extend(rules::k8s::all());
         rules.sort_by_key(|r| r.meta().id);
         rules
     })

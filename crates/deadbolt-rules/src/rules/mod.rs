@@ -1,4 +1,5 @@
 //! The rules, by provider.
 
 pub(crate) mod aws;
+pub(crate) mod k8s;
 pub(crate) mod secrets;

@@ -4,6 +4,8 @@ mod bad_input;
 mod cli;
 mod cloudformation;
 mod evaluation;
+mod kubernetes_bad_input;
+mod kubernetes_goat;
 mod rule_fixtures;
 mod sarif;
 mod terragoat;
