@@ -8,7 +8,8 @@ use crate::rule::{Equivalents, References, Rule, RuleMeta, declare_rule};
 declare_rule! {
     /// ## What it checks
     /// Every container and init container without `resources.requests.cpu` or
-    /// `resources.requests.memory`.
+    /// `resources.requests.memory`. A request left out where the matching limit is set is not
+    /// missing: Kubernetes then sets the request to the limit.
     ///
     /// ## Why it matters
     /// The scheduler places pods by their requests. Without them a node is overcommitted without anyone
@@ -85,12 +86,14 @@ impl Rule for NoResourceRequests {
                 return None;
             }
             let missing: Vec<&str> = [
-                (&c.resources.cpu_request, "requests.cpu"),
-                (&c.resources.memory_request, "requests.memory"),
+                (&c.resources.cpu_request, &c.resources.cpu_limit, "requests.cpu"),
+                (&c.resources.memory_request, &c.resources.memory_limit, "requests.memory"),
             ]
             .into_iter()
-            .filter(|(attr, _)| matches!(attr.known(), Some(None)))
-            .map(|(_, name)| name)
+            .filter(|(request, limit, _)| {
+                matches!(request.known(), Some(None)) && matches!(limit.known(), Some(None))
+            })
+            .map(|(_, _, name)| name)
             .collect();
             (!missing.is_empty()).then(|| {
                 let names: Vec<String> = missing.iter().map(|n| format!("`{n}`")).collect();
