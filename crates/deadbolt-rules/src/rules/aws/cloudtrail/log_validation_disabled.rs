@@ -57,7 +57,7 @@ declare_rule! {
     service_models: &[ServiceModel::Paas],
     provider: Provider::Aws,
     service: "cloudtrail",
-    fix: "Set `enable_log_file_validation = true` on the trail.",
+    fix: "Enable log file validation on the trail (`EnableLogFileValidation`).",
     references: References {
         cis_aws_v3: &["3.2"],
         nist_csf_2: &["PR.DS-01", "PR.PS-04"],

@@ -55,7 +55,7 @@ declare_rule! {
     service_models: &[ServiceModel::Paas],
     provider: Provider::Aws,
     service: "cloudtrail",
-    fix: "Turn logging on for the trail (`enable_logging = true`, the default).",
+    fix: "Turn logging on for the trail (`IsLogging`; Terraform `enable_logging`, on by default).",
     references: References {
         cis_aws_v3: &[],
         nist_csf_2: &["PR.PS-04"],

@@ -56,7 +56,7 @@ declare_rule! {
     service_models: &[ServiceModel::Paas],
     provider: Provider::Aws,
     service: "cloudtrail",
-    fix: "Set `is_multi_region_trail = true` on the trail.",
+    fix: "Make the trail multi-Region (`IsMultiRegionTrail`).",
     references: References {
         cis_aws_v3: &["3.1"],
         nist_csf_2: &["PR.PS-04", "DE.CM-03"],

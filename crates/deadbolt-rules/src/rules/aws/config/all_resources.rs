@@ -61,7 +61,7 @@ declare_rule! {
     service_models: &[ServiceModel::Iaas, ServiceModel::Paas, ServiceModel::Faas],
     provider: Provider::Aws,
     service: "config",
-    fix: "Set `all_supported = true` in the recorder's recording group.",
+    fix: "Record all supported resource types (`AllSupported` in the recorder's recording group).",
     references: References {
         cis_aws_v3: &["3.3"],
         nist_csf_2: &["ID.AM-02"],

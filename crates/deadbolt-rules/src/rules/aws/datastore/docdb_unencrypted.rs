@@ -51,7 +51,7 @@ declare_rule! {
     service_models: &[ServiceModel::Paas],
     provider: Provider::Aws,
     service: "docdb",
-    fix: "Set `storage_encrypted = true` on the cluster.",
+    fix: "Encrypt the cluster's storage (`StorageEncrypted`).",
     references: References {
         cis_aws_v3: &[],
         nist_csf_2: &["PR.DS-01"],

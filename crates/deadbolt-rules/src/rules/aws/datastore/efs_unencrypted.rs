@@ -48,7 +48,7 @@ declare_rule! {
     service_models: &[ServiceModel::Paas],
     provider: Provider::Aws,
     service: "efs",
-    fix: "Set `encrypted = true` on the file system.",
+    fix: "Encrypt the file system (`Encrypted`).",
     references: References {
         cis_aws_v3: &["2.4.1"],
         nist_csf_2: &["PR.DS-01"],

@@ -52,7 +52,7 @@ declare_rule! {
     service_models: &[ServiceModel::Paas],
     provider: Provider::Aws,
     service: "elasticache",
-    fix: "Set `at_rest_encryption_enabled = true` on the replication group.",
+    fix: "Enable at-rest encryption on the replication group (`AtRestEncryptionEnabled`).",
     references: References {
         cis_aws_v3: &[],
         nist_csf_2: &["PR.DS-01"],

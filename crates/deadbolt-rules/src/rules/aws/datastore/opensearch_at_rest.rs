@@ -51,7 +51,7 @@ declare_rule! {
     service_models: &[ServiceModel::Paas],
     provider: Provider::Aws,
     service: "opensearch",
-    fix: "Add `encrypt_at_rest { enabled = true }` to the domain.",
+    fix: "Enable encryption at rest on the domain (`EncryptionAtRestOptions`; Terraform `encrypt_at_rest`).",
     references: References {
         cis_aws_v3: &[],
         nist_csf_2: &["PR.DS-01"],

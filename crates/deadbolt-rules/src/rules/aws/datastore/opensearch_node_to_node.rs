@@ -53,7 +53,7 @@ declare_rule! {
     service_models: &[ServiceModel::Paas],
     provider: Provider::Aws,
     service: "opensearch",
-    fix: "Add `node_to_node_encryption { enabled = true }` to the domain.",
+    fix: "Enable node-to-node encryption on the domain (`NodeToNodeEncryptionOptions`; Terraform `node_to_node_encryption`).",
     references: References {
         cis_aws_v3: &[],
         nist_csf_2: &["PR.DS-02"],

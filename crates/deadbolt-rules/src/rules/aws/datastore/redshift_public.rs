@@ -54,7 +54,7 @@ declare_rule! {
     service_models: &[ServiceModel::Paas],
     provider: Provider::Aws,
     service: "redshift",
-    fix: "Set `publicly_accessible = false` and reach the cluster through the VPC.",
+    fix: "Make the cluster not publicly accessible (`PubliclyAccessible` false) and reach it through the VPC.",
     references: References {
         cis_aws_v3: &[],
         nist_csf_2: &["PR.IR-01"],

@@ -54,7 +54,7 @@ declare_rule! {
     service_models: &[ServiceModel::Paas],
     provider: Provider::Aws,
     service: "redshift",
-    fix: "Set `encrypted = true` on the cluster.",
+    fix: "Encrypt the cluster (`Encrypted`).",
     references: References {
         cis_aws_v3: &[],
         nist_csf_2: &["PR.DS-01"],

@@ -51,7 +51,7 @@ declare_rule! {
     service_models: &[ServiceModel::Paas],
     provider: Provider::Aws,
     service: "sqs",
-    fix: "Turn SSE-SQS back on (drop `sqs_managed_sse_enabled = false`) or set a KMS key.",
+    fix: "Turn SSE-SQS back on (`SqsManagedSseEnabled`) or set a KMS key (`KmsMasterKeyId`).",
     references: References {
         cis_aws_v3: &[],
         nist_csf_2: &["PR.DS-01"],

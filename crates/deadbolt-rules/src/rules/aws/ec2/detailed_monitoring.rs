@@ -47,7 +47,7 @@ declare_rule! {
     service_models: &[ServiceModel::Iaas],
     provider: Provider::Aws,
     service: "ec2",
-    fix: "Enable detailed monitoring (`monitoring = true`).",
+    fix: "Enable detailed monitoring (`Monitoring`; Terraform `monitoring = true`).",
     references: References {
         cis_aws_v3: &[],
         nist_csf_2: &["DE.CM-09"],

@@ -50,7 +50,7 @@ declare_rule! {
     service_models: &[ServiceModel::Iaas],
     provider: Provider::Aws,
     service: "ec2",
-    fix: "Set `encrypted = true` on the volume, or enable EBS encryption by default.",
+    fix: "Encrypt the volume (`Encrypted`; Terraform `encrypted = true`), or enable EBS encryption by default.",
     references: References {
         cis_aws_v3: &[],
         nist_csf_2: &["PR.DS-01"],

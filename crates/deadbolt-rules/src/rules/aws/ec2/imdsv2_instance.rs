@@ -58,7 +58,7 @@ declare_rule! {
     service_models: &[ServiceModel::Iaas],
     provider: Provider::Aws,
     service: "ec2",
-    fix: "Set `metadata_options { http_tokens = \"required\" }` on the instance.",
+    fix: "Require IMDSv2: metadata option `HttpTokens` = `required` (Terraform `metadata_options { http_tokens = \"required\" }`; in CloudFormation, through the instance's launch template).",
     references: References {
         cis_aws_v3: &["5.6"],
         nist_csf_2: &["PR.PS-01"],

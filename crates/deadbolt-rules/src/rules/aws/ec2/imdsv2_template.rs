@@ -55,7 +55,7 @@ declare_rule! {
     service_models: &[ServiceModel::Iaas],
     provider: Provider::Aws,
     service: "ec2",
-    fix: "Set `metadata_options { http_tokens = \"required\" }` in the launch template or configuration.",
+    fix: "Set metadata option `HttpTokens` to `required` in the launch template or configuration (Terraform `metadata_options { http_tokens = \"required\" }`).",
     references: References {
         cis_aws_v3: &[],
         nist_csf_2: &["PR.PS-01"],

@@ -49,7 +49,7 @@ declare_rule! {
     service_models: &[ServiceModel::Iaas],
     provider: Provider::Aws,
     service: "ec2",
-    fix: "Set `associate_public_ip_address = false` and reach the instance through a load balancer or Session Manager.",
+    fix: "Do not associate a public IP address (`AssociatePublicIpAddress` false); reach the instance through a load balancer or Session Manager.",
     references: References {
         cis_aws_v3: &[],
         nist_csf_2: &["PR.IR-01"],

@@ -67,7 +67,7 @@ declare_rule! {
     service_models: &[ServiceModel::Paas],
     provider: Provider::Aws,
     service: "s3",
-    fix: "Set `ignore_public_acls = true` in the bucket's Block Public Access configuration, or turn on all four switches account-wide.",
+    fix: "Turn on `IgnorePublicAcls` in the bucket's Block Public Access configuration, or all four switches account-wide.",
     references: References {
         cis_aws_v3: &["2.1.4"],
         nist_csf_2: &["PR.AA-05"],
