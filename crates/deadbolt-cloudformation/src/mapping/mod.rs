@@ -10,7 +10,11 @@ use deadbolt_model::{Model, OtherResource, ResourceMeta, Typed};
 use crate::props::Props;
 use crate::template::{Template, TemplateResource};
 
+mod datastore;
+mod rds;
 mod s3;
+#[cfg(test)]
+mod tests;
 
 /// One resource being mapped.
 pub(crate) struct Res<'t> {
@@ -37,7 +41,10 @@ pub(crate) fn map(
             kind: &r.kind,
             props: Props {
                 template,
-                node: r.node.get("Properties").filter(|p| p.as_mapping().is_some()),
+                node: r
+                    .node
+                    .get("Properties")
+                    .filter(|p| p.as_mapping().is_some()),
                 fallback: meta.span.clone(),
             },
             meta,
@@ -59,7 +66,7 @@ pub(crate) fn map(
 }
 
 fn primary(r: &Res<'_>, model: &mut Model) -> bool {
-    s3::primary(r, model)
+    s3::primary(r, model) || rds::primary(r, model) || datastore::primary(r, model)
 }
 
 fn secondary(r: &Res<'_>, model: &mut Model) -> bool {
@@ -78,10 +85,7 @@ pub(crate) fn join<T: Typed + 'static>(
     apply: impl FnOnce(&mut T),
 ) -> bool {
     for target in targets {
-        if let Some(found) = model
-            .all_mut::<T>()
-            .find(|t| meta_of(t).address == *target)
-        {
+        if let Some(found) = model.all_mut::<T>().find(|t| meta_of(t).address == *target) {
             apply(found);
             return true;
         }

@@ -1,0 +1,133 @@
+//! Mapping tests that go through the whole template path (parse, evaluate, map), one intrinsic at
+//! least per resource type.
+
+use std::sync::Arc;
+
+use deadbolt_model::aws::datastore::{DataStore, StoreKind};
+use deadbolt_model::aws::rds::Database;
+use deadbolt_model::{Model, State, Typed};
+
+use crate::{ParameterValues, load_template};
+
+/// Maps a one-document YAML template, requiring that it loads without diagnostics.
+fn load(yaml: &str) -> Model {
+    let file: Arc<str> = Arc::from("template.yaml");
+    let docs = deadbolt_yaml::parse(&file, yaml).expect("the test template parses");
+    let mut diagnostics = Vec::new();
+    let model = load_template(
+        &file,
+        yaml,
+        &docs[0],
+        &ParameterValues::new(),
+        &mut diagnostics,
+    );
+    assert!(diagnostics.is_empty(), "diagnostics: {diagnostics:?}");
+    model
+}
+
+/// The one resource of type `T` with logical ID `id`.
+fn one<'m, T: Typed + 'static>(model: &'m Model, id: &str, meta: impl Fn(&T) -> &str) -> &'m T {
+    model
+        .all::<T>()
+        .find(|t| meta(t) == id)
+        .unwrap_or_else(|| panic!("{id} is mapped"))
+}
+
+fn db<'m>(model: &'m Model, id: &str) -> &'m Database {
+    one::<Database>(model, id, |d| &d.meta.address)
+}
+
+#[test]
+fn rds_instance_reads_parameters_and_conditions() {
+    let model = load(
+        r#"
+Parameters:
+  Encrypt: {Type: String, Default: "false"}
+  Retention: {Type: Number, Default: 14}
+  Env: {Type: String, Default: dev}
+Conditions:
+  Prod: !Equals [!Ref Env, prod]
+Resources:
+  Orders:
+    Type: AWS::RDS::DBInstance
+    Properties:
+      Engine: postgres
+      StorageEncrypted: !Ref Encrypt
+      BackupRetentionPeriod: !Ref Retention
+      MultiAZ: !If [Prod, true, false]
+"#,
+    );
+    let orders = db(&model, "Orders");
+    assert_eq!(orders.multi_az.known(), Some(&false));
+    assert!(orders.multi_az.explicit);
+    assert_eq!(orders.storage_encrypted.known(), Some(&false));
+    assert!(orders.storage_encrypted.explicit);
+    assert_eq!(orders.backup_retention_days.known(), Some(&14));
+    assert!(!orders.is_cluster && !orders.in_cluster);
+    // Unset, the API decides from the VPC, which the template does not show.
+    assert!(orders.publicly_accessible.unknown_reason().is_some());
+    assert_eq!(orders.deletion_protection.known(), Some(&false));
+    assert!(!orders.deletion_protection.explicit);
+}
+
+#[test]
+fn rds_cluster_members_replicas_and_serverless() {
+    let model = load(
+        r#"
+Resources:
+  Analytics:
+    Type: AWS::RDS::DBCluster
+    Properties:
+      Engine: aurora-postgresql
+      EngineMode: serverless
+  Member:
+    Type: AWS::RDS::DBInstance
+    Properties:
+      DBClusterIdentifier: !Ref Analytics
+      Engine: aurora-postgresql
+      PubliclyAccessible: false
+  Replica:
+    Type: AWS::RDS::DBInstance
+    Properties:
+      SourceDBInstanceIdentifier: !Ref Standalone
+  Standalone:
+    Type: AWS::RDS::DBInstance
+    Properties: {Engine: mysql, StorageEncrypted: true}
+"#,
+    );
+    let cluster = db(&model, "Analytics");
+    assert!(cluster.is_cluster);
+    assert_eq!(cluster.storage_encrypted.known(), Some(&true));
+    // An Aurora cluster has no public endpoint of its own.
+    assert_eq!(cluster.publicly_accessible.known(), Some(&false));
+    let member = db(&model, "Member");
+    assert!(member.in_cluster);
+    assert_eq!(member.publicly_accessible.known(), Some(&false));
+    assert!(matches!(
+        &db(&model, "Replica").storage_encrypted.state,
+        State::Unknown(u) if u.to_string().contains("SourceDBInstanceIdentifier")
+    ));
+}
+
+#[test]
+fn docdb_and_neptune_encryption() {
+    let model = load(
+        r#"
+Parameters:
+  Encrypted: {Type: String, AllowedValues: ["true", "false"], Default: "true"}
+Resources:
+  Docs:
+    Type: AWS::DocDB::DBCluster
+    Properties:
+      StorageEncrypted: !Ref Encrypted
+  Graph:
+    Type: AWS::Neptune::DBCluster
+    Properties: {}
+"#,
+    );
+    let store = |id: &str| one::<DataStore>(&model, id, |d| &d.meta.address);
+    assert_eq!(store("Docs").kind, StoreKind::DocDbCluster);
+    assert_eq!(store("Docs").encrypted_at_rest.known(), Some(&true));
+    assert_eq!(store("Graph").kind, StoreKind::NeptuneCluster);
+    assert_eq!(store("Graph").encrypted_at_rest.known(), Some(&false));
+}
