@@ -11,6 +11,8 @@ use crate::props::Props;
 use crate::template::{Template, TemplateResource};
 
 mod datastore;
+mod dynamodb;
+mod kms;
 mod rds;
 mod s3;
 #[cfg(test)]
@@ -66,7 +68,11 @@ pub(crate) fn map(
 }
 
 fn primary(r: &Res<'_>, model: &mut Model) -> bool {
-    s3::primary(r, model) || rds::primary(r, model) || datastore::primary(r, model)
+    s3::primary(r, model)
+        || rds::primary(r, model)
+        || datastore::primary(r, model)
+        || dynamodb::primary(r, model)
+        || kms::primary(r, model)
 }
 
 fn secondary(r: &Res<'_>, model: &mut Model) -> bool {

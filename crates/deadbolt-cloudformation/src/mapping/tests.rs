@@ -4,6 +4,8 @@
 use std::sync::Arc;
 
 use deadbolt_model::aws::datastore::{DataStore, StoreKind};
+use deadbolt_model::aws::dynamodb::Table;
+use deadbolt_model::aws::kms::Key;
 use deadbolt_model::aws::rds::Database;
 use deadbolt_model::{Model, State, Typed};
 
@@ -130,4 +132,51 @@ Resources:
     assert_eq!(store("Docs").encrypted_at_rest.known(), Some(&true));
     assert_eq!(store("Graph").kind, StoreKind::NeptuneCluster);
     assert_eq!(store("Graph").encrypted_at_rest.known(), Some(&false));
+}
+
+#[test]
+fn dynamodb_tables_and_sam_simple_tables() {
+    let model = load(
+        r#"
+Transform: AWS::Serverless-2016-10-31
+Parameters:
+  Sse: {Type: String, Default: "true"}
+Resources:
+  Key:
+    Type: AWS::KMS::Key
+    Properties:
+      KeySpec: !If [Never, RSA_2048, !Ref AWS::NoValue]
+  Orders:
+    Type: AWS::DynamoDB::Table
+    Properties:
+      PointInTimeRecoverySpecification: {PointInTimeRecoveryEnabled: true}
+      SSESpecification:
+        SSEEnabled: !Ref Sse
+        KMSMasterKeyId: !GetAtt Key.Arn
+  Cache:
+    Type: AWS::Serverless::SimpleTable
+    Properties:
+      SSESpecification: {SSEEnabled: true}
+Conditions:
+  Never: !Equals [a, b]
+"#,
+    );
+    let table = |id: &str| one::<Table>(&model, id, |t| &t.meta.address);
+    assert_eq!(table("Orders").point_in_time_recovery.known(), Some(&true));
+    assert_eq!(table("Orders").kms_encryption.known(), Some(&true));
+    // A key of the template is certainly set, though its ARN is known only once it exists.
+    assert_eq!(
+        table("Orders").kms_key.known(),
+        Some(&Some("Key".to_string()))
+    );
+    assert_eq!(table("Cache").point_in_time_recovery.known(), Some(&false));
+    assert_eq!(table("Cache").kms_encryption.known(), Some(&true));
+    assert_eq!(table("Cache").kms_key.known(), Some(&None));
+    let key = one::<Key>(&model, "Key", |k| &k.meta.address);
+    // `AWS::NoValue` removes the property, so the default spec applies.
+    assert_eq!(
+        key.key_spec.known().map(String::as_str),
+        Some("SYMMETRIC_DEFAULT")
+    );
+    assert_eq!(key.policy.known(), Some(&None));
 }
