@@ -33,6 +33,8 @@ pub(crate) struct Template<'a> {
     pub file: Arc<str>,
     parameters: BTreeMap<String, Value>,
     mappings: Option<&'a Node>,
+    /// SAM's `Globals` section: properties every `AWS::Serverless::*` resource of a kind shares.
+    pub globals: Option<&'a Node>,
     conditions: HashMap<String, &'a Node>,
     condition_cache: RefCell<HashMap<String, Option<bool>>>,
     resource_ids: HashSet<String>,
@@ -111,6 +113,7 @@ impl<'a> Template<'a> {
             file,
             parameters,
             mappings: doc.get("Mappings"),
+            globals: doc.get("Globals"),
             conditions,
             condition_cache: RefCell::new(HashMap::new()),
             resources,

@@ -13,6 +13,7 @@ use crate::template::{Template, TemplateResource};
 mod datastore;
 mod dynamodb;
 mod kms;
+mod lambda;
 mod rds;
 mod s3;
 #[cfg(test)]
@@ -73,6 +74,7 @@ fn primary(r: &Res<'_>, model: &mut Model) -> bool {
         || datastore::primary(r, model)
         || dynamodb::primary(r, model)
         || kms::primary(r, model)
+        || lambda::primary(r, model)
 }
 
 fn secondary(r: &Res<'_>, model: &mut Model) -> bool {

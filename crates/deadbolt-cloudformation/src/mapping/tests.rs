@@ -6,6 +6,7 @@ use std::sync::Arc;
 use deadbolt_model::aws::datastore::{DataStore, StoreKind};
 use deadbolt_model::aws::dynamodb::Table;
 use deadbolt_model::aws::kms::Key;
+use deadbolt_model::aws::lambda::{Function, FunctionUrl, Permission};
 use deadbolt_model::aws::rds::Database;
 use deadbolt_model::{Model, State, Typed};
 
@@ -179,4 +180,93 @@ Conditions:
         Some("SYMMETRIC_DEFAULT")
     );
     assert_eq!(key.policy.known(), Some(&None));
+}
+
+#[test]
+fn sam_functions_inherit_globals_and_override_them_by_variable() {
+    let model = load(
+        r#"
+Transform: AWS::Serverless-2016-10-31
+Parameters:
+  Stage: {Type: String, Default: dev}
+Conditions:
+  Prod: !Equals [!Ref Stage, prod]
+Globals:
+  Function:
+    Tracing: Active
+    Environment:
+      Variables:
+        LOG_LEVEL: info
+        TOKEN: shared
+Resources:
+  Api:
+    Type: AWS::Serverless::Function
+    Properties:
+      Tracing: !If [Prod, Active, PassThrough]
+      Environment:
+        Variables:
+          TOKEN: own
+          DEBUG: !If [Prod, !Ref AWS::NoValue, "1"]
+          AUDIT: !If [Prod, "1", !Ref AWS::NoValue]
+      FunctionUrlConfig: {AuthType: AWS_IAM}
+  Worker:
+    Type: AWS::Serverless::Function
+    Properties: {}
+  Plain:
+    Type: AWS::Lambda::Function
+    Properties: {}
+  Invoke:
+    Type: AWS::Lambda::Permission
+    Properties:
+      Principal: "*"
+      SourceArn: !GetAtt Plain.Arn
+"#,
+    );
+    let function = |id: &str| one::<Function>(&model, id, |f| &f.meta.address);
+    let vars = |id: &str| -> Vec<(String, Option<String>)> {
+        let mut vars: Vec<_> = function(id)
+            .environment
+            .known()
+            .expect("known environment")
+            .iter()
+            .map(|v| (v.name.clone(), v.value.known().cloned()))
+            .collect();
+        vars.sort();
+        vars
+    };
+    let pair = |n: &str, v: &str| (n.to_string(), Some(v.to_string()));
+    assert_eq!(
+        vars("Api"),
+        vec![
+            pair("DEBUG", "1"),
+            pair("LOG_LEVEL", "info"),
+            pair("TOKEN", "own")
+        ]
+    );
+    assert_eq!(
+        vars("Worker"),
+        vec![pair("LOG_LEVEL", "info"), pair("TOKEN", "shared")]
+    );
+    assert_eq!(vars("Plain"), Vec::new());
+    assert_eq!(
+        function("Api").tracing_mode.known().map(String::as_str),
+        Some("PassThrough")
+    );
+    assert_eq!(
+        function("Worker").tracing_mode.known().map(String::as_str),
+        Some("Active")
+    );
+    assert!(!function("Plain").tracing_mode.explicit);
+    let urls: Vec<_> = model.all::<FunctionUrl>().collect();
+    assert_eq!(urls.len(), 1);
+    assert_eq!(urls[0].meta.address, "ApiUrl");
+    assert_eq!(
+        urls[0].auth_type.known().map(String::as_str),
+        Some("AWS_IAM")
+    );
+    let permission = one::<Permission>(&model, "Invoke", |p| &p.meta.address);
+    assert_eq!(
+        permission.source_arn.known(),
+        Some(&Some("Plain".to_string()))
+    );
 }
