@@ -10,8 +10,14 @@ use deadbolt_model::{Model, OtherResource, ResourceMeta, Typed};
 use crate::props::Props;
 use crate::template::{Template, TemplateResource};
 
+mod cloudfront;
+mod cloudtrail;
+mod config;
 mod datastore;
 mod dynamodb;
+mod ecr;
+mod eks;
+mod elb;
 mod kms;
 mod lambda;
 mod rds;
@@ -75,10 +81,16 @@ fn primary(r: &Res<'_>, model: &mut Model) -> bool {
         || dynamodb::primary(r, model)
         || kms::primary(r, model)
         || lambda::primary(r, model)
+        || cloudtrail::primary(r, model)
+        || config::primary(r, model)
+        || cloudfront::primary(r, model)
+        || elb::primary(r, model)
+        || ecr::primary(r, model)
+        || eks::primary(r, model)
 }
 
 fn secondary(r: &Res<'_>, model: &mut Model) -> bool {
-    s3::secondary(r, model)
+    s3::secondary(r, model) || ecr::secondary(r, model)
 }
 
 /// Applies `apply` to the resource of type `T` that `targets` (logical IDs, in order of preference)

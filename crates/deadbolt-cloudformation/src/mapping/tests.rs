@@ -3,8 +3,14 @@
 
 use std::sync::Arc;
 
+use deadbolt_model::aws::cloudfront::Distribution;
+use deadbolt_model::aws::cloudtrail::Trail;
+use deadbolt_model::aws::config::Recorder;
 use deadbolt_model::aws::datastore::{DataStore, StoreKind};
 use deadbolt_model::aws::dynamodb::Table;
+use deadbolt_model::aws::ecr::Repository;
+use deadbolt_model::aws::eks::Cluster;
+use deadbolt_model::aws::elb::{Listener, LoadBalancer};
 use deadbolt_model::aws::kms::Key;
 use deadbolt_model::aws::lambda::{Function, FunctionUrl, Permission};
 use deadbolt_model::aws::rds::Database;
@@ -268,5 +274,148 @@ Resources:
     assert_eq!(
         permission.source_arn.known(),
         Some(&Some("Plain".to_string()))
+    );
+}
+
+#[test]
+fn trails_recorders_and_distributions() {
+    let model = load(
+        r#"
+Parameters:
+  Everything: {Type: String, Default: "yes"}
+Conditions:
+  All: !Equals [!Ref Everything, "yes"]
+Resources:
+  Key:
+    Type: AWS::KMS::Key
+  Acl:
+    Type: AWS::WAFv2::WebACL
+  Trail:
+    Type: AWS::CloudTrail::Trail
+    Properties:
+      KMSKeyId: !GetAtt Key.Arn
+      IsMultiRegionTrail: !If [All, true, false]
+  Recorder:
+    Type: AWS::Config::ConfigurationRecorder
+    Properties:
+      RecordingGroup:
+        AllSupported: !If [All, true, false]
+  Cdn:
+    Type: AWS::CloudFront::Distribution
+    Properties:
+      DistributionConfig:
+        WebACLId: !GetAtt Acl.Arn
+        DefaultCacheBehavior: {ViewerProtocolPolicy: !If [All, https-only, allow-all]}
+        CacheBehaviors:
+          - ViewerProtocolPolicy: redirect-to-https
+"#,
+    );
+    let trail = one::<Trail>(&model, "Trail", |t| &t.meta.address);
+    assert_eq!(trail.kms_key.known(), Some(&Some("Key".to_string())));
+    assert_eq!(trail.multi_region.known(), Some(&true));
+    assert_eq!(trail.cloudwatch_logs_group.known(), Some(&None));
+    // `IsLogging` is required: absent, it is not assumed.
+    assert!(trail.logging.unknown_reason().is_some());
+    let recorder = one::<Recorder>(&model, "Recorder", |r| &r.meta.address);
+    assert_eq!(recorder.all_supported.known(), Some(&true));
+    assert_eq!(recorder.include_global_resource_types.known(), Some(&false));
+    let cdn = one::<Distribution>(&model, "Cdn", |d| &d.meta.address);
+    assert_eq!(cdn.web_acl.known(), Some(&Some("Acl".to_string())));
+    let policies: Vec<_> = cdn
+        .viewer_protocol_policies
+        .iter()
+        .map(|p| p.known().cloned())
+        .collect();
+    assert_eq!(
+        policies,
+        vec![
+            Some("https-only".to_string()),
+            Some("redirect-to-https".to_string())
+        ]
+    );
+    // No viewer certificate: the default `*.cloudfront.net` one, with its TLSv1 floor.
+    assert_eq!(cdn.default_certificate.known(), Some(&true));
+    assert_eq!(cdn.logging.known(), Some(&false));
+}
+
+#[test]
+fn load_balancers_repositories_and_clusters() {
+    let model = load(
+        r#"
+Parameters:
+  Harden: {Type: String, Default: "true"}
+  Prefix: {Type: String}
+  Logs: {Type: String, Default: audit}
+Resources:
+  Alb:
+    Type: AWS::ElasticLoadBalancingV2::LoadBalancer
+    Properties:
+      Scheme: internal
+      LoadBalancerAttributes:
+        - {Key: routing.http.drop_invalid_header_fields.enabled, Value: !Ref Harden}
+  Https:
+    Type: AWS::ElasticLoadBalancingV2::Listener
+    Properties:
+      Protocol: HTTPS
+      Port: 443
+      DefaultActions:
+        - {Type: redirect, RedirectConfig: {Protocol: HTTPS}}
+  Named:
+    Type: AWS::ECR::Repository
+    Properties: {RepositoryName: prod/api}
+  Unnamed:
+    Type: AWS::ECR::Repository
+    Properties: {RepositoryName: !Sub "${Prefix}/web"}
+  Registry:
+    Type: AWS::ECR::RegistryScanningConfiguration
+    Properties:
+      Rules:
+        - ScanFrequency: SCAN_ON_PUSH
+          RepositoryFilters: [{Filter: prod/*, FilterType: WILDCARD}]
+  Eks:
+    Type: AWS::EKS::Cluster
+    Properties:
+      ResourcesVpcConfig: {PublicAccessCidrs: []}
+      EncryptionConfig: [{Resources: [secrets]}]
+      Logging: {ClusterLogging: {EnabledTypes: [{Type: api}, {Type: !Ref Logs}]}}
+"#,
+    );
+    let alb = one::<LoadBalancer>(&model, "Alb", |l| &l.meta.address);
+    assert_eq!(alb.drop_invalid_headers.known(), Some(&true));
+    assert_eq!(alb.internal.known(), Some(&true));
+    assert_eq!(alb.lb_type.known().map(String::as_str), Some("application"));
+    let https = one::<Listener>(&model, "Https", |l| &l.meta.address);
+    assert_eq!(
+        https.ssl_policy.known(),
+        Some(&Some("ELBSecurityPolicy-2016-08".to_string()))
+    );
+    assert!(!https.ssl_policy.explicit);
+    let action = &https.default_actions[0];
+    assert_eq!(
+        action.action_type.known().map(String::as_str),
+        Some("redirect")
+    );
+    assert_eq!(
+        action
+            .redirect_protocol
+            .as_ref()
+            .and_then(|p| p.known())
+            .map(String::as_str),
+        Some("HTTPS")
+    );
+    let repo = |id: &str| one::<Repository>(&model, id, |r| &r.meta.address);
+    assert_eq!(repo("Named").scan_on_push.known(), Some(&true));
+    // The rule may or may not cover a repository whose name is unknown.
+    assert!(repo("Unnamed").scan_on_push.unknown_reason().is_some());
+    let eks = one::<Cluster>(&model, "Eks", |c| &c.meta.address);
+    assert_eq!(eks.endpoint_public_access.known(), Some(&true));
+    assert_eq!(
+        eks.public_access_cidrs.known(),
+        Some(&vec!["0.0.0.0/0".to_string()])
+    );
+    assert_eq!(eks.secrets_encryption.known(), Some(&true));
+    assert_eq!(
+        eks.control_plane_logs.known(),
+        Some(&vec!["api".to_string(), "audit".to_string()])
     );
 }
