@@ -20,6 +20,7 @@ mod eks;
 mod elb;
 mod kms;
 mod lambda;
+mod lightsail;
 mod rds;
 mod s3;
 #[cfg(test)]
@@ -87,6 +88,7 @@ fn primary(r: &Res<'_>, model: &mut Model) -> bool {
         || elb::primary(r, model)
         || ecr::primary(r, model)
         || eks::primary(r, model)
+        || lightsail::primary(r, model)
 }
 
 fn secondary(r: &Res<'_>, model: &mut Model) -> bool {

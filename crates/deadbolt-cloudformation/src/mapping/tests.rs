@@ -13,6 +13,7 @@ use deadbolt_model::aws::eks::Cluster;
 use deadbolt_model::aws::elb::{Listener, LoadBalancer};
 use deadbolt_model::aws::kms::Key;
 use deadbolt_model::aws::lambda::{Function, FunctionUrl, Permission};
+use deadbolt_model::aws::lightsail::Instance;
 use deadbolt_model::aws::rds::Database;
 use deadbolt_model::{Model, State, Typed};
 
@@ -418,4 +419,83 @@ Resources:
         eks.control_plane_logs.known(),
         Some(&vec!["api".to_string(), "audit".to_string()])
     );
+}
+
+#[test]
+fn data_stores_and_lightsail_firewalls() {
+    let model = load(
+        r#"
+Parameters:
+  Engine: {Type: String}
+  Office: {Type: CommaDelimitedList, Default: "203.0.113.0/24,0.0.0.0/0"}
+  Stage: {Type: String, Default: prod}
+Conditions:
+  Prod: !Equals [!Ref Stage, prod]
+Resources:
+  Key:
+    Type: AWS::KMS::Key
+  Queue:
+    Type: AWS::SQS::Queue
+    Properties:
+      KmsMasterKeyId: !GetAtt Key.Arn
+      SqsManagedSseEnabled: false
+  Search:
+    Type: AWS::OpenSearchService::Domain
+    Properties:
+      NodeToNodeEncryptionOptions: {Enabled: !If [Prod, true, false]}
+      DomainEndpointOptions: {TLSSecurityPolicy: Policy-Min-TLS-1-2-2019-07}
+  Restored:
+    Type: AWS::Redshift::Cluster
+    Properties:
+      SnapshotIdentifier: nightly
+  Cache:
+    Type: AWS::ElastiCache::ReplicationGroup
+    Properties:
+      Engine: !Ref Engine
+  Box:
+    Type: AWS::Lightsail::Instance
+    Properties:
+      BlueprintId: ubuntu_22_04
+      Networking:
+        Ports:
+          - {Protocol: tcp, FromPort: 22, ToPort: 22, Cidrs: !Ref Office}
+  Windows:
+    Type: AWS::Lightsail::Instance
+    Properties:
+      BlueprintId: !If [Prod, windows_server_2022, ubuntu_22_04]
+"#,
+    );
+    let store = |id: &str| one::<DataStore>(&model, id, |d| &d.meta.address);
+    // A key of the template encrypts, whatever SSE-SQS says.
+    assert_eq!(store("Queue").encrypted_at_rest.known(), Some(&true));
+    let search = store("Search");
+    assert_eq!(
+        search.encrypted_in_transit.as_ref().and_then(|a| a.known()),
+        Some(&true)
+    );
+    // Endpoint options without `EnforceHTTPS` leave HTTP allowed.
+    assert_eq!(
+        search.https_enforced.as_ref().and_then(|a| a.known()),
+        Some(&false)
+    );
+    assert_eq!(search.encrypted_at_rest.known(), Some(&false));
+    let restored = store("Restored");
+    assert!(restored.encrypted_at_rest.unknown_reason().is_some());
+    assert_eq!(
+        restored
+            .publicly_accessible
+            .as_ref()
+            .and_then(|a| a.known()),
+        Some(&false)
+    );
+    assert!(store("Cache").encrypted_at_rest.unknown_reason().is_some());
+    let instance = |id: &str| one::<Instance>(&model, id, |i| &i.meta.address);
+    let ports = &instance("Box").ports;
+    assert_eq!(ports.len(), 1);
+    assert_eq!(ports[0].covers_tcp_port(22), Some(true));
+    assert_eq!(ports[0].open_to_world(), Some(true));
+    let windows = &instance("Windows").ports;
+    assert_eq!(windows.len(), 2);
+    assert!(windows.iter().all(|p| !p.protocol.explicit));
+    assert_eq!(windows[0].covers_tcp_port(3389), Some(true));
 }
