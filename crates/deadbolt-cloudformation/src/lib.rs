@@ -92,7 +92,10 @@ pub fn load_template(
             .map(|c| c.suppression.clone())
             .collect();
         suppressions.extend(metadata_suppressions(res.node));
-        for c in comments.iter().filter(|c| c.malformed && lines.contains(&c.line)) {
+        for c in comments
+            .iter()
+            .filter(|c| c.malformed && lines.contains(&c.line))
+        {
             diagnostics.push(Diagnostic::at(
                 Level::Warning,
                 file.clone(),

@@ -70,8 +70,8 @@ pub fn read_parameters(path: &Path) -> Result<ParameterValues, ParameterError> {
         }
         serde_json::Value::Object(map) if map.get("Parameters").is_some_and(|p| p.is_object()) => {
             for (k, v) in map["Parameters"].as_object().into_iter().flatten() {
-                let v = as_text(v)
-                    .ok_or_else(|| error(format!("parameter {k} is not a string")))?;
+                let v =
+                    as_text(v).ok_or_else(|| error(format!("parameter {k} is not a string")))?;
                 out.insert(k.clone(), v);
             }
         }

@@ -21,7 +21,7 @@ pub(crate) struct Props<'t> {
 
 impl<'t> Props<'t> {
     /// The span of a property: from its key to the end of its value.
-    fn span_of(key: &Node, value: &Node) -> Span {
+    pub fn span_of(key: &Node, value: &Node) -> Span {
         Span {
             file: key.span.file.clone(),
             start: key.span.start,

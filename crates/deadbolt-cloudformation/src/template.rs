@@ -33,6 +33,8 @@ pub(crate) struct Template<'a> {
     pub file: Arc<str>,
     parameters: BTreeMap<String, Value>,
     mappings: Option<&'a Node>,
+    /// SAM's `Globals` section: properties every `AWS::Serverless::*` resource of a kind shares.
+    pub globals: Option<&'a Node>,
     conditions: HashMap<String, &'a Node>,
     condition_cache: RefCell<HashMap<String, Option<bool>>>,
     resource_ids: HashSet<String>,
@@ -59,10 +61,12 @@ impl<'a> Template<'a> {
                 .get("Type")
                 .and_then(Node::as_str)
                 .is_some_and(|t| t.starts_with("List<") || t == "CommaDelimitedList");
-            let text = given
-                .get(&*name)
-                .cloned()
-                .or_else(|| param.get("Default").and_then(|d| d.scalar_text()).map(Into::into));
+            let text = given.get(&*name).cloned().or_else(|| {
+                param
+                    .get("Default")
+                    .and_then(|d| d.scalar_text())
+                    .map(Into::into)
+            });
             let value = match text {
                 Some(t) if list_type => Value::List(
                     t.split(',')
@@ -109,6 +113,7 @@ impl<'a> Template<'a> {
             file,
             parameters,
             mappings: doc.get("Mappings"),
+            globals: doc.get("Globals"),
             conditions,
             condition_cache: RefCell::new(HashMap::new()),
             resources,
@@ -182,7 +187,12 @@ impl<'a> Template<'a> {
             "Fn::GetAtt" => {
                 let (resource, attribute) = get_att_parts(arg).unwrap_or_default();
                 if !self.is_resource(&resource) {
-                    self.warn(at, format!("Fn::GetAtt to `{resource}`, which is not a resource of this template"));
+                    self.warn(
+                        at,
+                        format!(
+                            "Fn::GetAtt to `{resource}`, which is not a resource of this template"
+                        ),
+                    );
                 }
                 unknown(format!(
                     "{resource}.{attribute} is known only after the stack is created"
@@ -225,16 +235,15 @@ impl<'a> Template<'a> {
                 match (index.as_i64(), list) {
                     (_, Value::Unknown(u)) => Some(Value::Unknown(u)),
                     (None, _) if index.unknown().is_some() => Some(index),
-                    (Some(i), Value::List(items)) => match usize::try_from(i)
-                        .ok()
-                        .and_then(|i| items.get(i))
-                    {
-                        Some(v) => Some(v.clone()),
-                        None => {
-                            self.warn(at, format!("Fn::Select index {i} is out of range"));
-                            unknown(format!("Fn::Select index {i} is out of range"))
+                    (Some(i), Value::List(items)) => {
+                        match usize::try_from(i).ok().and_then(|i| items.get(i)) {
+                            Some(v) => Some(v.clone()),
+                            None => {
+                                self.warn(at, format!("Fn::Select index {i} is out of range"));
+                                unknown(format!("Fn::Select index {i} is out of range"))
+                            }
                         }
-                    },
+                    }
                     _ => self.malformed(name, at),
                 }
             }
@@ -282,7 +291,9 @@ impl<'a> Template<'a> {
                 Ok(json) => Some(Value::String(json.to_string())),
                 Err(u) => Some(Value::Unknown(u)),
             },
-            "Fn::Transform" => unknown("the output of a CloudFormation macro (Fn::Transform)".into()),
+            "Fn::Transform" => {
+                unknown("the output of a CloudFormation macro (Fn::Transform)".into())
+            }
             "Fn::Equals" | "Fn::And" | "Fn::Or" | "Fn::Not" | "Condition" => {
                 match self.condition_expr(at, &mut Vec::new()) {
                     Some(b) => Some(Value::Bool(b)),
@@ -294,7 +305,10 @@ impl<'a> Template<'a> {
     }
 
     fn malformed(&self, name: &str, at: &Node) -> Option<Value> {
-        self.warn(at, format!("malformed {name}; its value is treated as unknown"));
+        self.warn(
+            at,
+            format!("malformed {name}; its value is treated as unknown"),
+        );
         Some(Value::Unknown(Unknown::new(format!("malformed {name}"))))
     }
 
@@ -309,11 +323,12 @@ impl<'a> Template<'a> {
             )));
         }
         if name.starts_with("AWS::") {
-            return Value::Unknown(Unknown::new(format!(
-                "{name} is known only at deployment"
-            )));
+            return Value::Unknown(Unknown::new(format!("{name} is known only at deployment")));
         }
-        self.warn(at, format!("Ref to `{name}`, which is not a parameter or resource of this template"));
+        self.warn(
+            at,
+            format!("Ref to `{name}`, which is not a parameter or resource of this template"),
+        );
         Value::Unknown(Unknown::new(format!("Ref to undefined `{name}`")))
     }
 
@@ -385,7 +400,13 @@ impl<'a> Template<'a> {
             None => match items.get(3).and_then(|d| d.get("DefaultValue")) {
                 Some(default) => self.eval(default),
                 None => {
-                    self.warn(at, format!("Fn::FindInMap: no {}/{}/{} in Mappings", keys[0], keys[1], keys[2]));
+                    self.warn(
+                        at,
+                        format!(
+                            "Fn::FindInMap: no {}/{}/{} in Mappings",
+                            keys[0], keys[1], keys[2]
+                        ),
+                    );
                     Value::Unknown(Unknown::new(format!(
                         "no {}/{}/{} in Mappings",
                         keys[0], keys[1], keys[2]
@@ -401,7 +422,10 @@ impl<'a> Template<'a> {
             return *cached;
         }
         let Some(node) = self.conditions.get(name) else {
-            self.warn(at, format!("condition `{name}` is not defined in Conditions"));
+            self.warn(
+                at,
+                format!("condition `{name}` is not defined in Conditions"),
+            );
             return None;
         };
         let value = self.condition_expr(node, &mut vec![name.to_string()]);
@@ -469,7 +493,10 @@ impl<'a> Template<'a> {
                 return;
             };
             let found: Vec<String> = match name {
-                "Ref" => arg.scalar_text().map(|s| vec![s.into_owned()]).unwrap_or_default(),
+                "Ref" => arg
+                    .scalar_text()
+                    .map(|s| vec![s.into_owned()])
+                    .unwrap_or_default(),
                 "Fn::GetAtt" => get_att_parts(arg).map(|(r, _)| vec![r]).unwrap_or_default(),
                 "Fn::Sub" => {
                     let text = match &arg.data {

@@ -11,9 +11,23 @@ use crate::props::Props;
 use crate::template::{Template, TemplateResource};
 
 mod apigateway;
+mod cloudfront;
+mod cloudtrail;
+mod config;
+mod datastore;
+mod dynamodb;
 mod ec2;
+mod ecr;
+mod eks;
+mod elb;
 mod iam;
+mod kms;
+mod lambda;
+mod lightsail;
+mod rds;
 mod s3;
+#[cfg(test)]
+mod tests;
 
 /// One resource being mapped.
 pub(crate) struct Res<'t> {
@@ -39,7 +53,10 @@ pub(crate) fn map(
             kind: &r.kind,
             props: Props {
                 template,
-                node: r.node.get("Properties").filter(|p| p.as_mapping().is_some()),
+                node: r
+                    .node
+                    .get("Properties")
+                    .filter(|p| p.as_mapping().is_some()),
                 fallback: meta.span.clone(),
             },
             meta,
@@ -68,10 +85,22 @@ fn primary(r: &Res<'_>, model: &mut Model) -> bool {
         || iam::primary(r, model)
         || ec2::primary(r, model)
         || apigateway::primary(r, model)
+        || rds::primary(r, model)
+        || datastore::primary(r, model)
+        || dynamodb::primary(r, model)
+        || kms::primary(r, model)
+        || lambda::primary(r, model)
+        || cloudtrail::primary(r, model)
+        || config::primary(r, model)
+        || cloudfront::primary(r, model)
+        || elb::primary(r, model)
+        || ecr::primary(r, model)
+        || eks::primary(r, model)
+        || lightsail::primary(r, model)
 }
 
 fn secondary(r: &Res<'_>, model: &mut Model) -> bool {
-    s3::secondary(r, model) || ec2::secondary(r, model)
+    s3::secondary(r, model) || ec2::secondary(r, model) || ecr::secondary(r, model)
 }
 
 /// Applies `apply` to the resource of type `T` that `targets` (logical IDs, in order of preference)
@@ -86,10 +115,7 @@ pub(crate) fn join<T: Typed + 'static>(
     apply: impl FnOnce(&mut T),
 ) -> bool {
     for target in targets {
-        if let Some(found) = model
-            .all_mut::<T>()
-            .find(|t| meta_of(t).address == *target)
-        {
+        if let Some(found) = model.all_mut::<T>().find(|t| meta_of(t).address == *target) {
             apply(found);
             return true;
         }

@@ -88,7 +88,10 @@ pub(super) fn secondary(r: &Res<'_>, model: &mut Model) -> bool {
 }
 
 fn encryption_of(enc: Props<'_>) -> Encryption {
-    let rule = enc.list("ServerSideEncryptionConfiguration").into_iter().next();
+    let rule = enc
+        .list("ServerSideEncryptionConfiguration")
+        .into_iter()
+        .next();
     let default = rule.map(|r| r.nested("ServerSideEncryptionByDefault"));
     match default {
         Some(d) if d.node.is_some() => {

@@ -20,7 +20,7 @@ pub struct Distribution {
     /// the customer cannot raise (default `false`).
     pub default_certificate: Attr<bool>,
     /// The associated WAF web ACL, if any; a reference to a web ACL resource whose ARN is only
-    /// known after apply gives the referenced address.
+    /// known once deployed gives that resource (its address or logical ID).
     pub web_acl: Attr<Option<String>>,
     /// Standard access logging configured.
     pub logging: Attr<bool>,

@@ -15,8 +15,9 @@ pub struct Table {
     /// Server-side encryption with a KMS key (customer or AWS managed) rather than the AWS owned
     /// key (default `false`).
     pub kms_encryption: Attr<bool>,
-    /// The KMS key named for server-side encryption: its ARN, ID or alias, or the address of the
-    /// resource it comes from (`aws_kms_key.orders`) when only known after apply. `None` inside when
-    /// no key is named, so the AWS managed key `aws/dynamodb` is used if KMS encryption is on.
+    /// The KMS key named for server-side encryption: its ARN, ID or alias, or, when the value is
+    /// only known once deployed, the resource it comes from (its Terraform address or
+    /// CloudFormation logical ID). `None` inside when no key is named, so the AWS managed key
+    /// `aws/dynamodb` is used if KMS encryption is on.
     pub kms_key: Attr<Option<String>>,
 }

@@ -34,7 +34,7 @@ pub struct FunctionUrl {
     pub auth_type: Attr<String>,
 }
 
-/// A resource-based permission on a function (`aws_lambda_permission`).
+/// A resource-based permission on a function.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Permission {
     /// Common metadata.
@@ -42,13 +42,13 @@ pub struct Permission {
     /// The principal allowed to invoke: a service, an account, or `*`.
     pub principal: Attr<String>,
     /// The source ARN condition, if any. A reference to another resource whose value is only known
-    /// after apply gives the referenced address.
+    /// once deployed gives that resource (its address or logical ID).
     pub source_arn: Attr<Option<String>>,
     /// The source account condition, if any. A reference to another resource whose value is only known
-    /// after apply gives the referenced address.
+    /// once deployed gives that resource (its address or logical ID).
     pub source_account: Attr<Option<String>>,
-    /// The AWS Organizations ID condition (`principal_org_id`), if any. A reference to another resource whose value is only known
-    /// after apply gives the referenced address.
+    /// The AWS Organizations ID condition, if any. A reference to another resource whose value is
+    /// only known once deployed gives that resource (its address or logical ID).
     pub principal_org_id: Attr<Option<String>>,
     /// The function URL auth type condition, if any.
     pub function_url_auth_type: Attr<Option<String>>,

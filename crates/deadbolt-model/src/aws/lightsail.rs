@@ -11,11 +11,11 @@ use crate::resource::ResourceMeta;
 pub struct Instance {
     /// Common metadata.
     pub meta: ResourceMeta,
-    /// The instance name, which `aws_lightsail_instance_public_ports` refers to.
+    /// The instance name, by which a separate public ports resource may refer to it.
     pub name: Attr<String>,
     /// The blueprint (`wordpress`, `ubuntu_22_04`, ...).
     pub blueprint: Attr<String>,
-    /// Open ports. With no `aws_lightsail_instance_public_ports`, Lightsail opens TCP 22 (SSH;
+    /// Open ports. With no public ports declared, Lightsail opens TCP 22 (SSH;
     /// TCP 3389, RDP, for Windows blueprints) and TCP 80 (HTTP) to every IPv4 address
     /// (`0.0.0.0/0`) by default; sources record those two default rules with `explicit == false`
     /// on their attributes, at the instance's span. Declaring public ports replaces the whole

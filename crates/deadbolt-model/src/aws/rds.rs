@@ -20,7 +20,9 @@ pub struct Database {
     /// Storage encrypted at rest (default `false`; Aurora Serverless v1 is always encrypted; a read
     /// replica or a restore from a snapshot inherits its source's setting, which is unknown here).
     pub storage_encrypted: Attr<bool>,
-    /// Reachable from the internet (default `false`).
+    /// Reachable from the internet. Unset, the RDS API decides from whether the VPC has an
+    /// internet gateway: the Terraform provider sends `false`, a CloudFormation template leaves it
+    /// unknown.
     pub publicly_accessible: Attr<bool>,
     /// Automated backup retention in days; 0 disables automated backups. When unset, the RDS API
     /// default applies: 1 day for DB instances and clusters (the console proposes 7).
