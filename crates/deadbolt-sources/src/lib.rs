@@ -78,7 +78,14 @@ pub fn load(root: &Path, options: &Options) -> Loaded {
         loaded.absorb_terraform(deadbolt_terraform::load_plan(root));
     } else {
         let base = root.parent().unwrap_or(Path::new(""));
-        load_documents(root, base, &[root.to_path_buf()], true, options, &mut loaded);
+        load_documents(
+            root,
+            base,
+            &[root.to_path_buf()],
+            true,
+            options,
+            &mut loaded,
+        );
     }
     loaded.diagnostics.sort_by(|a, b| {
         (&a.file, a.line, a.column, &a.message).cmp(&(&b.file, b.line, b.column, &b.message))
@@ -202,8 +209,8 @@ fn read_text_of(
         model: Model::new(),
         diagnostics: vec![d],
     };
-    let is_json = path.extension().is_some_and(|e| e == "json")
-        || text.trim_start().starts_with('{');
+    let is_json =
+        path.extension().is_some_and(|e| e == "json") || text.trim_start().starts_with('{');
     let docs = if is_json {
         deadbolt_yaml::parse_json(display, text)
     } else {
@@ -229,7 +236,10 @@ fn read_text_of(
             &mut diagnostics,
         ));
     }
-    for doc in docs.iter().filter(|d| deadbolt_cloudformation::is_template(d)) {
+    for doc in docs
+        .iter()
+        .filter(|d| deadbolt_cloudformation::is_template(d))
+    {
         recognised = true;
         model.extend(deadbolt_cloudformation::load_template(
             display,

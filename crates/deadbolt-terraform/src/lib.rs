@@ -23,9 +23,9 @@ use std::sync::Arc;
 use deadbolt_files::{display_path, parallel_map};
 use deadbolt_model::{Model, Value};
 
+pub use deadbolt_files::MAX_FILE_BYTES;
 pub use deadbolt_model::{Diagnostic, Level};
 pub use plan::load_plan;
-pub use deadbolt_files::MAX_FILE_BYTES;
 
 /// What [`load`] needs besides the path.
 #[derive(Clone, Debug, Default)]

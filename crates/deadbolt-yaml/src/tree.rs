@@ -266,9 +266,10 @@ impl Builder {
             }
             Event::SequenceStart(anchor, ref tag) | Event::MappingStart(anchor, ref tag) => {
                 if self.stack.len() >= MAX_DEPTH {
-                    return Err(
-                        self.error(at, &format!("nesting deeper than {MAX_DEPTH} levels; not read"))
-                    );
+                    return Err(self.error(
+                        at,
+                        &format!("nesting deeper than {MAX_DEPTH} levels; not read"),
+                    ));
                 }
                 let data = if matches!(event, Event::SequenceStart(..)) {
                     Data::Sequence(Vec::new())
@@ -463,7 +464,10 @@ mod tests {
     fn duplicate_keys_name_both_lines() {
         let e = parse(&file(), "a: 1\nb: 2\na: 3\n").unwrap_err();
         assert_eq!((e.line, e.column), (3, 1));
-        assert!(e.message.contains("duplicate key `a` (first at line 1)"), "{e}");
+        assert!(
+            e.message.contains("duplicate key `a` (first at line 1)"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -4,8 +4,8 @@
 
 use base64::Engine as _;
 use deadbolt_model::aws::ec2::{
-    BlockDevice, Direction, FirewallRule, Instance, InstanceKind, NetworkAcl, SecurityGroup, Volume,
-    Vpc,
+    BlockDevice, Direction, FirewallRule, Instance, InstanceKind, NetworkAcl, SecurityGroup,
+    Volume, Vpc,
 };
 use deadbolt_model::{Attr, Model, OtherResource, ResourceMeta, State, Unknown};
 
@@ -303,10 +303,7 @@ fn sg_rule(p: &Props<'_>, origin: &ResourceMeta, direction: Direction) -> Firewa
         .known()
         .is_some_and(|p| p == "-1" || p.eq_ignore_ascii_case("all"));
     let (from, to) = if all_protocols {
-        (
-            Attr::default(0, p.span()),
-            Attr::default(65535, p.span()),
-        )
+        (Attr::default(0, p.span()), Attr::default(65535, p.span()))
     } else {
         (p.int("FromPort", 0), p.int("ToPort", 0))
     };
@@ -323,7 +320,9 @@ fn sg_rule(p: &Props<'_>, origin: &ResourceMeta, direction: Direction) -> Firewa
         description: p.string("Description", ""),
         action: Attr::default("allow".to_string(), p.span()),
         rule_number: None,
-        span: p.node.map_or_else(|| origin.span.clone(), |n| n.span.clone()),
+        span: p
+            .node
+            .map_or_else(|| origin.span.clone(), |n| n.span.clone()),
     }
 }
 
@@ -346,7 +345,14 @@ fn protocol(p: &Props<'_>, name: &str) -> Attr<String> {
 fn public_ip(p: &Props<'_>) -> Attr<Option<bool>> {
     p.list("NetworkInterfaces")
         .iter()
-        .map(|n| n.typed("AssociatePublicIpAddress", None, |v| v.as_bool().map(Some), "a boolean"))
+        .map(|n| {
+            n.typed(
+                "AssociatePublicIpAddress",
+                None,
+                |v| v.as_bool().map(Some),
+                "a boolean",
+            )
+        })
         .reduce(|a, b| if a.known() == Some(&Some(true)) { a } else { b })
         .unwrap_or_else(|| Attr::default(None, p.span()))
 }

@@ -202,11 +202,15 @@ fn targets(p: &Props<'_>, policy: Attr<String>) -> Vec<PolicyAttachment> {
         (PrincipalKind::Role, "Roles"),
         (PrincipalKind::Group, "Groups"),
     ] {
-        out.extend(strings(p, list).into_iter().map(|principal| PolicyAttachment {
-            principal_kind: kind,
-            principal,
-            policy: policy.clone(),
-        }));
+        out.extend(
+            strings(p, list)
+                .into_iter()
+                .map(|principal| PolicyAttachment {
+                    principal_kind: kind,
+                    principal,
+                    policy: policy.clone(),
+                }),
+        );
     }
     out
 }

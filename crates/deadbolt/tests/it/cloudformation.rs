@@ -7,7 +7,10 @@ use deadbolt_model::Level;
 
 use crate::{deadbolt, tree};
 
-fn load(path: &Path, parameters: &[(&str, &str)]) -> (deadbolt_rules::Evaluation, deadbolt_sources::Loaded) {
+fn load(
+    path: &Path,
+    parameters: &[(&str, &str)],
+) -> (deadbolt_rules::Evaluation, deadbolt_sources::Loaded) {
     let options = deadbolt_sources::Options {
         parameters: parameters
             .iter()
@@ -81,7 +84,13 @@ fn intrinsics_follow_parameter_defaults_and_values() {
     // production (a --parameters value): versioning on, the scratch bucket is not created.
     let (eval, loaded) = load(dir.path(), &[("Environment", "production")]);
     assert!(findings(&eval, "AWS-S3-010").is_empty());
-    assert_eq!(loaded.model.all::<deadbolt_model::aws::s3::Bucket>().count(), 1);
+    assert_eq!(
+        loaded
+            .model
+            .all::<deadbolt_model::aws::s3::Bucket>()
+            .count(),
+        1
+    );
 }
 
 #[test]
@@ -111,7 +120,10 @@ fn parameters_files_in_both_aws_forms_are_read_by_the_cli() {
             "json",
         ]);
         let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_default();
-        (out.status.code(), json["findings"].as_array().map_or(0, Vec::len))
+        (
+            out.status.code(),
+            json["findings"].as_array().map_or(0, Vec::len),
+        )
     };
     assert_eq!(run("cli.json"), (Some(0), 0));
     assert_eq!(run("pipeline.json"), (Some(1), 2));
@@ -123,7 +135,10 @@ fn parameters_files_in_both_aws_forms_are_read_by_the_cli() {
     ]);
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("bad.json") && stderr.contains("CodePipeline form"), "{stderr}");
+    assert!(
+        stderr.contains("bad.json") && stderr.contains("CodePipeline form"),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -212,17 +227,38 @@ Resources:
 #[test]
 fn a_mixed_folder_is_recognised_by_content() {
     let dir = tree(&[
-        ("main.tf", "resource \"aws_s3_bucket\" \"tf\" {\n  bucket = \"tf\"\n}\n"),
-        ("cfn/stack.yml", "Resources:\n  Cfn:\n    Type: AWS::S3::Bucket\n"),
-        ("cfn/stack.template", "{\"Resources\": {\"Json\": {\"Type\": \"AWS::S3::Bucket\"}}}\n"),
-        ("k8s/pod.yaml", "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n    - name: web\n      image: nginx:1.27\n"),
-        (".github/workflows/ci.yml", "on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n"),
+        (
+            "main.tf",
+            "resource \"aws_s3_bucket\" \"tf\" {\n  bucket = \"tf\"\n}\n",
+        ),
+        (
+            "cfn/stack.yml",
+            "Resources:\n  Cfn:\n    Type: AWS::S3::Bucket\n",
+        ),
+        (
+            "cfn/stack.template",
+            "{\"Resources\": {\"Json\": {\"Type\": \"AWS::S3::Bucket\"}}}\n",
+        ),
+        (
+            "k8s/pod.yaml",
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n    - name: web\n      image: nginx:1.27\n",
+        ),
+        (
+            ".github/workflows/ci.yml",
+            "on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n",
+        ),
         ("package.json", "{\"name\": \"site\"}\n"),
-        ("docker-compose.yaml", "services:\n  web:\n    image: nginx\n"),
+        (
+            "docker-compose.yaml",
+            "services:\n  web:\n    image: nginx\n",
+        ),
     ]);
     let (_, loaded) = load(dir.path(), &[]);
     assert!(loaded.diagnostics.is_empty(), "{:?}", loaded.diagnostics);
-    assert_eq!(loaded.files, 4, "the workflow, package.json and compose file are not ours");
+    assert_eq!(
+        loaded.files, 4,
+        "the workflow, package.json and compose file are not ours"
+    );
     let addresses: Vec<&str> = loaded
         .model
         .resources()
@@ -244,7 +280,9 @@ fn a_mixed_folder_is_recognised_by_content() {
 
 #[test]
 fn hostile_and_malformed_templates_get_a_diagnostic_with_a_line_and_the_rest_is_scanned() {
-    let mut bomb = String::from("AWSTemplateFormatVersion: '2010-09-09'\nMetadata:\n  a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+    let mut bomb = String::from(
+        "AWSTemplateFormatVersion: '2010-09-09'\nMetadata:\n  a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n",
+    );
     for i in 1..10 {
         let p = i - 1;
         bomb.push_str(&format!(
@@ -264,12 +302,27 @@ fn hostile_and_malformed_templates_get_a_diagnostic_with_a_line_and_the_rest_is_
     let dir = tree(&[
         ("bomb.yaml", &bomb),
         ("deep.json", &deep),
-        ("dupes.yaml", "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  B:\n    Type: AWS::S3::Bucket\n  B:\n    Type: AWS::S3::Bucket\n"),
-        ("tabs.yaml", "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n\tB:\n\t\tType: AWS::S3::Bucket\n"),
-        ("comma.json", "{\n  \"AWSTemplateFormatVersion\": \"2010-09-09\",\n  \"Resources\": {\"B\": {\"Type\": \"AWS::S3::Bucket\"}},\n}\n"),
+        (
+            "dupes.yaml",
+            "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  B:\n    Type: AWS::S3::Bucket\n  B:\n    Type: AWS::S3::Bucket\n",
+        ),
+        (
+            "tabs.yaml",
+            "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n\tB:\n\t\tType: AWS::S3::Bucket\n",
+        ),
+        (
+            "comma.json",
+            "{\n  \"AWSTemplateFormatVersion\": \"2010-09-09\",\n  \"Resources\": {\"B\": {\"Type\": \"AWS::S3::Bucket\"}},\n}\n",
+        ),
         ("big.yaml", &big),
-        ("tags.yaml", "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  B:\n    Type: AWS::S3::Bucket\n    Properties:\n      BucketName: !Reff Name\n"),
-        ("good.yaml", "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  Good:\n    Type: AWS::S3::Bucket\n    Properties:\n      AccessControl: PublicRead\n"),
+        (
+            "tags.yaml",
+            "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  B:\n    Type: AWS::S3::Bucket\n    Properties:\n      BucketName: !Reff Name\n",
+        ),
+        (
+            "good.yaml",
+            "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  Good:\n    Type: AWS::S3::Bucket\n    Properties:\n      AccessControl: PublicRead\n",
+        ),
     ]);
     let (eval, loaded) = load(dir.path(), &[]);
     let by_file = |name: &str| {
@@ -280,21 +333,36 @@ fn hostile_and_malformed_templates_get_a_diagnostic_with_a_line_and_the_rest_is_
             .unwrap_or_else(|| panic!("no diagnostic for {name}: {:?}", loaded.diagnostics))
     };
     let bomb = by_file("bomb.yaml");
-    assert!(bomb.message.contains("alias expansion exceeds") && bomb.line > 3, "{bomb}");
+    assert!(
+        bomb.message.contains("alias expansion exceeds") && bomb.line > 3,
+        "{bomb}"
+    );
     let deep = by_file("deep.json");
     assert!(deep.message.contains("nesting deeper than 128"), "{deep}");
     let dupes = by_file("dupes.yaml");
     assert_eq!(dupes.line, 5, "{dupes}");
-    assert!(dupes.message.contains("duplicate key `B` (first at line 3)"), "{dupes}");
+    assert!(
+        dupes
+            .message
+            .contains("duplicate key `B` (first at line 3)"),
+        "{dupes}"
+    );
     assert_eq!(by_file("tabs.yaml").line, 3);
     let comma = by_file("comma.json");
-    assert!(comma.message.contains("trailing comma") && comma.line == 4, "{comma}");
+    assert!(
+        comma.message.contains("trailing comma") && comma.line == 4,
+        "{comma}"
+    );
     assert!(by_file("big.yaml").message.contains("over the 20 MB limit"));
     let tags = by_file("tags.yaml");
     assert_eq!((tags.level, tags.line), (Level::Warning, 6), "{tags}");
     assert!(tags.message.contains("unknown tag `!Reff`"), "{tags}");
     assert_eq!(
-        loaded.diagnostics.iter().filter(|d| d.level == Level::Error).count(),
+        loaded
+            .diagnostics
+            .iter()
+            .filter(|d| d.level == Level::Error)
+            .count(),
         6,
         "{:?}",
         loaded.diagnostics
@@ -304,5 +372,8 @@ fn hostile_and_malformed_templates_get_a_diagnostic_with_a_line_and_the_rest_is_
     let out = deadbolt(&["scan", dir.path().to_str().unwrap(), "-q"]);
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("6 input problem(s): the scan is incomplete"), "{stderr}");
+    assert!(
+        stderr.contains("6 input problem(s): the scan is incomplete"),
+        "{stderr}"
+    );
 }

@@ -86,8 +86,16 @@ impl Rule for NoResourceRequests {
                 return None;
             }
             let missing: Vec<&str> = [
-                (&c.resources.cpu_request, &c.resources.cpu_limit, "requests.cpu"),
-                (&c.resources.memory_request, &c.resources.memory_limit, "requests.memory"),
+                (
+                    &c.resources.cpu_request,
+                    &c.resources.cpu_limit,
+                    "requests.cpu",
+                ),
+                (
+                    &c.resources.memory_request,
+                    &c.resources.memory_limit,
+                    "requests.memory",
+                ),
             ]
             .into_iter()
             .filter(|(request, limit, _)| {
