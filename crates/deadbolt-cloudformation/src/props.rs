@@ -5,7 +5,7 @@ use deadbolt_model::aws::iam::PolicyDocument;
 use deadbolt_model::{Attr, Span, Unknown, Value};
 use deadbolt_yaml::Node;
 
-use crate::template::{Template, scalar_string};
+use crate::template::Template;
 
 /// A properties mapping (a resource's `Properties`, or a nested property such as
 /// `BucketEncryption`) read through the template's evaluator.
@@ -104,25 +104,15 @@ impl<'t> Props<'t> {
         convert: impl Fn(&Value) -> Option<T>,
         expected: &str,
     ) -> Attr<T> {
-        let Some((value, span)) = self.value(name) else {
-            return Attr::default(default, self.span());
-        };
-        if value.is_null() {
-            return Attr::default(default, span);
-        }
-        match convert(&value) {
-            Some(v) => Attr::set(v, span),
-            None => {
-                let reason = match value.first_unknown() {
-                    Some(u) => u.clone(),
-                    None => Unknown::new(format!(
-                        "`{name}` is {} where {expected} was expected",
-                        value.type_name()
-                    )),
-                };
-                Attr::unknown(reason, span)
-            }
-        }
+        let written = self.value(name);
+        Attr::from_value(
+            written.as_ref().map(|(v, span)| (v, span.clone())),
+            self.span(),
+            default,
+            convert,
+            name,
+            expected,
+        )
     }
 
     /// A boolean property (`true`, or the string `"true"`).
@@ -132,7 +122,7 @@ impl<'t> Props<'t> {
 
     /// A string property.
     pub fn string(&self, name: &str, default: &str) -> Attr<String> {
-        self.typed(name, default.to_string(), scalar_string, "a string")
+        self.typed(name, default.to_string(), Value::scalar_string, "a string")
     }
 
     /// An integer property.
@@ -147,7 +137,7 @@ impl<'t> Props<'t> {
             None,
             |v| match v {
                 Value::Unknown(_) => None,
-                v => scalar_string(v).map(|s| (!s.is_empty()).then_some(s)),
+                v => Value::scalar_string(v).map(|s| (!s.is_empty()).then_some(s)),
             },
             "a string",
         )
@@ -212,7 +202,7 @@ fn as_bool(value: &Value) -> Option<bool> {
 /// unknown or not a scalar.
 pub(crate) fn string_list(value: &Value) -> Option<Vec<String>> {
     match value {
-        Value::List(items) => items.iter().map(scalar_string).collect(),
-        other => scalar_string(other).map(|s| vec![s]),
+        Value::List(items) => items.iter().map(Value::scalar_string).collect(),
+        other => Value::scalar_string(other).map(|s| vec![s]),
     }
 }

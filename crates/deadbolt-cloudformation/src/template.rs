@@ -217,7 +217,9 @@ impl<'a> Template<'a> {
                         for item in &items {
                             match item {
                                 Value::Unknown(u) => return Some(Value::Unknown(u.clone())),
-                                other => parts.push(scalar_string(other).unwrap_or_default()),
+                                other => {
+                                    parts.push(Value::scalar_string(other).unwrap_or_default())
+                                }
                             }
                         }
                         Some(Value::String(parts.join(&delimiter)))
@@ -372,7 +374,7 @@ impl<'a> Template<'a> {
             };
             match value {
                 Value::Unknown(u) => return Value::Unknown(u),
-                other => out.push_str(&scalar_string(&other).unwrap_or_default()),
+                other => out.push_str(&Value::scalar_string(&other).unwrap_or_default()),
             }
         }
         out.push_str(rest);
@@ -387,7 +389,7 @@ impl<'a> Template<'a> {
         for item in &items[..3] {
             match self.eval(item) {
                 Value::Unknown(u) => return Value::Unknown(u),
-                v => keys.push(scalar_string(&v).unwrap_or_default()),
+                v => keys.push(Value::scalar_string(&v).unwrap_or_default()),
             }
         }
         let found = self
@@ -446,7 +448,7 @@ impl<'a> Template<'a> {
                     return None;
                 }
                 // `Fn::Equals: [22, "22"]` is true: CloudFormation compares as strings.
-                Some(match (scalar_string(&a), scalar_string(&b)) {
+                Some(match (Value::scalar_string(&a), Value::scalar_string(&b)) {
                     (Some(a), Some(b)) => a == b,
                     _ => a == b,
                 })
@@ -609,17 +611,6 @@ fn scalar_value(s: &Scalar) -> Value {
         Scalar::Int(i) => Value::Number(*i as f64),
         Scalar::Float { value, .. } => Value::Number(*value),
         Scalar::String(s) => Value::String(s.clone()),
-    }
-}
-
-/// A scalar value as CloudFormation converts it to a string (`22`, `true`).
-pub(crate) fn scalar_string(value: &Value) -> Option<String> {
-    match value {
-        Value::String(s) => Some(s.clone()),
-        Value::Number(n) if n.fract() == 0.0 => Some(format!("{}", *n as i64)),
-        Value::Number(n) => Some(n.to_string()),
-        Value::Bool(b) => Some(b.to_string()),
-        _ => None,
     }
 }
 

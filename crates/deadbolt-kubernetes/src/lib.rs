@@ -18,7 +18,7 @@ use deadbolt_model::{
     Attr, Diagnostic, Level, LineIndex, Model, OtherResource, Provider, Resource, ResourceMeta,
     Span, Suppression,
 };
-use deadbolt_yaml::{Data, Node};
+use deadbolt_yaml::Node;
 
 use crate::fields::{Ctx, text};
 
@@ -63,7 +63,7 @@ pub fn load_documents(
     docs: &[&Node],
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Model {
-    let comments = comments(file, text, docs);
+    let comments = deadbolt_yaml::suppression_comments(file, text, docs.iter().copied());
     let index = LineIndex::new(text);
     let mut loader = Loader {
         cx: Ctx {
@@ -100,27 +100,6 @@ pub fn load_documents(
         ));
     }
     loader.model
-}
-
-/// The suppression comments of a file that are YAML comments (a marker inside a scalar is text).
-fn comments(file: &Arc<str>, text: &str, docs: &[&Node]) -> Vec<SuppressionComment> {
-    let mut comments = deadbolt_model::suppression::suppression_comments(file, text);
-    if comments.is_empty() {
-        return comments;
-    }
-    let mut scalars = Vec::new();
-    for doc in docs {
-        doc.walk(&mut |n| {
-            if matches!(n.data, Data::Scalar(_)) {
-                scalars.push((n.span.start, n.span.end));
-            }
-        });
-    }
-    comments.retain(|c| {
-        let at = c.suppression.span.start;
-        !scalars.iter().any(|(start, end)| *start <= at && at < *end)
-    });
-    comments
 }
 
 struct Loader<'a, 'd> {

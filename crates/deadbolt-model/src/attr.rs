@@ -5,6 +5,7 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use crate::span::Span;
+use crate::value::Value;
 
 /// Why a value could not be known without deploying: an unset variable, a data source, a remote
 /// module output, a computed attribute, or a function deadbolt does not evaluate.
@@ -54,6 +55,42 @@ pub struct Attr<T> {
 }
 
 impl<T> Attr<T> {
+    /// Converts a source's evaluated value into an attribute, the same way for every source.
+    ///
+    /// `written` is the value and its span when the source sets `name`; `absent_span` is where an
+    /// absent setting is reported (the enclosing block or resource). Absent or null gives `default`
+    /// (not explicit); a value `convert` accepts is set; an unknown value (or one whose unknown
+    /// parts `convert` cannot see past) is unknown with its reason; a value of another type is
+    /// unknown with a reason naming `expected`.
+    pub fn from_value(
+        written: Option<(&Value, Span)>,
+        absent_span: Span,
+        default: T,
+        convert: impl Fn(&Value) -> Option<T>,
+        name: &str,
+        expected: &str,
+    ) -> Attr<T> {
+        let Some((value, span)) = written else {
+            return Attr::default(default, absent_span);
+        };
+        if value.is_null() {
+            return Attr::default(default, span);
+        }
+        match convert(value) {
+            Some(v) => Attr::set(v, span),
+            None => {
+                let reason = match value.first_unknown() {
+                    Some(u) => u.clone(),
+                    None => Unknown::new(format!(
+                        "`{name}` is {} where {expected} was expected",
+                        value.type_name()
+                    )),
+                };
+                Attr::unknown(reason, span)
+            }
+        }
+    }
+
     /// A value the source wrote at `span`.
     pub fn set(value: T, span: Span) -> Self {
         Attr {

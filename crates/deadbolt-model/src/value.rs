@@ -38,6 +38,20 @@ impl Value {
         }
     }
 
+    /// A scalar as its string form, the way Terraform and CloudFormation convert one where a
+    /// string is expected: `22`, `1.5`, `true`. `None` for null, lists, objects and unknowns.
+    pub fn scalar_string(&self) -> Option<String> {
+        match self {
+            Value::String(s) => Some(s.clone()),
+            Value::Number(n) if n.fract() == 0.0 && n.abs() < 1e15 => {
+                Some(format!("{}", *n as i64))
+            }
+            Value::Number(n) => Some(n.to_string()),
+            Value::Bool(b) => Some(b.to_string()),
+            _ => None,
+        }
+    }
+
     /// The boolean, if this is a known bool (or the strings `"true"`/`"false"`, which Terraform
     /// converts implicitly).
     pub fn as_bool(&self) -> Option<bool> {

@@ -82,7 +82,7 @@ impl EvalBody {
 
     /// A string attribute; `default` when absent or null.
     pub fn string(&self, name: &str, default: &str) -> Attr<String> {
-        self.typed(name, default.to_string(), scalar_string, "a string")
+        self.typed(name, default.to_string(), Value::scalar_string, "a string")
     }
 
     /// An integer attribute; `default` when absent or null.
@@ -98,7 +98,7 @@ impl EvalBody {
             |v| match v {
                 // Unknown stays unknown (converting it to "absent" would be a guess).
                 Value::Unknown(_) => None,
-                v => scalar_string(v).map(|s| (!s.is_empty()).then_some(s)),
+                v => Value::scalar_string(v).map(|s| (!s.is_empty()).then_some(s)),
             },
             "a string",
         )
@@ -138,7 +138,7 @@ impl EvalBody {
             && let Value::List(items) = &attr.value
             && let Some(reason) = items.iter().find_map(Value::unknown)
         {
-            let known = items.iter().filter_map(scalar_string).collect();
+            let known = items.iter().filter_map(Value::scalar_string).collect();
             return (Attr::set(known, attr.span.clone()), Some(reason.clone()));
         }
         (self.strings(name), None)
@@ -154,25 +154,14 @@ impl EvalBody {
         convert: impl Fn(&Value) -> Option<T>,
         expected: &str,
     ) -> Attr<T> {
-        let Some(attr) = self.attrs.get(name) else {
-            return Attr::default(default, self.span.clone());
-        };
-        if attr.value.is_null() {
-            return Attr::default(default, attr.span.clone());
-        }
-        match convert(&attr.value) {
-            Some(v) => Attr::set(v, attr.span.clone()),
-            None => {
-                let reason = match attr.value.first_unknown() {
-                    Some(u) => u.clone(),
-                    None => Unknown::new(format!(
-                        "`{name}` is {} where {expected} was expected",
-                        attr.value.type_name()
-                    )),
-                };
-                Attr::unknown(reason, attr.span.clone())
-            }
-        }
+        Attr::from_value(
+            self.attrs.get(name).map(|a| (&a.value, a.span.clone())),
+            self.span.clone(),
+            default,
+            convert,
+            name,
+            expected,
+        )
     }
 }
 
@@ -194,22 +183,11 @@ pub(crate) fn is_computed(reason: &Unknown) -> bool {
     reason.0.ends_with(AFTER_APPLY)
 }
 
-/// A string, or a number/bool rendered as Terraform would convert it.
-pub fn scalar_string(value: &Value) -> Option<String> {
-    match value {
-        Value::String(s) => Some(s.clone()),
-        Value::Number(n) if n.fract() == 0.0 => Some(format!("{}", *n as i64)),
-        Value::Number(n) => Some(n.to_string()),
-        Value::Bool(b) => Some(b.to_string()),
-        _ => None,
-    }
-}
-
 /// A list of scalar strings, or a single scalar as a one-element list. `None` when any element is
 /// unknown or not a scalar.
 pub fn string_list(value: &Value) -> Option<Vec<String>> {
     match value {
-        Value::List(items) => items.iter().map(scalar_string).collect(),
-        other => scalar_string(other).map(|s| vec![s]),
+        Value::List(items) => items.iter().map(Value::scalar_string).collect(),
+        other => Value::scalar_string(other).map(|s| vec![s]),
     }
 }

@@ -11,7 +11,11 @@ pub use deadbolt_model::suppression::SuppressionComment;
 
 /// Every suppression comment in `text` that is a YAML comment, given the file's parsed documents
 /// (markers inside a scalar's span are dropped: `description: "see # deadbolt:ignore[X]"`).
-pub fn suppression_comments(file: &Arc<str>, text: &str, docs: &[Node]) -> Vec<SuppressionComment> {
+pub fn suppression_comments<'a>(
+    file: &Arc<str>,
+    text: &str,
+    docs: impl IntoIterator<Item = &'a Node>,
+) -> Vec<SuppressionComment> {
     let mut comments = suppression::suppression_comments(file, text);
     if comments.is_empty() {
         return comments;

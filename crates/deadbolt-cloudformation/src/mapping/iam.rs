@@ -12,7 +12,6 @@ use deadbolt_model::{Attr, Model, ResourceMeta, Unknown, Value};
 
 use super::Res;
 use crate::props::Props;
-use crate::template::scalar_string;
 
 pub(super) fn primary(r: &Res<'_>, model: &mut Model) -> bool {
     let p = &r.props;
@@ -156,7 +155,7 @@ fn strings(p: &Props<'_>, name: &str) -> Vec<Attr<String>> {
     let span = p.span_for(name);
     let one = |item: &deadbolt_yaml::Node| {
         let value = p.template.eval(item);
-        match scalar_string(&value) {
+        match Value::scalar_string(&value) {
             Some(s) => Attr::set(s, span.clone()),
             None => match p.template.references(item).into_iter().next() {
                 Some(id) => Attr::set(id, span.clone()),
@@ -179,7 +178,7 @@ fn strings(p: &Props<'_>, name: &str) -> Vec<Attr<String>> {
             Value::Null => Vec::new(),
             Value::List(items) => items
                 .iter()
-                .map(|v| match scalar_string(v) {
+                .map(|v| match Value::scalar_string(v) {
                     Some(s) => Attr::set(s, span.clone()),
                     None => Attr::unknown(
                         v.first_unknown()

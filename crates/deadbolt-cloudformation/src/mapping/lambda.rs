@@ -8,7 +8,7 @@ use deadbolt_model::{Attr, Model, ResourceMeta, Span, Unknown, Value};
 
 use super::Res;
 use crate::props::Props;
-use crate::template::{intrinsic, scalar_string};
+use crate::template::intrinsic;
 
 pub(super) fn primary(r: &Res<'_>, model: &mut Model) -> bool {
     let p = &r.props;
@@ -142,7 +142,7 @@ fn env_var(name: String, value: Value, span: Span) -> Option<EnvVar> {
     let value = match value {
         Value::Null => return None,
         Value::Unknown(u) => Attr::unknown(u, span),
-        other => match scalar_string(&other) {
+        other => match Value::scalar_string(&other) {
             Some(s) => Attr::set(s, span),
             None => Attr::unknown(
                 other

@@ -11,7 +11,7 @@ use deadbolt_model::{Unknown, Value};
 use hcl_edit::expr::{Expression, FuncCall};
 
 use super::{EvalError, Evaluator, ModuleInstance, Result, Scope, err, unknown};
-use crate::evaluated::{scalar_string, string_list};
+use crate::evaluated::string_list;
 use crate::source::SourceFile;
 
 /// Functions that rearrange collections without looking into their elements' values.
@@ -122,7 +122,7 @@ pub(super) fn call(
     }
     let s = |i: usize| -> Result<String> {
         args.get(i)
-            .and_then(scalar_string)
+            .and_then(Value::scalar_string)
             .ok_or_else(|| EvalError(format!("{name}(): argument {} must be a string", i + 1)))
     };
     let n = |i: usize| -> Result<f64> {
@@ -284,7 +284,7 @@ pub(super) fn call(
         "zipmap" => Value::Object(
             list(0)?
                 .iter()
-                .filter_map(scalar_string)
+                .filter_map(Value::scalar_string)
                 .zip(list(1)?)
                 .collect(),
         ),
@@ -319,7 +319,8 @@ pub(super) fn call(
         "tostring" => match args.first() {
             Some(Value::Null) => Value::Null,
             Some(v) => Value::String(
-                scalar_string(v).ok_or_else(|| EvalError("tostring() needs a primitive".into()))?,
+                Value::scalar_string(v)
+                    .ok_or_else(|| EvalError("tostring() needs a primitive".into()))?,
             ),
             None => return err("tostring() takes one argument"),
         },
@@ -363,7 +364,7 @@ pub(super) fn call(
         }
         "reverse" => Value::List(list(0)?.into_iter().rev().collect()),
         "sort" => {
-            let mut items: Vec<String> = list(0)?.iter().filter_map(scalar_string).collect();
+            let mut items: Vec<String> = list(0)?.iter().filter_map(Value::scalar_string).collect();
             items.sort();
             Value::List(items.into_iter().map(Value::String).collect())
         }
@@ -664,8 +665,8 @@ fn lookup(args: Vec<Value>) -> Result<Value> {
     if let Some(u) = map.unknown().or(key.unknown()) {
         return Ok(Value::Unknown(u.clone()));
     }
-    let key =
-        scalar_string(key).ok_or_else(|| EvalError("lookup(): key must be a string".into()))?;
+    let key = Value::scalar_string(key)
+        .ok_or_else(|| EvalError("lookup(): key must be a string".into()))?;
     match map.as_object().and_then(|m| m.get(&key)) {
         Some(v) => Ok(v.clone()),
         None => default
@@ -755,9 +756,8 @@ fn format(fmt: &str, args: &[Value]) -> Result<Value> {
                     return err("format(): width or precision too large");
                 }
                 let text = match verb {
-                    'q' => {
-                        serde_json::Value::String(scalar_string(v).unwrap_or_default()).to_string()
-                    }
+                    'q' => serde_json::Value::String(Value::scalar_string(v).unwrap_or_default())
+                        .to_string(),
                     'd' => format!(
                         "{}",
                         v.as_f64()
@@ -773,7 +773,7 @@ fn format(fmt: &str, args: &[Value]) -> Result<Value> {
                     'v' if !matches!(v, Value::String(_) | Value::Number(_) | Value::Bool(_)) => {
                         v.to_json().map(|j| j.to_string()).unwrap_or_default()
                     }
-                    _ => scalar_string(v)
+                    _ => Value::scalar_string(v)
                         .ok_or_else(|| EvalError(format!("format(): %{verb} needs a primitive")))?,
                 };
                 let pad = width.saturating_sub(text.chars().count());

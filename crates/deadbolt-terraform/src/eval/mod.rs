@@ -623,9 +623,7 @@ impl Evaluator {
                 }
                 Value::List(items) => items
                     .iter()
-                    .map(|i| {
-                        crate::evaluated::scalar_string(i).map(|s| (s.clone(), Value::String(s)))
-                    })
+                    .map(|i| Value::scalar_string(i).map(|s| (s.clone(), Value::String(s))))
                     .collect(),
                 _ => None,
             };
@@ -1152,7 +1150,7 @@ impl Evaluator {
                         ObjectKey::Ident(id) => id.as_str().to_string(),
                         ObjectKey::Expression(e) => match self.eval(inst, file, scope, e)? {
                             Value::Unknown(u) => return Ok(Value::Unknown(u)),
-                            v => crate::evaluated::scalar_string(&v).ok_or_else(|| {
+                            v => Value::scalar_string(&v).ok_or_else(|| {
                                 EvalError(format!("object key is a {}", v.type_name()))
                             })?,
                         },
@@ -1309,14 +1307,12 @@ impl Evaluator {
                             }
                             unknown_part.get_or_insert(u);
                         }
-                        v => {
-                            out.push_str(&crate::evaluated::scalar_string(&v).ok_or_else(|| {
-                                EvalError(format!(
-                                    "cannot interpolate a {} into a string",
-                                    v.type_name()
-                                ))
-                            })?)
-                        }
+                        v => out.push_str(&Value::scalar_string(&v).ok_or_else(|| {
+                            EvalError(format!(
+                                "cannot interpolate a {} into a string",
+                                v.type_name()
+                            ))
+                        })?),
                     }
                     self.trim_next.set(i.strip.strip_end());
                 }
@@ -1436,7 +1432,7 @@ impl Evaluator {
                 Some(kexpr) => {
                     let key = match self.eval(inst, file, &inner, kexpr)? {
                         Value::Unknown(u) => return Ok(Value::Unknown(u)),
-                        k => crate::evaluated::scalar_string(&k).ok_or_else(|| {
+                        k => Value::scalar_string(&k).ok_or_else(|| {
                             EvalError("for-expression key is not a string".into())
                         })?,
                     };
@@ -1862,7 +1858,7 @@ fn get_index(value: &Value, index: &Value) -> Result<Value> {
                 })
         }
         Value::Object(_) => {
-            let key = crate::evaluated::scalar_string(index)
+            let key = Value::scalar_string(index)
                 .ok_or_else(|| EvalError("map key is not a string".into()))?;
             get_attr(value, &key)
         }

@@ -11,7 +11,7 @@ use deadbolt_model::aws::iam::{
 };
 use deadbolt_model::{Attr, Unknown, Value};
 
-use crate::evaluated::{EvalBody, EvaluatedResource, scalar_string};
+use crate::evaluated::{EvalBody, EvaluatedResource};
 use crate::mapping::{MapContext, meta};
 
 /// Maps every IAM resource type deadbolt models; none of them is joined into another.
@@ -189,12 +189,12 @@ fn references(body: &EvalBody, name: &str) -> Vec<Attr<String>> {
         Value::Null => Vec::new(),
         Value::List(items) => items
             .iter()
-            .map(|item| match scalar_string(item) {
+            .map(|item| match Value::scalar_string(item) {
                 Some(s) => Attr::set(s, span.clone()),
                 None => unknown(item),
             })
             .collect(),
-        other => vec![match scalar_string(other) {
+        other => vec![match Value::scalar_string(other) {
             Some(s) => Attr::set(s, span.clone()),
             None => unknown(other),
         }],

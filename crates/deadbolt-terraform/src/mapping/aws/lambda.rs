@@ -3,7 +3,7 @@
 use deadbolt_model::aws::lambda::{EnvVar, Function, FunctionUrl, Permission};
 use deadbolt_model::{Attr, Unknown, Value};
 
-use crate::evaluated::{EvalBody, EvaluatedResource, scalar_string};
+use crate::evaluated::{EvalBody, EvaluatedResource};
 use crate::mapping::{MapContext, meta};
 
 /// Maps functions, function URLs and permissions.
@@ -71,7 +71,7 @@ fn environment_of(body: &EvalBody) -> Attr<Vec<EnvVar>> {
                     value: match value {
                         Value::Unknown(u) => Attr::unknown(u.clone(), span.clone()),
                         Value::Null => Attr::set(String::new(), span.clone()),
-                        other => match scalar_string(other) {
+                        other => match Value::scalar_string(other) {
                             Some(s) => Attr::set(s, span.clone()),
                             None => Attr::unknown(
                                 other.first_unknown().cloned().unwrap_or_else(|| {

@@ -1,5 +1,9 @@
 //! RBAC rules: what Roles, ClusterRoles and their bindings grant.
 
+use deadbolt_model::Model;
+use deadbolt_model::k8s::{PolicyRule, Role};
+
+use crate::checks::Checks;
 use crate::rule::Rule;
 
 mod cluster_admin;
@@ -16,3 +20,23 @@ pub(crate) const RULES: &[&dyn Rule] = &[
     &pod_exec::PodExec,
     &escalation::RbacEscalation,
 ];
+
+/// Judges every rule of every Role and ClusterRole: `judge` gives the failure message of a rule.
+pub(super) fn judge_rules<'m>(
+    model: &'m Model,
+    checks: &mut Checks<'m>,
+    judge: impl Fn(&PolicyRule) -> Option<String>,
+) {
+    for role in model.all::<Role>() {
+        let mut failed = false;
+        for rule in &role.rules {
+            if let Some(message) = judge(rule) {
+                checks.fail(&role.meta, &rule.span, message);
+                failed = true;
+            }
+        }
+        if !failed {
+            checks.pass(&role.meta);
+        }
+    }
+}

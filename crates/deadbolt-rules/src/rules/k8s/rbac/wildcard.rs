@@ -1,4 +1,4 @@
-use deadbolt_model::k8s::{PolicyRule, Role};
+use super::judge_rules;
 use deadbolt_model::{Layer, Model, Provider, ServiceModel, Severity};
 
 use crate::checks::Checks;
@@ -63,26 +63,6 @@ declare_rule! {
         nist_800_53: &["AC-6", "AC-3"],
     },
     equivalents: Equivalents { checkov: &["CKV_K8S_49"], trivy: &[] },
-}
-
-/// Judges every rule of every Role and ClusterRole: `judge` gives the failure message of a rule.
-fn judge_rules<'m>(
-    model: &'m Model,
-    checks: &mut Checks<'m>,
-    judge: impl Fn(&PolicyRule) -> Option<String>,
-) {
-    for role in model.all::<Role>() {
-        let mut failed = false;
-        for rule in &role.rules {
-            if let Some(message) = judge(rule) {
-                checks.fail(&role.meta, &rule.span, message);
-                failed = true;
-            }
-        }
-        if !failed {
-            checks.pass(&role.meta);
-        }
-    }
 }
 
 impl Rule for RbacWildcard {
