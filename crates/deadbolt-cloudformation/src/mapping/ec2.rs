@@ -263,22 +263,14 @@ fn launch_template_imds<'t>(p: &Props<'t>) -> Option<Props<'t>> {
 
 /// EC2 gives a VPC security group declared without egress rules one that allows all traffic out.
 fn default_egress(meta: &ResourceMeta) -> FirewallRule {
-    let span = meta.span.clone();
-    FirewallRule {
-        origin: meta.clone(),
-        direction: Direction::Egress,
-        protocol: Attr::default("-1".into(), span.clone()),
-        from_port: Attr::default(0, span.clone()),
-        to_port: Attr::default(65535, span.clone()),
-        ipv4_cidrs: Attr::default(vec!["0.0.0.0/0".into()], span.clone()),
-        ipv6_cidrs: Attr::default(Vec::new(), span.clone()),
-        cidrs_incomplete: None,
-        has_other_peers: false,
-        description: Attr::default(DEFAULT_EGRESS.into(), span.clone()),
-        action: Attr::default("allow".into(), span.clone()),
-        rule_number: None,
-        span,
-    }
+    FirewallRule::implicit(
+        meta,
+        Direction::Egress,
+        "-1",
+        (0, 65535),
+        "0.0.0.0/0",
+        DEFAULT_EGRESS,
+    )
 }
 
 const DEFAULT_EGRESS: &str = "the egress rule EC2 adds to a group declared without one";

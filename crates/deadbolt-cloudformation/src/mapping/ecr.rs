@@ -2,8 +2,7 @@
 //! on scanning for every repository their filters match.
 
 use deadbolt_model::aws::ecr::Repository;
-use deadbolt_model::aws::iam::wildcard_match;
-use deadbolt_model::{Attr, Model, OtherResource, Unknown};
+use deadbolt_model::{Attr, Model, OtherResource};
 
 use super::Res;
 
@@ -49,30 +48,7 @@ pub(super) fn secondary(r: &Res<'_>, model: &mut Model) -> bool {
         for filter in rule.list("RepositoryFilters") {
             let pattern = filter.string("Filter", "");
             for repo in model.all_mut::<Repository>() {
-                if repo.scan_on_push.known() == Some(&true) {
-                    continue;
-                }
-                let reason = frequency
-                    .unknown_reason()
-                    .or(pattern.unknown_reason())
-                    .or(repo.name.unknown_reason());
-                match (pattern.known(), repo.name.known(), reason) {
-                    (Some(p), _, _) if p == "*" && frequency.known().is_some() => {
-                        repo.scan_on_push = Attr::set(true, pattern.span.clone());
-                    }
-                    (Some(p), Some(name), None) if wildcard_match(p, name) => {
-                        repo.scan_on_push = Attr::set(true, pattern.span.clone());
-                    }
-                    (_, _, Some(reason)) => {
-                        repo.scan_on_push = Attr::unknown(
-                            Unknown::new(format!(
-                                "a registry scanning rule may cover it ({reason})"
-                            )),
-                            pattern.span.clone(),
-                        );
-                    }
-                    _ => {}
-                }
+                repo.apply_registry_scanning(&frequency, &pattern);
             }
         }
     }

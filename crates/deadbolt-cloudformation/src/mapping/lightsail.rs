@@ -44,22 +44,7 @@ pub(super) fn primary(r: &Res<'_>, model: &mut Model) -> bool {
 
 /// One of Lightsail's default rules: `port` over TCP from `0.0.0.0/0`, not written in the source.
 fn default_port(m: &ResourceMeta, port: i64) -> FirewallRule {
-    let at = |v| Attr::default(v, m.span.clone());
-    FirewallRule {
-        origin: m.clone(),
-        direction: Direction::Ingress,
-        protocol: at("tcp".to_string()),
-        from_port: Attr::default(port, m.span.clone()),
-        to_port: Attr::default(port, m.span.clone()),
-        ipv4_cidrs: Attr::default(vec!["0.0.0.0/0".to_string()], m.span.clone()),
-        cidrs_incomplete: None,
-        ipv6_cidrs: Attr::default(Vec::new(), m.span.clone()),
-        has_other_peers: false,
-        description: at(String::new()),
-        action: at("allow".to_string()),
-        rule_number: None,
-        span: m.span.clone(),
-    }
+    FirewallRule::implicit(m, Direction::Ingress, "tcp", (port, port), "0.0.0.0/0", "")
 }
 
 fn port_rule(p: &Props<'_>, origin: &ResourceMeta) -> FirewallRule {

@@ -51,6 +51,36 @@ pub struct FirewallRule {
 }
 
 impl FirewallRule {
+    /// A rule the provider creates without the source declaring it (Lightsail's default ports,
+    /// the egress rule EC2 gives a security group declared without one): every attribute is a
+    /// default (`explicit == false`) at the resource's span, allowing `ports` (inclusive) over
+    /// `protocol` from or to `ipv4_cidr`.
+    pub fn implicit(
+        origin: &ResourceMeta,
+        direction: Direction,
+        protocol: &str,
+        ports: (i64, i64),
+        ipv4_cidr: &str,
+        description: &str,
+    ) -> FirewallRule {
+        let span = origin.span.clone();
+        FirewallRule {
+            origin: origin.clone(),
+            direction,
+            protocol: Attr::default(protocol.to_string(), span.clone()),
+            from_port: Attr::default(ports.0, span.clone()),
+            to_port: Attr::default(ports.1, span.clone()),
+            ipv4_cidrs: Attr::default(vec![ipv4_cidr.to_string()], span.clone()),
+            ipv6_cidrs: Attr::default(Vec::new(), span.clone()),
+            cidrs_incomplete: None,
+            has_other_peers: false,
+            description: Attr::default(description.to_string(), span.clone()),
+            action: Attr::default("allow".to_string(), span.clone()),
+            rule_number: None,
+            span,
+        }
+    }
+
     /// Whether the rule admits traffic from/to anywhere (`0.0.0.0/0` or `::/0`). `None` when the
     /// CIDRs are unknown.
     pub fn open_to_world(&self) -> Option<bool> {

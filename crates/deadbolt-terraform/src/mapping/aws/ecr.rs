@@ -1,9 +1,8 @@
 //! ECR: `aws_ecr_repository`, and `aws_ecr_registry_scanning_configuration`, whose rules turn on
 //! scanning for every repository their filters match.
 
+use deadbolt_model::Attr;
 use deadbolt_model::aws::ecr::Repository;
-use deadbolt_model::aws::iam::wildcard_match;
-use deadbolt_model::{Attr, Unknown};
 
 use crate::evaluated::EvaluatedResource;
 use crate::mapping::{MapContext, meta};
@@ -47,28 +46,7 @@ pub(super) fn map_split(res: &EvaluatedResource, cx: &mut MapContext) -> bool {
         for filter in rule.blocks("repository_filter") {
             let pattern = filter.string("filter", "");
             for repo in cx.model.all_mut::<Repository>() {
-                if repo.scan_on_push.known() == Some(&true) {
-                    continue;
-                }
-                let reason = frequency
-                    .unknown_reason()
-                    .or(pattern.unknown_reason())
-                    .or(repo.name.unknown_reason());
-                match (pattern.known(), repo.name.known(), reason) {
-                    (Some(p), _, _) if p == "*" && frequency.known().is_some() => {
-                        repo.scan_on_push = Attr::set(true, pattern.span.clone());
-                    }
-                    (Some(p), Some(name), None) if wildcard_match(p, name) => {
-                        repo.scan_on_push = Attr::set(true, pattern.span.clone());
-                    }
-                    (_, _, Some(r)) => {
-                        repo.scan_on_push = Attr::unknown(
-                            Unknown::new(format!("a registry scanning rule may cover it ({r})")),
-                            pattern.span.clone(),
-                        );
-                    }
-                    _ => {}
-                }
+                repo.apply_registry_scanning(&frequency, &pattern);
             }
         }
     }
