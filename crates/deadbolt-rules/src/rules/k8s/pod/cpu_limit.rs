@@ -1,5 +1,4 @@
-use crate::rules::k8s::judge_containers;
-use deadbolt_model::k8s::ContainerKind;
+use super::judge_missing_resources;
 use deadbolt_model::{Layer, Model, Provider, ServiceModel, Severity};
 
 use crate::checks::Checks;
@@ -73,20 +72,12 @@ impl Rule for NoCpuLimit {
     }
 
     fn check<'m>(&self, model: &'m Model, checks: &mut Checks<'m>) {
-        judge_containers(model, checks, |_, c| {
-            // Ephemeral containers cannot have resources: Kubernetes rejects them.
-            if c.kind == ContainerKind::Ephemeral {
-                return None;
+        judge_missing_resources(model, checks, |r| {
+            if matches!(r.cpu_limit.known(), Some(None)) {
+                vec!["limits.cpu"]
+            } else {
+                Vec::new()
             }
-            let missing: Vec<&str> = [(&c.resources.cpu_limit, "limits.cpu")]
-                .into_iter()
-                .filter(|(attr, _)| matches!(attr.known(), Some(None)))
-                .map(|(_, name)| name)
-                .collect();
-            (!missing.is_empty()).then(|| {
-                let names: Vec<String> = missing.iter().map(|n| format!("`{n}`")).collect();
-                (c.span.clone(), format!("sets no {}", names.join(" or ")))
-            })
         });
     }
 }

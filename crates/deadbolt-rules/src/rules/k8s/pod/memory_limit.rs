@@ -1,5 +1,4 @@
-use crate::rules::k8s::judge_containers;
-use deadbolt_model::k8s::ContainerKind;
+use super::judge_missing_resources;
 use deadbolt_model::{Layer, Model, Provider, ServiceModel, Severity};
 
 use crate::checks::Checks;
@@ -74,20 +73,12 @@ impl Rule for NoMemoryLimit {
     }
 
     fn check<'m>(&self, model: &'m Model, checks: &mut Checks<'m>) {
-        judge_containers(model, checks, |_, c| {
-            // Ephemeral containers cannot have resources: Kubernetes rejects them.
-            if c.kind == ContainerKind::Ephemeral {
-                return None;
+        judge_missing_resources(model, checks, |r| {
+            if matches!(r.memory_limit.known(), Some(None)) {
+                vec!["limits.memory"]
+            } else {
+                Vec::new()
             }
-            let missing: Vec<&str> = [(&c.resources.memory_limit, "limits.memory")]
-                .into_iter()
-                .filter(|(attr, _)| matches!(attr.known(), Some(None)))
-                .map(|(_, name)| name)
-                .collect();
-            (!missing.is_empty()).then(|| {
-                let names: Vec<String> = missing.iter().map(|n| format!("`{n}`")).collect();
-                (c.span.clone(), format!("sets no {}", names.join(" or ")))
-            })
         });
     }
 }

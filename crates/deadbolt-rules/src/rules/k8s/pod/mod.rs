@@ -1,6 +1,11 @@
 //! Pod security rules: privileges, host namespaces and paths, capabilities, users, profiles and resources of the containers a workload runs.
 
+use deadbolt_model::Model;
+use deadbolt_model::k8s::{ContainerKind, Resources};
+
+use crate::checks::Checks;
 use crate::rule::Rule;
+use crate::rules::k8s::judge_containers;
 
 mod added_capabilities;
 mod apparmor;
@@ -50,3 +55,22 @@ pub(crate) const RULES: &[&dyn Rule] = &[
     &apparmor::AppArmorUnset,
     &default_namespace::DefaultNamespace,
 ];
+
+/// Fails every container (ephemeral ones excepted: Kubernetes rejects resources on them) for which
+/// `missing` names resource settings that are absent, e.g. `["limits.cpu"]`.
+fn judge_missing_resources<'m>(
+    model: &'m Model,
+    checks: &mut Checks<'m>,
+    missing: impl Fn(&Resources) -> Vec<&'static str>,
+) {
+    judge_containers(model, checks, |_, c| {
+        if c.kind == ContainerKind::Ephemeral {
+            return None;
+        }
+        let names: Vec<String> = missing(&c.resources)
+            .iter()
+            .map(|n| format!("`{n}`"))
+            .collect();
+        (!names.is_empty()).then(|| (c.span.clone(), format!("sets no {}", names.join(" or "))))
+    });
+}

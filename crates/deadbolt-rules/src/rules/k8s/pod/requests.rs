@@ -1,6 +1,5 @@
-use crate::rules::k8s::judge_containers;
-use deadbolt_model::k8s::ContainerKind;
-use deadbolt_model::{Layer, Model, Provider, ServiceModel, Severity};
+use super::judge_missing_resources;
+use deadbolt_model::{Attr, Layer, Model, Provider, ServiceModel, Severity};
 
 use crate::checks::Checks;
 use crate::rule::{Equivalents, References, Rule, RuleMeta, declare_rule};
@@ -80,33 +79,19 @@ impl Rule for NoResourceRequests {
     }
 
     fn check<'m>(&self, model: &'m Model, checks: &mut Checks<'m>) {
-        judge_containers(model, checks, |_, c| {
-            // Ephemeral containers cannot have resources: Kubernetes rejects them.
-            if c.kind == ContainerKind::Ephemeral {
-                return None;
+        // A request left out where the limit is set defaults to the limit.
+        let absent = |request: &Attr<Option<String>>, limit: &Attr<Option<String>>| {
+            matches!(request.known(), Some(None)) && matches!(limit.known(), Some(None))
+        };
+        judge_missing_resources(model, checks, |r| {
+            let mut missing = Vec::new();
+            if absent(&r.cpu_request, &r.cpu_limit) {
+                missing.push("requests.cpu");
             }
-            let missing: Vec<&str> = [
-                (
-                    &c.resources.cpu_request,
-                    &c.resources.cpu_limit,
-                    "requests.cpu",
-                ),
-                (
-                    &c.resources.memory_request,
-                    &c.resources.memory_limit,
-                    "requests.memory",
-                ),
-            ]
-            .into_iter()
-            .filter(|(request, limit, _)| {
-                matches!(request.known(), Some(None)) && matches!(limit.known(), Some(None))
-            })
-            .map(|(_, _, name)| name)
-            .collect();
-            (!missing.is_empty()).then(|| {
-                let names: Vec<String> = missing.iter().map(|n| format!("`{n}`")).collect();
-                (c.span.clone(), format!("sets no {}", names.join(" or ")))
-            })
+            if absent(&r.memory_request, &r.memory_limit) {
+                missing.push("requests.memory");
+            }
+            missing
         });
     }
 }
