@@ -297,7 +297,7 @@ fn hostile_and_malformed_templates_get_a_diagnostic_with_a_line_and_the_rest_is_
     );
     let big = format!(
         "AWSTemplateFormatVersion: '2010-09-09'\nDescription: {}\n",
-        "x".repeat(21 * 1024 * 1024)
+        "x".repeat(50 * 1024 * 1024)
     );
     let dir = tree(&[
         ("bomb.yaml", &bomb),
