@@ -7,6 +7,7 @@
 pub mod human;
 pub mod json;
 pub mod sarif;
+pub mod srm;
 
 use std::collections::BTreeMap;
 

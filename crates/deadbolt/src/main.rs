@@ -4,6 +4,7 @@
 //! could not be read (the scan is incomplete); 2 — usage error, or nothing could be scanned.
 
 mod config;
+mod srm;
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -29,8 +30,12 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Scan Terraform (a directory, a .tf file, or `terraform show -json` plan output).
+    /// Scan Terraform, CloudFormation and Kubernetes (a directory, a file, or `terraform show -json`
+    /// plan output).
     Scan(ScanArgs),
+    /// The shared responsibility map of a stack: who owns each layer of each service, and the
+    /// customer's duties with how each is covered.
+    Srm(srm::SrmArgs),
     /// List the rules, or print one rule's documentation.
     Rules {
         /// A rule ID (e.g. AWS-S3-001).
@@ -127,6 +132,7 @@ fn run(cli: Cli) -> Result<u8> {
     match cli.command {
         Command::Rules { id, format } => rules(id.as_deref(), format),
         Command::Scan(args) => scan(args),
+        Command::Srm(args) => srm::run(args),
     }
 }
 

@@ -1,0 +1,316 @@
+//! The stack file (`deadbolt.yaml`): what an organisation uses and has attested.
+//!
+//! ```yaml
+//! name: Brightside Studio
+//! services: [aws-ec2, aws-s3, google-workspace, dropbox]
+//! regions: [eu-west-2]
+//! data_classes: [pii, credentials]
+//! residency:
+//!   policy: EU only (GDPR)
+//!   allowed_regions: [eu-*]
+//! attestations:
+//!   - duty: GWS-ENFORCE-2SV
+//!     by: Priya Shah, IT lead
+//!     date: 2026-10-02
+//!     evidence: https://wiki.example.com/it/2sv-rollout
+//!     expires: 2027-04-02
+//! ```
+//!
+//! Every problem (an unknown service or duty, a malformed or impossible date, a field of the
+//! wrong type, an unknown key) is a [`Diagnostic`] naming the file and line; [`read`] returns them
+//! all rather than stopping at the first.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use deadbolt_model::{Diagnostic, Level};
+use deadbolt_yaml::Node;
+use jiff::civil::Date;
+use serde::Serialize;
+
+use crate::catalog::Catalog;
+
+/// The classes of data a stack may hold.
+pub const DATA_CLASSES: [&str; 5] = ["pii", "phi", "pci", "credentials", "ip"];
+
+/// A value and the 1-based line it is written on.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Located<T> {
+    /// The value.
+    pub value: T,
+    /// Its line in the stack file.
+    pub line: u32,
+}
+
+/// Where data may live.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Residency {
+    /// A label for the policy (`EU only (GDPR)`, `BR (LGPD)`).
+    pub policy: Option<String>,
+    /// Allowed regions; `*` matches any run of characters (`eu-*`).
+    pub allowed_regions: Vec<Located<String>>,
+}
+
+/// A person's record that a duty is done.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Attestation {
+    /// The duty ID.
+    pub duty: Located<String>,
+    /// Who attests.
+    pub by: String,
+    /// When it was done.
+    pub date: Date,
+    /// A link to the evidence.
+    pub evidence: Option<String>,
+    /// When the attestation lapses (`None`: never).
+    pub expires: Option<Date>,
+}
+
+/// A parsed stack file.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Stack {
+    /// The file, as named.
+    pub file: String,
+    /// The organisation or system name.
+    pub name: Option<String>,
+    /// Catalog service IDs in use.
+    pub services: Vec<Located<String>>,
+    /// Regions in use.
+    pub regions: Vec<Located<String>>,
+    /// Data classes held (see [`DATA_CLASSES`]).
+    pub data_classes: Vec<Located<String>>,
+    /// The residency policy, if any.
+    pub residency: Option<Residency>,
+    /// Attestations.
+    pub attestations: Vec<Attestation>,
+}
+
+/// The stack file in `dir`: `deadbolt.yaml`, then `deadbolt.yml`.
+pub fn find(dir: &Path) -> Option<std::path::PathBuf> {
+    ["deadbolt.yaml", "deadbolt.yml"]
+        .iter()
+        .map(|name| dir.join(name))
+        .find(|p| p.is_file())
+}
+
+/// Reads and checks a stack file against the catalog.
+///
+/// # Errors
+/// Every problem as a [`Diagnostic`] with the file and line (the file unreadable, not YAML, an
+/// unknown key, service, duty or data class, a malformed date, an expiry before the date).
+pub fn read(path: &Path, catalog: &Catalog) -> Result<Stack, Vec<Diagnostic>> {
+    let display: Arc<str> = path.display().to_string().into();
+    let text = deadbolt_files::read_text(path, &display, "YAML").map_err(|d| vec![d])?;
+    parse(&display, &text, catalog)
+}
+
+/// Parses a stack file's text (see [`read`]).
+///
+/// # Errors
+/// As [`read`].
+pub fn parse(file: &Arc<str>, text: &str, catalog: &Catalog) -> Result<Stack, Vec<Diagnostic>> {
+    let docs = deadbolt_yaml::parse(file, text).map_err(|d| vec![d])?;
+    let mut cx = Cx {
+        file: file.clone(),
+        problems: Vec::new(),
+    };
+    let Some(root) = docs.first().filter(|d| d.as_mapping().is_some()) else {
+        return Err(vec![Diagnostic::whole_file(
+            Level::Error,
+            file.clone(),
+            "a stack file is a mapping with `services`, and optionally `name`, `regions`, `data_classes`, `residency`, `attestations`",
+        )]);
+    };
+    let mut stack = Stack {
+        file: file.to_string(),
+        ..Stack::default()
+    };
+    for (key, value) in root.as_mapping().unwrap_or_default() {
+        match key.as_str().unwrap_or_default() {
+            "name" => stack.name = cx.string(value, "name"),
+            "services" => {
+                stack.services = cx.strings(value, "services");
+                for s in &stack.services {
+                    if catalog.service(&s.value).is_none() {
+                        cx.error(
+                            s.line,
+                            format!(
+                                "unknown service `{}` (see `deadbolt srm --list-services`)",
+                                s.value
+                            ),
+                        );
+                    }
+                }
+            }
+            "regions" => stack.regions = cx.strings(value, "regions"),
+            "data_classes" => {
+                stack.data_classes = cx.strings(value, "data_classes");
+                for c in &stack.data_classes {
+                    if !DATA_CLASSES.contains(&c.value.as_str()) {
+                        cx.error(
+                            c.line,
+                            format!(
+                                "unknown data class `{}` (one of: {})",
+                                c.value,
+                                DATA_CLASSES.join(", ")
+                            ),
+                        );
+                    }
+                }
+            }
+            "residency" => stack.residency = cx.residency(value),
+            "attestations" => stack.attestations = cx.attestations(value, catalog),
+            other => cx.error(key.span.start.line, format!("unknown key `{other}`")),
+        }
+    }
+    if cx.problems.is_empty() {
+        Ok(stack)
+    } else {
+        Err(cx.problems)
+    }
+}
+
+struct Cx {
+    file: Arc<str>,
+    problems: Vec<Diagnostic>,
+}
+
+impl Cx {
+    fn error(&mut self, line: u32, message: String) {
+        self.problems.push(Diagnostic::at(
+            Level::Error,
+            self.file.clone(),
+            line,
+            0,
+            message,
+        ));
+    }
+
+    fn string(&mut self, node: &Node, what: &str) -> Option<String> {
+        match node.scalar_text() {
+            Some(text) => Some(text.into_owned()),
+            None => {
+                self.error(node.span.start.line, format!("`{what}` must be a string"));
+                None
+            }
+        }
+    }
+
+    fn strings(&mut self, node: &Node, what: &str) -> Vec<Located<String>> {
+        let Some(items) = node.as_sequence() else {
+            self.error(node.span.start.line, format!("`{what}` must be a list"));
+            return Vec::new();
+        };
+        items
+            .iter()
+            .filter_map(|item| {
+                let value = self.string(item, what)?;
+                Some(Located {
+                    value,
+                    line: item.span.start.line,
+                })
+            })
+            .collect()
+    }
+
+    fn date(&mut self, node: &Node, what: &str) -> Option<Date> {
+        let text = self.string(node, what)?;
+        match text.parse::<Date>() {
+            Ok(date) => Some(date),
+            Err(e) => {
+                self.error(
+                    node.span.start.line,
+                    format!("`{what}` is not a date (YYYY-MM-DD): `{text}`: {e}"),
+                );
+                None
+            }
+        }
+    }
+
+    fn residency(&mut self, node: &Node) -> Option<Residency> {
+        let Some(entries) = node.as_mapping() else {
+            self.error(node.span.start.line, "`residency` must be a mapping".into());
+            return None;
+        };
+        let mut residency = Residency::default();
+        for (key, value) in entries {
+            match key.as_str().unwrap_or_default() {
+                "policy" => residency.policy = self.string(value, "residency.policy"),
+                "allowed_regions" => {
+                    residency.allowed_regions = self.strings(value, "residency.allowed_regions")
+                }
+                other => self.error(
+                    key.span.start.line,
+                    format!("unknown key `residency.{other}`"),
+                ),
+            }
+        }
+        Some(residency)
+    }
+
+    fn attestations(&mut self, node: &Node, catalog: &Catalog) -> Vec<Attestation> {
+        let Some(items) = node.as_sequence() else {
+            self.error(node.span.start.line, "`attestations` must be a list".into());
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for item in items {
+            let line = item.span.start.line;
+            let Some(entries) = item.as_mapping() else {
+                self.error(
+                    line,
+                    "an attestation is a mapping with `duty`, `by`, `date`".into(),
+                );
+                continue;
+            };
+            let (mut duty, mut by, mut date, mut evidence, mut expires) =
+                (None, None, None, None, None);
+            for (key, value) in entries {
+                match key.as_str().unwrap_or_default() {
+                    "duty" => {
+                        duty = self.string(value, "duty").map(|v| Located {
+                            value: v,
+                            line: value.span.start.line,
+                        })
+                    }
+                    "by" => by = self.string(value, "by"),
+                    "date" => date = self.date(value, "date"),
+                    "evidence" => evidence = self.string(value, "evidence"),
+                    "expires" => expires = self.date(value, "expires"),
+                    other => self.error(
+                        key.span.start.line,
+                        format!("unknown key `{other}` in an attestation"),
+                    ),
+                }
+            }
+            if let Some(d) = &duty
+                && catalog.duty(&d.value).is_none()
+            {
+                self.error(d.line, format!("unknown duty `{}`", d.value));
+            }
+            if let (Some(date), Some(expires)) = (date, expires)
+                && expires < date
+            {
+                self.error(line, format!("expires {expires} before its date {date}"));
+            }
+            match (duty, by, date) {
+                (Some(duty), Some(by), Some(date)) => out.push(Attestation {
+                    duty,
+                    by,
+                    date,
+                    evidence,
+                    expires,
+                }),
+                _ => self.error(line, "an attestation needs `duty`, `by` and `date`".into()),
+            }
+        }
+        out
+    }
+}
+
+/// Whether `region` is allowed by `patterns` (`*` matches any run of characters).
+pub fn region_allowed(region: &str, patterns: &[Located<String>]) -> bool {
+    patterns
+        .iter()
+        .any(|p| deadbolt_model::aws::iam::wildcard_match(&p.value, region))
+}
