@@ -314,3 +314,78 @@ pub fn region_allowed(region: &str, patterns: &[Located<String>]) -> bool {
         .iter()
         .any(|p| deadbolt_model::aws::iam::wildcard_match(&p.value, region))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::{Duty, Evidence, Service, ServiceModel};
+
+    fn catalog() -> Catalog {
+        Catalog {
+            layers: Vec::new(),
+            cells: Vec::new(),
+            sources: Vec::new(),
+            duties: vec![Duty {
+                id: "GWS-ENFORCE-2SV".into(),
+                layer: "identity_access".into(),
+                title: "Enforce 2-step verification".into(),
+                why: "Passwords alone are phished.".into(),
+                evidence: Evidence::Attested,
+                rules: Vec::new(),
+            }],
+            services: vec![Service {
+                id: "google-workspace".into(),
+                name: "Google Workspace".into(),
+                cloud: "google".into(),
+                model: ServiceModel::Saas,
+                category: "collaboration".into(),
+                duties: vec!["GWS-ENFORCE-2SV".into()],
+                resource_types: Vec::new(),
+            }],
+        }
+    }
+
+    fn parse_text(text: &str) -> Result<Stack, Vec<Diagnostic>> {
+        parse(&"deadbolt.yaml".into(), text, &catalog())
+    }
+
+    #[test]
+    fn a_valid_stack_file_reads_every_field() {
+        let stack = parse_text(
+            "name: Studio\nservices: [google-workspace]\nregions: [eu-west-2]\ndata_classes: [pii]\nresidency:\n  policy: EU only\n  allowed_regions: [eu-*]\nattestations:\n  - duty: GWS-ENFORCE-2SV\n    by: Priya\n    date: 2026-10-02\n    expires: 2027-04-02\n    evidence: https://wiki.example.com/2sv\n",
+        )
+        .expect("valid");
+        assert_eq!(stack.name.as_deref(), Some("Studio"));
+        assert_eq!(stack.services[0].value, "google-workspace");
+        assert_eq!(stack.attestations[0].duty.line, 9);
+        assert_eq!(stack.attestations[0].expires.map(|d| d.to_string()).as_deref(), Some("2027-04-02"));
+        let residency = stack.residency.expect("residency");
+        assert!(region_allowed("eu-central-1", &residency.allowed_regions));
+        assert!(!region_allowed("us-east-1", &residency.allowed_regions));
+    }
+
+    #[test]
+    fn unknown_ids_and_malformed_dates_name_their_line() {
+        let problems = parse_text(
+            "services:\n  - google-workspace\n  - gogle-workspace\ndata_classes: [secrets]\nattestations:\n  - duty: GWS-ENFORCE-2SV\n    by: Priya\n    date: 2026-13-02\n  - duty: NOPE\n    by: Sam\n    date: 2026-01-05\n    expires: 2025-01-05\ncolour: blue\n",
+        )
+        .expect_err("invalid");
+        let lines: Vec<(u32, &str)> = problems
+            .iter()
+            .map(|d| (d.line, d.message.as_str()))
+            .collect();
+        assert!(lines.iter().any(|(l, m)| *l == 3 && m.contains("unknown service `gogle-workspace`")), "{lines:?}");
+        assert!(lines.iter().any(|(l, m)| *l == 4 && m.contains("unknown data class `secrets`")), "{lines:?}");
+        assert!(lines.iter().any(|(l, m)| *l == 8 && m.contains("not a date")), "{lines:?}");
+        assert!(lines.iter().any(|(l, m)| *l == 9 && m.contains("unknown duty `NOPE`")), "{lines:?}");
+        assert!(lines.iter().any(|(l, m)| *l == 9 && m.contains("expires 2025-01-05 before")), "{lines:?}");
+        assert!(lines.iter().any(|(l, m)| *l == 13 && m.contains("unknown key `colour`")), "{lines:?}");
+    }
+
+    #[test]
+    fn not_a_mapping_is_one_clear_error() {
+        let problems = parse_text("- google-workspace\n").expect_err("invalid");
+        assert_eq!(problems.len(), 1);
+        assert!(problems[0].message.contains("a stack file is a mapping"));
+    }
+}
