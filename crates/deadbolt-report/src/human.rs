@@ -116,6 +116,18 @@ pub fn write(report: &ScanReport<'_>, options: Options, out: &mut dyn Write) -> 
                 )?;
             }
             writeln!(out)?;
+            let broken = report.broken_duties();
+            if !broken.is_empty() {
+                writeln!(
+                    out,
+                    "{}",
+                    paint(color, bold, "Customer duties these findings break")
+                )?;
+                for (duty, n) in &broken {
+                    writeln!(out, "  {:<40} {:>4}  {}", duty.id, n, duty.title)?;
+                }
+                writeln!(out)?;
+            }
         }
 
         input_problems(out)?;

@@ -7,7 +7,8 @@
 //!   "tool": {"name": "deadbolt", "version": "0.1.0"},
 //!   "summary": {"files", "bytes", "resources", "rules_run", "findings", "suppressed",
 //!               "not_evaluated", "passed", "errors", "failing", "fail_on",
-//!               "by_layer": {"<layer id>": {"<severity>": count}}},
+//!               "by_layer": {"<layer id>": {"<severity>": count}},
+//!               "duties_broken": [{"id", "title", "findings"}]},   // customer duties (deadbolt srm)
 //!   "findings": [Finding],          // sorted by file, line, rule
 //!   "suppressed": [Finding + "suppression": {"rule_id", "reason", "file", "line"}],
 //!   "not_evaluated": [{"rule_id", "address", "file", "line", "reason"}],
@@ -66,6 +67,14 @@ struct Summary<'a> {
     failing: usize,
     fail_on: &'a str,
     by_layer: BTreeMap<&'static str, BTreeMap<&'static str, usize>>,
+    duties_broken: Vec<DutyOut<'a>>,
+}
+
+#[derive(Serialize)]
+struct DutyOut<'a> {
+    id: &'a str,
+    title: &'a str,
+    findings: usize,
 }
 
 #[derive(Serialize)]
@@ -207,6 +216,15 @@ pub fn write(report: &ScanReport<'_>, out: &mut dyn Write) -> io::Result<()> {
             failing: report.failing(),
             fail_on: report.fail_on.as_str(),
             by_layer,
+            duties_broken: report
+                .broken_duties()
+                .into_iter()
+                .map(|(d, findings)| DutyOut {
+                    id: &d.id,
+                    title: &d.title,
+                    findings,
+                })
+                .collect(),
         },
         findings: eval.findings.iter().map(finding).collect(),
         suppressed: eval.suppressed.iter().map(finding).collect(),

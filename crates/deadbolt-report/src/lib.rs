@@ -35,12 +35,34 @@ pub struct ScanReport<'a> {
     /// The directory report paths are made relative to where they lie below it (the working
     /// directory for the CLI; code scanning expects paths relative to the repository root).
     pub base_dir: Option<std::path::PathBuf>,
+    /// The responsibility catalog, to say which customer duties the findings break (`None`: not
+    /// reported).
+    pub catalog: Option<&'a deadbolt_srm::Catalog>,
 }
 
 impl ScanReport<'_> {
     /// Diagnostics at error level (files that could not be read or parsed).
     pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
         self.diagnostics.iter().filter(|d| d.level == Level::Error)
+    }
+
+    /// The customer duties the findings break, with how many findings each, most first.
+    pub fn broken_duties(&self) -> Vec<(&deadbolt_srm::Duty, usize)> {
+        let Some(catalog) = self.catalog else {
+            return Vec::new();
+        };
+        let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+        for f in &self.evaluation.findings {
+            for duty in catalog.duties_of_rule(f.rule.id) {
+                *counts.entry(&duty.id).or_default() += 1;
+            }
+        }
+        let mut out: Vec<(&deadbolt_srm::Duty, usize)> = counts
+            .into_iter()
+            .filter_map(|(id, n)| Some((catalog.duty(id)?, n)))
+            .collect();
+        out.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.id.cmp(&b.0.id)));
+        out
     }
 
     /// Finding counts by layer and severity.

@@ -358,7 +358,13 @@ mod tests {
         assert_eq!(stack.name.as_deref(), Some("Studio"));
         assert_eq!(stack.services[0].value, "google-workspace");
         assert_eq!(stack.attestations[0].duty.line, 9);
-        assert_eq!(stack.attestations[0].expires.map(|d| d.to_string()).as_deref(), Some("2027-04-02"));
+        assert_eq!(
+            stack.attestations[0]
+                .expires
+                .map(|d| d.to_string())
+                .as_deref(),
+            Some("2027-04-02")
+        );
         let residency = stack.residency.expect("residency");
         assert!(region_allowed("eu-central-1", &residency.allowed_regions));
         assert!(!region_allowed("us-east-1", &residency.allowed_regions));
@@ -374,12 +380,42 @@ mod tests {
             .iter()
             .map(|d| (d.line, d.message.as_str()))
             .collect();
-        assert!(lines.iter().any(|(l, m)| *l == 3 && m.contains("unknown service `gogle-workspace`")), "{lines:?}");
-        assert!(lines.iter().any(|(l, m)| *l == 4 && m.contains("unknown data class `secrets`")), "{lines:?}");
-        assert!(lines.iter().any(|(l, m)| *l == 8 && m.contains("not a date")), "{lines:?}");
-        assert!(lines.iter().any(|(l, m)| *l == 9 && m.contains("unknown duty `NOPE`")), "{lines:?}");
-        assert!(lines.iter().any(|(l, m)| *l == 9 && m.contains("expires 2025-01-05 before")), "{lines:?}");
-        assert!(lines.iter().any(|(l, m)| *l == 13 && m.contains("unknown key `colour`")), "{lines:?}");
+        assert!(
+            lines
+                .iter()
+                .any(|(l, m)| *l == 3 && m.contains("unknown service `gogle-workspace`")),
+            "{lines:?}"
+        );
+        assert!(
+            lines
+                .iter()
+                .any(|(l, m)| *l == 4 && m.contains("unknown data class `secrets`")),
+            "{lines:?}"
+        );
+        assert!(
+            lines
+                .iter()
+                .any(|(l, m)| *l == 8 && m.contains("not a date")),
+            "{lines:?}"
+        );
+        assert!(
+            lines
+                .iter()
+                .any(|(l, m)| *l == 9 && m.contains("unknown duty `NOPE`")),
+            "{lines:?}"
+        );
+        assert!(
+            lines
+                .iter()
+                .any(|(l, m)| *l == 9 && m.contains("expires 2025-01-05 before")),
+            "{lines:?}"
+        );
+        assert!(
+            lines
+                .iter()
+                .any(|(l, m)| *l == 13 && m.contains("unknown key `colour`")),
+            "{lines:?}"
+        );
     }
 
     #[test]

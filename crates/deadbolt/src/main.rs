@@ -304,6 +304,7 @@ fn scan(args: ScanArgs) -> Result<u8> {
         remote_modules: &remote,
         fail_on,
         base_dir: std::env::current_dir().ok(),
+        catalog: deadbolt_srm::Catalog::builtin().ok(),
     };
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
     let color = match args.color {
