@@ -9,6 +9,14 @@ export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
 # Snapshot tests compare, never write, in the suite.
 export INSTA_UPDATE=no
 
+# The responsibility map's HTML page is tested in headless Chromium (Debian's package).
+if ! command -v chromium >/dev/null 2>&1; then
+  echo "installing chromium (Debian) for the HTML test ..." >&2
+  apt-get install -y -q chromium >/dev/null 2>&1 ||
+    { apt-get update -q >/dev/null 2>&1 && apt-get install -y -q chromium >/dev/null 2>&1; } ||
+    echo "could not install chromium: the HTML test will fail; install it with: apt-get install chromium" >&2
+fi
+
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
 set +e

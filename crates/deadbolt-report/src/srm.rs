@@ -231,7 +231,12 @@ pub fn html(map: &Map, out: &mut dyn Write) -> io::Result<()> {
             name => map.name.clone(),
             inferred => map.services_from == ServicesFrom::Inferred,
             headline => headline(map),
-            services => minijinja::Value::from(minijinja::value::Serde(&map.services)),
+            services => minijinja::Value::from(minijinja::value::Serde(
+                map.services
+                    .iter()
+                    .map(|s| serde_json::json!({"name": s.name, "cloud": s.cloud, "model": s.model.label()}))
+                    .collect::<Vec<_>>()
+            )),
             matrix => minijinja::Value::from(minijinja::value::Serde(&map.matrix)),
             duties => minijinja::Value::from(minijinja::value::Serde(&duties)),
         })
