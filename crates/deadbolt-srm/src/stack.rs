@@ -23,8 +23,8 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use deadbolt_model::{Diagnostic, Level};
-use deadbolt_yaml::Node;
+use deadbolt_model::{Diagnostic, Level, LineIndex, Position, Span};
+use deadbolt_yaml::{Data, Node, Scalar};
 use jiff::civil::Date;
 use serde::Serialize;
 
@@ -85,12 +85,19 @@ pub struct Stack {
     pub attestations: Vec<Attestation>,
 }
 
-/// The stack file in `dir`: `deadbolt.yaml`, then `deadbolt.yml`.
+/// The stack file in `dir`: `deadbolt.yaml`, `deadbolt.yml`, or a `deadbolt.toml` that declares
+/// `services` (the same file may hold the `[scan]` settings).
 pub fn find(dir: &Path) -> Option<std::path::PathBuf> {
     ["deadbolt.yaml", "deadbolt.yml"]
         .iter()
         .map(|name| dir.join(name))
         .find(|p| p.is_file())
+        .or_else(|| {
+            let toml = dir.join("deadbolt.toml");
+            let text = std::fs::read_to_string(&toml).ok()?;
+            let table: toml::Table = toml::from_str(&text).ok()?;
+            table.contains_key("services").then_some(toml)
+        })
 }
 
 /// Reads and checks a stack file against the catalog.
@@ -100,27 +107,102 @@ pub fn find(dir: &Path) -> Option<std::path::PathBuf> {
 /// unknown key, service, duty or data class, a malformed date, an expiry before the date).
 pub fn read(path: &Path, catalog: &Catalog) -> Result<Stack, Vec<Diagnostic>> {
     let display: Arc<str> = path.display().to_string().into();
-    let text = deadbolt_files::read_text(path, &display, "YAML").map_err(|d| vec![d])?;
+    let text = deadbolt_files::read_text(path, &display, "YAML or TOML").map_err(|d| vec![d])?;
+    if path.extension().is_some_and(|e| e == "toml") {
+        let root = toml_node(&display, &text).map_err(|d| vec![d])?;
+        return parse_node(&display, &root, catalog);
+    }
     parse(&display, &text, catalog)
 }
 
-/// Parses a stack file's text (see [`read`]).
+/// Parses a stack file's text (YAML; see [`read`]).
 ///
 /// # Errors
 /// As [`read`].
 pub fn parse(file: &Arc<str>, text: &str, catalog: &Catalog) -> Result<Stack, Vec<Diagnostic>> {
     let docs = deadbolt_yaml::parse(file, text).map_err(|d| vec![d])?;
+    match docs.first() {
+        Some(root) => parse_node(file, root, catalog),
+        None => Err(vec![not_a_stack(file)]),
+    }
+}
+
+/// A TOML document as the same node tree YAML gives, with spans, so both formats are checked by
+/// one reader.
+fn toml_node(file: &Arc<str>, text: &str) -> Result<Node, Diagnostic> {
+    let index = LineIndex::new(text);
+    let doc = toml::de::DeTable::parse(text).map_err(|e| {
+        let at = e.span().map_or(Position { line: 0, column: 0 }, |r| {
+            index.position(text, r.start)
+        });
+        Diagnostic::at(
+            Level::Error,
+            file.clone(),
+            at.line,
+            at.column,
+            format!("invalid TOML: {}", e.message()),
+        )
+    })?;
+    let span = |r: std::ops::Range<usize>| Span {
+        file: file.clone(),
+        start: index.position(text, r.start),
+        end: index.position(text, r.end),
+    };
+    fn convert(
+        value: &toml::de::DeValue<'_>,
+        at: Span,
+        span: &dyn Fn(std::ops::Range<usize>) -> Span,
+    ) -> Node {
+        use toml::de::DeValue;
+        let data = match value {
+            DeValue::String(s) => Data::Scalar(Scalar::String(s.to_string())),
+            DeValue::Integer(i) => Data::Scalar(Scalar::String(i.as_str().to_string())),
+            DeValue::Float(f) => Data::Scalar(Scalar::String(f.as_str().to_string())),
+            DeValue::Boolean(b) => Data::Scalar(Scalar::Bool(*b)),
+            DeValue::Datetime(d) => Data::Scalar(Scalar::String(d.to_string())),
+            DeValue::Array(items) => Data::Sequence(
+                items
+                    .iter()
+                    .map(|i| convert(i.get_ref(), span(i.span()), span))
+                    .collect(),
+            ),
+            DeValue::Table(table) => Data::Mapping(
+                table
+                    .iter()
+                    .map(|(k, v)| {
+                        let key = Node {
+                            data: Data::Scalar(Scalar::String(k.get_ref().to_string())),
+                            tag: None,
+                            span: span(k.span()),
+                        };
+                        (key, convert(v.get_ref(), span(v.span()), span))
+                    })
+                    .collect(),
+            ),
+        };
+        Node {
+            data,
+            tag: None,
+            span: at,
+        }
+    }
+    let root = toml::de::DeValue::Table(doc.get_ref().clone());
+    let mut node = convert(&root, span(doc.span()), &span);
+    // `[scan]` is deadbolt scan's configuration, which may share the file.
+    if let Data::Mapping(entries) = &mut node.data {
+        entries.retain(|(k, _)| k.as_str() != Some("scan"));
+    }
+    Ok(node)
+}
+
+fn parse_node(file: &Arc<str>, root: &Node, catalog: &Catalog) -> Result<Stack, Vec<Diagnostic>> {
     let mut cx = Cx {
         file: file.clone(),
         problems: Vec::new(),
     };
-    let Some(root) = docs.first().filter(|d| d.as_mapping().is_some()) else {
-        return Err(vec![Diagnostic::whole_file(
-            Level::Error,
-            file.clone(),
-            "a stack file is a mapping with `services`, and optionally `name`, `regions`, `data_classes`, `residency`, `attestations`",
-        )]);
-    };
+    if root.as_mapping().is_none() {
+        return Err(vec![not_a_stack(file)]);
+    }
     let mut stack = Stack {
         file: file.to_string(),
         ..Stack::default()
@@ -168,6 +250,14 @@ pub fn parse(file: &Arc<str>, text: &str, catalog: &Catalog) -> Result<Stack, Ve
     } else {
         Err(cx.problems)
     }
+}
+
+fn not_a_stack(file: &Arc<str>) -> Diagnostic {
+    Diagnostic::whole_file(
+        Level::Error,
+        file.clone(),
+        "a stack file is a mapping with `services`, and optionally `name`, `regions`, `data_classes`, `residency`, `attestations`",
+    )
 }
 
 struct Cx {
@@ -416,6 +506,24 @@ mod tests {
                 .any(|(l, m)| *l == 13 && m.contains("unknown key `colour`")),
             "{lines:?}"
         );
+    }
+
+    #[test]
+    fn a_toml_stack_beside_scan_settings_reads_the_same_with_lines() {
+        let file: Arc<str> = "deadbolt.toml".into();
+        let text = "name = \"Studio\"\nservices = [\"google-workspace\", \"nope\"]\n\n[[attestations]]\nduty = \"GWS-ENFORCE-2SV\"\nby = \"Priya\"\ndate = 2026-10-02\n\n[scan]\nfail-on = \"high\"\n";
+        let root = toml_node(&file, text).expect("parses");
+        let problems = parse_node(&file, &root, &catalog()).expect_err("unknown service");
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0].line, 2);
+        assert!(problems[0].message.contains("unknown service `nope`"));
+        let fixed = text.replace(", \"nope\"", "");
+        let root = toml_node(&file, &fixed).expect("parses");
+        let stack = parse_node(&file, &root, &catalog()).expect("valid");
+        assert_eq!(stack.attestations[0].date.to_string(), "2026-10-02");
+        assert_eq!(stack.attestations[0].duty.line, 5);
+        let bad = toml_node(&file, "services = [\n").expect_err("invalid TOML");
+        assert!(bad.message.starts_with("invalid TOML"), "{bad}");
     }
 
     #[test]

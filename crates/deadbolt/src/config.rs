@@ -17,11 +17,14 @@ use serde::Deserialize;
 
 /// The parsed file.
 #[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Config {
     /// The `[scan]` table.
     #[serde(default)]
     pub scan: ScanConfig,
+    /// The stack declaration `deadbolt srm` reads from the same file (`name`, `services`,
+    /// `regions`, `data_classes`, `residency`, `attestations`); checked there, not here.
+    #[serde(flatten)]
+    pub stack: std::collections::BTreeMap<String, toml::Value>,
 }
 
 /// `[scan]`.
@@ -57,7 +60,7 @@ pub fn read(path: &Path) -> Result<Config> {
     }
     let text =
         std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-    toml::from_str(&text).map_err(|e| {
+    let config: Config = toml::from_str(&text).map_err(|e| {
         let (line, col) = e
             .span()
             .map(|s| {
@@ -69,5 +72,32 @@ pub fn read(path: &Path) -> Result<Config> {
             })
             .unwrap_or((0, 0));
         anyhow::anyhow!("{}:{line}:{col}: {}", path.display(), e.message())
-    })
+    })?;
+    const STACK_KEYS: [&str; 6] = [
+        "name",
+        "services",
+        "regions",
+        "data_classes",
+        "residency",
+        "attestations",
+    ];
+    if let Some(key) = config
+        .stack
+        .keys()
+        .find(|k| !STACK_KEYS.contains(&k.as_str()))
+    {
+        let line = text
+            .lines()
+            .position(|l| {
+                let l = l.trim_start().trim_start_matches('[');
+                l.starts_with(key.as_str())
+            })
+            .map_or(0, |i| i + 1);
+        anyhow::bail!(
+            "{}:{line}: unknown key `{key}` (expected [scan] or a stack key: {})",
+            path.display(),
+            STACK_KEYS.join(", ")
+        );
+    }
+    Ok(config)
 }
