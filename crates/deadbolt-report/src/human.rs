@@ -123,8 +123,16 @@ pub fn write(report: &ScanReport<'_>, options: Options, out: &mut dyn Write) -> 
                     "{}",
                     paint(color, bold, "Customer duties these findings break")
                 )?;
-                for (duty, n) in &broken {
+                const SHOWN: usize = 10;
+                for (duty, n) in broken.iter().take(SHOWN) {
                     writeln!(out, "  {:<40} {:>4}  {}", duty.id, n, duty.title)?;
+                }
+                if broken.len() > SHOWN {
+                    writeln!(
+                        out,
+                        "  ... and {} more (JSON: summary.duties_broken; deadbolt srm --findings)",
+                        broken.len() - SHOWN
+                    )?;
                 }
                 writeln!(out)?;
             }

@@ -36,9 +36,10 @@ fn percent(share: f64) -> String {
 }
 
 fn headline(map: &Map) -> String {
+    let n = map.duties.len();
     let mut line = format!(
-        "{} duties: {} covered (automated or attested)",
-        map.duties.len(),
+        "{n} customer dut{}: {} covered (automated or attested)",
+        if n == 1 { "y" } else { "ies" },
         percent(map.coverage)
     );
     if let Some(met) = map.met {
@@ -117,6 +118,9 @@ pub fn human(map: &Map, out: &mut dyn Write) -> io::Result<()> {
             writeln!(out, "    checked by: {}", duty.rules.join(", "))?;
         }
         writeln!(out, "    for: {}", duty.services.join(", "))?;
+        if !duty.unchecked.is_empty() && !duty.rules.is_empty() {
+            writeln!(out, "    not checked on: {}", duty.unchecked.join(", "))?;
+        }
     }
     Ok(())
 }
@@ -164,11 +168,14 @@ pub fn markdown(map: &Map, out: &mut dyn Write) -> io::Result<()> {
     )?;
     writeln!(out, "|---|---|---|---|---|---|")?;
     for d in &map.duties {
-        let evidence = if d.rules.is_empty() {
+        let mut evidence = if d.rules.is_empty() {
             format!("{:?}", d.evidence).to_lowercase()
         } else {
             format!("automated: {}", d.rules.join(", "))
         };
+        if !d.unchecked.is_empty() && !d.rules.is_empty() {
+            evidence.push_str(&format!(" (not checked on {})", d.unchecked.join(", ")));
+        }
         writeln!(
             out,
             "| `{}` | {} | {} | {} | {} | {} |",
@@ -222,7 +229,12 @@ pub fn html(map: &Map, out: &mut dyn Write) -> io::Result<()> {
                 "id": d.id, "title": d.title, "why": d.why, "layer": d.layer,
                 "rules": d.rules, "services": d.services,
                 "status": status_word(&d.status),
-                "met": d.status.met(), "covered": d.status.covered(),
+                "class": match &d.status {
+                    _ if d.status.met() => "met",
+                    DutyStatus::Gap | DutyStatus::Expired { .. } => "gap",
+                    DutyStatus::Failing { .. } => "failing",
+                    _ => "",
+                },
             })
         })
         .collect();

@@ -144,12 +144,15 @@ pub struct DutyLine {
     pub title: String,
     /// Why it matters.
     pub why: String,
-    /// How the catalog says it is evidenced.
+    /// How it is evidenced for this stack: `automated` only when a rule that checks it applies to
+    /// one of the stack's services (otherwise a person has to attest it).
     pub evidence: Evidence,
-    /// The rules that check it.
+    /// The rules that check it on this stack's services.
     pub rules: Vec<String>,
     /// The stack's services that bring this duty.
     pub services: Vec<String>,
+    /// Those of `services` that no rule of an automated duty can judge (they need attesting).
+    pub unchecked: Vec<String>,
     /// Its status.
     #[serde(flatten)]
     pub status: DutyStatus,
@@ -178,6 +181,11 @@ pub struct Map {
 
 /// Builds the map for `services` (catalog IDs, in order), with the stack's attestations, as of
 /// `today`, with an optional scan result.
+///
+/// `rule_applies(rule_id, service)` says whether a rule can judge a service's resources (an AWS
+/// rule judges AWS services, not an Azure storage account): a duty counts as automated for the
+/// stack only through rules that apply to one of the services that bring it; otherwise it is
+/// judged like an attested duty.
 pub fn map(
     catalog: &Catalog,
     stack: Option<&Stack>,
@@ -185,6 +193,7 @@ pub fn map(
     services_from: ServicesFrom,
     scan: Option<&ScanResult>,
     today: Date,
+    rule_applies: &dyn Fn(&str, &Service) -> bool,
 ) -> Map {
     let matrix = catalog
         .layers
@@ -224,15 +233,44 @@ pub fn map(
         .into_iter()
         .filter_map(|(id, by)| {
             let duty = catalog.duty(id)?;
-            let status = status(duty.evidence, &duty.rules, id, &attestations, scan, today);
+            let rules: Vec<String> = duty
+                .rules
+                .iter()
+                .filter(|r| {
+                    services
+                        .iter()
+                        .any(|s| by.contains(s.id.as_str()) && rule_applies(r, s))
+                })
+                .cloned()
+                .collect();
+            // Services that bring an automated duty none of whose rules can judge them (an Azure
+            // storage account under an encryption duty checked only by AWS rules).
+            let unchecked: Vec<String> = if duty.evidence == Evidence::Automated {
+                by.iter()
+                    .filter(|id| {
+                        services
+                            .iter()
+                            .any(|s| s.id == **id && !duty.rules.iter().any(|r| rule_applies(r, s)))
+                    })
+                    .map(|id| id.to_string())
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            let evidence = match duty.evidence {
+                Evidence::Automated if rules.is_empty() => Evidence::Attested,
+                other => other,
+            };
+            let status = status(evidence, &rules, id, &attestations, scan, today);
             Some(DutyLine {
                 id: duty.id.clone(),
                 layer: duty.layer.clone(),
                 title: duty.title.clone(),
                 why: duty.why.clone(),
-                evidence: duty.evidence,
-                rules: duty.rules.clone(),
+                evidence,
+                rules,
                 services: by.into_iter().map(str::to_string).collect(),
+                unchecked,
                 status,
             })
         })

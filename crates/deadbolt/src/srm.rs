@@ -122,6 +122,7 @@ pub fn run(args: SrmArgs) -> Result<u8> {
         from,
         scan.as_ref(),
         today,
+        &rule_applies,
     );
     let mut buffer = Vec::new();
     match args.format {
@@ -143,6 +144,22 @@ pub fn run(args: SrmArgs) -> Result<u8> {
         )
     });
     Ok(u8::from(open))
+}
+
+/// Whether a rule can judge a service's resources: AWS rules judge AWS services, Kubernetes rules
+/// judge any Kubernetes service (manifests are the same on every cloud).
+fn rule_applies(rule_id: &str, service: &Service) -> bool {
+    use deadbolt_model::Provider;
+    let Some(rule) = deadbolt_rules::registry::by_id(rule_id) else {
+        return false;
+    };
+    match rule.meta().provider {
+        Provider::Aws => service.cloud == "aws",
+        Provider::Azure => service.cloud == "azure",
+        Provider::Gcp => service.cloud == "gcp",
+        Provider::Kubernetes => true,
+        Provider::Other => false,
+    }
 }
 
 /// The catalog services whose resource types appear in the infrastructure code under `path`.

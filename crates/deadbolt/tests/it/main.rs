@@ -8,6 +8,7 @@ mod kubernetes_bad_input;
 mod kubernetes_goat;
 mod rule_fixtures;
 mod sarif;
+mod srm;
 mod terragoat;
 
 use std::path::{Path, PathBuf};
