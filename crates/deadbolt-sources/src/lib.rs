@@ -126,7 +126,21 @@ fn load_documents(
 ) {
     let outcomes = parallel_map(paths, |path| {
         let display: Arc<str> = display_path(root, base, path).into();
-        read_one(path, &display, named, &options.parameters)
+        // A bug must cost one file, not the scan.
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            read_one(path, &display, named, &options.parameters)
+        }))
+        .unwrap_or_else(|_| Outcome::Read {
+            bytes: 0,
+            parsed: false,
+            resources: 0,
+            model: Model::new(),
+            diagnostics: vec![Diagnostic::whole_file(
+                Level::Error,
+                display.clone(),
+                "internal error while reading this file; its resources are missing (please report it)",
+            )],
+        })
     });
     for outcome in outcomes {
         if let Outcome::Read {
