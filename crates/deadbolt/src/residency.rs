@@ -24,7 +24,7 @@ pub(crate) fn stack_path(explicit: Option<&Path>, paths: &[PathBuf]) -> Option<P
 pub(crate) fn policy(path: &Path) -> Result<Option<ResidencyPolicy>> {
     let catalog = deadbolt_srm::Catalog::builtin()
         .map_err(|e| anyhow!("the built-in responsibility catalog is invalid: {e}"))?;
-    let stack = deadbolt_srm::read_stack(path, &catalog).map_err(|problems| {
+    let stack = deadbolt_srm::read_stack(path, catalog).map_err(|problems| {
         for d in &problems {
             eprintln!("{d}");
         }

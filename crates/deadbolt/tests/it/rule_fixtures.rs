@@ -47,7 +47,7 @@ fn fixture_policy(rule_id: &str) -> Option<ResidencyPolicy> {
         return None;
     }
     let catalog = deadbolt_srm::Catalog::builtin().expect("the built-in catalog loads");
-    let stack = deadbolt_srm::read_stack(&path, &catalog)
+    let stack = deadbolt_srm::read_stack(&path, catalog)
         .unwrap_or_else(|d| panic!("{}: {d:?}", path.display()));
     policy_of(stack)
 }
@@ -58,7 +58,7 @@ fn doc_policy(doc: &str) -> Option<ResidencyPolicy> {
     let end = start + doc[start..].find("```")?;
     let catalog = deadbolt_srm::Catalog::builtin().expect("the built-in catalog loads");
     let file: std::sync::Arc<str> = "deadbolt.yaml".into();
-    let stack = deadbolt_srm::stack::parse(&file, &doc[start..end], &catalog)
+    let stack = deadbolt_srm::stack::parse(&file, &doc[start..end], catalog)
         .unwrap_or_else(|d| panic!("the documented deadbolt.yaml: {d:?}"));
     policy_of(stack)
 }
