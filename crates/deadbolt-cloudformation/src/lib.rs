@@ -11,6 +11,7 @@
 mod mapping;
 mod parameters;
 mod props;
+mod residency;
 mod template;
 
 use std::sync::Arc;
@@ -47,7 +48,9 @@ pub fn is_template(doc: &Node) -> bool {
 /// Maps one template into the model.
 ///
 /// `file` is the name spans carry, `text` the file's text (for suppression comments), `parameters`
-/// the values given for the template's parameters (see [`read_parameters`]). Problems (a `Ref` to
+/// the values given for the template's parameters (see [`read_parameters`]), `region` the region
+/// the stack is deployed to when the caller knows it (a template does not name it; without it
+/// every resource's primary location is unknown). Problems (a `Ref` to
 /// nothing, a malformed intrinsic, a resource without `Type`) are pushed to `diagnostics` with their
 /// line; they never stop the other resources from being read.
 pub fn load_template(
@@ -55,6 +58,7 @@ pub fn load_template(
     text: &str,
     doc: &Node,
     parameters: &ParameterValues,
+    region: Option<&str>,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Model {
     let template = Template::new(file.clone(), doc, parameters);
@@ -104,12 +108,22 @@ pub fn load_template(
                 "malformed suppression: write `deadbolt:ignore[RULE-ID] reason`; it silences nothing",
             ));
         }
+        let props = props::Props {
+            template: &template,
+            node: res
+                .node
+                .get("Properties")
+                .filter(|p| p.as_mapping().is_some()),
+            fallback: span.clone(),
+        };
+        let locations = residency::locations(&res.kind, &props, &span, region);
         let meta = ResourceMeta {
             address: res.id.clone(),
             kind: res.kind.clone(),
             provider: Provider::Aws,
             span,
             suppressions,
+            locations,
         };
         resources.push((res, meta));
     }

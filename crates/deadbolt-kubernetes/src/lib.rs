@@ -184,6 +184,8 @@ impl Loader<'_, '_> {
             provider: Provider::Kubernetes,
             span: doc.span.clone(),
             suppressions,
+            // Where a cluster runs is not in its manifests.
+            locations: Vec::new(),
         };
         let object = ObjectMeta {
             name,

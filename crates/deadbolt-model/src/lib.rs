@@ -17,7 +17,10 @@ pub mod value;
 
 pub use attr::{Attr, State, Unknown};
 pub use diagnostic::{Diagnostic, Level};
-pub use resource::{Model, OtherResource, Provider, Resource, ResourceMeta, Suppression, Typed};
+pub use resource::{
+    Location, LocationRole, Model, OtherResource, Provider, ResidencyPolicy, Resource,
+    ResourceMeta, Suppression, Typed,
+};
 pub use span::{LineIndex, Position, Span};
 pub use taxonomy::{Layer, ServiceModel, Severity};
 pub use value::Value;

@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 
+use crate::attr::Attr;
 use crate::span::Span;
 
 /// The cloud or platform a resource belongs to.
@@ -46,6 +47,68 @@ pub struct ResourceMeta {
     pub span: Span,
     /// Inline suppressions that apply to it, including those written on enclosing module calls.
     pub suppressions: Vec<Suppression>,
+    /// Where the resource's data lives: the region it is created in, and the regions it is
+    /// replicated or backed up to. Empty when the source does not say (Kubernetes objects, a
+    /// Terraform plan, resources of providers deadbolt does not place). A region that is decided
+    /// only at deployment (an unset provider region, a CloudFormation stack's region) is an
+    /// unknown [`Attr`] with the reason, never a guess.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub locations: Vec<Location>,
+}
+
+/// One place a resource's data lives.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Location {
+    /// The cloud region (`eu-west-1`), spanned where it is decided: the provider block's `region`,
+    /// a replica's `region_name`, a backup copy's vault ARN.
+    pub region: Attr<String>,
+    /// Why the data is there.
+    pub role: LocationRole,
+}
+
+/// Why a resource's data is in a [`Location`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LocationRole {
+    /// The region the resource is created in.
+    Primary,
+    /// A live copy the service keeps in sync (a DynamoDB global table replica, S3 replication, an
+    /// RDS cross-region read replica).
+    Replica,
+    /// A backup copied to another region (an AWS Backup copy action).
+    Backup,
+}
+
+impl LocationRole {
+    /// The lower-case word used in messages (`"replica"`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LocationRole::Primary => "primary",
+            LocationRole::Replica => "replica",
+            LocationRole::Backup => "backup",
+        }
+    }
+}
+
+/// The organisation's data-residency policy (from its stack file, `deadbolt.yaml`): the regions
+/// where its data may be stored. It travels in the [`Model`] because rules read only the model.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ResidencyPolicy {
+    /// The policy's name as the stack file gives it (`"EU only"`), for messages.
+    pub label: Option<String>,
+    /// The allowed regions, as patterns where `*` matches any run of characters (`eu-*`).
+    pub allowed_regions: Vec<String>,
+    /// The stack file the policy was read from, for messages.
+    pub file: String,
+}
+
+impl ResidencyPolicy {
+    /// Whether `region` matches one of the allowed patterns.
+    pub fn allows(&self, region: &str) -> bool {
+        self.allowed_regions
+            .iter()
+            .any(|p| crate::aws::iam::wildcard_match(p, region))
+    }
 }
 
 /// A resource deadbolt has no typed model for yet; it is still counted as scanned.
@@ -87,6 +150,15 @@ macro_rules! resources {
                 match self {
                     $(Resource::$variant(r) => &r.meta,)*
                     Resource::Other(r) => &r.meta,
+                }
+            }
+
+            /// The resource's common metadata, mutably (sources add locations found elsewhere,
+            /// such as a replication configuration's destination, to the resource they concern).
+            pub fn meta_mut(&mut self) -> &mut ResourceMeta {
+                match self {
+                    $(Resource::$variant(r) => &mut r.meta,)*
+                    Resource::Other(r) => &mut r.meta,
                 }
             }
         }
@@ -201,6 +273,9 @@ resources! {
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct Model {
     resources: Vec<Resource>,
+    /// The organisation's residency policy, when the scan was given one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    residency: Option<ResidencyPolicy>,
 }
 
 impl Model {
@@ -214,9 +289,22 @@ impl Model {
         self.resources.push(resource.into());
     }
 
-    /// Adds all resources of another model.
+    /// Adds all resources of another model (and its residency policy, if this model has none).
     pub fn extend(&mut self, other: Model) {
         self.resources.extend(other.resources);
+        if self.residency.is_none() {
+            self.residency = other.residency;
+        }
+    }
+
+    /// Sets (or clears) the residency policy the rules judge locations against.
+    pub fn set_residency(&mut self, policy: Option<ResidencyPolicy>) {
+        self.residency = policy;
+    }
+
+    /// The residency policy, if the scan has one.
+    pub fn residency(&self) -> Option<&ResidencyPolicy> {
+        self.residency.as_ref()
     }
 
     /// All resources, in the order the sources produced them.

@@ -85,11 +85,14 @@ pub enum Layer {
     BackupRecovery,
     /// Configuration recording, patch and version policy, drift control.
     ConfigurationManagement,
+    /// Legal and regulatory obligations the configuration must meet: where data is stored,
+    /// replicated and backed up (data residency).
+    ComplianceResidency,
 }
 
 impl Layer {
     /// All layers in report order.
-    pub const ALL: [Layer; 8] = [
+    pub const ALL: [Layer; 9] = [
         Layer::IdentityAccess,
         Layer::DataProtection,
         Layer::NetworkControls,
@@ -98,6 +101,7 @@ impl Layer {
         Layer::LoggingMonitoring,
         Layer::BackupRecovery,
         Layer::ConfigurationManagement,
+        Layer::ComplianceResidency,
     ];
 
     /// The stable snake_case identifier used in JSON and SARIF tags (`"identity_access"`).
@@ -111,6 +115,7 @@ impl Layer {
             Layer::LoggingMonitoring => "logging_monitoring",
             Layer::BackupRecovery => "backup_recovery",
             Layer::ConfigurationManagement => "configuration_management",
+            Layer::ComplianceResidency => "compliance_residency",
         }
     }
 
@@ -125,6 +130,7 @@ impl Layer {
             Layer::LoggingMonitoring => "Logging & monitoring",
             Layer::BackupRecovery => "Backup & recovery",
             Layer::ConfigurationManagement => "Configuration management",
+            Layer::ComplianceResidency => "Compliance & residency",
         }
     }
 }

@@ -26,6 +26,9 @@ pub struct Options {
     /// Values for CloudFormation template parameters (`--parameters` files), by name; they
     /// override each parameter's `Default` in every template that declares it.
     pub parameters: deadbolt_cloudformation::ParameterValues,
+    /// The region CloudFormation templates are deployed to (`--region`), when known: a template
+    /// does not name its region, so without it their resources' regions are unknown.
+    pub region: Option<String>,
 }
 
 /// The outcome of [`load`]: one model from every source, and every problem reading the input.
@@ -128,7 +131,7 @@ fn load_documents(
         let display: Arc<str> = display_path(root, base, path).into();
         // A bug must cost one file, not the scan.
         std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            read_one(path, &display, named, &options.parameters)
+            read_one(path, &display, named, options)
         }))
         .unwrap_or_else(|_| Outcome::Read {
             bytes: 0,
@@ -169,12 +172,7 @@ fn looks_like_ours(text: &str) -> bool {
         || (text.contains("apiVersion") && text.contains("kind"))
 }
 
-fn read_one(
-    path: &Path,
-    display: &Arc<str>,
-    named: bool,
-    parameters: &deadbolt_cloudformation::ParameterValues,
-) -> Outcome {
+fn read_one(path: &Path, display: &Arc<str>, named: bool, options: &Options) -> Outcome {
     let bytes = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
     let failed = |d: Diagnostic| Outcome::Read {
         bytes,
@@ -203,7 +201,7 @@ fn read_one(
             "unrendered Helm chart template; skipped (scan the output of `helm template` instead)",
         ));
     }
-    read_text_of(path, display, &text, bytes, named, parameters)
+    read_text_of(path, display, &text, bytes, named, options)
 }
 
 /// Parses one YAML or JSON text and offers its documents to the CloudFormation and Kubernetes
@@ -214,7 +212,7 @@ fn read_text_of(
     text: &str,
     bytes: u64,
     named: bool,
-    parameters: &deadbolt_cloudformation::ParameterValues,
+    options: &Options,
 ) -> Outcome {
     let failed = |d: Diagnostic| Outcome::Read {
         bytes,
@@ -259,7 +257,8 @@ fn read_text_of(
             display,
             text,
             doc,
-            parameters,
+            &options.parameters,
+            options.region.as_deref(),
             &mut diagnostics,
         ));
     }
@@ -294,7 +293,7 @@ pub fn load_str(name: &str, text: &str) -> Loaded {
         text,
         text.len() as u64,
         true,
-        &Default::default(),
+        &Options::default(),
     );
     if let Outcome::Read {
         bytes,

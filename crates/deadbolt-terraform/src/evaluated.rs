@@ -54,6 +54,10 @@ pub struct EvaluatedResource {
     pub body: EvalBody,
     /// Suppressions written on the resource and on the module calls that lead to it.
     pub suppressions: Vec<Suppression>,
+    /// For an AWS resource evaluated from HCL: the region of the provider configuration it uses
+    /// (unknown with the reason when the configuration does not set one). `None` for other
+    /// providers and for plan JSON, whose resources get no location.
+    pub provider_region: Option<Attr<String>>,
 }
 
 impl EvalBody {

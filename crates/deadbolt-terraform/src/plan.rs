@@ -116,6 +116,9 @@ fn collect(
             resource_type: rtype.to_string(),
             body: body_of(address, &values, &unknown, &span),
             suppressions: Vec::new(),
+            // The plan's `configuration.provider_config` is not read: plan resources get no
+            // location (a documented gap of the residency rule).
+            provider_region: None,
         });
     }
     for child in module

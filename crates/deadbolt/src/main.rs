@@ -4,6 +4,7 @@
 //! could not be read (the scan is incomplete); 2 — usage error, or nothing could be scanned.
 
 mod config;
+mod residency;
 mod srm;
 
 use std::io::{IsTerminal, Write};
@@ -100,6 +101,14 @@ struct ScanArgs {
     /// override parameter defaults in every scanned template.
     #[arg(long, value_name = "FILE")]
     parameters: Vec<PathBuf>,
+    /// The region CloudFormation templates are deployed to (a template does not name its region;
+    /// without it, the residency rule cannot place their resources).
+    #[arg(long, value_name = "REGION")]
+    region: Option<String>,
+    /// The stack file whose `residency` policy the scan enforces [default: deadbolt.yaml,
+    /// deadbolt.yml or deadbolt.toml in the scanned directory].
+    #[arg(long, value_name = "FILE")]
+    stack: Option<PathBuf>,
     /// Configuration file [default: deadbolt.toml in the scanned directory].
     #[arg(long)]
     config: Option<PathBuf>,
@@ -262,6 +271,12 @@ fn scan(args: ScanArgs) -> Result<u8> {
         }
     }
 
+    // Read before scanning: a stack file with problems is a usage error, reported before any work.
+    let residency = match residency::stack_path(args.stack.as_deref(), &args.paths) {
+        Some(path) => residency::policy(&path)?,
+        None => None,
+    };
+
     let progress =
         Progress::start(!args.quiet && (args.output.is_none() || args.format == Format::Human));
     let mut model = Model::new();
@@ -274,6 +289,7 @@ fn scan(args: ScanArgs) -> Result<u8> {
     let sources = deadbolt_sources::Options {
         terraform: options,
         parameters,
+        region: args.region.clone(),
     };
     for path in distinct_roots(&args.paths) {
         let loaded = deadbolt_sources::load(path, &sources);
@@ -285,6 +301,7 @@ fn scan(args: ScanArgs) -> Result<u8> {
         resources += loaded.resources;
         remote.extend(loaded.remote_modules);
     }
+    model.set_residency(residency);
     let rules: Vec<&'static dyn Rule> = registry::all().to_vec();
     let evaluation = evaluate(&model, &rules, &selection, &registry::ids());
     progress.finish();

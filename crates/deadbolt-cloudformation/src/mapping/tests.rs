@@ -29,6 +29,7 @@ fn load(yaml: &str) -> Model {
         yaml,
         &docs[0],
         &ParameterValues::new(),
+        None,
         &mut diagnostics,
     );
     assert!(diagnostics.is_empty(), "diagnostics: {diagnostics:?}");

@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use std::rc::Rc;
 use std::sync::Arc;
 
-use deadbolt_model::{Suppression, Unknown, Value};
+use deadbolt_model::{Attr, Suppression, Unknown, Value};
 use hcl_edit::Span as _;
 use hcl_edit::expr::{BinaryOperator, Expression, ObjectKey, TraversalOperator, UnaryOperator};
 use hcl_edit::structure::{Attribute, Block, Body, Structure};
@@ -72,6 +72,8 @@ pub(crate) struct ModuleDef {
     resource_index: HashMap<(String, String), usize>,
     data: HashMap<(String, String), Decl>,
     modules: Vec<(String, Decl)>,
+    /// `provider` blocks, in declaration order.
+    providers: Vec<Decl>,
     /// Duplicate declarations and orphan overrides found while indexing.
     problems: Vec<Diagnostic>,
 }
@@ -115,6 +117,7 @@ impl ModuleDef {
             resource_index: HashMap::new(),
             data: HashMap::new(),
             modules: Vec::new(),
+            providers: Vec::new(),
             problems: Vec::new(),
         };
         for fi in 0..def.files.len() {
@@ -149,6 +152,7 @@ impl ModuleDef {
                         def.data.insert((t.to_string(), n.to_string()), decl);
                     }
                     ("module", [name]) => def.modules.push((name.to_string(), decl)),
+                    ("provider", [_]) => def.providers.push(decl),
                     ("locals", []) => {
                         for (ai, s) in block.body.iter().enumerate() {
                             if let Structure::Attribute(a) = s {
@@ -317,11 +321,27 @@ struct ModuleInstance {
     /// The names of the module calls leading here (`["vpc", "subnets"]`), as `terraform init`
     /// keys installed modules.
     module_path: Vec<String>,
+    /// Provider configurations the caller gave this instance, by the name used inside it (`aws`,
+    /// `aws.eu`): the caller's default configurations, or those its `providers` argument maps.
+    passed_providers: HashMap<String, ProviderRegion>,
+    /// Why a configuration this instance asks for was not passed, when the call's `providers`
+    /// argument lists others (Terraform then passes only those).
+    providers_listed: Option<String>,
+    /// This instance's own `provider` blocks, evaluated on first use.
+    own_providers: RefCell<Option<Rc<HashMap<String, ProviderRegion>>>>,
     locals: RefCell<HashMap<String, Slot<Referenced>>>,
     resources: RefCell<HashMap<(String, String), Slot<ResourceSet>>>,
     data: RefCell<HashMap<(String, String), Slot<Referenced>>>,
     children: RefCell<HashMap<String, Slot<Rc<ChildModules>>>>,
 }
+
+/// The region of one provider configuration (`provider "aws" { region = ... }`), spanned at its
+/// `region` argument, or unknown with the reason.
+type ProviderRegion = Attr<String>;
+
+/// Why a resource's region is unknown when no provider configuration sets it.
+pub(crate) const REGION_NOT_SET: &str =
+    "the aws provider's region is not set in the configuration (AWS_REGION at plan time)";
 
 /// The instances of one module call.
 struct ChildModules {
@@ -434,12 +454,14 @@ impl Evaluator {
                 suppressions.extend(block_suppressions(def.file(*decl), def.block(*decl)));
             }
             let Some(set) = set else { continue };
+            let provider_region = self.resource_provider_region(inst, rd);
             for (key, body) in &set.instances {
                 out.push(EvaluatedResource {
                     address: format!("{}{rtype}.{name}{}", inst.prefix, key.suffix()),
                     resource_type: rtype.clone(),
                     body: (**body).clone(),
                     suppressions: suppressions.clone(),
+                    provider_region: provider_region.clone(),
                 });
             }
         }
@@ -450,6 +472,152 @@ impl Evaluator {
                 }
             }
         }
+    }
+
+    // ---- provider configurations -----------------------------------------------------------
+
+    /// The region of the provider configuration a resource uses, for AWS resources (`None` for
+    /// other providers, whose placement deadbolt does not model). The `provider` meta-argument
+    /// (`provider = aws.us`) selects a configuration; otherwise the default one of the provider the
+    /// type's prefix names. The last override file that sets `provider` wins, as for attributes.
+    fn resource_provider_region(
+        &self,
+        inst: &ModuleInstance,
+        rd: &ResourceDecl,
+    ) -> Option<ProviderRegion> {
+        let local_name = rd.rtype.split('_').next().unwrap_or_default();
+        if local_name != "aws" {
+            return None;
+        }
+        let def = inst.def.clone();
+        let mut key = local_name.to_string();
+        let mut span = def.file(rd.decl).span(def.block(rd.decl).span());
+        for decl in std::iter::once(&rd.decl).chain(&rd.overrides) {
+            if let Some(attr) = def.block(*decl).body.get_attribute("provider") {
+                key = provider_ref(&attr.value);
+                span = def.file(*decl).span(attr.span());
+            }
+        }
+        Some(self.provider_region(inst, &key, span))
+    }
+
+    /// The region of the configuration `key` (`aws`, `aws.eu`) as seen from `inst`: its own
+    /// `provider` block, else the configuration its caller passed; unknown when neither sets it
+    /// (`span` is where an unknown is reported: the resource's `provider` argument or block).
+    fn provider_region(
+        &self,
+        inst: &ModuleInstance,
+        key: &str,
+        span: deadbolt_model::Span,
+    ) -> ProviderRegion {
+        if let Some(region) = self.own_providers(inst).get(key) {
+            return region.clone();
+        }
+        if let Some(region) = inst.passed_providers.get(key) {
+            return region.clone();
+        }
+        let reason = match (&inst.providers_listed, key.contains('.')) {
+            (Some(call), _) => format!(
+                "{call}'s providers argument does not pass a configuration for {key}, so its region is unknown"
+            ),
+            (None, true) => {
+                format!("provider configuration {key} is not declared, so its region is unknown")
+            }
+            (None, false) => REGION_NOT_SET.to_string(),
+        };
+        Attr::unknown(Unknown::new(reason), span)
+    }
+
+    /// The instance's own `provider` blocks, by configuration name (`aws`, `aws.eu`), evaluated
+    /// once in the instance's scope (they may use its variables and locals).
+    fn own_providers(&self, inst: &ModuleInstance) -> Rc<HashMap<String, ProviderRegion>> {
+        if let Some(done) = inst.own_providers.borrow().as_ref() {
+            return done.clone();
+        }
+        // Marked as evaluated (empty) first, so a provider block that refers back to a resource
+        // using it cannot recurse.
+        *inst.own_providers.borrow_mut() = Some(Rc::new(HashMap::new()));
+        let def = inst.def.clone();
+        let mut map = HashMap::new();
+        for decl in &def.providers {
+            let (file, block) = (def.file(*decl), def.block(*decl));
+            let Some(name) = block.labels.first().map(|l| l.as_str().to_string()) else {
+                continue;
+            };
+            let key = match block.body.get_attribute("alias") {
+                Some(alias) => {
+                    match self.eval_attr_value(inst, file, &Scope::default(), &alias.value) {
+                        Value::String(a) => format!("{name}.{a}"),
+                        _ => continue,
+                    }
+                }
+                None => name,
+            };
+            let region = match block.body.get_attribute("region") {
+                Some(attr) => {
+                    let value = self.eval_attr_value(inst, file, &Scope::default(), &attr.value);
+                    let span = file.span(attr.span());
+                    match value {
+                        Value::Null => Attr::unknown(Unknown::new(REGION_NOT_SET), span),
+                        Value::String(s) if s.is_empty() => {
+                            Attr::unknown(Unknown::new(REGION_NOT_SET), span)
+                        }
+                        v => Attr::from_value(
+                            Some((&v, span.clone())),
+                            span,
+                            String::new(),
+                            Value::scalar_string,
+                            "region",
+                            "a string",
+                        ),
+                    }
+                }
+                None => Attr::unknown(Unknown::new(REGION_NOT_SET), file.span(block.span())),
+            };
+            map.insert(key, region);
+        }
+        let map = Rc::new(map);
+        *inst.own_providers.borrow_mut() = Some(map.clone());
+        map
+    }
+
+    /// The provider configurations a module call passes to its child: with a `providers`
+    /// argument, exactly the ones it maps (`{ aws = aws.us }`: the child's `aws` is the caller's
+    /// `aws.us`); without, the caller's default (unaliased) configurations, as Terraform's implicit
+    /// inheritance does. The second value names the call when `providers` was given.
+    fn passed_providers(
+        &self,
+        inst: &ModuleInstance,
+        file: &SourceFile,
+        block: &Block,
+        address: &str,
+    ) -> (HashMap<String, ProviderRegion>, Option<String>) {
+        let mut passed = HashMap::new();
+        if let Some(attr) = block.body.get_attribute("providers") {
+            if let Expression::Object(object) = &attr.value {
+                for (key, value) in object.iter() {
+                    let child_name = match key {
+                        ObjectKey::Ident(i) => i.as_str().to_string(),
+                        ObjectKey::Expression(e) => provider_ref(e),
+                    };
+                    let caller_name = provider_ref(value.expr());
+                    let span = file.span(value.expr().span());
+                    passed.insert(child_name, self.provider_region(inst, &caller_name, span));
+                }
+            }
+            return (passed, Some(address.to_string()));
+        }
+        for (key, region) in inst.passed_providers.iter() {
+            if !key.contains('.') {
+                passed.insert(key.clone(), region.clone());
+            }
+        }
+        for (key, region) in self.own_providers(inst).iter() {
+            if !key.contains('.') {
+                passed.insert(key.clone(), region.clone());
+            }
+        }
+        (passed, None)
     }
 
     fn diag(
@@ -976,6 +1144,8 @@ impl Evaluator {
         suppressions.extend(block_suppressions(file, block));
 
         let (keyed, expansions, _) = self.expand(inst, file, &block.body);
+        let (passed_providers, providers_listed) =
+            self.passed_providers(inst, file, block, &address);
         let mut instances = Vec::new();
         for (key, scope) in expansions {
             let mut inputs = HashMap::new();
@@ -1006,6 +1176,8 @@ impl Evaluator {
             );
             child.module_path = module_path.clone();
             child.input_refs = input_refs;
+            child.passed_providers = passed_providers.clone();
+            child.providers_listed = providers_listed.clone();
             instances.push((key, Rc::new(child)));
         }
         ChildModules {
@@ -1791,11 +1963,37 @@ impl ModuleInstance {
             call_chain,
             module_path: Vec::new(),
             input_refs: HashMap::new(),
+            passed_providers: HashMap::new(),
+            providers_listed: None,
+            own_providers: RefCell::new(None),
             locals: RefCell::new(HashMap::new()),
             resources: RefCell::new(HashMap::new()),
             data: RefCell::new(HashMap::new()),
             children: RefCell::new(HashMap::new()),
         }
+    }
+}
+
+/// The provider configuration an expression names (`aws.us`, `aws`), as written, without spaces
+/// or comments.
+fn provider_ref(expr: &Expression) -> String {
+    match expr {
+        Expression::Traversal(t) => {
+            let mut name = match &t.expr {
+                Expression::Variable(v) => v.as_str().to_string(),
+                other => return provider_ref(other),
+            };
+            for op in t.operators.iter() {
+                if let TraversalOperator::GetAttr(a) = op.value() {
+                    name.push('.');
+                    name.push_str(a.as_str());
+                }
+            }
+            name
+        }
+        Expression::Variable(v) => v.as_str().to_string(),
+        Expression::String(s) => s.as_str().to_string(),
+        other => other.to_string().split_whitespace().collect(),
     }
 }
 

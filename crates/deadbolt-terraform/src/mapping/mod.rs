@@ -8,6 +8,7 @@
 //! `aws/<service>.rs`.
 
 mod aws;
+mod residency;
 
 use std::any::TypeId;
 use std::collections::HashMap;
@@ -149,6 +150,7 @@ pub(crate) fn meta(res: &EvaluatedResource) -> ResourceMeta {
         provider: provider_of(&res.resource_type),
         span: res.body.span.clone(),
         suppressions: res.suppressions.clone(),
+        locations: residency::primary(res),
     }
 }
 
@@ -187,5 +189,6 @@ pub(crate) fn map(resources: &[EvaluatedResource]) -> Model {
         }
     }
     aws::finish(&mut cx);
+    residency::locate(resources, &mut cx.model);
     cx.model
 }

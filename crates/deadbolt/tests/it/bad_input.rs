@@ -242,13 +242,18 @@ fn the_fuzz_entry_point_survives_the_hostile_cases() {
         ("bad-functions".into(), "locals {\n  a = file(\"/etc/shadow\")\n  b = templatefile(\"nope.tpl\", {})\n  c = cidrsubnet(\"10.0.0.0/30\", 40, 1)\n  d = element([], 1)\n  e = 1 / 0\n  f = substr(\"abc\", -10, 99)\n}\nresource \"aws_s3_bucket\" \"b\" {\n  bucket = \"${local.a}${local.b}${local.c}${local.d}${local.e}${local.f}\"\n}\n".into()),
         ("splats".into(), "resource \"aws_s3_bucket\" \"b\" {\n  bucket = [for x in null : x][*].y[0]\n  acl = {a = 1}[\"b\"]\n}\n".into()),
     ];
-    // The fuzz seeds (fuzz/seed.sh): the bundled example and every rule fixture.
+    // The fuzz seeds (fuzz/seed.sh): the bundled example and every rule fixture, including the
+    // files of folders inside a fixture folder (the local modules a fixture calls).
     let mut seeds = vec![crate::repo().join("examples/agency/main.tf")];
-    for dir in
-        std::fs::read_dir(crate::repo().join("crates/deadbolt-rules/fixtures")).expect("fixtures")
-    {
-        for file in std::fs::read_dir(dir.unwrap().path()).unwrap() {
-            seeds.push(file.unwrap().path());
+    let mut dirs = vec![crate::repo().join("crates/deadbolt-rules/fixtures")];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).expect("fixtures") {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else {
+                seeds.push(path);
+            }
         }
     }
     for path in seeds {

@@ -6,6 +6,7 @@ mod cloudformation;
 mod evaluation;
 mod kubernetes_bad_input;
 mod kubernetes_goat;
+mod residency;
 mod rule_fixtures;
 mod sarif;
 mod srm;

@@ -1,10 +1,18 @@
 //! Every rule has a fixture pair under `crates/deadbolt-rules/fixtures/<RULE-ID>/`: `fail.*` must
 //! produce at least one finding of that rule (snapshotted), `pass.*` must produce none and at least
 //! one pass. Every rule's documentation has the required sections.
+//!
+//! Rules that judge the model against the organisation's stack file (the residency rule) need its
+//! policy, which `deadbolt scan` reads from `deadbolt.yaml`: a fixture folder may hold a
+//! `deadbolt.yaml`, read as the scan reads it and set on the model of every fixture in the folder;
+//! a rule's documentation may hold a ```yaml block whose first line is `# deadbolt.yaml`, set on the
+//! models of its documented examples the same way. Fixture files may also sit beside the folders
+//! their Terraform module calls use (`modules/...`): only `fail.*` and `pass.*` are loaded.
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
+use deadbolt_model::{Model, ResidencyPolicy};
 use deadbolt_rules::{Selection, evaluate, registry};
 
 fn fixtures_dir() -> PathBuf {
@@ -22,8 +30,47 @@ fn fixture_files(rule_id: &str, stem: &str) -> Vec<PathBuf> {
     files
 }
 
+/// The residency policy of a stack file, as `deadbolt scan` sets it on the model.
+fn policy_of(stack: deadbolt_srm::Stack) -> Option<ResidencyPolicy> {
+    stack.residency.map(|r| ResidencyPolicy {
+        label: r.policy,
+        allowed_regions: r.allowed_regions.into_iter().map(|p| p.value).collect(),
+        file: stack.file,
+    })
+}
+
+/// The policy of a fixture folder's `deadbolt.yaml`, if it has one (a stack file with problems
+/// fails the test).
+fn fixture_policy(rule_id: &str) -> Option<ResidencyPolicy> {
+    let path = fixtures_dir().join(rule_id).join("deadbolt.yaml");
+    if !path.is_file() {
+        return None;
+    }
+    let catalog = deadbolt_srm::Catalog::builtin().expect("the built-in catalog loads");
+    let stack = deadbolt_srm::read_stack(&path, catalog)
+        .unwrap_or_else(|d| panic!("{}: {d:?}", path.display()));
+    policy_of(stack)
+}
+
+/// The policy a rule's documentation gives in a ```yaml block starting `# deadbolt.yaml`.
+fn doc_policy(doc: &str) -> Option<ResidencyPolicy> {
+    let start = doc.find("```yaml\n# deadbolt.yaml\n")? + "```yaml\n".len();
+    let end = start + doc[start..].find("```")?;
+    let catalog = deadbolt_srm::Catalog::builtin().expect("the built-in catalog loads");
+    let file: std::sync::Arc<str> = "deadbolt.yaml".into();
+    let stack = deadbolt_srm::stack::parse(&file, &doc[start..end], catalog)
+        .unwrap_or_else(|d| panic!("the documented deadbolt.yaml: {d:?}"));
+    policy_of(stack)
+}
+
+fn with_policy(mut model: Model, policy: Option<ResidencyPolicy>) -> Model {
+    model.set_residency(policy);
+    model
+}
+
 fn run(rule_id: &str, path: &Path) -> deadbolt_rules::Evaluation {
-    let loaded = deadbolt_sources::load(path, &deadbolt_sources::Options::default());
+    let mut loaded = deadbolt_sources::load(path, &deadbolt_sources::Options::default());
+    loaded.model = with_policy(loaded.model, fixture_policy(rule_id));
     assert!(
         loaded.diagnostics.is_empty(),
         "{}: diagnostics {:?}",
@@ -192,7 +239,8 @@ fn every_rules_documented_examples_behave_as_documented() {
                 problems.push(format!("{}: no hcl or yaml block under {heading}", m.id));
                 continue;
             };
-            let loaded = deadbolt_sources::load_str(name, &example);
+            let mut loaded = deadbolt_sources::load_str(name, &example);
+            loaded.model = with_policy(loaded.model, doc_policy(&doc));
             if !loaded.diagnostics.is_empty() {
                 problems.push(format!(
                     "{}: {heading} does not parse: {:?}",

@@ -21,6 +21,7 @@ mod kms;
 mod lambda;
 mod lightsail;
 mod rds;
+mod residency;
 mod s3;
 
 /// Every AWS rule.
@@ -42,6 +43,7 @@ pub(crate) fn all() -> Vec<&'static dyn Rule> {
     rules.extend_from_slice(datastore::RULES);
     rules.extend_from_slice(config::RULES);
     rules.extend_from_slice(lightsail::RULES);
+    rules.extend_from_slice(residency::RULES);
     rules
 }
 
