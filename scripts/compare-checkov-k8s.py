@@ -39,13 +39,10 @@ def main():
                                      capture_output=True, text=True).stdout)
     rules = json.loads(subprocess.run([binary, "rules", "--format", "json"], capture_output=True, text=True).stdout)
 
-    def rel(path):
-        return os.path.relpath(os.path.abspath(os.path.join(folder, path.lstrip("/")))
-                               if not os.path.isabs(path) else path, folder)
-
     theirs = collections.defaultdict(set)
     for c in checkov["results"]["failed_checks"]:
-        path = os.path.normpath(os.path.join(ROOT, c["file_path"].lstrip("/")))
+        # Checkov writes paths relative to the scanned folder, with a leading slash.
+        path = os.path.normpath(os.path.join(folder, c["file_path"].lstrip("/")))
         theirs[c["check_id"]].add((os.path.relpath(path, folder), c["resource"].split(".")[-1]))
     mine = collections.defaultdict(set)
     for f in ours["findings"]:
