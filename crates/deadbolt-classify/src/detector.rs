@@ -24,6 +24,18 @@ pub enum Category {
     Network,
 }
 
+impl fmt::Display for Category {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Category::Payment => "payment",
+            Category::Personal => "personal",
+            Category::Health => "health",
+            Category::Credential => "credential",
+            Category::Network => "network",
+        })
+    }
+}
+
 /// A classification label, from least to most sensitive.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]

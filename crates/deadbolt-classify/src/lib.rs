@@ -20,5 +20,5 @@ pub use detector::{
     Category, Confidence, ContextRequired, Detector, DetectorError, Examples, Label, parse,
 };
 pub use engine::{Engine, Match};
-pub use mask::{MaskStyle, mask};
+pub use mask::{MAX_STARS, MaskStyle, mask};
 pub use read::{FileReport, Format, Options, Sample, TypeSummary, scan_file};

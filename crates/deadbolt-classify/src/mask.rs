@@ -3,7 +3,9 @@
 use serde::Deserialize;
 
 /// How a detector's samples are masked. Every style hides at least half of the value's letters
-/// and digits, whatever the style asks for.
+/// and digits, whatever the style asks for, and a run of more than [`MAX_STARS`] stars is
+/// shortened to that many (a sample of a long token stays one readable line and does not give its
+/// length away).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "style")]
 pub enum MaskStyle {
@@ -21,9 +23,12 @@ pub enum MaskStyle {
     Email,
 }
 
+/// The longest run of `*` a masked sample shows.
+pub const MAX_STARS: usize = 12;
+
 /// `value` masked by `style`.
 pub fn mask(value: &str, style: MaskStyle) -> String {
-    match style {
+    let masked = match style {
         MaskStyle::Ends { start, end } => ends(value, start, end),
         MaskStyle::Email => match value.rsplit_once('@') {
             Some((local, domain)) => {
@@ -32,7 +37,16 @@ pub fn mask(value: &str, style: MaskStyle) -> String {
             }
             None => ends(value, 1, 0),
         },
+    };
+    let mut out = String::with_capacity(masked.len());
+    let mut run = 0;
+    for c in masked.chars() {
+        run = if c == '*' { run + 1 } else { 0 };
+        if run <= MAX_STARS {
+            out.push(c);
+        }
     }
+    out
 }
 
 /// Keeps `start` leading and `end` trailing alphanumerics (fewer if they would show more than half
@@ -86,5 +100,14 @@ mod tests {
             "***def"
         );
         assert_eq!(mask("ab", MaskStyle::Ends { start: 4, end: 4 }), "*b");
+    }
+
+    #[test]
+    fn long_star_runs_are_shortened() {
+        let token = format!("ghp_{}", "a".repeat(36));
+        assert_eq!(
+            mask(&token, MaskStyle::Ends { start: 4, end: 4 }),
+            "ghp_a************aaaa"
+        );
     }
 }

@@ -34,6 +34,19 @@ pub enum Format {
     Binary,
 }
 
+impl std::fmt::Display for Format {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Format::Text => "text",
+            Format::Csv => "csv",
+            Format::Tsv => "tsv",
+            Format::Json => "json",
+            Format::Ndjson => "ndjson",
+            Format::Binary => "binary",
+        })
+    }
+}
+
 /// What a scan looks for and how much it keeps.
 #[derive(Clone, Copy, Debug)]
 pub struct Options {
