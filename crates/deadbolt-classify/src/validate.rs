@@ -59,7 +59,7 @@ pub(crate) fn luhn(d: &[u8]) -> bool {
             }
         })
         .sum();
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 /// Payment card numbers and Canadian SINs: the Luhn check (ISO/IEC 7812-1) over the digits,
@@ -200,7 +200,7 @@ pub(crate) fn aba_routing(value: &str) -> bool {
         .enumerate()
         .map(|(i, &x)| u32::from(x) * weights[i % 3])
         .sum();
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 /// A UK NHS number: 10 digits, weights 10..2 on the first nine, check digit `11 - sum mod 11`
