@@ -3,6 +3,7 @@
 //! Exit codes: 0 — no finding at or above `--fail-on`; 1 — findings at or above it, or some input
 //! could not be read (the scan is incomplete); 2 — usage error, or nothing could be scanned.
 
+mod classify;
 mod config;
 mod residency;
 mod srm;
@@ -37,6 +38,9 @@ enum Command {
     /// The shared responsibility map of a stack: who owns each layer of each service, and the
     /// customer's duties with how each is covered.
     Srm(srm::SrmArgs),
+    /// Classify the data in files: personal, payment and health data and credentials, per file,
+    /// with masked samples. Exit 1 when restricted or confidential data is found.
+    Classify(classify::ClassifyArgs),
     /// List the rules, or print one rule's documentation.
     Rules {
         /// A rule ID (e.g. AWS-S3-001).
@@ -142,6 +146,7 @@ fn run(cli: Cli) -> Result<u8> {
         Command::Rules { id, format } => rules(id.as_deref(), format),
         Command::Scan(args) => scan(args),
         Command::Srm(args) => srm::run(args),
+        Command::Classify(args) => classify::run(args),
     }
 }
 

@@ -1,6 +1,7 @@
 //! deadbolt's integration tests: one binary, one build, many modules.
 
 mod bad_input;
+mod classify;
 mod cli;
 mod cloudformation;
 mod evaluation;

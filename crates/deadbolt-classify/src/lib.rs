@@ -1,0 +1,24 @@
+//! Data classification for `deadbolt classify`: find personal, payment and health data and
+//! credentials in files, and report them masked.
+//!
+//! - A **data identifier** is described by a **detector** ([`Detector`]): a pattern, an optional
+//!   validator (check digits), context keywords with a window, exclusions, a base confidence and a
+//!   mask style. The built-in detectors are data, `detectors/*.toml`, each with positive and
+//!   negative examples that the tests run.
+//! - The [`Engine`] runs every detector over a chunk of text with one prefilter pass and returns
+//!   **findings** ([`Match`]), one per span, each carrying a masked sample only.
+//! - The readers ([`scan_file`]) stream plain text, CSV/TSV, JSON/NDJSON and gzip with bounded
+//!   memory; CSV headers and JSON key paths act as context for the values under them.
+
+mod detector;
+mod engine;
+mod mask;
+mod read;
+mod validate;
+
+pub use detector::{
+    Category, Confidence, ContextRequired, Detector, DetectorError, Examples, Label, parse,
+};
+pub use engine::{Engine, Match};
+pub use mask::{MAX_STARS, MaskStyle, mask};
+pub use read::{FileReport, Format, Options, Sample, TypeSummary, scan_file};

@@ -1,0 +1,663 @@
+//! File readers: plain text and logs, CSV/TSV, JSON/NDJSON, each optionally gzip-compressed,
+//! streamed so memory stays bounded whatever the file size.
+
+use std::cell::Cell;
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Read};
+use std::path::Path;
+use std::rc::Rc;
+use std::sync::Arc;
+
+use deadbolt_model::{Diagnostic, Level};
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::detector::{Category, Confidence, Label};
+use crate::engine::Engine;
+
+/// How a file is read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    /// Lines of text (logs, source, configuration).
+    Text,
+    /// Comma-separated values; the header row names each column's values.
+    Csv,
+    /// Tab-separated values; the header row names each column's values.
+    Tsv,
+    /// One JSON document; key paths name the values under them.
+    Json,
+    /// One JSON document per line.
+    Ndjson,
+    /// None of the above (NUL bytes or a known binary signature): skipped and counted.
+    Binary,
+}
+
+impl std::fmt::Display for Format {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Format::Text => "text",
+            Format::Csv => "csv",
+            Format::Tsv => "tsv",
+            Format::Json => "json",
+            Format::Ndjson => "ndjson",
+            Format::Binary => "binary",
+        })
+    }
+}
+
+/// What a scan looks for and how much it keeps.
+#[derive(Clone, Copy, Debug)]
+pub struct Options {
+    /// Findings below this confidence are dropped.
+    pub min_confidence: Confidence,
+    /// Masked samples kept per identifier type per file.
+    pub samples: usize,
+    /// The longest run of bytes handed to the engine at once (bytes): longer lines are scanned in
+    /// windows of this size overlapping by [`Options::overlap`]. It is also the reader's
+    /// line buffer, so it bounds memory per file.
+    pub chunk: usize,
+    /// Bytes a window shares with the next, so a value across a window edge is still whole in one
+    /// of them. Values longer than this that cross an edge are cut.
+    pub overlap: usize,
+    /// Largest JSON document (bytes, after decompression) parsed as JSON; larger ones are scanned
+    /// as text, because a parsed document lives in memory whole.
+    pub json_max: usize,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            min_confidence: Confidence::Low,
+            samples: 3,
+            chunk: 64 * 1024,
+            overlap: 1024,
+            json_max: 32 * 1024 * 1024,
+        }
+    }
+}
+
+/// One masked sample of an identifier type in a file.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Sample {
+    /// 1-based line (for CSV, the line the record starts on).
+    pub line: u64,
+    /// Byte offset of the value in the (decompressed) file; for CSV, of the record; for JSON
+    /// strings with escapes, of the string.
+    pub offset: u64,
+    /// The finding's confidence.
+    pub confidence: Confidence,
+    /// The value, masked by its detector's style.
+    pub masked: String,
+    /// The CSV column header or JSON key path the value was under, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+}
+
+/// The findings of one detector in one file.
+#[derive(Clone, Debug, Serialize)]
+pub struct TypeSummary {
+    /// Detector ID.
+    pub detector: String,
+    /// Detector name.
+    pub name: String,
+    /// Its category.
+    pub category: Category,
+    /// Its label.
+    pub label: Label,
+    /// How many findings.
+    pub count: u64,
+    /// The highest confidence among them.
+    pub highest: Confidence,
+    /// The first few, masked.
+    pub samples: Vec<Sample>,
+}
+
+/// What was found in one file.
+#[derive(Clone, Debug, Serialize)]
+pub struct FileReport {
+    /// The file as the user named it.
+    pub file: String,
+    /// How it was read.
+    pub format: Format,
+    /// Whether it was gzip-compressed.
+    pub gzip: bool,
+    /// Bytes scanned (after decompression).
+    pub bytes: u64,
+    /// The most sensitive label among the findings; public when none.
+    pub label: Label,
+    /// Findings per identifier type, in detector order.
+    pub types: Vec<TypeSummary>,
+    /// Problems that did not stop the scan (invalid UTF-8, a CSV record over the cap).
+    pub diagnostics: Vec<Diagnostic>,
+    /// The largest chunk of text handed to the engine (bytes): what bounds the reader's memory.
+    #[serde(skip)]
+    pub largest_chunk: usize,
+}
+
+/// Scans one file. `display` is the name reports carry.
+///
+/// # Errors
+/// A [`Diagnostic`] when the file cannot be opened or read (not a regular file, no permission, a
+/// corrupt gzip stream). A binary file is not an error: its report has [`Format::Binary`].
+pub fn scan_file(
+    engine: &Engine,
+    path: &Path,
+    display: &str,
+    options: &Options,
+) -> Result<FileReport, Diagnostic> {
+    let name: Arc<str> = display.into();
+    let fail = |e: io::Error| {
+        Diagnostic::whole_file(Level::Error, name.clone(), format!("cannot read: {e}"))
+    };
+    let meta = std::fs::metadata(path).map_err(fail)?;
+    if !meta.is_file() {
+        return Err(Diagnostic::whole_file(
+            Level::Error,
+            name.clone(),
+            "not a regular file (a directory, FIFO or device); skipped",
+        ));
+    }
+    let mut head = [0u8; 2];
+    let n = File::open(path)
+        .and_then(|mut f| f.read(&mut head))
+        .map_err(fail)?;
+    let gzip = n == 2 && head == [0x1f, 0x8b];
+    let stem = if gzip {
+        display.strip_suffix(".gz").unwrap_or(display)
+    } else {
+        display
+    };
+    let ext = Path::new(stem)
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .unwrap_or_default();
+    let mut scan = Scan::new(engine, options, name.clone());
+    let mut input = open(path, gzip).map_err(fail)?;
+    let format = if is_binary(input.fill_buf().map_err(fail)?) {
+        Format::Binary
+    } else {
+        match ext.as_str() {
+            "csv" => Format::Csv,
+            "tsv" | "tab" => Format::Tsv,
+            "json" => Format::Json,
+            "ndjson" | "jsonl" => Format::Ndjson,
+            _ => Format::Text,
+        }
+    };
+    let counted = Counter::new(input);
+    let bytes = counted.count.clone();
+    let mut input = BufReader::new(counted);
+    let result = match format {
+        Format::Binary => Ok(()),
+        Format::Text => scan.text(&mut input, false),
+        Format::Ndjson => scan.text(&mut input, true),
+        Format::Csv | Format::Tsv => {
+            scan.csv(input, if format == Format::Csv { b',' } else { b'\t' })
+        }
+        Format::Json => scan.json(&mut input),
+    };
+    let mut bytes = bytes.get();
+    if let Err(why) = result {
+        if why.kind() != io::ErrorKind::InvalidData {
+            return Err(fail(why));
+        }
+        // The structured reader gave up (a CSV record over the cap, JSON too large or not JSON):
+        // read the file again as plain text, which has no such limits, so nothing goes unscanned.
+        scan.reset();
+        scan.diagnostics.push(Diagnostic::whole_file(
+            Level::Warning,
+            name.clone(),
+            format!("{why}; scanned as plain text"),
+        ));
+        let counted = Counter::new(open(path, gzip).map_err(fail)?);
+        let again = counted.count.clone();
+        scan.text(&mut BufReader::new(counted), false)
+            .map_err(fail)?;
+        bytes = again.get();
+    }
+    Ok(scan.finish(display, format, gzip, bytes))
+}
+
+/// The file's bytes, through a gzip decoder when it is compressed.
+fn open(path: &Path, gzip: bool) -> io::Result<Box<dyn BufRead>> {
+    let file = File::open(path)?;
+    Ok(if gzip {
+        Box::new(BufReader::new(flate2::read::MultiGzDecoder::new(
+            BufReader::new(file),
+        )))
+    } else {
+        Box::new(BufReader::new(file))
+    })
+}
+
+/// Whether the first bytes of a file say it is binary: a NUL byte (no text encoding we read has
+/// one), or the signature of a format this reader does not open yet (zip and its Office
+/// documents, PDF, other compressors, executables).
+fn is_binary(head: &[u8]) -> bool {
+    const SIGNATURES: &[&[u8]] = &[
+        b"PK\x03\x04",
+        b"%PDF",
+        b"\x7fELF",
+        b"BZh",
+        b"\xfd7zXZ",
+        b"7z\xbc\xaf",
+        b"\x28\xb5\x2f\xfd",
+        b"PAR1",
+    ];
+    head.contains(&0) || SIGNATURES.iter().any(|s| head.starts_with(s))
+}
+
+/// A reader that counts the bytes it passes on.
+struct Counter<R> {
+    inner: R,
+    count: Rc<Cell<u64>>,
+}
+
+impl<R> Counter<R> {
+    fn new(inner: R) -> Self {
+        Counter {
+            inner,
+            count: Rc::new(Cell::new(0)),
+        }
+    }
+}
+
+impl<R: Read> Read for Counter<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.count.set(self.count.get() + n as u64);
+        Ok(n)
+    }
+}
+
+/// A run of bytes handed to the engine.
+struct Chunk<'a> {
+    bytes: &'a [u8],
+    /// File offset of `bytes[0]`.
+    offset: u64,
+    /// 1-based line of `bytes[0]`.
+    line: u64,
+    /// For a window with more of its line to come: findings starting at or after this are left to
+    /// the next window, which holds them whole.
+    accept_before: Option<usize>,
+    /// Whether this is a whole line.
+    whole: bool,
+}
+
+/// The largest `i <= at` that starts a UTF-8 character in `bytes` (so a window never splits one).
+fn char_start(bytes: &[u8], mut at: usize) -> usize {
+    while at > 0 && at < bytes.len() && bytes[at] & 0xC0 == 0x80 {
+        at -= 1;
+    }
+    at
+}
+
+/// The scan of one file: the engine, the findings so far, the diagnostics.
+struct Scan<'e> {
+    engine: &'e Engine,
+    options: &'e Options,
+    name: Arc<str>,
+    types: BTreeMap<usize, TypeSummary>,
+    diagnostics: Vec<Diagnostic>,
+    warned_utf8: bool,
+    largest_chunk: usize,
+}
+
+impl<'e> Scan<'e> {
+    fn new(engine: &'e Engine, options: &'e Options, name: Arc<str>) -> Self {
+        Scan {
+            engine,
+            options,
+            name,
+            types: BTreeMap::new(),
+            diagnostics: Vec::new(),
+            warned_utf8: false,
+            largest_chunk: 0,
+        }
+    }
+
+    /// Forgets the findings (a structured reader gave up and the file is read again).
+    fn reset(&mut self) {
+        self.types.clear();
+    }
+
+    fn finish(self, display: &str, format: Format, gzip: bool, bytes: u64) -> FileReport {
+        let types: Vec<TypeSummary> = self.types.into_values().collect();
+        FileReport {
+            file: display.to_string(),
+            format,
+            gzip,
+            bytes,
+            label: types.iter().map(|t| t.label).max().unwrap_or(Label::Public),
+            types,
+            diagnostics: self.diagnostics,
+            largest_chunk: self.largest_chunk,
+        }
+    }
+
+    /// Scans `text` and records its findings. `offset` and `line` place `text[0]` in the file;
+    /// `accept_before` is as in [`Chunk`]. Unless `exact`, every finding is placed at `offset`
+    /// and `line` themselves (the text is an unquoted copy of a CSV field).
+    fn record(
+        &mut self,
+        text: &str,
+        field: Option<&str>,
+        offset: u64,
+        line: u64,
+        accept_before: Option<usize>,
+        exact: bool,
+    ) {
+        self.largest_chunk = self.largest_chunk.max(text.len());
+        for m in self.engine.scan(text, field, self.options.min_confidence) {
+            if accept_before.is_some_and(|a| m.start >= a) {
+                continue;
+            }
+            let d = &self.engine.detectors()[m.detector];
+            let t = self.types.entry(m.detector).or_insert_with(|| TypeSummary {
+                detector: d.id.clone(),
+                name: d.name.clone(),
+                category: d.category,
+                label: d.label,
+                count: 0,
+                highest: m.confidence,
+                samples: Vec::new(),
+            });
+            t.count += 1;
+            t.highest = t.highest.max(m.confidence);
+            if t.samples.len() < self.options.samples {
+                let (line, offset) = if exact {
+                    let newlines = text[..m.start].bytes().filter(|&b| b == b'\n').count();
+                    (line + newlines as u64, offset + m.start as u64)
+                } else {
+                    (line, offset)
+                };
+                t.samples.push(Sample {
+                    line,
+                    offset,
+                    confidence: m.confidence,
+                    masked: m.masked,
+                    field: field.map(str::to_string),
+                });
+            }
+        }
+    }
+
+    /// Scans the valid UTF-8 runs of `chunk`; invalid bytes are skipped with one warning per file.
+    fn record_bytes(&mut self, chunk: &Chunk<'_>, field: Option<&str>, exact: bool) {
+        let mut at = 0;
+        for piece in chunk.bytes.utf8_chunks() {
+            let valid = piece.valid();
+            let accept = chunk.accept_before.map(|a| a.saturating_sub(at));
+            self.record(
+                valid,
+                field,
+                chunk.offset + at as u64,
+                chunk.line,
+                accept,
+                exact,
+            );
+            at += valid.len();
+            if !piece.invalid().is_empty() && !self.warned_utf8 {
+                self.warned_utf8 = true;
+                self.diagnostics.push(Diagnostic::at(
+                    Level::Warning,
+                    self.name.clone(),
+                    u32::try_from(chunk.line).unwrap_or(u32::MAX),
+                    0,
+                    "invalid UTF-8; the valid text around it is scanned",
+                ));
+            }
+            at += piece.invalid().len();
+        }
+    }
+
+    /// Plain text, line by line, long lines in overlapping windows. With `ndjson`, each whole
+    /// line that is a JSON document is read as JSON.
+    fn text(&mut self, input: &mut dyn BufRead, ndjson: bool) -> io::Result<()> {
+        let (cap, overlap) = (
+            self.options.chunk.max(2),
+            self.options.overlap.min(self.options.chunk / 2),
+        );
+        let mut line: Vec<u8> = Vec::with_capacity(cap.min(64 * 1024));
+        let (mut offset, mut line_no, mut continued) = (0u64, 1u64, false);
+        loop {
+            let avail = input.fill_buf()?;
+            if avail.is_empty() {
+                if !line.is_empty() {
+                    self.line(&line, offset, line_no, !continued, None, ndjson);
+                }
+                return Ok(());
+            }
+            let room = cap - line.len();
+            let take = avail.len().min(room);
+            if let Some(nl) = avail[..take].iter().position(|&b| b == b'\n') {
+                line.extend_from_slice(&avail[..nl]);
+                input.consume(nl + 1);
+                self.line(&line, offset, line_no, !continued, None, ndjson);
+                offset += line.len() as u64 + 1;
+                line_no += 1;
+                line.clear();
+                continued = false;
+                continue;
+            }
+            line.extend_from_slice(&avail[..take]);
+            input.consume(take);
+            if line.len() < cap {
+                continue;
+            }
+            // The window is full and the line goes on: scan it, keep its tail as the start of the
+            // next window so a value across the edge is whole there.
+            let end = char_start(&line, cap);
+            let keep = char_start(&line, end.saturating_sub(overlap)).max(1);
+            self.line(&line[..end], offset, line_no, false, Some(keep), ndjson);
+            line.drain(..keep);
+            offset += keep as u64;
+            continued = true;
+        }
+    }
+
+    fn line(
+        &mut self,
+        bytes: &[u8],
+        offset: u64,
+        line: u64,
+        whole: bool,
+        accept_before: Option<usize>,
+        ndjson: bool,
+    ) {
+        let chunk = Chunk {
+            bytes,
+            offset,
+            line,
+            accept_before,
+            whole,
+        };
+        if ndjson
+            && chunk.whole
+            && let Ok(value) = serde_json::from_slice::<Value>(bytes)
+        {
+            self.largest_chunk = self.largest_chunk.max(bytes.len());
+            let text = String::from_utf8_lossy(bytes);
+            let mut at = Locator::new(&text, offset, line);
+            self.walk(&value, &mut String::from("$"), &mut at);
+            return;
+        }
+        self.record_bytes(&chunk, None, true);
+    }
+
+    /// CSV or TSV: the first row is the header; every later value is scanned with its column's
+    /// header as context. A record over four chunks (a quoted field that never closes) stops
+    /// the CSV reader with `InvalidData`.
+    fn csv(&mut self, input: impl Read, delimiter: u8) -> io::Result<()> {
+        let limit = self.options.chunk as u64 * 4;
+        let consumed = Rc::new(Cell::new(0u64));
+        let guard = RecordGuard {
+            inner: input,
+            read: 0,
+            record_start: consumed.clone(),
+            limit,
+        };
+        let mut reader = csv::ReaderBuilder::new()
+            .delimiter(delimiter)
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(guard);
+        let mut headers: Option<Vec<String>> = None;
+        let mut record = csv::ByteRecord::new();
+        loop {
+            match reader.read_byte_record(&mut record) {
+                Ok(false) => return Ok(()),
+                Ok(true) => {}
+                Err(e) => {
+                    return Err(match e.into_kind() {
+                        csv::ErrorKind::Io(e) => e,
+                        other => {
+                            io::Error::new(io::ErrorKind::InvalidData, format!("CSV: {other:?}"))
+                        }
+                    });
+                }
+            }
+            let (line, offset) = record.position().map_or((0, 0), |p| (p.line(), p.byte()));
+            consumed.set(reader.position().byte());
+            for (i, field) in record.iter().enumerate() {
+                let column = headers.as_ref().and_then(|h| h.get(i)).map(String::as_str);
+                let chunk = Chunk {
+                    bytes: field,
+                    offset,
+                    line,
+                    accept_before: None,
+                    whole: true,
+                };
+                // Offsets within a field would point into the record's unquoted copy, not the
+                // file: every finding in a field is placed at its record.
+                self.record_bytes(&chunk, column, false);
+            }
+            if headers.is_none() {
+                headers = Some(
+                    record
+                        .iter()
+                        .map(|h| String::from_utf8_lossy(h).trim().to_lowercase())
+                        .collect(),
+                );
+            }
+        }
+    }
+
+    /// One JSON document, parsed whole when at most `json_max` bytes; each string and number is
+    /// scanned with its key path as context.
+    fn json(&mut self, input: &mut dyn BufRead) -> io::Result<()> {
+        let max = self.options.json_max;
+        let mut raw = Vec::new();
+        input.take(max as u64 + 1).read_to_end(&mut raw)?;
+        if raw.len() > max {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!("JSON document over {} MB", max / (1024 * 1024)),
+            ));
+        }
+        let value: Value = serde_json::from_slice(&raw)
+            .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, format!("not JSON ({e})")))?;
+        self.largest_chunk = self.largest_chunk.max(raw.len());
+        let text = String::from_utf8_lossy(&raw);
+        let mut at = Locator::new(&text, 0, 1);
+        self.walk(&value, &mut String::from("$"), &mut at);
+        Ok(())
+    }
+
+    /// Visits `value` in document order, scanning strings and numbers with `path` as context.
+    fn walk(&mut self, value: &Value, path: &mut String, at: &mut Locator<'_>) {
+        match value {
+            Value::Object(map) => {
+                for (k, v) in map {
+                    let len = path.len();
+                    path.push('.');
+                    path.push_str(k);
+                    self.walk(v, path, at);
+                    path.truncate(len);
+                }
+            }
+            Value::Array(items) => {
+                for (i, v) in items.iter().enumerate() {
+                    let len = path.len();
+                    path.push_str(&format!("[{i}]"));
+                    self.walk(v, path, at);
+                    path.truncate(len);
+                }
+            }
+            Value::String(s) => {
+                let (offset, line) = at.find(&serde_json::to_string(s).unwrap_or_default(), 1);
+                self.record(s, Some(path), offset, line, None, true);
+            }
+            Value::Number(n) => {
+                let s = n.to_string();
+                let (offset, line) = at.find(&s, 0);
+                self.record(&s, Some(path), offset, line, None, true);
+            }
+            Value::Bool(_) | Value::Null => {}
+        }
+    }
+}
+
+/// Finds where parsed JSON values sit in the source text, moving forward in document order (the
+/// parser keeps key order), so findings get a line and byte offset.
+struct Locator<'t> {
+    text: &'t str,
+    base: u64,
+    cursor: usize,
+    line: u64,
+}
+
+impl<'t> Locator<'t> {
+    fn new(text: &'t str, base: u64, line: u64) -> Self {
+        Locator {
+            text,
+            base,
+            cursor: 0,
+            line,
+        }
+    }
+
+    /// The file offset (plus `skip`, past an opening quote) and line of the next `needle`; where
+    /// the source spells it differently (other escapes), the current position.
+    fn find(&mut self, needle: &str, skip: usize) -> (u64, u64) {
+        let Some(at) = self.text[self.cursor..]
+            .find(needle)
+            .map(|i| self.cursor + i)
+        else {
+            return (self.base + self.cursor as u64, self.line);
+        };
+        self.line += self.text[self.cursor..at]
+            .bytes()
+            .filter(|&b| b == b'\n')
+            .count() as u64;
+        self.cursor = at + needle.len();
+        // Newlines inside the value (escaped in JSON) are not in the source.
+        (self.base + (at + skip) as u64, self.line)
+    }
+}
+
+/// Fails a CSV read whose current record has grown past `limit` bytes: the csv crate keeps a
+/// whole record in memory, and a quote that never closes would make that the whole file.
+struct RecordGuard<R> {
+    inner: R,
+    read: u64,
+    record_start: Rc<Cell<u64>>,
+    limit: u64,
+}
+
+impl<R: Read> Read for RecordGuard<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.read.saturating_sub(self.record_start.get()) > self.limit {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!("a CSV record over {} KiB", self.limit / 1024),
+            ));
+        }
+        let n = self.inner.read(buf)?;
+        self.read += n as u64;
+        Ok(n)
+    }
+}

@@ -1,0 +1,222 @@
+//! The file readers: structured context, gzip, bounded memory on large input, bad input.
+
+use std::io::Write;
+use std::path::Path;
+
+use deadbolt_classify::{Confidence, Engine, FileReport, Format, Label, Options, scan_file};
+
+fn engine() -> Engine {
+    Engine::builtin().expect("built-in detectors")
+}
+
+fn scan(path: &Path, options: &Options) -> FileReport {
+    let name = path.file_name().and_then(|n| n.to_str()).expect("name");
+    scan_file(&engine(), path, name, options).expect("readable")
+}
+
+fn write(dir: &Path, name: &str, content: &[u8]) -> std::path::PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, content).expect("write");
+    p
+}
+
+/// (detector, count, highest) per type.
+fn types(r: &FileReport) -> Vec<(String, u64, Confidence)> {
+    r.types
+        .iter()
+        .map(|t| (t.detector.clone(), t.count, t.highest))
+        .collect()
+}
+
+#[test]
+fn csv_header_names_the_column() {
+    let dir = tempfile::tempdir().expect("tmp");
+    // Bare nine digits are an SSN only where the column says so; the same digits in a column
+    // named `order` are nothing.
+    let p = write(
+        dir.path(),
+        "people.csv",
+        b"name,ssn,order\nJane,536221234,536221234\nJoe,\"536-22-1235\",1\n",
+    );
+    let r = scan(&p, &Options::default());
+    assert_eq!(r.format, Format::Csv);
+    assert_eq!(types(&r), vec![("us-ssn".to_string(), 2, Confidence::High)]);
+    let s = &r.types[0].samples;
+    assert_eq!(s[0].field.as_deref(), Some("ssn"));
+    assert_eq!((s[0].line, s[0].offset), (2, 15), "placed at its record");
+    assert_eq!(s[1].line, 3);
+    assert_eq!(r.label, Label::Confidential);
+}
+
+#[test]
+fn tsv_header_names_the_column() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let p = write(dir.path(), "x.tsv", b"id\temail\n1\tjane.doe@corp.io\n");
+    let r = scan(&p, &Options::default());
+    assert_eq!(r.format, Format::Tsv);
+    assert_eq!(
+        types(&r),
+        vec![("email-address".to_string(), 1, Confidence::High)]
+    );
+}
+
+#[test]
+fn json_key_path_is_context_with_line_and_offset() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let text = "{\n  \"customer\": {\n    \"name\": \"Jane\",\n    \"ssn\": \"536221234\"\n  },\n  \"note\": \"536221234\"\n}\n";
+    let p = write(dir.path(), "c.json", text.as_bytes());
+    let r = scan(&p, &Options::default());
+    assert_eq!(r.format, Format::Json);
+    assert_eq!(types(&r), vec![("us-ssn".to_string(), 1, Confidence::High)]);
+    let s = &r.types[0].samples[0];
+    assert_eq!(s.field.as_deref(), Some("$.customer.ssn"));
+    assert_eq!(s.line, 4);
+    assert_eq!(s.offset as usize, text.find("536221234").expect("in text"));
+}
+
+#[test]
+fn ndjson_lines_and_broken_json_falls_back_to_text() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let p = write(
+        dir.path(),
+        "log.ndjson",
+        b"{\"user\":{\"email\":\"jane.doe@corp.io\"}}\nnot json jane.doe@corp.io\n",
+    );
+    let r = scan(&p, &Options::default());
+    let t = &r.types[0];
+    assert_eq!((t.detector.as_str(), t.count), ("email-address", 2));
+    assert_eq!(t.samples[0].field.as_deref(), Some("$.user.email"));
+    assert_eq!(
+        (t.samples[1].line, t.samples[1].field.as_deref()),
+        (2, None)
+    );
+
+    let p = write(dir.path(), "bad.json", b"{\"a\": \"jane.doe@corp.io\"");
+    let r = scan(&p, &Options::default());
+    assert_eq!(r.types[0].count, 1, "scanned as text");
+    assert!(r.diagnostics[0].message.contains("scanned as plain text"));
+}
+
+#[test]
+fn gzip_is_decompressed_and_read_by_inner_name() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(b"card,name\n4123 3320 5478 9178,Jane\n")
+        .expect("gzip");
+    let p = write(dir.path(), "cards.csv.gz", &gz.finish().expect("gzip"));
+    let r = scan(&p, &Options::default());
+    assert!(r.gzip);
+    assert_eq!(r.format, Format::Csv);
+    assert_eq!(
+        types(&r),
+        vec![("credit-card-number".to_string(), 1, Confidence::High)]
+    );
+    assert_eq!(r.types[0].samples[0].masked, "4123 **** **** 9178");
+    assert_eq!(r.label, Label::Restricted);
+}
+
+#[test]
+fn binary_is_skipped_and_invalid_utf8_is_scanned_around() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let p = write(dir.path(), "blob.bin", b"\x00\x01AKIAUJZDE8GXD6NCF10E");
+    assert_eq!(scan(&p, &Options::default()).format, Format::Binary);
+    let p = write(dir.path(), "zip.docx", b"PK\x03\x04rest");
+    assert_eq!(scan(&p, &Options::default()).format, Format::Binary);
+
+    let p = write(
+        dir.path(),
+        "latin1.txt",
+        b"caf\xe9 key AKIAUJZDE8GXD6NCF10E\nmail jane.doe@corp.io\n",
+    );
+    let r = scan(&p, &Options::default());
+    assert_eq!(r.types.len(), 2, "{:?}", types(&r));
+    let key = r
+        .types
+        .iter()
+        .find(|t| t.detector == "aws-access-key-id")
+        .expect("key found");
+    assert_eq!(key.samples[0].offset, 9, "offsets count the invalid byte");
+    assert_eq!(r.diagnostics.len(), 1);
+    assert!(r.diagnostics[0].message.contains("invalid UTF-8"));
+}
+
+#[test]
+fn unreadable_path_is_a_diagnostic() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let err = scan_file(&engine(), dir.path(), "dir", &Options::default())
+        .expect_err("a directory is no file");
+    assert!(err.message.contains("not a regular file"), "{err}");
+    let err = scan_file(
+        &engine(),
+        &dir.path().join("missing"),
+        "missing",
+        &Options::default(),
+    )
+    .expect_err("missing");
+    assert!(err.message.contains("cannot read"), "{err}");
+}
+
+/// A 50 MB file, as one line and as many lines: the engine never sees more than one window, and
+/// values in the middle, across window edges and at the end are all found once.
+#[test]
+fn large_files_are_streamed_in_bounded_chunks() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let options = Options::default();
+    let key = "AKIAUJZDE8GXD6NCF10E";
+    let filler = "lorem ipsum dolor sit amet ".repeat(40); // 1080 bytes
+    for (name, sep) in [("one-line.log", " "), ("lines.log", "\n")] {
+        let p = dir.path().join(name);
+        let mut f = std::io::BufWriter::new(std::fs::File::create(&p).expect("create"));
+        let mut written = 0usize;
+        let mut keys = 0u64;
+        while written < 50 * 1024 * 1024 {
+            f.write_all(filler.as_bytes()).expect("write");
+            f.write_all(sep.as_bytes()).expect("write");
+            f.write_all(key.as_bytes()).expect("write");
+            f.write_all(sep.as_bytes()).expect("write");
+            written += filler.len() + key.len() + 2 * sep.len();
+            keys += 1;
+        }
+        drop(f);
+        let r = scan(&p, &options);
+        assert_eq!(r.bytes as usize, written, "{name}");
+        assert!(
+            r.largest_chunk <= options.chunk,
+            "{name}: {} > {}",
+            r.largest_chunk,
+            options.chunk
+        );
+        assert_eq!(r.types.len(), 1, "{name}");
+        assert_eq!(r.types[0].count, keys, "{name}: each key once");
+    }
+}
+
+#[test]
+fn window_edges_neither_lose_nor_double_values() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let options = Options {
+        chunk: 64,
+        overlap: 24,
+        ..Options::default()
+    };
+    // Keys at every alignment against 64-byte windows on one long line.
+    let mut line = String::new();
+    let mut expected = Vec::new();
+    for i in 0..40 {
+        line.push_str(&"x".repeat(i % 7 + 1));
+        line.push(' ');
+        expected.push(line.len() as u64);
+        line.push_str("AKIAUJZDE8GXD6NCF10E ");
+    }
+    let p = write(dir.path(), "edges.txt", line.as_bytes());
+    let r = scan(
+        &p,
+        &Options {
+            samples: 100,
+            ..options
+        },
+    );
+    assert!(r.largest_chunk <= 64);
+    let found: Vec<u64> = r.types[0].samples.iter().map(|s| s.offset).collect();
+    assert_eq!(found, expected);
+}

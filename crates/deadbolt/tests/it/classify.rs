@@ -1,0 +1,192 @@
+//! `deadbolt classify` on a temporary tree: the inventory, masking, exit codes, bad input.
+
+use crate::{deadbolt, tree};
+
+/// Full values planted in the tree; none may appear in any report.
+const SECRETS: &[&str] = &[
+    "4123 3320 5478 9178",
+    "4123332054789178",
+    "AKIAUJZDE8GXD6NCF10E",
+    "El2hpChYgCfrL1spNxnyVmihA+2O76UMFxFkM+R5",
+    "jane.doe@corp.io",
+    "536-22-1234",
+    "536221234",
+    "GB82 WEST 1234 5698 7654 32",
+    "Tr0ub4dor&3xq",
+    "ghp_sMehGAkWvj7FAc9QeWJKY40uvSwMFLZDe1f8",
+];
+
+fn planted() -> tempfile::TempDir {
+    tree(&[
+        (
+            "app/config.env",
+            "aws_access_key_id = AKIAUJZDE8GXD6NCF10E\naws_secret_access_key = El2hpChYgCfrL1spNxnyVmihA+2O76UMFxFkM+R5\npassword=Tr0ub4dor&3xq\nGITHUB_TOKEN=ghp_sMehGAkWvj7FAc9QeWJKY40uvSwMFLZDe1f8\n",
+        ),
+        (
+            "exports/customers.csv",
+            "name,email,ssn,card\nJane,jane.doe@corp.io,536221234,4123332054789178\n",
+        ),
+        (
+            "exports/payments.json",
+            "{\"payer\": {\"iban\": \"GB82 WEST 1234 5698 7654 32\", \"card\": \"4123 3320 5478 9178\"}, \"ssn\": \"536-22-1234\"}",
+        ),
+        ("logs/access.log", "GET / from 203.0.113.45\n"),
+        ("docs/readme.txt", "nothing sensitive here\n"),
+        ("bin/blob.dat", "\u{0}\u{1}\u{2}binary"),
+        ("bad/latin1.txt", "ok"),
+    ])
+}
+
+#[test]
+fn inventory_json_labels_counts_and_masks() {
+    let dir = planted();
+    // Invalid UTF-8 cannot be written through `tree`'s &str.
+    std::fs::write(
+        dir.path().join("bad/latin1.txt"),
+        b"caf\xe9 jane.doe@corp.io\n",
+    )
+    .expect("write");
+    let root = dir.path().to_str().expect("utf-8 path");
+    let out = deadbolt(&["classify", root, "--format", "json"]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(json["schema_version"], 1);
+    let summary = &json["summary"];
+    assert_eq!(summary["files"], 7);
+    assert_eq!(summary["scanned"], 6);
+    assert_eq!(summary["skipped_binary"], 1);
+    let label = |suffix: &str| {
+        json["files"]
+            .as_array()
+            .expect("files")
+            .iter()
+            .find(|f| f["file"].as_str().is_some_and(|n| n.ends_with(suffix)))
+            .map(|f| f["label"].as_str().unwrap_or_default().to_string())
+            .unwrap_or_else(|| panic!("no {suffix}"))
+    };
+    assert_eq!(label("config.env"), "restricted");
+    assert_eq!(label("customers.csv"), "restricted");
+    assert_eq!(label("payments.json"), "restricted");
+    assert_eq!(label("access.log"), "internal");
+    assert_eq!(label("readme.txt"), "public");
+    assert_eq!(label("latin1.txt"), "confidential");
+    let csv = json["files"]
+        .as_array()
+        .expect("files")
+        .iter()
+        .find(|f| {
+            f["file"]
+                .as_str()
+                .is_some_and(|n| n.ends_with("customers.csv"))
+        })
+        .expect("csv");
+    let ids: Vec<&str> = csv["types"]
+        .as_array()
+        .expect("types")
+        .iter()
+        .filter_map(|t| t["detector"].as_str())
+        .collect();
+    assert_eq!(ids, ["credit-card-number", "email-address", "us-ssn"]);
+    let diagnostics = json["diagnostics"].as_array().expect("diagnostics");
+    assert!(
+        diagnostics.iter().any(|d| d["file"]
+            .as_str()
+            .is_some_and(|f| f.ends_with("latin1.txt"))),
+        "{diagnostics:?}"
+    );
+}
+
+#[test]
+fn no_full_value_in_any_report() {
+    let dir = planted();
+    let root = dir.path().to_str().expect("utf-8 path");
+    let report = dir.path().join("report.json");
+    for args in [
+        vec!["classify", root],
+        vec!["classify", root, "--format", "json"],
+        vec![
+            "classify",
+            root,
+            "--format",
+            "json",
+            "-o",
+            report.to_str().expect("path"),
+        ],
+    ] {
+        let out = deadbolt(&args);
+        assert_eq!(out.status.code(), Some(1));
+        let mut text = String::from_utf8_lossy(&out.stdout).into_owned();
+        text.push_str(&String::from_utf8_lossy(&out.stderr));
+        if args.contains(&"-o") {
+            text.push_str(&std::fs::read_to_string(&report).expect("report written"));
+            std::fs::remove_file(&report).expect("remove");
+        }
+        assert!(text.contains("4123 **** **** 9178"), "{text}");
+        assert!(text.contains("AKIA************F10E"), "{text}");
+        for s in SECRETS {
+            assert!(!text.contains(s), "{s} leaked in {args:?}:\n{text}");
+        }
+    }
+}
+
+#[test]
+fn exit_codes_and_min_confidence() {
+    let clean = tree(&[("a.txt", "hello\n"), ("b.log", "host 10.1.2.3\n")]);
+    let out = deadbolt(&["classify", clean.path().to_str().expect("path")]);
+    assert_eq!(out.status.code(), Some(0), "internal data only");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("files: 0 restricted, 0 confidential, 1 internal, 1 public"),
+        "{text}"
+    );
+
+    // The dashed SSN alone is medium: `--min-confidence high` drops it.
+    let ssn = tree(&[("x.txt", "ref 536-22-1234\n")]);
+    let path = ssn.path().to_str().expect("path");
+    assert_eq!(deadbolt(&["classify", path]).status.code(), Some(1));
+    assert_eq!(
+        deadbolt(&["classify", path, "--min-confidence", "high"])
+            .status
+            .code(),
+        Some(0)
+    );
+
+    let out = deadbolt(&["classify", "/no/such/dir"]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = deadbolt(&["classify", path, "--min-confidence", "certain"]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn credsweeper_samples_are_classified_without_error() {
+    let samples = crate::repo().join("../shared/data/credsweeper-samples");
+    if !samples.is_dir() {
+        eprintln!("skipped: {} is not there", samples.display());
+        return;
+    }
+    let out = deadbolt(&[
+        "classify",
+        samples.to_str().expect("path"),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let summary = &json["summary"];
+    assert_eq!(summary["unreadable"], 0);
+    assert!(
+        summary["skipped_binary"].as_u64() > Some(0),
+        "archives are skipped, counted"
+    );
+    assert!(summary["scanned"].as_u64() > Some(100));
+}
