@@ -2,7 +2,9 @@
 //! evaluator and the mappings into the model.
 
 use deadbolt_model::aws::iam::PolicyDocument;
-use deadbolt_model::{Attr, Span, Unknown, Value};
+use std::borrow::Cow;
+
+use deadbolt_model::{Attr, Settings, Span, Unknown, Value};
 use deadbolt_yaml::Node;
 
 use crate::template::Template;
@@ -94,55 +96,6 @@ impl<'t> Props<'t> {
         }
     }
 
-    /// Any property as a typed [`Attr`], converting with `convert`. Absent or null gives
-    /// `default`; an unknown value gives an unknown; a value of the wrong type gives an unknown
-    /// that says so.
-    pub fn typed<T>(
-        &self,
-        name: &str,
-        default: T,
-        convert: impl Fn(&Value) -> Option<T>,
-        expected: &str,
-    ) -> Attr<T> {
-        let written = self.value(name);
-        Attr::from_value(
-            written.as_ref().map(|(v, span)| (v, span.clone())),
-            self.span(),
-            default,
-            convert,
-            name,
-            expected,
-        )
-    }
-
-    /// A boolean property (`true`, or the string `"true"`).
-    pub fn bool(&self, name: &str, default: bool) -> Attr<bool> {
-        self.typed(name, default, as_bool, "a boolean")
-    }
-
-    /// A string property.
-    pub fn string(&self, name: &str, default: &str) -> Attr<String> {
-        self.typed(name, default.to_string(), Value::scalar_string, "a string")
-    }
-
-    /// An integer property.
-    pub fn int(&self, name: &str, default: i64) -> Attr<i64> {
-        self.typed(name, default, Value::as_i64, "a whole number")
-    }
-
-    /// An optional string: known `None` when absent, null or empty.
-    pub fn opt_string(&self, name: &str) -> Attr<Option<String>> {
-        self.typed(
-            name,
-            None,
-            |v| match v {
-                Value::Unknown(_) => None,
-                v => Value::scalar_string(v).map(|s| (!s.is_empty()).then_some(s)),
-            },
-            "a string",
-        )
-    }
-
     /// An optional identifier (a key ARN, a log group, a bucket): known `None` when absent. A value
     /// known only once the stack exists that comes from a resource of the template (`!GetAtt
     /// Key.Arn`, `!Ref Key`) is certainly set, so it is recorded as set, holding that resource's
@@ -156,11 +109,6 @@ impl<'t> Props<'t> {
             return Attr::set(Some(first), value.span);
         }
         value
-    }
-
-    /// A list of strings (a single string counts as one); empty when absent.
-    pub fn strings(&self, name: &str) -> Attr<Vec<String>> {
-        self.typed(name, Vec::new(), string_list, "a list of strings")
     }
 
     /// The logical IDs of template resources that property `name` refers to.
@@ -189,20 +137,26 @@ impl<'t> Props<'t> {
     }
 }
 
+impl Settings for Props<'_> {
+    fn setting(&self, name: &str) -> Option<(Cow<'_, Value>, Span)> {
+        self.value(name).map(|(v, span)| (Cow::Owned(v), span))
+    }
+
+    fn absent_span(&self) -> Span {
+        self.span()
+    }
+
+    /// Also `"True"`/`"FALSE"`: CloudFormation compares boolean strings without regard to case.
+    fn bool(&self, name: &str, default: bool) -> Attr<bool> {
+        self.typed(name, default, as_bool, "a boolean")
+    }
+}
+
 fn as_bool(value: &Value) -> Option<bool> {
     match value {
         Value::Bool(b) => Some(*b),
         Value::String(s) if s.eq_ignore_ascii_case("true") => Some(true),
         Value::String(s) if s.eq_ignore_ascii_case("false") => Some(false),
         _ => None,
-    }
-}
-
-/// A list of scalar strings, or one scalar as a one-element list; `None` when an element is
-/// unknown or not a scalar.
-pub(crate) fn string_list(value: &Value) -> Option<Vec<String>> {
-    match value {
-        Value::List(items) => items.iter().map(Value::scalar_string).collect(),
-        other => Value::scalar_string(other).map(|s| vec![s]),
     }
 }

@@ -13,6 +13,7 @@
 //!
 //! Global services (IAM, CloudFront, Route 53, Organizations, WAF Classic) get no location.
 
+use deadbolt_model::Settings as _;
 use deadbolt_model::{Attr, Location, LocationRole, Span, Unknown, Value};
 
 use crate::props::Props;

@@ -10,6 +10,7 @@ pub mod aws;
 pub mod diagnostic;
 pub mod k8s;
 pub mod resource;
+pub mod settings;
 pub mod span;
 pub mod suppression;
 pub mod taxonomy;
@@ -21,6 +22,7 @@ pub use resource::{
     Location, LocationRole, Model, OtherResource, Provider, ResidencyPolicy, Resource,
     ResourceMeta, Suppression, Typed,
 };
+pub use settings::Settings;
 pub use span::{LineIndex, Position, Span};
 pub use taxonomy::{Layer, ServiceModel, Severity};
 pub use value::Value;

@@ -52,6 +52,15 @@ impl Value {
         }
     }
 
+    /// A list of scalar strings, or a single scalar as a one-element list. `None` when an element
+    /// is unknown or not a scalar.
+    pub fn string_list(&self) -> Option<Vec<String>> {
+        match self {
+            Value::List(items) => items.iter().map(Value::scalar_string).collect(),
+            other => other.scalar_string().map(|s| vec![s]),
+        }
+    }
+
     /// The boolean, if this is a known bool (or the strings `"true"`/`"false"`, which Terraform
     /// converts implicitly).
     pub fn as_bool(&self) -> Option<bool> {

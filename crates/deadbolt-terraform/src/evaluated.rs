@@ -4,7 +4,9 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use deadbolt_model::{Attr, Span, Suppression, Unknown, Value};
+use std::borrow::Cow;
+
+use deadbolt_model::{Attr, Settings, Span, Suppression, Unknown, Value};
 
 /// One evaluated attribute.
 #[derive(Clone, Debug)]
@@ -79,35 +81,6 @@ impl EvalBody {
             .map(|b| &b.body)
     }
 
-    /// A boolean attribute; `default` (not explicit, at the block's span) when absent or null.
-    pub fn bool(&self, name: &str, default: bool) -> Attr<bool> {
-        self.typed(name, default, Value::as_bool, "a bool")
-    }
-
-    /// A string attribute; `default` when absent or null.
-    pub fn string(&self, name: &str, default: &str) -> Attr<String> {
-        self.typed(name, default.to_string(), Value::scalar_string, "a string")
-    }
-
-    /// An integer attribute; `default` when absent or null.
-    pub fn int(&self, name: &str, default: i64) -> Attr<i64> {
-        self.typed(name, default, Value::as_i64, "a whole number")
-    }
-
-    /// An optional string attribute: known `None` when absent, null or empty.
-    pub fn opt_string(&self, name: &str) -> Attr<Option<String>> {
-        self.typed(
-            name,
-            None,
-            |v| match v {
-                // Unknown stays unknown (converting it to "absent" would be a guess).
-                Value::Unknown(_) => None,
-                v => Value::scalar_string(v).map(|s| (!s.is_empty()).then_some(s)),
-            },
-            "a string",
-        )
-    }
-
     /// An optional identifier (a key ARN, a log group, a target bucket): known `None` when absent,
     /// null or empty. A value known only after apply that comes from a resource in the scan
     /// (`kms_key_id = aws_kms_key.logs.arn`) is certainly set, so it is recorded as set, holding that
@@ -124,16 +97,6 @@ impl EvalBody {
         value
     }
 
-    /// An optional boolean: known `None` when absent or null.
-    pub fn opt_bool(&self, name: &str) -> Attr<Option<bool>> {
-        self.typed(name, None, |v| v.as_bool().map(Some), "a bool")
-    }
-
-    /// A list of strings (a single string counts as a one-element list); empty when absent.
-    pub fn strings(&self, name: &str) -> Attr<Vec<String>> {
-        self.typed(name, Vec::new(), string_list, "a list of strings")
-    }
-
     /// A list of strings whose elements may be partly unknown: the known elements, and the reason
     /// when some are unknown (`[var.office, "0.0.0.0/0"]` yields `["0.0.0.0/0"]` and the reason).
     /// An unknown list as a whole is an unknown [`Attr`].
@@ -147,25 +110,17 @@ impl EvalBody {
         }
         (self.strings(name), None)
     }
+}
 
-    /// Any attribute as a typed [`Attr`], converting with `convert`. Absent or null gives
-    /// `default`; an unknown value (or one with unknown parts that `convert` cannot see past) gives
-    /// an unknown; a value of the wrong type gives an unknown that says so.
-    pub fn typed<T>(
-        &self,
-        name: &str,
-        default: T,
-        convert: impl Fn(&Value) -> Option<T>,
-        expected: &str,
-    ) -> Attr<T> {
-        Attr::from_value(
-            self.attrs.get(name).map(|a| (&a.value, a.span.clone())),
-            self.span.clone(),
-            default,
-            convert,
-            name,
-            expected,
-        )
+impl Settings for EvalBody {
+    fn setting(&self, name: &str) -> Option<(Cow<'_, Value>, Span)> {
+        self.attrs
+            .get(name)
+            .map(|a| (Cow::Borrowed(&a.value), a.span.clone()))
+    }
+
+    fn absent_span(&self) -> Span {
+        self.span.clone()
     }
 }
 
@@ -185,13 +140,4 @@ pub(crate) fn computed(address: &str, attribute: &str) -> Unknown {
 /// Whether `reason` is a provider-computed attribute (see [`computed`]).
 pub(crate) fn is_computed(reason: &Unknown) -> bool {
     reason.0.ends_with(AFTER_APPLY)
-}
-
-/// A list of scalar strings, or a single scalar as a one-element list. `None` when any element is
-/// unknown or not a scalar.
-pub fn string_list(value: &Value) -> Option<Vec<String>> {
-    match value {
-        Value::List(items) => items.iter().map(Value::scalar_string).collect(),
-        other => Value::scalar_string(other).map(|s| vec![s]),
-    }
 }

@@ -1,6 +1,7 @@
 //! API Gateway: `AWS::ApiGateway::Stage` and `::Method`, `AWS::ApiGatewayV2::Stage`, and SAM's
 //! `AWS::Serverless::Api` / `::HttpApi` with the methods SAM creates from functions' `Api` events.
 
+use deadbolt_model::Settings as _;
 use deadbolt_model::aws::apigateway::{ApiKind, Method, Stage};
 use deadbolt_model::{Attr, Model, ResourceMeta};
 

@@ -1,6 +1,7 @@
 //! CloudFront: `AWS::CloudFront::Distribution`, whose settings are all under
 //! `DistributionConfig`.
 
+use deadbolt_model::Settings as _;
 use deadbolt_model::aws::cloudfront::Distribution;
 use deadbolt_model::{Attr, Model};
 

@@ -1,5 +1,6 @@
 //! CloudTrail: `AWS::CloudTrail::Trail`.
 
+use deadbolt_model::Settings as _;
 use deadbolt_model::aws::cloudtrail::Trail;
 use deadbolt_model::{Attr, Model, Unknown};
 

@@ -1,5 +1,6 @@
 //! AWS Config: `AWS::Config::ConfigurationRecorder`.
 
+use deadbolt_model::Settings as _;
 use deadbolt_model::aws::config::Recorder;
 use deadbolt_model::{Attr, Model};
 

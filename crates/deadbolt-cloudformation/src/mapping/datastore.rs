@@ -4,6 +4,7 @@
 //! Defaults are the AWS API's, which CloudFormation applies when a property is omitted; where
 //! they differ from what the Terraform provider sends, the mapping says so.
 
+use deadbolt_model::Settings as _;
 use deadbolt_model::aws::datastore::{DataStore, StoreKind};
 use deadbolt_model::{Attr, Model, Unknown};
 

@@ -1,5 +1,6 @@
 //! DynamoDB: `AWS::DynamoDB::Table` and SAM's `AWS::Serverless::SimpleTable`.
 
+use deadbolt_model::Settings as _;
 use deadbolt_model::aws::dynamodb::Table;
 use deadbolt_model::{Attr, Model};
 

@@ -3,6 +3,7 @@
 //! VPCs and flow logs.
 
 use base64::Engine as _;
+use deadbolt_model::Settings as _;
 use deadbolt_model::aws::ec2::{
     BlockDevice, Direction, FirewallRule, Instance, InstanceKind, NetworkAcl, SecurityGroup,
     Volume, Vpc,

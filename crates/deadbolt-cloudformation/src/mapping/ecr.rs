@@ -1,6 +1,7 @@
 //! ECR: `AWS::ECR::Repository`, and `AWS::ECR::RegistryScanningConfiguration`, whose rules turn
 //! on scanning for every repository their filters match.
 
+use deadbolt_model::Settings as _;
 use deadbolt_model::aws::ecr::Repository;
 use deadbolt_model::{Attr, Model, OtherResource};
 

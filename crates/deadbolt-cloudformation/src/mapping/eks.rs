@@ -1,5 +1,6 @@
 //! EKS: `AWS::EKS::Cluster`.
 
+use deadbolt_model::Settings as _;
 use deadbolt_model::aws::eks::Cluster;
 use deadbolt_model::{Attr, Model, Unknown};
 

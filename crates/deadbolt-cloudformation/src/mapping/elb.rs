@@ -1,6 +1,7 @@
 //! Elastic Load Balancing v2: `AWS::ElasticLoadBalancingV2::LoadBalancer` and
 //! `AWS::ElasticLoadBalancingV2::Listener`.
 
+use deadbolt_model::Settings as _;
 use deadbolt_model::aws::elb::{Listener, ListenerAction, LoadBalancer};
 use deadbolt_model::{Attr, Model};
 

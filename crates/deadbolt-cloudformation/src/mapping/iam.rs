@@ -5,6 +5,7 @@
 //! As in the Terraform source, policies and attachments stay resources of their own, so a rule
 //! judges each where it is written, whether or not the principal it names is in the template.
 
+use deadbolt_model::Settings as _;
 use deadbolt_model::aws::iam::{
     Attachment, Policy, PolicyAttachment, PolicyDocument, PolicyScope, Principal, PrincipalKind,
 };

@@ -2,6 +2,7 @@
 //! policy resource).
 
 use deadbolt_model::Model;
+use deadbolt_model::Settings as _;
 use deadbolt_model::aws::kms::Key;
 
 use super::Res;

@@ -3,6 +3,7 @@
 //! `Environment`, `Tracing` and `FunctionUrlConfig` with every function through
 //! `Globals.Function`.
 
+use deadbolt_model::Settings as _;
 use deadbolt_model::aws::lambda::{EnvVar, Function, FunctionUrl, Permission};
 use deadbolt_model::{Attr, Model, ResourceMeta, Span, Unknown, Value};
 

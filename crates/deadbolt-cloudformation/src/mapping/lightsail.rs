@@ -1,5 +1,6 @@
 //! Lightsail: `AWS::Lightsail::Instance`, whose firewall is its `Networking.Ports`.
 
+use deadbolt_model::Settings as _;
 use deadbolt_model::aws::ec2::{Direction, FirewallRule};
 use deadbolt_model::aws::lightsail::Instance;
 use deadbolt_model::{Attr, Model, ResourceMeta};

@@ -7,6 +7,7 @@
 //! whether the subnet group's VPC (or the default VPC) has an internet gateway. An instance, or a
 //! Multi-AZ DB cluster, without `PubliclyAccessible` is therefore unknown, not private.
 
+use deadbolt_model::Settings as _;
 use deadbolt_model::aws::rds::Database;
 use deadbolt_model::{Attr, Model, Unknown};
 

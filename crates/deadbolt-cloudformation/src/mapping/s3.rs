@@ -1,6 +1,7 @@
 //! S3: `AWS::S3::Bucket` (its encryption, versioning, logging and Block Public Access are
 //! properties) and `AWS::S3::BucketPolicy`.
 
+use deadbolt_model::Settings as _;
 use deadbolt_model::aws::s3::{Bucket, Encryption, PublicAccessBlock};
 use deadbolt_model::{Attr, Model};
 

@@ -11,7 +11,6 @@ use deadbolt_model::{Unknown, Value};
 use hcl_edit::expr::{Expression, FuncCall};
 
 use super::{EvalError, Evaluator, ModuleInstance, Result, Scope, err, unknown};
-use crate::evaluated::string_list;
 use crate::source::SourceFile;
 
 /// Functions that rearrange collections without looking into their elements' values.
@@ -175,7 +174,7 @@ pub(super) fn call(
             let mut parts = Vec::new();
             for l in &args[1..] {
                 parts.extend(
-                    string_list(l)
+                    Value::string_list(l)
                         .ok_or_else(|| EvalError("join(): lists must hold strings".into()))?,
                 );
             }

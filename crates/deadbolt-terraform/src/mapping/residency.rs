@@ -14,6 +14,7 @@
 //!   (the plan is what copies the data; the protected resources are chosen by selections that
 //!   deadbolt does not resolve).
 
+use deadbolt_model::Settings as _;
 use std::collections::HashMap;
 
 use deadbolt_model::aws::s3::Bucket;

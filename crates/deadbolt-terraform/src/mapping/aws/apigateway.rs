@@ -2,6 +2,7 @@
 //! (`aws_apigatewayv2_stage`) and REST methods (`aws_api_gateway_method`).
 
 use deadbolt_model::Attr;
+use deadbolt_model::Settings as _;
 use deadbolt_model::aws::apigateway::{ApiKind, Method, Stage};
 
 use crate::evaluated::{EvalBody, EvaluatedResource};

@@ -1,6 +1,7 @@
 //! CloudFront: `aws_cloudfront_distribution`.
 
 use deadbolt_model::Attr;
+use deadbolt_model::Settings as _;
 use deadbolt_model::aws::cloudfront::Distribution;
 
 use crate::evaluated::EvaluatedResource;

@@ -1,5 +1,6 @@
 //! CloudTrail: `aws_cloudtrail`.
 
+use deadbolt_model::Settings as _;
 use deadbolt_model::aws::cloudtrail::Trail;
 
 use crate::evaluated::EvaluatedResource;

@@ -1,6 +1,7 @@
 //! AWS Config: `aws_config_configuration_recorder`.
 
 use deadbolt_model::Attr;
+use deadbolt_model::Settings as _;
 use deadbolt_model::aws::config::Recorder;
 
 use crate::evaluated::EvaluatedResource;

@@ -4,6 +4,7 @@
 //! Defaults are those of the AWS API as the Terraform AWS provider calls it; where they changed
 //! over time the field documents which one applies.
 
+use deadbolt_model::Settings as _;
 use deadbolt_model::aws::datastore::{DataStore, StoreKind};
 use deadbolt_model::{Attr, Unknown};
 

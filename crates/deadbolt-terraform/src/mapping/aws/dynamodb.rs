@@ -1,6 +1,7 @@
 //! DynamoDB: `aws_dynamodb_table`.
 
 use deadbolt_model::Attr;
+use deadbolt_model::Settings as _;
 use deadbolt_model::aws::dynamodb::Table;
 
 use crate::evaluated::EvaluatedResource;

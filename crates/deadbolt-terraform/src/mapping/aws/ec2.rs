@@ -2,6 +2,7 @@
 //! templates and configurations, EBS volumes and the EBS encryption default, VPCs and flow logs.
 
 use base64::Engine;
+use deadbolt_model::Settings as _;
 use deadbolt_model::aws::ec2::{
     BlockDevice, Direction, EbsDefaultEncryption, FirewallRule, Instance, InstanceKind, NetworkAcl,
     SecurityGroup, Volume, Vpc,

@@ -2,6 +2,7 @@
 //! scanning for every repository their filters match.
 
 use deadbolt_model::Attr;
+use deadbolt_model::Settings as _;
 use deadbolt_model::aws::ecr::Repository;
 
 use crate::evaluated::EvaluatedResource;

@@ -1,6 +1,7 @@
 //! EKS: `aws_eks_cluster`.
 
 use deadbolt_model::Attr;
+use deadbolt_model::Settings as _;
 use deadbolt_model::aws::eks::Cluster;
 
 use crate::evaluated::EvaluatedResource;

@@ -1,6 +1,7 @@
 //! Elastic Load Balancing v2: `aws_lb`/`aws_alb` and `aws_lb_listener`/`aws_alb_listener`.
 
 use deadbolt_model::Attr;
+use deadbolt_model::Settings as _;
 use deadbolt_model::aws::elb::{Listener, ListenerAction, LoadBalancer};
 
 use crate::evaluated::{EvalBody, EvaluatedResource};

@@ -5,6 +5,7 @@
 //! principal: a rule then judges each attachment once, where it is written, whether or not the
 //! principal it names is in the scan.
 
+use deadbolt_model::Settings as _;
 use deadbolt_model::aws::iam::{
     Attachment, PasswordPolicy, Policy, PolicyAttachment, PolicyDocument, PolicyScope, Principal,
     PrincipalKind,

@@ -1,6 +1,7 @@
 //! KMS: `aws_kms_key`, with the key policy that `aws_kms_key_policy` may set separately.
 
 use deadbolt_model::Attr;
+use deadbolt_model::Settings as _;
 use deadbolt_model::aws::kms::Key;
 
 use crate::evaluated::EvaluatedResource;

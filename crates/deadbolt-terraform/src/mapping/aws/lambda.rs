@@ -1,5 +1,6 @@
 //! Lambda: `aws_lambda_function`, `aws_lambda_function_url` and `aws_lambda_permission`.
 
+use deadbolt_model::Settings as _;
 use deadbolt_model::aws::lambda::{EnvVar, Function, FunctionUrl, Permission};
 use deadbolt_model::{Attr, Unknown, Value};
 

@@ -1,5 +1,6 @@
 //! Lightsail: `aws_lightsail_instance` and its firewall, `aws_lightsail_instance_public_ports`.
 
+use deadbolt_model::Settings as _;
 use deadbolt_model::aws::ec2::{Direction, FirewallRule};
 use deadbolt_model::aws::lightsail::Instance;
 use deadbolt_model::{Attr, OtherResource, ResourceMeta, Span};

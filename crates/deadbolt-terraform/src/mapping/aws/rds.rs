@@ -2,6 +2,7 @@
 //!
 //! Defaults follow the Terraform AWS provider documentation; see [`Database`] for each field.
 
+use deadbolt_model::Settings as _;
 use deadbolt_model::aws::rds::Database;
 use deadbolt_model::{Attr, Unknown};
 

@@ -1,6 +1,7 @@
 //! S3: `aws_s3_bucket` and the split resources the AWS provider v4+ introduced.
 
 use deadbolt_model::Attr;
+use deadbolt_model::Settings as _;
 use deadbolt_model::aws::s3::{
     AccountPublicAccessBlock, Bucket, Encryption, Grant, PublicAccessBlock,
 };
