@@ -21,6 +21,17 @@ pub(crate) fn by_name(name: &str) -> Option<Validator> {
         "uk_nino" => uk_nino,
         "ipv6" => ipv6,
         "phone" => phone,
+        "phone_national" => phone_national,
+        "us_itin" => us_itin,
+        "cnpj" => cnpj,
+        "in_pan" => in_pan,
+        "es_dni" => es_dni,
+        "it_codice_fiscale" => it_codice_fiscale,
+        "fr_nir" => fr_nir,
+        "de_steuer_id" => de_steuer_id,
+        "date" => date,
+        "dea" => dea,
+        "medicare_mbi" => medicare_mbi,
         _ => return None,
     })
 }
@@ -362,6 +373,274 @@ pub(crate) fn phone(value: &str) -> bool {
     phonenumber::parse(None, value).is_ok_and(|n| phonenumber::is_valid(&n))
 }
 
+/// Countries whose national phone formats are tried, in order, when a number has no `+country`
+/// prefix: the regions deadbolt's users mostly sit in. A number valid in none is dropped.
+const NATIONAL_REGIONS: &[phonenumber::country::Id] = {
+    use phonenumber::country::Id;
+    &[
+        Id::US,
+        Id::GB,
+        Id::DE,
+        Id::FR,
+        Id::IN,
+        Id::BR,
+        Id::ES,
+        Id::IT,
+        Id::NL,
+        Id::AU,
+    ]
+};
+
+/// A phone number in national form (`(415) 555-2671`, `020 7946 0958`): valid by Google's
+/// libphonenumber metadata (the `phonenumber` crate) for at least one of [`NATIONAL_REGIONS`].
+/// Loose on its own, so its detector requires context.
+pub(crate) fn phone_national(value: &str) -> bool {
+    let d = digits(value);
+    if d.len() < 7 || all_same(&d) {
+        return false;
+    }
+    NATIONAL_REGIONS
+        .iter()
+        .any(|&r| phonenumber::parse(Some(r), value).is_ok_and(|n| phonenumber::is_valid(&n)))
+}
+
+/// Upper-case letters and digits of `value` (separators dropped).
+fn alnum_upper(value: &str) -> Vec<u8> {
+    value
+        .bytes()
+        .filter(u8::is_ascii_alphanumeric)
+        .map(|b| b.to_ascii_uppercase())
+        .collect()
+}
+
+/// A US Individual Taxpayer Identification Number: nine digits, first 9, and digits four and five
+/// in 50–65, 70–88, 90–92 or 94–99 (IRS, "Individual Taxpayer Identification Number",
+/// Publication 1915, ranges as extended in 2011).
+pub(crate) fn us_itin(value: &str) -> bool {
+    let d = digits(value);
+    if d.len() != 9 || d[0] != 9 {
+        return false;
+    }
+    let group = d[3] * 10 + d[4];
+    matches!(group, 50..=65 | 70..=88 | 90..=92 | 94..=99)
+}
+
+/// A Brazilian CNPJ: 14 digits, two mod-11 check digits with weights 5..2,9..2 and 6..2,9..2
+/// (Receita Federal, Instrução Normativa RFB nº 2.119/2022, annex on the CNPJ check digits).
+pub(crate) fn cnpj(value: &str) -> bool {
+    let d = digits(value);
+    if d.len() != 14 || all_same(&d) {
+        return false;
+    }
+    let check = |n: usize| {
+        let weights: &[u32] = if n == 12 {
+            &[5, 4, 3, 2, 9, 8, 7, 6, 5, 4, 3, 2]
+        } else {
+            &[6, 5, 4, 3, 2, 9, 8, 7, 6, 5, 4, 3, 2]
+        };
+        let sum: u32 = d[..n]
+            .iter()
+            .zip(weights)
+            .map(|(&x, &w)| u32::from(x) * w)
+            .sum();
+        let r = sum % 11;
+        if r < 2 { 0 } else { (11 - r) as u8 }
+    };
+    check(12) == d[12] && check(13) == d[13]
+}
+
+/// An Indian Permanent Account Number: five letters, four digits, a letter; the fourth letter is
+/// the holder type (P person, C company, H HUF, F firm, A AOP, T trust, B BOI, L local authority,
+/// J artificial juridical person, G government), per the Income Tax Department's PAN structure.
+/// A serial of `0000` is never issued.
+pub(crate) fn in_pan(value: &str) -> bool {
+    let s = alnum_upper(value);
+    s.len() == 10
+        && s[..5].iter().all(u8::is_ascii_uppercase)
+        && s[5..9].iter().all(u8::is_ascii_digit)
+        && s[9].is_ascii_uppercase()
+        && b"PCHFATBLJG".contains(&s[3])
+        && &s[5..9] != b"0000"
+}
+
+/// A Spanish DNI (eight digits) or NIE (X, Y or Z and seven digits, the letter counting as 0, 1
+/// or 2) with its check letter: `TRWAGMYFPDXBNJZSQVHLCKE` indexed by the number mod 23 (Real
+/// Decreto 1553/2005, art. 11; Ministerio del Interior).
+pub(crate) fn es_dni(value: &str) -> bool {
+    const LETTERS: &[u8; 23] = b"TRWAGMYFPDXBNJZSQVHLCKE";
+    let s = alnum_upper(value);
+    if s.len() != 9 {
+        return false;
+    }
+    let lead = match s[0] {
+        b'X' => 0,
+        b'Y' => 1,
+        b'Z' => 2,
+        c if c.is_ascii_digit() => u32::from(c - b'0'),
+        _ => return false,
+    };
+    if !s[1..8].iter().all(u8::is_ascii_digit) {
+        return false;
+    }
+    let n = s[1..8]
+        .iter()
+        .fold(lead, |a, &c| a * 10 + u32::from(c - b'0'));
+    if n == 0 {
+        return false;
+    }
+    LETTERS[(n % 23) as usize] == s[8]
+}
+
+/// An Italian codice fiscale: 16 characters whose last is the check character — odd positions
+/// mapped by the decree's table, even positions by their value, the sum mod 26 as a letter
+/// (Decreto ministeriale 23 dicembre 1976, art. 7).
+pub(crate) fn it_codice_fiscale(value: &str) -> bool {
+    // Values of characters in odd (1st, 3rd, ...) positions; digits map like A–J.
+    const ODD: [u32; 26] = [
+        1, 0, 5, 7, 9, 13, 15, 17, 19, 21, 2, 4, 18, 20, 11, 3, 6, 8, 12, 14, 16, 10, 22, 25, 24,
+        23,
+    ];
+    let s = alnum_upper(value);
+    if s.len() != 16 || !s[15].is_ascii_uppercase() {
+        return false;
+    }
+    let mut sum = 0u32;
+    for (i, &c) in s[..15].iter().enumerate() {
+        let v = match c {
+            b'0'..=b'9' => u32::from(c - b'0'),
+            b'A'..=b'Z' => u32::from(c - b'A'),
+            _ => return false,
+        };
+        sum += if i % 2 == 0 { ODD[v as usize] } else { v };
+    }
+    u32::from(s[15] - b'A') == sum % 26
+}
+
+/// A French NIR (numéro de sécurité sociale): sex 1/2, year, month, département (Corsica 2A/2B
+/// counted as 19/18 for the key), commune, order, and the two-digit key `97 − (n mod 97)`
+/// (INSEE, décret n° 82-103 du 22 janvier 1982).
+pub(crate) fn fr_nir(value: &str) -> bool {
+    let s = alnum_upper(value);
+    if s.len() != 15 || !matches!(s[0], b'1' | b'2') {
+        return false;
+    }
+    let mut body: Vec<u8> = s[..13].to_vec();
+    let corsica = match (body[5], body[6]) {
+        (b'2', b'A') => 1_000_000,
+        (b'2', b'B') => 2_000_000,
+        _ => 0,
+    };
+    if corsica > 0 {
+        body[6] = b'0';
+    }
+    if !body.iter().chain(&s[13..]).all(u8::is_ascii_digit) {
+        return false;
+    }
+    let n = body
+        .iter()
+        .fold(0u64, |a, &c| a * 10 + u64::from(c - b'0'))
+        .saturating_sub(corsica);
+    let key = u64::from(s[13] - b'0') * 10 + u64::from(s[14] - b'0');
+    (1..=97).contains(&key) && 97 - n % 97 == key
+}
+
+/// A German tax identification number (Steuer-IdNr): 11 digits, the first not 0; in the first ten
+/// exactly one digit occurs two or three times and the others at most once; the last is the
+/// ISO/IEC 7064 MOD 11,10 check digit (Steueridentifikationsnummerverordnung, § 139b AO).
+pub(crate) fn de_steuer_id(value: &str) -> bool {
+    let d = digits(value);
+    if d.len() != 11 || d[0] == 0 {
+        return false;
+    }
+    let mut counts = [0u8; 10];
+    for &x in &d[..10] {
+        counts[usize::from(x)] += 1;
+    }
+    let repeated: Vec<u8> = counts.iter().copied().filter(|&c| c > 1).collect();
+    if repeated.len() != 1 || !matches!(repeated[0], 2 | 3) {
+        return false;
+    }
+    let mut product = 10u32;
+    for &x in &d[..10] {
+        let mut sum = (u32::from(x) + product) % 10;
+        if sum == 0 {
+            sum = 10;
+        }
+        product = (2 * sum) % 11;
+    }
+    let check = match 11 - product {
+        10 => 0,
+        c => c,
+    };
+    check == u32::from(d[10])
+}
+
+/// A calendar date that could be a birth date: ISO 8601 `YYYY-MM-DD`, or day and month and year
+/// in either order (`DD/MM/YYYY`, `MM/DD/YYYY`, two-digit years allowed) where one reading has a
+/// month 1–12 and a day 1–31, and a four-digit year in 1900–2099; or a written month name.
+pub(crate) fn date(value: &str) -> bool {
+    let parts: Vec<&str> = value
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|p| !p.is_empty())
+        .collect();
+    if parts.len() != 3 {
+        return false;
+    }
+    let num = |p: &str| p.parse::<u32>().ok();
+    let year_ok = |p: &str| match (p.len(), num(p)) {
+        (4, Some(y)) => (1900..=2099).contains(&y),
+        (2, Some(_)) => true,
+        _ => false,
+    };
+    let day_ok = |p: &str| num(p).is_some_and(|d| (1..=31).contains(&d));
+    let month_ok = |p: &str| {
+        num(p).is_some_and(|m| (1..=12).contains(&m))
+            || (p.len() >= 3 && p.chars().all(|c| c.is_ascii_alphabetic()))
+    };
+    let (a, b, c) = (parts[0], parts[1], parts[2]);
+    if a.len() == 4 && a.chars().all(|c| c.is_ascii_digit()) {
+        return year_ok(a) && month_ok(b) && day_ok(c);
+    }
+    year_ok(c) && ((day_ok(a) && month_ok(b)) || (month_ok(a) && day_ok(b)))
+}
+
+/// A US DEA registration number: a registrant-type letter, a letter, six digits and a check digit
+/// equal to the last digit of (d1 + d3 + d5) + 2 × (d2 + d4 + d6) (21 CFR 1301; DEA Diversion
+/// Control Division, "Registration number format").
+pub(crate) fn dea(value: &str) -> bool {
+    let s = alnum_upper(value);
+    if s.len() != 9
+        || !b"ABCDEFGHJKLMPRSTUX".contains(&s[0])
+        || !(s[1].is_ascii_uppercase() || s[1] == b'9')
+        || !s[2..].iter().all(u8::is_ascii_digit)
+    {
+        return false;
+    }
+    let d: Vec<u32> = s[2..].iter().map(|&c| u32::from(c - b'0')).collect();
+    if d[..6].iter().all(|&x| x == 0) {
+        return false;
+    }
+    let sum = d[0] + d[2] + d[4] + 2 * (d[1] + d[3] + d[5]);
+    sum % 10 == d[6]
+}
+
+/// A Medicare Beneficiary Identifier: 11 characters by position — 1: digit 1–9; 2, 5, 8, 9:
+/// letter; 3, 6: letter or digit; 4, 7, 10, 11: digit — letters excluding S, L, O, I, B and Z
+/// (CMS, "Understanding the Medicare Beneficiary Identifier (MBI) Format").
+pub(crate) fn medicare_mbi(value: &str) -> bool {
+    let s = alnum_upper(value);
+    let letter = |c: u8| c.is_ascii_uppercase() && !b"SLOIBZ".contains(&c);
+    if s.len() != 11 {
+        return false;
+    }
+    s.iter().enumerate().all(|(i, &c)| match i {
+        0 => (b'1'..=b'9').contains(&c),
+        1 | 4 | 7 | 8 => letter(c),
+        2 | 5 => letter(c) || c.is_ascii_digit(),
+        _ => c.is_ascii_digit(),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -456,5 +735,50 @@ mod tests {
         assert!(phone("+14155552671"));
         assert!(phone("+44 20 7946 0958"));
         assert!(!phone("+1 000 000 0000"));
+    }
+
+    #[test]
+    fn national_ids() {
+        assert!(us_itin("912-70-1234"));
+        assert!(!us_itin("912-93-1234"), "group 93 is not an ITIN range");
+        assert!(!us_itin("812-70-1234"));
+        assert!(cnpj("11.222.333/0001-81"));
+        assert!(!cnpj("11.222.333/0001-82"));
+        assert!(!cnpj("11111111111111"));
+        assert!(in_pan("ABCPD1234E"));
+        assert!(!in_pan("ABCXD1234E"), "X is no holder type");
+        assert!(es_dni("12345678Z"));
+        assert!(es_dni("X1234567L"));
+        assert!(es_dni("Y7654321G"));
+        assert!(!es_dni("12345678A"));
+        assert!(it_codice_fiscale("RSSMRA85T10A562S"));
+        assert!(!it_codice_fiscale("RSSMRA85T10A562T"));
+        assert!(fr_nir("1 84 03 76 451 089 96"));
+        assert!(!fr_nir("1 84 03 76 451 089 95"));
+        assert!(de_steuer_id("86095742719"));
+        assert!(!de_steuer_id("86095742718"), "check digit");
+        assert!(
+            !de_steuer_id("65491382703"),
+            "check digit right, but no digit repeats in the first ten"
+        );
+    }
+
+    #[test]
+    fn dates_dea_mbi_phone_national() {
+        assert!(date("1985-07-23"));
+        assert!(date("23/07/1985"));
+        assert!(date("07/23/85"));
+        assert!(date("July 23, 1985"));
+        assert!(!date("1985-13-40"));
+        assert!(!date("45/45/1985"));
+        assert!(dea("AB1234563"));
+        assert!(!dea("AB1234564"));
+        assert!(!dea("IB1234563"), "I is no registrant type");
+        assert!(medicare_mbi("2AC3-DE4-FG56"));
+        assert!(!medicare_mbi("2SC3-DE4-FG56"), "S is never used");
+        assert!(!medicare_mbi("0AC3-DE4-FG56"));
+        assert!(phone_national("(415) 555-2671"));
+        assert!(phone_national("020 7946 0958"));
+        assert!(!phone_national("000 000 0000"));
     }
 }

@@ -20,7 +20,17 @@ pub enum ClassifyFormat {
     Human,
     /// For programs (`schema_version: 1`).
     Json,
+    /// SARIF 2.1.0: one result per finding (up to [`SARIF_FINDINGS`] per identifier per file),
+    /// the detector as rule, the masked sample in the message.
+    Sarif,
+    /// One row per file and identifier: file, label, identifier, category, count, highest
+    /// confidence, first masked sample, its line.
+    Csv,
 }
+
+/// Findings kept per identifier per file for SARIF, where each finding is a result; the other
+/// formats keep a few samples. Bounded so a file full of e-mail addresses stays a readable report.
+const SARIF_FINDINGS: usize = 1000;
 
 /// Arguments of `deadbolt classify`.
 #[derive(clap::Args)]
@@ -78,6 +88,11 @@ pub fn run(args: ClassifyArgs) -> Result<u8> {
     let engine = Engine::builtin().map_err(|e| anyhow!("built-in detectors: {e}"))?;
     let options = Options {
         min_confidence: args.min_confidence,
+        samples: if args.format == ClassifyFormat::Sarif {
+            SARIF_FINDINGS
+        } else {
+            Options::default().samples
+        },
         ..Options::default()
     };
     let mut diagnostics: Vec<Diagnostic> = Vec::new();
@@ -134,6 +149,11 @@ pub fn run(args: ClassifyArgs) -> Result<u8> {
             serde_json::to_writer_pretty(&mut buffer, &inventory)?;
             writeln!(buffer)?;
         }
+        ClassifyFormat::Sarif => {
+            serde_json::to_writer_pretty(&mut buffer, &sarif(&engine, &reports))?;
+            writeln!(buffer)?;
+        }
+        ClassifyFormat::Csv => csv_rows(&reports, &mut buffer)?,
     }
     match &args.output {
         Some(p) => std::fs::write(p, &buffer).with_context(|| p.display().to_string())?,
@@ -142,7 +162,7 @@ pub fn run(args: ClassifyArgs) -> Result<u8> {
             other => other.context("cannot write the report")?,
         },
     }
-    if args.format == ClassifyFormat::Json || args.output.is_some() {
+    if args.format != ClassifyFormat::Human || args.output.is_some() {
         for d in &diagnostics {
             eprintln!("{d}");
         }
@@ -215,4 +235,118 @@ fn human(
         count(Label::Confidential),
         count(Label::Internal)
     )
+}
+
+/// The SARIF level of a finding: restricted data is an error, confidential a warning, internal a
+/// note, so code-scanning UIs sort them as the labels do.
+fn sarif_level(label: Label) -> &'static str {
+    match label {
+        Label::Restricted => "error",
+        Label::Confidential => "warning",
+        Label::Internal | Label::Public => "note",
+    }
+}
+
+/// The report as SARIF 2.1.0 (OASIS): every detector is a rule; every kept finding is a result at
+/// its file and line, its message naming the identifier and the masked sample only.
+fn sarif(engine: &Engine, reports: &[FileReport]) -> serde_json::Value {
+    use serde_json::json;
+    let detectors = engine.detectors();
+    let rules: Vec<serde_json::Value> = detectors
+        .iter()
+        .map(|d| {
+            json!({
+                "id": d.id,
+                "name": d.name,
+                "shortDescription": { "text": d.name },
+                "fullDescription": {
+                    "text": format!("{} ({} data, labelled {}).", d.name, d.category, d.label)
+                },
+                "defaultConfiguration": { "level": sarif_level(d.label) },
+                "properties": { "category": d.category.to_string(), "label": d.label.to_string() },
+            })
+        })
+        .collect();
+    let mut results = Vec::new();
+    for r in reports {
+        for t in &r.types {
+            let Some(index) = detectors.iter().position(|d| d.id == t.detector) else {
+                continue;
+            };
+            for s in &t.samples {
+                let field = s
+                    .field
+                    .as_deref()
+                    .map(|f| format!(" in {f}"))
+                    .unwrap_or_default();
+                results.push(json!({
+                    "ruleId": t.detector,
+                    "ruleIndex": index,
+                    "level": sarif_level(t.label),
+                    "message": {
+                        "text": format!(
+                            "{}: {}{field} ({} confidence; {} in this file)",
+                            t.name, s.masked, s.confidence, t.count
+                        )
+                    },
+                    "locations": [{
+                        "physicalLocation": {
+                            "artifactLocation": { "uri": r.file.replace('\\', "/") },
+                            "region": { "startLine": s.line.max(1), "byteOffset": s.offset }
+                        }
+                    }],
+                    "properties": {
+                        "confidence": s.confidence.to_string(),
+                        "label": t.label.to_string(),
+                        "category": t.category.to_string(),
+                    },
+                }));
+            }
+        }
+    }
+    json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": { "driver": {
+                "name": "deadbolt-classify",
+                "version": env!("CARGO_PKG_VERSION"),
+                "rules": rules,
+            }},
+            "results": results,
+        }]
+    })
+}
+
+/// The CSV inventory: a header, then one row per file and identifier type. Files without findings
+/// get no row; the sample is masked like everywhere else.
+fn csv_rows(reports: &[FileReport], out: &mut Vec<u8>) -> Result<()> {
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record([
+        "file",
+        "label",
+        "identifier",
+        "category",
+        "count",
+        "highest_confidence",
+        "sample",
+        "line",
+    ])?;
+    for r in reports {
+        for t in &r.types {
+            let first = t.samples.first();
+            w.write_record([
+                r.file.as_str(),
+                &r.label.to_string(),
+                &t.detector,
+                &t.category.to_string(),
+                &t.count.to_string(),
+                &t.highest.to_string(),
+                first.map(|s| s.masked.as_str()).unwrap_or_default(),
+                &first.map(|s| s.line.to_string()).unwrap_or_default(),
+            ])?;
+        }
+    }
+    w.flush()?;
+    Ok(())
 }

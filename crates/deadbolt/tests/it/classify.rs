@@ -1,6 +1,6 @@
 //! `deadbolt classify` on a temporary tree: the inventory, masking, exit codes, bad input.
 
-use crate::{deadbolt, tree};
+use crate::{deadbolt, repo, tree};
 
 /// Full values planted in the tree; none may appear in any report.
 const SECRETS: &[&str] = &[
@@ -109,6 +109,8 @@ fn no_full_value_in_any_report() {
     for args in [
         vec!["classify", root],
         vec!["classify", root, "--format", "json"],
+        vec!["classify", root, "--format", "sarif"],
+        vec!["classify", root, "--format", "csv"],
         vec![
             "classify",
             root,
@@ -189,4 +191,96 @@ fn credsweeper_samples_are_classified_without_error() {
         "archives are skipped, counted"
     );
     assert!(summary["scanned"].as_u64() > Some(100));
+}
+
+#[test]
+fn sarif_validates_against_the_2_1_0_schema_and_places_findings() {
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(repo().join("../shared/schemas/sarif-2.1.0.json"))
+            .expect("schema in ../shared"),
+    )
+    .expect("schema JSON");
+    let dir = planted();
+    let root = dir.path().to_str().expect("utf-8 path");
+    let out = deadbolt(&["classify", root, "--format", "sarif"]);
+    assert_eq!(out.status.code(), Some(1));
+    let sarif: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let validator = jsonschema::draft4::new(&schema).expect("compile schema");
+    let errors: Vec<String> = validator
+        .iter_errors(&sarif)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "SARIF does not validate:\n{}",
+        errors.join("\n")
+    );
+    let run = &sarif["runs"][0];
+    let rules = run["tool"]["driver"]["rules"].as_array().expect("rules");
+    assert!(rules.len() >= 40, "every detector is a rule");
+    let results = run["results"].as_array().expect("results");
+    for r in results {
+        let idx = usize::try_from(r["ruleIndex"].as_u64().expect("index")).expect("usize");
+        assert_eq!(rules[idx]["id"], r["ruleId"]);
+    }
+    let ssn = results
+        .iter()
+        .find(|r| {
+            r["ruleId"] == "us-ssn"
+                && r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                    .as_str()
+                    .is_some_and(|u| u.ends_with("customers.csv"))
+        })
+        .expect("the CSV's SSN is a result");
+    assert_eq!(
+        ssn["locations"][0]["physicalLocation"]["region"]["startLine"],
+        2
+    );
+    assert!(
+        ssn["message"]["text"]
+            .as_str()
+            .is_some_and(|m| m.contains("*****1234")),
+        "{ssn}"
+    );
+    assert_eq!(ssn["level"], "warning");
+}
+
+#[test]
+fn csv_has_one_row_per_file_and_identifier() {
+    let dir = planted();
+    let root = dir.path().to_str().expect("utf-8 path");
+    let out = deadbolt(&["classify", root, "--format", "csv"]);
+    assert_eq!(out.status.code(), Some(1));
+    let mut reader = csv::Reader::from_reader(out.stdout.as_slice());
+    assert_eq!(
+        reader.headers().expect("header").iter().collect::<Vec<_>>(),
+        [
+            "file",
+            "label",
+            "identifier",
+            "category",
+            "count",
+            "highest_confidence",
+            "sample",
+            "line"
+        ]
+    );
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("row")).collect();
+    let customers: Vec<&csv::StringRecord> = rows
+        .iter()
+        .filter(|r| r[0].ends_with("customers.csv"))
+        .collect();
+    let ids: Vec<&str> = customers.iter().map(|r| &r[2]).collect();
+    assert_eq!(ids, ["credit-card-number", "email-address", "us-ssn"]);
+    for r in &customers {
+        assert_eq!(&r[1], "restricted");
+        assert_eq!(&r[4], "1");
+        assert_eq!(&r[7], "2");
+    }
+    assert_eq!(&customers[0][3], "payment");
+    assert_eq!(&customers[0][6], "4123********9178");
+    assert!(
+        !rows.iter().any(|r| r[0].ends_with("readme.txt")),
+        "a file with nothing found has no row"
+    );
 }
