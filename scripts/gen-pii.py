@@ -183,9 +183,11 @@ def phone(r, valid):
         elif kind == 1:
             parts = ["+44", "20", "7946", "0" + _d(r, 3)]
         elif kind == 2:
-            parts = ["+33", str(r.choice([6, 7])), _d(r, 2), _d(r, 2), _d(r, 2), _d(r, 2)]
+            # French mobiles: 6 then 0-2 or 4-8 (libphonenumber's metadata; 63x and 69x are sparse)
+            n = "6" + r.choice("0124578") + _d(r, 7)
+            parts = ["+33", n[0], n[1:3], n[3:5], n[5:7], n[7:9]]
         else:
-            parts = ["+49", "30", _d(r, 8)]
+            parts = ["+49", "30", r.choice("123456789") + _d(r, 7)]  # Berlin, no leading 0
     else:
         kind = r.randrange(3)
         if kind == 0:  # North American area codes never start with 0 or 1
