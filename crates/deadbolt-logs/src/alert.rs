@@ -39,6 +39,8 @@ pub struct Alert {
     pub source_ip: Option<String>,
     /// `userAgent`.
     pub user_agent: Option<String>,
+    /// `eventSource` of the record that raised the alert (`iam.amazonaws.com`).
+    pub event_source: Option<String>,
     /// `eventName` of the record that raised the alert.
     pub event_name: Option<String>,
     /// `eventID`s of the records behind the alert (at most 20, the latest).

@@ -21,6 +21,11 @@ use crate::sigma::{CorrelationKind, CorrelationState};
 /// How many problems with single records one file reports before it only counts them.
 const RECORD_DIAGNOSTICS_PER_FILE: u32 = 20;
 
+/// Alerts of one detection for the same principal and API within this long of each other are one
+/// alert with a record count: a responder acts once on a burst of 50 `AccessDenied`s, not 50
+/// times. One hour, in milliseconds.
+pub const MERGE_WINDOW_MS: i64 = 3_600_000;
+
 /// A compiled set of detections.
 #[derive(Debug)]
 pub struct Engine {
@@ -130,6 +135,16 @@ impl Engine {
         &self.detections
     }
 
+    /// The detections that raise alerts: every correlation, and every single-record rule that is
+    /// not only counted by a correlation.
+    pub fn alerting(&self) -> impl Iterator<Item = &Detection> {
+        self.detections
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| self.alerts_itself[*i])
+            .map(|(_, d)| d)
+    }
+
     /// Starts a run over a stream of records.
     pub fn session(&self, window: Window) -> Session<'_> {
         Session {
@@ -142,6 +157,7 @@ impl Engine {
             stats: Stats::default(),
             candidates: Vec::new(),
             file_problems: (None, 0),
+            open: HashMap::new(),
         }
     }
 }
@@ -156,6 +172,9 @@ pub struct Session<'e> {
     stats: Stats,
     candidates: Vec<usize>,
     file_problems: (Option<Arc<str>>, u32),
+    /// (detection, principal, event name) → (index in `alerts`, time of its latest record), for
+    /// merging single-record alerts.
+    open: HashMap<(usize, String, String), (usize, i64)>,
 }
 
 /// A record that passed the session's filters, for other consumers (the baseline) to see too.
@@ -241,25 +260,54 @@ impl Session<'_> {
         self.stats.full_reads += 1;
         let candidates = std::mem::take(&mut self.candidates);
         for &i in &candidates {
-            let detection = &self.engine.detections[i];
-            if !detection.rule.matches(&tree, record.json) {
+            if !self.engine.detections[i].rule.matches(&tree, record.json) {
                 continue;
             }
             if self.engine.alerts_itself[i] {
-                let mut alert = self.alert(detection, record, &header);
-                alert.event_ids = header
-                    .event_id
-                    .as_deref()
-                    .map(|e| vec![e.to_string()])
-                    .unwrap_or_default();
-                alert.records = 1;
-                self.alerts.push(alert);
+                self.single_record_alert(i, record, &header, time_ms);
             }
             for &ci in &self.engine.counted_by[i] {
                 self.correlate(ci, &tree, record, &header, time_ms);
             }
         }
         self.candidates = candidates;
+    }
+
+    fn single_record_alert(
+        &mut self,
+        i: usize,
+        record: &Record<'_>,
+        header: &Header<'_>,
+        time_ms: Option<i64>,
+    ) {
+        let event_id = header.event_id.as_deref().unwrap_or_default();
+        let key = (
+            i,
+            header.principal().unwrap_or_default().to_string(),
+            header.event_name.as_deref().unwrap_or_default().to_string(),
+        );
+        if let Some(t) = time_ms
+            && let Some((at, last)) = self.open.get_mut(&key)
+            && (t - *last).abs() <= MERGE_WINDOW_MS
+        {
+            let alert = &mut self.alerts[*at];
+            alert.records += 1;
+            if alert.event_ids.len() < crate::sigma::MAX_EVIDENCE {
+                alert.event_ids.push(event_id.to_string());
+            }
+            if t > *last {
+                *last = t;
+                alert.last_time = header.event_time.as_deref().map(str::to_string);
+            }
+            return;
+        }
+        let mut alert = self.alert(&self.engine.detections[i], record, header);
+        alert.event_ids = vec![event_id.to_string()];
+        alert.records = 1;
+        if let Some(t) = time_ms {
+            self.open.insert(key, (self.alerts.len(), t));
+        }
+        self.alerts.push(alert);
     }
 
     fn correlate(
@@ -291,6 +339,7 @@ impl Session<'_> {
             },
         };
         let event_id = header.event_id.as_deref().unwrap_or_default();
+        let key = (ci, group.clone(), String::new());
         let Some((window, count)) = self.states[ci].observe(
             correlation,
             group,
@@ -301,6 +350,22 @@ impl Session<'_> {
         ) else {
             return;
         };
+        // A burst that goes on re-fires the correlation each time the window fills again: that
+        // is the same alert growing, not a new one.
+        if let Some((at, last)) = self.open.get_mut(&key)
+            && time_ms - *last <= MERGE_WINDOW_MS
+        {
+            *last = time_ms;
+            let alert = &mut self.alerts[*at];
+            alert.records += window.matched;
+            alert.last_time = header.event_time.as_deref().map(str::to_string);
+            for id in window.event_ids {
+                if alert.event_ids.len() < crate::sigma::MAX_EVIDENCE {
+                    alert.event_ids.push(id);
+                }
+            }
+            return;
+        }
         let mut alert = self.alert(detection, record, header);
         let span = human_span(correlation.timespan_ms);
         let grouped = if correlation.group_by.is_empty() {
@@ -319,6 +384,7 @@ impl Session<'_> {
         alert.records = window.matched;
         alert.event_ids = window.event_ids.into_iter().collect();
         alert.time = window.first_time;
+        self.open.insert(key, (self.alerts.len(), time_ms));
         self.alerts.push(alert);
     }
 
@@ -340,6 +406,7 @@ impl Session<'_> {
             principal: Principal::of(header),
             source_ip: owned(header.source_ip_address.as_deref()),
             user_agent: owned(header.user_agent.as_deref()),
+            event_source: owned(header.event_source.as_deref()),
             event_name: owned(header.event_name.as_deref()),
             event_ids: Vec::new(),
             records: 0,

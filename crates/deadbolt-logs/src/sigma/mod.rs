@@ -18,8 +18,8 @@ use deadbolt_yaml::{Data, Node, Scalar};
 use serde_json::Value;
 
 pub(crate) use condition::Condition;
-pub(crate) use correlation::CorrelationState;
 pub use correlation::{Correlation, CorrelationKind};
+pub(crate) use correlation::{CorrelationState, MAX_EVIDENCE};
 use matcher::{Anchor, Compare, FieldMatch, ValueMatch};
 
 /// A rule's severity: Sigma's `level`.
