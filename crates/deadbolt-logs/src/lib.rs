@@ -8,12 +8,15 @@
 //!   `logsource: {product: aws, service: cloudtrail}`;
 //! - [`detection`] adds deadbolt's metadata (stable ID, duty, CIS section, next step, examples)
 //!   and holds the built-in set (`detections/*.yml`);
-//! - [`engine`] runs them over a stream and raises [`Alert`]s.
+//! - [`engine`] runs them over a stream and raises [`Alert`]s;
+//! - [`ocsf`] maps records to OCSF events (API Activity, Authentication, Account Change) for a
+//!   security data lake.
 
 pub mod alert;
 pub mod detection;
 pub mod engine;
 pub mod event;
+pub mod ocsf;
 pub mod read;
 pub mod sigma;
 

@@ -244,16 +244,14 @@ impl Reader<'_> {
             }
             if first {
                 first = false;
-                // A document that spans lines: a pretty-printed array or Records object.
-                if let Err(e) = serde_json::from_str::<serde::de::IgnoredAny>(trimmed)
-                    && e.is_eof()
-                {
+                // A document that spans lines (a pretty-printed array or Records object) does not
+                // parse on its first line alone: read the rest and parse it whole.
+                if self.document(trimmed, start_line, true) {
                     let mut doc = std::mem::take(&mut line_buf);
                     doc.push(b'\n');
                     let limit = self.limits.max_document_bytes;
                     let budget = limit.saturating_sub(doc.len()) as u64 + 1;
                     if let Err(e) = input.take(budget).read_to_end(&mut doc) {
-                        self.summary.bytes += doc.len() as u64;
                         self.io_error(&e);
                         // Whatever arrived is parsed below and reports where it breaks.
                     }
@@ -268,7 +266,9 @@ impl Reader<'_> {
                         return;
                     }
                     match std::str::from_utf8(&doc) {
-                        Ok(text) => self.document(text, start_line),
+                        Ok(text) => {
+                            self.document(text.trim(), start_line, false);
+                        }
                         Err(e) => {
                             let line = start_line
                                 + memchr::memchr_iter(b'\n', &doc[..e.valid_up_to()]).count()
@@ -278,13 +278,16 @@ impl Reader<'_> {
                     }
                     return;
                 }
+                continue;
             }
-            self.document(trimmed, start_line);
+            self.document(trimmed, start_line, false);
         }
     }
 
     /// One complete JSON text: a record, a `Records` wrapper, an array of records, or a digest.
-    fn document(&mut self, text: &str, line: u64) {
+    /// With `may_continue`, a text that ends early is not an error: the return value says the
+    /// caller should read on and try again with more (nothing was handed on).
+    fn document(&mut self, text: &str, line: u64, may_continue: bool) -> bool {
         let base = text.as_ptr() as usize;
         let mut lines = LineCounter {
             text,
@@ -294,6 +297,7 @@ impl Reader<'_> {
         match text.as_bytes().first() {
             Some(b'[') => match serde_json::from_str::<Vec<&RawValue>>(text) {
                 Ok(records) => self.records(&records, base, &mut lines),
+                Err(e) if may_continue && e.is_eof() => return true,
                 Err(e) => self.json_error(&e, line),
             },
             Some(b'{') => {
@@ -305,16 +309,23 @@ impl Reader<'_> {
                         Ok(Wrapper {
                             records: Some(records),
                             ..
-                        }) => return self.records(&records, base, &mut lines),
+                        }) => {
+                            self.records(&records, base, &mut lines);
+                            return false;
+                        }
                         Ok(Wrapper {
                             digest_start_time: Some(_),
                             ..
                         }) => {
                             self.summary.digest = true;
-                            return;
+                            return false;
                         }
                         Ok(_) => {}
-                        Err(e) => return self.json_error(&e, line),
+                        Err(e) if may_continue && e.is_eof() => return true,
+                        Err(e) => {
+                            self.json_error(&e, line);
+                            return false;
+                        }
                     }
                 }
                 match serde_json::from_str::<&RawValue>(text) {
@@ -326,6 +337,7 @@ impl Reader<'_> {
                             json: record.get(),
                         });
                     }
+                    Err(e) if may_continue && e.is_eof() => return true,
                     Err(e) => self.json_error(&e, line),
                 }
             }
@@ -335,6 +347,7 @@ impl Reader<'_> {
                 "not JSON: a CloudTrail file holds JSON objects".into(),
             ),
         }
+        false
     }
 
     fn records(&mut self, records: &[&RawValue], base: usize, lines: &mut LineCounter<'_>) {

@@ -30,7 +30,7 @@ pub enum LogsFormat {
 #[derive(clap::Args)]
 pub struct LogsArgs {
     /// CloudTrail files or folders: S3 delivery files (`.json`, `.json.gz`), NDJSON, JSON arrays.
-    #[arg(required = true)]
+    #[arg(required_unless_present = "list")]
     paths: Vec<String>,
     /// More Sigma rules (a `.yml` file or a folder of them), for `logsource: {product: aws,
     /// service: cloudtrail}`. Repeatable.
@@ -51,6 +51,15 @@ pub struct LogsArgs {
     /// Write to this file instead of standard output.
     #[arg(short = 'o', long)]
     output: Option<PathBuf>,
+    /// The largest single line (one NDJSON record, or a whole delivery file written on one line)
+    /// to read, in MiB; a longer line is skipped with an error, so a hostile 2 GB line costs time,
+    /// not memory.
+    #[arg(long, value_name = "MIB", default_value_t = 256)]
+    max_line_mib: usize,
+    /// Also write every reviewed record as an OCSF 1.4.0 event (API Activity 6003, Authentication
+    /// 3002, Account Change 3001), one JSON object per line, to this file.
+    #[arg(long, value_name = "FILE")]
+    export_ocsf: Option<PathBuf>,
     /// List the detections (ID, severity, ATT&CK, CIS, title) and exit.
     #[arg(long)]
     list: bool,
@@ -144,22 +153,58 @@ pub fn run(args: LogsArgs) -> Result<u8> {
         }
     }
 
-    let limits = Limits::default();
+    let limits = Limits {
+        max_line_bytes: args.max_line_mib.saturating_mul(1 << 20),
+        ..Limits::default()
+    };
     let mut session = engine.session(window);
     let mut record_diagnostics = Vec::new();
+    let mut export = match &args.export_ocsf {
+        Some(path) => Some((
+            std::io::BufWriter::new(
+                std::fs::File::create(path)
+                    .with_context(|| format!("cannot write {}", path.display()))?,
+            ),
+            None::<std::io::Error>,
+        )),
+        None => None,
+    };
     let (mut bytes, mut digest_files, mut read_any) = (0u64, 0u64, false);
     for (path, display) in &files {
         let summary = deadbolt_logs::read_file(
             path,
             display,
             &limits,
-            &mut |record| session.record(&record, &mut record_diagnostics, &mut |_| {}),
+            &mut |record| {
+                session.record(&record, &mut record_diagnostics, &mut |event| {
+                    if let Some((out, failed)) = &mut export
+                        && failed.is_none()
+                    {
+                        let tree: Option<serde_json::Value> =
+                            serde_json::from_str(event.record.json).ok();
+                        let ocsf = deadbolt_logs::ocsf::event(event.header, tree.as_ref());
+                        if let Err(e) = serde_json::to_writer(&mut *out, &ocsf)
+                            .map_err(std::io::Error::from)
+                            .and_then(|()| out.write_all(b"\n"))
+                        {
+                            *failed = Some(e);
+                        }
+                    }
+                })
+            },
             &mut diagnostics,
         );
         bytes += summary.bytes;
         digest_files += u64::from(summary.digest);
         read_any |= summary.records > 0 || summary.digest;
         diagnostics.append(&mut record_diagnostics);
+    }
+    if let (Some((mut out, failed)), Some(path)) = (export, &args.export_ocsf) {
+        if let Some(e) = failed {
+            return Err(anyhow::Error::new(e).context(format!("cannot write {}", path.display())));
+        }
+        out.flush()
+            .with_context(|| format!("cannot write {}", path.display()))?;
     }
     let (mut alerts, stats) = session.finish(&mut diagnostics);
     alerts.sort_by(|a, b| a.time.cmp(&b.time));
