@@ -247,6 +247,9 @@ impl Session<'_> {
             }
         }
         self.candidates.extend_from_slice(&self.engine.unindexed);
+        let detections = &self.engine.detections;
+        self.candidates
+            .retain(|&i| detections[i].rule.may_match(&header));
         if self.candidates.is_empty() {
             return;
         }
