@@ -6,6 +6,7 @@
 
 pub mod human;
 pub mod json;
+pub mod logs;
 pub mod sarif;
 pub mod srm;
 

@@ -5,6 +5,7 @@
 
 mod classify;
 mod config;
+mod logs;
 mod residency;
 mod srm;
 
@@ -41,6 +42,9 @@ enum Command {
     /// Classify the data in files: personal, payment and health data and credentials, per file,
     /// with masked samples. Exit 1 when restricted or confidential data is found.
     Classify(classify::ClassifyArgs),
+    /// Review AWS CloudTrail logs: CIS monitoring and attack-technique detections (Sigma rules,
+    /// built in and your own). Exit 1 when there are alerts.
+    Logs(logs::LogsArgs),
     /// List the rules, or print one rule's documentation.
     Rules {
         /// A rule ID (e.g. AWS-S3-001).
@@ -147,6 +151,7 @@ fn run(cli: Cli) -> Result<u8> {
         Command::Scan(args) => scan(args),
         Command::Srm(args) => srm::run(args),
         Command::Classify(args) => classify::run(args),
+        Command::Logs(args) => logs::run(args),
     }
 }
 

@@ -1,0 +1,486 @@
+//! The detection engine: records in, alerts out, one pass, state bounded by the correlation
+//! windows.
+//!
+//! Each record's top-level fields are read first ([`Header`]); the full tree is built only when a
+//! detection could match, which the rule index decides by `eventName` (most records match
+//! nothing). Correlations keep per-group windows ([`crate::sigma::CorrelationState`]).
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use deadbolt_model::{Diagnostic, Level};
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::alert::{Alert, Principal};
+use crate::detection::Detection;
+use crate::event::{Header, parse_time};
+use crate::read::Record;
+use crate::sigma::{CorrelationKind, CorrelationState};
+
+/// How many problems with single records one file reports before it only counts them.
+const RECORD_DIAGNOSTICS_PER_FILE: u32 = 20;
+
+/// Alerts of one detection for the same principal and API within this long of each other are one
+/// alert with a record count: a responder acts once on a burst of 50 `AccessDenied`s, not 50
+/// times. One hour, in milliseconds.
+pub const MERGE_WINDOW_MS: i64 = 3_600_000;
+
+/// A compiled set of detections.
+#[derive(Debug)]
+pub struct Engine {
+    detections: Vec<Detection>,
+    /// Lower-cased `eventName` → the single-record detections that can match it.
+    by_event_name: HashMap<String, Vec<usize>>,
+    /// Single-record detections that can match any `eventName`.
+    unindexed: Vec<usize>,
+    /// Per detection: the correlations that count its matches.
+    counted_by: Vec<Vec<usize>>,
+    /// Per detection: whether its matches raise alerts of their own.
+    alerts_itself: Vec<bool>,
+}
+
+/// Which records to consider.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Window {
+    /// Skip records before this time (milliseconds since the epoch).
+    pub since_ms: Option<i64>,
+    /// Skip records at or after this time.
+    pub until_ms: Option<i64>,
+}
+
+/// Counts of one run.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Stats {
+    /// Records read.
+    pub records: u64,
+    /// Records that were CloudTrail events and in the time window: what the detections saw.
+    pub events: u64,
+    /// CloudTrail Insights records (AWS's own anomaly summaries), counted and not analysed.
+    pub insights: u64,
+    /// Records outside `--since`/`--until`.
+    pub outside_window: u64,
+    /// Records that are not CloudTrail events (no `eventName`, or not an object).
+    pub not_events: u64,
+    /// Records whose full tree was built because a detection could match.
+    pub full_reads: u64,
+}
+
+impl Engine {
+    /// Compiles `detections`. A correlation naming a rule that is not there is a diagnostic and is
+    /// dropped; the rest compile.
+    pub fn new(detections: Vec<Detection>, diagnostics: &mut Vec<Diagnostic>) -> Engine {
+        let names: HashMap<&str, usize> = detections
+            .iter()
+            .enumerate()
+            .filter_map(|(i, d)| d.rule.name.as_deref().map(|n| (n, i)))
+            .collect();
+        let mut counted_by = vec![Vec::new(); detections.len()];
+        let mut alerts_itself = vec![true; detections.len()];
+        let mut dropped = vec![false; detections.len()];
+        for (ci, d) in detections.iter().enumerate() {
+            let Some(correlation) = d.rule.correlation() else {
+                continue;
+            };
+            for name in &correlation.rules {
+                match names.get(name.as_str()) {
+                    Some(&base) if detections[base].rule.correlation().is_none() => {
+                        counted_by[base].push(ci);
+                        if !correlation.generate {
+                            alerts_itself[base] = false;
+                        }
+                    }
+                    _ => {
+                        diagnostics.push(Diagnostic::at(
+                            Level::Error,
+                            d.rule.file.clone(),
+                            d.rule.line,
+                            1,
+                            format!("the correlation counts {name:?}, which is not a detection rule's name here"),
+                        ));
+                        dropped[ci] = true;
+                    }
+                }
+            }
+        }
+        for list in &mut counted_by {
+            list.retain(|ci| !dropped[*ci]);
+        }
+        let mut by_event_name: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut unindexed = Vec::new();
+        for (i, d) in detections.iter().enumerate() {
+            if d.rule.correlation().is_some() {
+                continue;
+            }
+            match d.rule.event_names() {
+                Some(names) => {
+                    for name in names {
+                        by_event_name.entry(name).or_default().push(i);
+                    }
+                }
+                None => unindexed.push(i),
+            }
+        }
+        Engine {
+            detections,
+            by_event_name,
+            unindexed,
+            counted_by,
+            alerts_itself,
+        }
+    }
+
+    /// The detections, in load order.
+    pub fn detections(&self) -> &[Detection] {
+        &self.detections
+    }
+
+    /// The detections that raise alerts: every correlation, and every single-record rule that is
+    /// not only counted by a correlation.
+    pub fn alerting(&self) -> impl Iterator<Item = &Detection> {
+        self.detections
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| self.alerts_itself[*i])
+            .map(|(_, d)| d)
+    }
+
+    /// Starts a run over a stream of records.
+    pub fn session(&self, window: Window) -> Session<'_> {
+        Session {
+            engine: self,
+            window,
+            states: (0..self.detections.len())
+                .map(|_| CorrelationState::default())
+                .collect(),
+            alerts: Vec::new(),
+            stats: Stats::default(),
+            candidates: Vec::new(),
+            file_problems: (None, 0),
+            open: HashMap::new(),
+        }
+    }
+}
+
+/// One run of an [`Engine`] over a stream of records.
+#[derive(Debug)]
+pub struct Session<'e> {
+    engine: &'e Engine,
+    window: Window,
+    states: Vec<CorrelationState>,
+    alerts: Vec<Alert>,
+    stats: Stats,
+    candidates: Vec<usize>,
+    file_problems: (Option<Arc<str>>, u32),
+    /// (detection, principal, event name) → (index in `alerts`, time of its latest record), for
+    /// merging single-record alerts.
+    open: HashMap<(usize, String, String), (usize, i64)>,
+}
+
+/// A record that passed the session's filters, for other consumers (the baseline) to see too.
+pub struct Event<'r> {
+    /// The record.
+    pub record: &'r Record<'r>,
+    /// Its top-level fields.
+    pub header: &'r Header<'r>,
+    /// Its `eventTime` in milliseconds since the epoch, when it has a valid one.
+    pub time_ms: Option<i64>,
+}
+
+impl Session<'_> {
+    /// Runs the detections on one record, and hands it to `also` when it is a CloudTrail event in
+    /// the time window. A record that is not valid JSON or not an event is a diagnostic (the first
+    /// 20 per file; the rest are counted in [`Stats::not_events`]).
+    pub fn record(
+        &mut self,
+        record: &Record<'_>,
+        diagnostics: &mut Vec<Diagnostic>,
+        also: &mut dyn FnMut(&Event<'_>),
+    ) {
+        self.stats.records += 1;
+        let header: Header = match serde_json::from_str(record.json) {
+            Ok(h) => h,
+            Err(e) => {
+                self.stats.not_events += 1;
+                self.problem(record, format!("not a CloudTrail record: {e}"), diagnostics);
+                return;
+            }
+        };
+        if header.is_insight() {
+            self.stats.insights += 1;
+            return;
+        }
+        if !header.is_event() {
+            self.stats.not_events += 1;
+            self.problem(
+                record,
+                "not a CloudTrail event (no eventName or eventSource)".into(),
+                diagnostics,
+            );
+            return;
+        }
+        let time_ms = header.event_time.as_deref().and_then(parse_time);
+        if let Some(t) = time_ms
+            && (self.window.since_ms.is_some_and(|s| t < s)
+                || self.window.until_ms.is_some_and(|u| t >= u))
+        {
+            self.stats.outside_window += 1;
+            return;
+        }
+        self.stats.events += 1;
+        also(&Event {
+            record,
+            header: &header,
+            time_ms,
+        });
+        self.candidates.clear();
+        if let Some(name) = header.event_name.as_deref() {
+            let lowered;
+            let key = if name.bytes().any(|b| b.is_ascii_uppercase()) {
+                lowered = name.to_ascii_lowercase();
+                lowered.as_str()
+            } else {
+                name
+            };
+            if let Some(list) = self.engine.by_event_name.get(key) {
+                self.candidates.extend_from_slice(list);
+            }
+        }
+        self.candidates.extend_from_slice(&self.engine.unindexed);
+        if self.candidates.is_empty() {
+            return;
+        }
+        let tree: Value = match serde_json::from_str(record.json) {
+            Ok(v) => v,
+            Err(e) => {
+                self.problem(record, format!("record skipped: {e}"), diagnostics);
+                return;
+            }
+        };
+        self.stats.full_reads += 1;
+        let candidates = std::mem::take(&mut self.candidates);
+        for &i in &candidates {
+            if !self.engine.detections[i].rule.matches(&tree, record.json) {
+                continue;
+            }
+            if self.engine.alerts_itself[i] {
+                self.single_record_alert(i, record, &header, time_ms);
+            }
+            for &ci in &self.engine.counted_by[i] {
+                self.correlate(ci, &tree, record, &header, time_ms);
+            }
+        }
+        self.candidates = candidates;
+    }
+
+    fn single_record_alert(
+        &mut self,
+        i: usize,
+        record: &Record<'_>,
+        header: &Header<'_>,
+        time_ms: Option<i64>,
+    ) {
+        let event_id = header.event_id.as_deref().unwrap_or_default();
+        let key = (
+            i,
+            header.principal().unwrap_or_default().to_string(),
+            header.event_name.as_deref().unwrap_or_default().to_string(),
+        );
+        if let Some(t) = time_ms
+            && let Some((at, last)) = self.open.get_mut(&key)
+            && (t - *last).abs() <= MERGE_WINDOW_MS
+        {
+            let alert = &mut self.alerts[*at];
+            alert.records += 1;
+            if alert.event_ids.len() < crate::sigma::MAX_EVIDENCE {
+                alert.event_ids.push(event_id.to_string());
+            }
+            if t > *last {
+                *last = t;
+                alert.last_time = header.event_time.as_deref().map(str::to_string);
+            }
+            return;
+        }
+        let mut alert = self.alert(&self.engine.detections[i], record, header);
+        alert.event_ids = vec![event_id.to_string()];
+        alert.records = 1;
+        if let Some(t) = time_ms {
+            self.open.insert(key, (self.alerts.len(), t));
+        }
+        self.alerts.push(alert);
+    }
+
+    fn correlate(
+        &mut self,
+        ci: usize,
+        tree: &Value,
+        record: &Record<'_>,
+        header: &Header<'_>,
+        time_ms: Option<i64>,
+    ) {
+        let detection = &self.engine.detections[ci];
+        let Some(correlation) = detection.rule.correlation() else {
+            return;
+        };
+        let Some(time_ms) = time_ms else {
+            return;
+        };
+        let mut group = String::new();
+        for field in &correlation.group_by {
+            group.push_str(&first_text(tree, field).unwrap_or_default());
+            group.push('\u{1f}');
+        }
+        let value = match &correlation.kind {
+            CorrelationKind::EventCount => None,
+            CorrelationKind::ValueCount(field) => match first_text(tree, field) {
+                Some(v) => Some(v),
+                // A record without the counted field adds no value.
+                None => return,
+            },
+        };
+        let event_id = header.event_id.as_deref().unwrap_or_default();
+        let key = (ci, group.clone(), String::new());
+        let Some((window, count)) = self.states[ci].observe(
+            correlation,
+            group,
+            time_ms,
+            value,
+            event_id,
+            header.event_time.as_deref().unwrap_or_default(),
+        ) else {
+            return;
+        };
+        // A burst that goes on re-fires the correlation each time the window fills again: that
+        // is the same alert growing, not a new one.
+        if let Some((at, last)) = self.open.get_mut(&key)
+            && time_ms - *last <= MERGE_WINDOW_MS
+        {
+            *last = time_ms;
+            let alert = &mut self.alerts[*at];
+            alert.records += window.matched;
+            alert.last_time = header.event_time.as_deref().map(str::to_string);
+            for id in window.event_ids {
+                if alert.event_ids.len() < crate::sigma::MAX_EVIDENCE {
+                    alert.event_ids.push(id);
+                }
+            }
+            return;
+        }
+        let mut alert = self.alert(detection, record, header);
+        let span = human_span(correlation.timespan_ms);
+        let grouped = if correlation.group_by.is_empty() {
+            String::new()
+        } else {
+            format!(" by the same {}", correlation.group_by.join(" and "))
+        };
+        alert.explanation = Some(match &correlation.kind {
+            CorrelationKind::EventCount => {
+                format!("{count} matching events within {span}{grouped}")
+            }
+            CorrelationKind::ValueCount(field) => {
+                format!("{count} distinct {field} within {span}{grouped}")
+            }
+        });
+        alert.records = window.matched;
+        alert.event_ids = window.event_ids.into_iter().collect();
+        alert.time = window.first_time;
+        self.open.insert(key, (self.alerts.len(), time_ms));
+        self.alerts.push(alert);
+    }
+
+    fn alert(&self, detection: &Detection, record: &Record<'_>, header: &Header<'_>) -> Alert {
+        let owned = |v: Option<&str>| v.map(str::to_string);
+        let time = owned(header.event_time.as_deref());
+        Alert {
+            detection: detection.meta.id.clone(),
+            title: detection.rule.title.clone(),
+            severity: detection.rule.level,
+            techniques: detection.rule.techniques(),
+            layer: detection.meta.layer.clone(),
+            duty: detection.meta.duty.clone(),
+            cis: detection.meta.cis.clone(),
+            last_time: time.clone(),
+            time,
+            account: owned(header.account()),
+            region: owned(header.aws_region.as_deref()),
+            principal: Principal::of(header),
+            source_ip: owned(header.source_ip_address.as_deref()),
+            user_agent: owned(header.user_agent.as_deref()),
+            event_source: owned(header.event_source.as_deref()),
+            event_name: owned(header.event_name.as_deref()),
+            event_ids: Vec::new(),
+            records: 0,
+            explanation: None,
+            next: detection.meta.next.clone(),
+            author: detection.rule.author.clone(),
+            rule_file: detection.rule.file.clone(),
+            file: record.file.clone(),
+            position: record.position,
+        }
+    }
+
+    fn problem(&mut self, record: &Record<'_>, message: String, diagnostics: &mut Vec<Diagnostic>) {
+        if self.file_problems.0.as_ref() != Some(record.file) {
+            self.flush_problems(diagnostics);
+            self.file_problems = (Some(record.file.clone()), 0);
+        }
+        self.file_problems.1 += 1;
+        if self.file_problems.1 <= RECORD_DIAGNOSTICS_PER_FILE {
+            diagnostics.push(Diagnostic::at(
+                Level::Warning,
+                record.file.clone(),
+                u32::try_from(record.position.line).unwrap_or(u32::MAX),
+                0,
+                format!("record {}: {message}", record.position.index),
+            ));
+        }
+    }
+
+    fn flush_problems(&mut self, diagnostics: &mut Vec<Diagnostic>) {
+        if let (Some(file), n) = &self.file_problems
+            && *n > RECORD_DIAGNOSTICS_PER_FILE
+        {
+            diagnostics.push(Diagnostic::whole_file(
+                Level::Warning,
+                file.clone(),
+                format!(
+                    "{} more records that are not CloudTrail events",
+                    n - RECORD_DIAGNOSTICS_PER_FILE
+                ),
+            ));
+        }
+    }
+
+    /// Ends the run: the alerts in the order they were raised, and the counts.
+    pub fn finish(mut self, diagnostics: &mut Vec<Diagnostic>) -> (Vec<Alert>, Stats) {
+        self.flush_problems(diagnostics);
+        (self.alerts, self.stats)
+    }
+}
+
+/// The first scalar at a dotted path, as text.
+fn first_text(tree: &Value, path: &str) -> Option<String> {
+    let mut node = tree;
+    for key in path.split('.') {
+        node = match node {
+            Value::Object(map) => map.get(key)?,
+            Value::Array(items) => items.first()?.get(key)?,
+            _ => return None,
+        };
+    }
+    match node {
+        Value::String(s) => Some(s.clone()),
+        Value::Null => None,
+        Value::Array(items) => items.first().map(|v| v.to_string()),
+        other => Some(other.to_string()),
+    }
+}
+
+fn human_span(ms: i64) -> String {
+    match ms {
+        ms if ms % 86_400_000 == 0 => format!("{}d", ms / 86_400_000),
+        ms if ms % 3_600_000 == 0 => format!("{}h", ms / 3_600_000),
+        ms if ms % 60_000 == 0 => format!("{}m", ms / 60_000),
+        ms => format!("{}s", ms / 1000),
+    }
+}

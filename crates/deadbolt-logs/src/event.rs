@@ -1,0 +1,226 @@
+//! The fields of a CloudTrail record that every step needs, read without building the whole tree.
+//!
+//! Field names and meanings are those of the CloudTrail record contents reference (AWS CloudTrail
+//! User Guide, "CloudTrail record contents for management, data, and network activity events").
+//! Most records match no detection; reading only these fields (borrowed from the record's text)
+//! lets the engine decide that without allocating the full tree.
+
+use std::borrow::Cow;
+
+use serde::Deserialize;
+
+/// The top-level fields of one CloudTrail record. Every field is optional: a record missing one
+/// is still read, and what needs the field does without it.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Header<'a> {
+    /// `eventTime`: ISO 8601 in UTC (`2024-07-31T13:06:24Z`).
+    #[serde(borrow)]
+    pub event_time: Option<Cow<'a, str>>,
+    /// `eventSource`: the service's endpoint name (`iam.amazonaws.com`).
+    #[serde(borrow)]
+    pub event_source: Option<Cow<'a, str>>,
+    /// `eventName`: the API action (`CreateAccessKey`).
+    #[serde(borrow)]
+    pub event_name: Option<Cow<'a, str>>,
+    /// `awsRegion`.
+    #[serde(borrow)]
+    pub aws_region: Option<Cow<'a, str>>,
+    /// `sourceIPAddress`: an IP address, or a service name for calls AWS made on the caller's
+    /// behalf (`cloudformation.amazonaws.com`).
+    #[serde(rename = "sourceIPAddress", borrow)]
+    pub source_ip_address: Option<Cow<'a, str>>,
+    /// `userAgent`.
+    #[serde(borrow)]
+    pub user_agent: Option<Cow<'a, str>>,
+    /// `errorCode`, present when the call failed (`AccessDenied`).
+    #[serde(borrow)]
+    pub error_code: Option<Cow<'a, str>>,
+    /// `eventID`: unique per record.
+    #[serde(rename = "eventID", borrow)]
+    pub event_id: Option<Cow<'a, str>>,
+    /// `eventType`: `AwsApiCall`, `AwsConsoleSignIn`, `AwsServiceEvent`, `AwsCloudTrailInsight`...
+    #[serde(borrow)]
+    pub event_type: Option<Cow<'a, str>>,
+    /// `eventCategory`: `Management`, `Data`, `Insight`, `NetworkActivity`.
+    #[serde(borrow)]
+    pub event_category: Option<Cow<'a, str>>,
+    /// `recipientAccountId`: the account that received the call.
+    #[serde(borrow)]
+    pub recipient_account_id: Option<Cow<'a, str>>,
+    /// `userIdentity`: who made the call.
+    #[serde(borrow)]
+    pub user_identity: Option<Identity<'a>>,
+    /// `additionalEventData`, read for `MFAUsed` on console sign-ins.
+    #[serde(borrow)]
+    pub additional_event_data: Option<AdditionalData<'a>>,
+}
+
+/// `userIdentity`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Identity<'a> {
+    /// `type`: `Root`, `IAMUser`, `AssumedRole`, `FederatedUser`, `AWSService`, `AWSAccount`,
+    /// `IdentityCenterUser`, `Unknown`.
+    #[serde(rename = "type", borrow)]
+    pub kind: Option<Cow<'a, str>>,
+    /// `arn`.
+    #[serde(borrow)]
+    pub arn: Option<Cow<'a, str>>,
+    /// `accountId`: the account that owns the principal.
+    #[serde(borrow)]
+    pub account_id: Option<Cow<'a, str>>,
+    /// `accessKeyId`: the key used to sign the request (an ID, not a secret).
+    #[serde(borrow)]
+    pub access_key_id: Option<Cow<'a, str>>,
+    /// `principalId`.
+    #[serde(borrow)]
+    pub principal_id: Option<Cow<'a, str>>,
+    /// `userName`.
+    #[serde(borrow)]
+    pub user_name: Option<Cow<'a, str>>,
+    /// `invokedBy`: the AWS service that made the call for the principal.
+    #[serde(borrow)]
+    pub invoked_by: Option<Cow<'a, str>>,
+    /// `sessionContext`, for temporary credentials.
+    #[serde(borrow)]
+    pub session_context: Option<SessionContext<'a>>,
+}
+
+/// `userIdentity.sessionContext`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SessionContext<'a> {
+    /// `attributes`.
+    #[serde(borrow)]
+    pub attributes: Option<SessionAttributes<'a>>,
+    /// `sessionIssuer`: the role or user the session was issued for.
+    #[serde(borrow)]
+    pub session_issuer: Option<SessionIssuer<'a>>,
+}
+
+/// `userIdentity.sessionContext.attributes`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SessionAttributes<'a> {
+    /// `mfaAuthenticated`: `"true"` or `"false"` (a string in CloudTrail).
+    #[serde(borrow)]
+    pub mfa_authenticated: Option<Cow<'a, str>>,
+}
+
+/// `userIdentity.sessionContext.sessionIssuer`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SessionIssuer<'a> {
+    /// `arn` of the role or user.
+    #[serde(borrow)]
+    pub arn: Option<Cow<'a, str>>,
+    /// `type`: `Role`, `IAMUser`, `Root`.
+    #[serde(rename = "type", borrow)]
+    pub kind: Option<Cow<'a, str>>,
+}
+
+/// `additionalEventData`.
+#[derive(Debug, Default, Deserialize)]
+pub struct AdditionalData<'a> {
+    /// `MFAUsed` on `ConsoleLogin`: `"Yes"` or `"No"`.
+    #[serde(rename = "MFAUsed", borrow)]
+    pub mfa_used: Option<Cow<'a, str>>,
+}
+
+impl Header<'_> {
+    /// Whether the record looks like a CloudTrail event at all (it names an event and a source or
+    /// a time).
+    pub fn is_event(&self) -> bool {
+        self.event_name.is_some() && (self.event_source.is_some() || self.event_time.is_some())
+    }
+
+    /// Whether this is a CloudTrail Insights record (an anomaly summary AWS computed, not an API
+    /// call).
+    pub fn is_insight(&self) -> bool {
+        self.event_category.as_deref() == Some("Insight")
+            || self.event_type.as_deref() == Some("AwsCloudTrailInsight")
+    }
+
+    /// The principal: the session issuer's ARN for assumed roles (one role, many sessions), else
+    /// the identity's ARN, else the invoking service, else the account.
+    pub fn principal(&self) -> Option<&str> {
+        let id = self.user_identity.as_ref()?;
+        id.session_context
+            .as_ref()
+            .and_then(|s| s.session_issuer.as_ref())
+            .and_then(|i| i.arn.as_deref())
+            .or(id.arn.as_deref())
+            .or(id.invoked_by.as_deref())
+            .or(id.account_id.as_deref())
+    }
+
+    /// Whether MFA was used: the session's `mfaAuthenticated`, or `MFAUsed` of a console sign-in.
+    /// `None` when the record does not say.
+    pub fn mfa_used(&self) -> Option<bool> {
+        let session = self
+            .user_identity
+            .as_ref()
+            .and_then(|i| i.session_context.as_ref())
+            .and_then(|s| s.attributes.as_ref())
+            .and_then(|a| a.mfa_authenticated.as_deref())
+            .map(|v| v.eq_ignore_ascii_case("true"));
+        let login = self
+            .additional_event_data
+            .as_ref()
+            .and_then(|a| a.mfa_used.as_deref())
+            .map(|v| v.eq_ignore_ascii_case("yes"));
+        match (session, login) {
+            (Some(a), Some(b)) => Some(a || b),
+            (a, b) => a.or(b),
+        }
+    }
+
+    /// The account the record belongs to: `recipientAccountId`, else the caller's account.
+    pub fn account(&self) -> Option<&str> {
+        self.recipient_account_id.as_deref().or_else(|| {
+            self.user_identity
+                .as_ref()
+                .and_then(|i| i.account_id.as_deref())
+        })
+    }
+}
+
+/// Milliseconds since the Unix epoch of a CloudTrail `eventTime`, or `None` when it is not an
+/// RFC 3339 / ISO 8601 timestamp.
+pub fn parse_time(text: &str) -> Option<i64> {
+    text.parse::<jiff::Timestamp>()
+        .ok()
+        .map(|t| t.as_millisecond())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_fields_it_needs_and_ignores_the_rest() {
+        let raw = r#"{"eventTime":"2024-07-31T13:06:24Z","eventName":"StopLogging","eventSource":"cloudtrail.amazonaws.com",
+            "requestParameters":{"name":"t"},"userIdentity":{"type":"AssumedRole","arn":"arn:aws:sts::1:assumed-role/r/s",
+            "sessionContext":{"sessionIssuer":{"arn":"arn:aws:iam::1:role/r","type":"Role"},"attributes":{"mfaAuthenticated":"false"}}},
+            "recipientAccountId":"1","tlsDetails":{"x":[1,2,{"y":null}]}}"#;
+        let h: Header = serde_json::from_str(raw).unwrap();
+        assert!(h.is_event());
+        assert_eq!(h.principal(), Some("arn:aws:iam::1:role/r"));
+        assert_eq!(h.mfa_used(), Some(false));
+        assert_eq!(h.account(), Some("1"));
+        assert_eq!(
+            parse_time(h.event_time.as_deref().unwrap()),
+            Some(1_722_431_184_000)
+        );
+    }
+
+    #[test]
+    fn escaped_strings_are_read() {
+        let h: Header =
+            serde_json::from_str(r#"{"userAgent":"a\"b","eventName":"X","eventSource":"s"}"#)
+                .unwrap();
+        assert_eq!(h.user_agent.as_deref(), Some("a\"b"));
+        assert_eq!(h.mfa_used(), None);
+    }
+}

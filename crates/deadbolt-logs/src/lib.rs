@@ -1,0 +1,27 @@
+//! deadbolt's log review over AWS CloudTrail.
+//!
+//! Sources → detections → alerts:
+//! - [`read`] streams records out of CloudTrail files (S3 delivery files, gzipped or not; NDJSON;
+//!   JSON arrays), bounded in memory, with diagnostics naming the file and line;
+//! - [`event`] reads the fields every step needs without building the whole record;
+//! - [`sigma`] is the rule language: Sigma detection and correlation rules for
+//!   `logsource: {product: aws, service: cloudtrail}`;
+//! - [`detection`] adds deadbolt's metadata (stable ID, duty, CIS section, next step, examples)
+//!   and holds the built-in set (`detections/*.yml`);
+//! - [`engine`] runs them over a stream and raises [`Alert`]s;
+//! - [`ocsf`] maps records to OCSF events (API Activity, Authentication, Account Change) for a
+//!   security data lake.
+
+pub mod alert;
+pub mod detection;
+pub mod engine;
+pub mod event;
+pub mod ocsf;
+pub mod read;
+pub mod sigma;
+
+pub use alert::{Alert, Principal};
+pub use detection::{Detection, Example, Meta};
+pub use engine::{Engine, Event, Session, Stats, Window};
+pub use read::{FileSummary, Limits, Position, Record, read_file, read_str};
+pub use sigma::{Rule, Severity};

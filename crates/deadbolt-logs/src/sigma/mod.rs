@@ -1,0 +1,594 @@
+//! Sigma rules over CloudTrail records: loading, compiling and matching.
+//!
+//! The language is the Sigma specification (rules v2.0 and correlation rules v2.0, SigmaHQ), for
+//! `logsource: {product: aws, service: cloudtrail}`. What is understood is listed in
+//! `detections/README.md`; anything else (an unknown modifier, a placeholder, a condition naming
+//! a missing selection) is an error that names the file and line, never a rule that silently
+//! matches nothing.
+
+mod condition;
+mod correlation;
+mod matcher;
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use deadbolt_model::{Diagnostic, Level};
+use deadbolt_yaml::{Data, Node, Scalar};
+use serde_json::Value;
+
+pub(crate) use condition::Condition;
+pub use correlation::{Correlation, CorrelationKind};
+pub(crate) use correlation::{CorrelationState, MAX_EVIDENCE};
+use matcher::{Anchor, Compare, FieldMatch, ValueMatch};
+
+/// A rule's severity: Sigma's `level`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// `informational`: worth recording, not worth waking anyone.
+    Informational,
+    /// `low`.
+    Low,
+    /// `medium`.
+    Medium,
+    /// `high`.
+    High,
+    /// `critical`.
+    Critical,
+}
+
+impl Severity {
+    /// The Sigma spelling (`"high"`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Informational => "informational",
+            Severity::Low => "low",
+            Severity::Medium => "medium",
+            Severity::High => "high",
+            Severity::Critical => "critical",
+        }
+    }
+
+    fn parse(text: &str) -> Option<Severity> {
+        Some(match text.to_ascii_lowercase().as_str() {
+            "informational" => Severity::Informational,
+            "low" => Severity::Low,
+            "medium" => Severity::Medium,
+            "high" => Severity::High,
+            "critical" => Severity::Critical,
+            _ => return None,
+        })
+    }
+}
+
+/// One Sigma rule document: a detection over single records, or a correlation over the matches
+/// of other rules.
+#[derive(Debug, Clone)]
+pub struct Rule {
+    /// `title`.
+    pub title: String,
+    /// `id` (a UUID in Sigma's convention; any string is accepted).
+    pub id: Option<String>,
+    /// `name`: how correlations refer to this rule.
+    pub name: Option<String>,
+    /// `author`: carried into every alert (the Detection Rule License requires attribution).
+    pub author: Option<String>,
+    /// `description`.
+    pub description: Option<String>,
+    /// `references`.
+    pub references: Vec<String>,
+    /// `tags` (`attack.t1562.008`, `attack.defense-evasion`, ...).
+    pub tags: Vec<String>,
+    /// `falsepositives`.
+    pub false_positives: Vec<String>,
+    /// `level`; `medium` when absent.
+    pub level: Severity,
+    /// The file the rule came from, as the user named it, and the line of its document.
+    pub file: Arc<str>,
+    /// 1-based line where the document starts.
+    pub line: u32,
+    /// The `deadbolt:` custom attribute, left for the built-in detections to read.
+    pub extension: Option<Node>,
+    pub(crate) body: Body,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) enum Body {
+    Detection(Detection),
+    Correlation(Correlation),
+}
+
+/// The compiled `detection:` block of a rule.
+#[derive(Debug, Clone)]
+pub(crate) struct Detection {
+    selections: Vec<Selection>,
+    condition: Condition,
+}
+
+#[derive(Debug, Clone)]
+enum Selection {
+    /// A map: every entry holds.
+    AllOf(Vec<FieldMatch>),
+    /// A list of maps: one of them holds.
+    AnyOf(Vec<Vec<FieldMatch>>),
+    /// A list of plain values: one occurs anywhere in the raw record.
+    Keywords(Vec<ValueMatch>),
+}
+
+impl Rule {
+    /// The ATT&CK technique IDs in the rule's tags, upper-cased (`attack.t1562.008` → `T1562.008`).
+    pub fn techniques(&self) -> Vec<String> {
+        self.tags
+            .iter()
+            .filter_map(|t| t.strip_prefix("attack."))
+            .filter(|t| {
+                t.len() > 1
+                    && t.starts_with(['t', 'T'])
+                    && t[1..].starts_with(|c: char| c.is_ascii_digit())
+            })
+            .map(str::to_ascii_uppercase)
+            .collect()
+    }
+
+    /// The correlation this rule declares, if it is a correlation rule.
+    pub fn correlation(&self) -> Option<&Correlation> {
+        match &self.body {
+            Body::Correlation(c) => Some(c),
+            Body::Detection(_) => None,
+        }
+    }
+
+    /// Whether this is a detection over single records that matches `record` (`raw` is its JSON
+    /// text, searched by keyword selections). Correlation rules never match a single record.
+    pub fn matches(&self, record: &Value, raw: &str) -> bool {
+        match &self.body {
+            Body::Detection(d) => d.matches(record, raw),
+            Body::Correlation(_) => false,
+        }
+    }
+
+    /// The lower-cased `eventName`s a record must have for this rule to match, when the rule's
+    /// condition pins them down; `None` when any record may match. The engine indexes rules by it.
+    pub fn event_names(&self) -> Option<BTreeSet<String>> {
+        match &self.body {
+            Body::Detection(d) => d.event_names(&d.condition),
+            Body::Correlation(_) => None,
+        }
+    }
+}
+
+impl Detection {
+    fn matches(&self, record: &Value, raw: &str) -> bool {
+        self.holds(&self.condition, record, raw)
+    }
+
+    fn holds(&self, condition: &Condition, record: &Value, raw: &str) -> bool {
+        match condition {
+            Condition::Selection(i) => match &self.selections[*i] {
+                Selection::AllOf(fields) => fields.iter().all(|f| f.matches(record)),
+                Selection::AnyOf(maps) => maps.iter().any(|m| m.iter().all(|f| f.matches(record))),
+                Selection::Keywords(words) => words.iter().any(|w| match w {
+                    ValueMatch::Regex(re) => re.is_match(raw),
+                    _ => false,
+                }),
+            },
+            Condition::And(terms) => terms.iter().all(|t| self.holds(t, record, raw)),
+            Condition::Or(terms) => terms.iter().any(|t| self.holds(t, record, raw)),
+            Condition::Not(term) => !self.holds(term, record, raw),
+        }
+    }
+
+    fn event_names(&self, condition: &Condition) -> Option<BTreeSet<String>> {
+        match condition {
+            Condition::Selection(i) => match &self.selections[*i] {
+                Selection::AllOf(fields) => pinned_names(fields),
+                Selection::AnyOf(maps) => {
+                    let mut all = BTreeSet::new();
+                    for map in maps {
+                        all.extend(pinned_names(map)?);
+                    }
+                    Some(all)
+                }
+                Selection::Keywords(_) => None,
+            },
+            Condition::And(terms) => terms
+                .iter()
+                .filter_map(|t| self.event_names(t))
+                .reduce(|a, b| a.intersection(&b).cloned().collect()),
+            Condition::Or(terms) => {
+                let mut all = BTreeSet::new();
+                for t in terms {
+                    all.extend(self.event_names(t)?);
+                }
+                Some(all)
+            }
+            Condition::Not(_) => None,
+        }
+    }
+}
+
+fn pinned_names(fields: &[FieldMatch]) -> Option<BTreeSet<String>> {
+    let field = fields
+        .iter()
+        .find(|f| f.path.len() == 1 && f.path[0] == "eventName" && !f.all)?;
+    field
+        .values
+        .iter()
+        .map(|v| match v {
+            ValueMatch::EqAscii(s) | ValueMatch::EqCased(s) => Some(s.to_ascii_lowercase()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Reads every Sigma rule document in `text` (one or more YAML documents).
+///
+/// Rules for another log source are skipped with a warning. Errors (not YAML, a document that is
+/// neither a detection nor a correlation, a malformed selection, an unknown modifier) name the
+/// file and line; the other documents of the file are still read.
+pub fn load(file: &Arc<str>, text: &str, diagnostics: &mut Vec<Diagnostic>) -> Vec<Rule> {
+    let docs = match deadbolt_yaml::parse(file, text) {
+        Ok(docs) => docs,
+        Err(d) => {
+            diagnostics.push(d);
+            return Vec::new();
+        }
+    };
+    let mut rules = Vec::new();
+    for doc in &docs {
+        if doc.is_null() {
+            continue;
+        }
+        match rule(file, doc) {
+            Ok(Some(rule)) => rules.push(rule),
+            Ok(None) => diagnostics.push(Diagnostic::at(
+                Level::Warning,
+                file.clone(),
+                doc.span.start.line,
+                doc.span.start.column,
+                "not a rule for CloudTrail (logsource product aws, service cloudtrail): skipped",
+            )),
+            Err((node, message)) => diagnostics.push(Diagnostic::at(
+                Level::Error,
+                file.clone(),
+                node.span.start.line,
+                node.span.start.column,
+                message,
+            )),
+        }
+    }
+    rules
+}
+
+type Failure<'a> = (&'a Node, String);
+
+fn rule<'a>(file: &Arc<str>, doc: &'a Node) -> Result<Option<Rule>, Failure<'a>> {
+    if doc.as_mapping().is_none() {
+        return Err((doc, "a Sigma rule must be a mapping".into()));
+    }
+    let title = doc
+        .get("title")
+        .and_then(Node::scalar_text)
+        .ok_or((doc, "the rule has no title".to_string()))?
+        .into_owned();
+    let level = match doc.get("level") {
+        None => Severity::Medium,
+        Some(node) => node.as_str().and_then(Severity::parse).ok_or((
+            node,
+            "level must be informational, low, medium, high or critical".to_string(),
+        ))?,
+    };
+    let body = if let Some(correlation) = doc.get("correlation") {
+        Body::Correlation(correlation::parse(correlation)?)
+    } else if let Some(detection) = doc.get("detection") {
+        if !is_cloudtrail(doc.get("logsource")) {
+            return Ok(None);
+        }
+        Body::Detection(self::detection(detection)?)
+    } else {
+        return Err((
+            doc,
+            "the document has neither `detection` nor `correlation`".into(),
+        ));
+    };
+    Ok(Some(Rule {
+        title,
+        id: text(doc, "id"),
+        name: text(doc, "name"),
+        author: text(doc, "author"),
+        description: text(doc, "description"),
+        references: texts(doc, "references"),
+        tags: texts(doc, "tags"),
+        false_positives: texts(doc, "falsepositives"),
+        level,
+        file: file.clone(),
+        line: doc.span.start.line,
+        extension: doc.get("deadbolt").cloned(),
+        body,
+    }))
+}
+
+fn text(doc: &Node, key: &str) -> Option<String> {
+    doc.get(key)
+        .and_then(Node::scalar_text)
+        .map(|s| s.trim().to_string())
+}
+
+fn texts(doc: &Node, key: &str) -> Vec<String> {
+    match doc.get(key) {
+        Some(node) => match node.as_sequence() {
+            Some(items) => items
+                .iter()
+                .filter_map(Node::scalar_text)
+                .map(|s| s.into_owned())
+                .collect(),
+            None => node
+                .scalar_text()
+                .map(|s| vec![s.into_owned()])
+                .unwrap_or_default(),
+        },
+        None => Vec::new(),
+    }
+}
+
+fn is_cloudtrail(logsource: Option<&Node>) -> bool {
+    let Some(logsource) = logsource else {
+        return false;
+    };
+    let is = |key: &str, want: &str| {
+        logsource
+            .get(key)
+            .and_then(Node::as_str)
+            .is_some_and(|v| v.eq_ignore_ascii_case(want))
+    };
+    is("product", "aws") && (logsource.get("service").is_none() || is("service", "cloudtrail"))
+}
+
+fn detection(node: &Node) -> Result<Detection, Failure<'_>> {
+    let entries = node
+        .as_mapping()
+        .ok_or((node, "`detection` must be a mapping".to_string()))?;
+    let mut names = Vec::new();
+    let mut selections = Vec::new();
+    let mut condition_node = None;
+    for (key, value) in entries {
+        let name = key.as_str().unwrap_or_default();
+        match name {
+            "condition" => condition_node = Some(value),
+            "timeframe" => {
+                return Err((
+                    key,
+                    "`timeframe` is deprecated in Sigma: write a correlation rule".into(),
+                ));
+            }
+            _ => {
+                names.push(name.to_string());
+                selections.push(selection(value)?);
+            }
+        }
+    }
+    let condition_node =
+        condition_node.ok_or((node, "`detection` has no condition".to_string()))?;
+    let condition = match condition_node.as_sequence() {
+        // A list of conditions (an old Sigma form) means any of them.
+        Some(items) => {
+            let mut terms = Vec::new();
+            for item in items {
+                terms.push(parse_condition(item, &names)?);
+            }
+            Condition::Or(terms)
+        }
+        None => parse_condition(condition_node, &names)?,
+    };
+    Ok(Detection {
+        selections,
+        condition,
+    })
+}
+
+fn parse_condition<'a>(node: &'a Node, names: &[String]) -> Result<Condition, Failure<'a>> {
+    let text = node
+        .as_str()
+        .ok_or((node, "the condition must be a string".to_string()))?;
+    condition::parse(text, names).map_err(|e| (node, e))
+}
+
+fn selection(node: &Node) -> Result<Selection, Failure<'_>> {
+    match &node.data {
+        Data::Mapping(entries) => Ok(Selection::AllOf(field_matches(entries)?)),
+        Data::Sequence(items)
+            if items.iter().all(|i| i.as_mapping().is_some()) && !items.is_empty() =>
+        {
+            let mut maps = Vec::new();
+            for item in items {
+                maps.push(field_matches(item.as_mapping().unwrap_or_default())?);
+            }
+            Ok(Selection::AnyOf(maps))
+        }
+        Data::Sequence(items) => {
+            let mut words = Vec::new();
+            for item in items {
+                let word = item
+                    .scalar_text()
+                    .ok_or((item, "a keyword list holds plain values only".to_string()))?;
+                words.push(
+                    matcher::string_matcher(&word, Anchor::Contains, false)
+                        .map_err(|e| (item, e))?,
+                );
+            }
+            Ok(Selection::Keywords(words))
+        }
+        Data::Scalar(_) => {
+            let word = node.scalar_text().unwrap_or_default();
+            Ok(Selection::Keywords(vec![
+                matcher::string_matcher(&word, Anchor::Contains, false).map_err(|e| (node, e))?,
+            ]))
+        }
+    }
+}
+
+fn field_matches(entries: &[(Node, Node)]) -> Result<Vec<FieldMatch>, Failure<'_>> {
+    let mut out = Vec::with_capacity(entries.len());
+    for (key, value) in entries {
+        let spec = key
+            .scalar_text()
+            .ok_or((key, "a field name must be a string".to_string()))?;
+        out.push(field_match(&spec, value).map_err(|e| (key, e))?);
+    }
+    Ok(out)
+}
+
+#[derive(Default)]
+struct Modifiers {
+    anchor: Option<Anchor>,
+    all: bool,
+    cased: bool,
+    re: Option<String>,
+    cidr: bool,
+    exists: bool,
+    fieldref: bool,
+    compare: Option<Compare>,
+}
+
+fn field_match(spec: &str, value: &Node) -> Result<FieldMatch, String> {
+    let mut parts = spec.split('|');
+    let field = parts.next().unwrap_or_default().trim();
+    if field.is_empty() {
+        return Err(format!("{spec:?} names no field"));
+    }
+    let mut m = Modifiers::default();
+    for modifier in parts {
+        match modifier {
+            "contains" => m.anchor = Some(Anchor::Contains),
+            "startswith" => m.anchor = Some(Anchor::StartsWith),
+            "endswith" => m.anchor = Some(Anchor::EndsWith),
+            "all" => m.all = true,
+            "cased" => m.cased = true,
+            "re" => m.re = Some(String::new()),
+            "i" | "m" | "s" if m.re.is_some() => m.re.get_or_insert_default().push_str(modifier),
+            "cidr" => m.cidr = true,
+            "exists" => m.exists = true,
+            "fieldref" => m.fieldref = true,
+            "gt" => m.compare = Some(Compare::Gt),
+            "gte" => m.compare = Some(Compare::Gte),
+            "lt" => m.compare = Some(Compare::Lt),
+            "lte" => m.compare = Some(Compare::Lte),
+            other => return Err(format!("modifier {other:?} (in {spec:?}) is not supported")),
+        }
+    }
+    let nodes: Vec<&Node> = match value.as_sequence() {
+        Some(items) => items.iter().collect(),
+        None => vec![value],
+    };
+    let mut values = Vec::with_capacity(nodes.len());
+    for node in nodes {
+        values.push(value_match(&m, node)?);
+    }
+    if values.is_empty() {
+        return Err(format!("{spec:?} has an empty list of values"));
+    }
+    Ok(FieldMatch {
+        path: field.split('.').map(String::from).collect(),
+        values,
+        all: m.all,
+    })
+}
+
+fn value_match(m: &Modifiers, node: &Node) -> Result<ValueMatch, String> {
+    let scalar = node
+        .as_scalar()
+        .ok_or_else(|| "a field's value must be a scalar or a list of scalars".to_string())?;
+    if m.exists {
+        return match scalar {
+            Scalar::Bool(b) => Ok(ValueMatch::Exists(*b)),
+            _ => Err("`exists` takes true or false".into()),
+        };
+    }
+    if matches!(scalar, Scalar::Null) {
+        return Ok(ValueMatch::Null);
+    }
+    let text = node.scalar_text().unwrap_or_default();
+    if let Some(op) = m.compare {
+        return text
+            .trim()
+            .parse::<f64>()
+            .map(|n| ValueMatch::Number(op, n))
+            .map_err(|_| format!("{text:?} is not a number"));
+    }
+    if m.fieldref {
+        return Ok(ValueMatch::FieldRef(
+            text.split('.').map(String::from).collect(),
+        ));
+    }
+    if m.cidr {
+        return matcher::cidr(&text);
+    }
+    if let Some(flags) = &m.re {
+        return matcher::regex_matcher(&text, flags);
+    }
+    matcher::string_matcher(&text, m.anchor.unwrap_or(Anchor::Exact), m.cased)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn one(text: &str) -> Rule {
+        let mut diags = Vec::new();
+        let mut rules = load(&Arc::from("t.yml"), text, &mut diags);
+        assert!(diags.is_empty(), "{diags:?}");
+        rules.remove(0)
+    }
+
+    const HEAD: &str = "title: t\nlogsource: {product: aws, service: cloudtrail}\n";
+
+    #[test]
+    fn selections_and_condition() {
+        let rule = one(&format!(
+            "{HEAD}detection:\n  selection:\n    eventSource: iam.amazonaws.com\n    eventName: [CreateAccessKey, CreateLoginProfile]\n  same_user:\n    requestParameters.userName|fieldref: userIdentity.userName\n  condition: selection and not same_user\nlevel: high\n"
+        ));
+        let other = json!({"eventSource": "iam.amazonaws.com", "eventName": "CreateAccessKey",
+            "requestParameters": {"userName": "mallory"}, "userIdentity": {"userName": "alice"}});
+        let own = json!({"eventSource": "iam.amazonaws.com", "eventName": "createaccesskey",
+            "requestParameters": {"userName": "alice"}, "userIdentity": {"userName": "alice"}});
+        assert!(rule.matches(&other, ""));
+        assert!(!rule.matches(&own, ""));
+        assert_eq!(rule.level, Severity::High);
+        assert_eq!(
+            rule.event_names().unwrap().into_iter().collect::<Vec<_>>(),
+            ["createaccesskey", "createloginprofile"]
+        );
+    }
+
+    #[test]
+    fn keywords_search_the_raw_record() {
+        let rule = one(&format!(
+            "{HEAD}detection:\n  words: [stratus-red-team]\n  condition: words\n"
+        ));
+        assert!(rule.matches(&json!({}), r#"{"userAgent":"Stratus-Red-Team_1"}"#));
+        assert!(!rule.matches(&json!({}), r#"{"userAgent":"aws-cli"}"#));
+        assert!(rule.event_names().is_none());
+    }
+
+    #[test]
+    fn other_log_sources_are_skipped_and_errors_have_lines() {
+        let mut diags = Vec::new();
+        let text = "title: w\nlogsource: {product: windows}\ndetection: {s: {EventID: 1}, condition: s}\n---\ntitle: bad\nlogsource: {product: aws}\ndetection:\n  s:\n    a|base64: x\n  condition: s\n";
+        let rules = load(&Arc::from("t.yml"), text, &mut diags);
+        assert!(rules.is_empty());
+        assert_eq!(diags.len(), 2);
+        assert_eq!(diags[0].level, Level::Warning);
+        assert_eq!(diags[1].line, 9);
+        assert!(diags[1].message.contains("base64"), "{}", diags[1].message);
+    }
+
+    #[test]
+    fn techniques_come_from_tags() {
+        let rule = one(&format!(
+            "{HEAD}tags: [attack.defense-evasion, attack.t1562.008]\ndetection: {{s: {{eventName: StopLogging}}, condition: s}}\n"
+        ));
+        assert_eq!(rule.techniques(), ["T1562.008"]);
+    }
+}

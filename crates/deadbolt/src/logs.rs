@@ -1,0 +1,268 @@
+//! `deadbolt logs`: detections over AWS CloudTrail.
+//!
+//! Exit codes: 0 — no alert and every file read; 1 — alerts, or some input could not be read (the
+//! review is partial); 2 — usage error, or no record could be read at all.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use anyhow::{Context, Result, bail};
+use clap::ValueEnum;
+use deadbolt_logs::{Engine, Limits, Window, detection};
+use deadbolt_model::{Diagnostic, Level};
+use deadbolt_report::logs::{self as report, LogReport};
+
+/// How `logs` prints.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogsFormat {
+    /// For a terminal.
+    Human,
+    /// For programs (`schema_version: 1`).
+    Json,
+    /// OCSF Detection Finding records (class 2004), one per line.
+    Ocsf,
+    /// SARIF 2.1.0.
+    Sarif,
+}
+
+/// Arguments of `deadbolt logs`.
+#[derive(clap::Args)]
+pub struct LogsArgs {
+    /// CloudTrail files or folders: S3 delivery files (`.json`, `.json.gz`), NDJSON, JSON arrays.
+    #[arg(required_unless_present = "list")]
+    paths: Vec<String>,
+    /// More Sigma rules (a `.yml` file or a folder of them), for `logsource: {product: aws,
+    /// service: cloudtrail}`. Repeatable.
+    #[arg(long = "rules", value_name = "PATH")]
+    rules: Vec<PathBuf>,
+    /// Run only the rules given with --rules, not the built-in detections.
+    #[arg(long)]
+    no_builtin: bool,
+    /// Only records at or after this time (`2026-11-01` or RFC 3339, UTC).
+    #[arg(long)]
+    since: Option<String>,
+    /// Only records before this time (`2026-11-02` or RFC 3339, UTC).
+    #[arg(long)]
+    until: Option<String>,
+    /// Output format.
+    #[arg(short = 'f', long, value_enum, default_value_t = LogsFormat::Human)]
+    format: LogsFormat,
+    /// Write to this file instead of standard output.
+    #[arg(short = 'o', long)]
+    output: Option<PathBuf>,
+    /// The largest single line (one NDJSON record, or a whole delivery file written on one line)
+    /// to read, in MiB; a longer line is skipped with an error, so a hostile 2 GB line costs time,
+    /// not memory.
+    #[arg(long, value_name = "MIB", default_value_t = 256)]
+    max_line_mib: usize,
+    /// Also write every reviewed record as an OCSF 1.4.0 event (API Activity 6003, Authentication
+    /// 3002, Account Change 3001), one JSON object per line, to this file.
+    #[arg(long, value_name = "FILE")]
+    export_ocsf: Option<PathBuf>,
+    /// List the detections (ID, severity, ATT&CK, CIS, title) and exit.
+    #[arg(long)]
+    list: bool,
+}
+
+/// Parses `2026-11-01` (midnight UTC) or an RFC 3339 timestamp into milliseconds since the epoch.
+fn parse_bound(flag: &str, text: &str) -> Result<i64> {
+    if let Ok(t) = text.parse::<jiff::Timestamp>() {
+        return Ok(t.as_millisecond());
+    }
+    let date: jiff::civil::Date = text.parse().with_context(|| {
+        format!("{flag} {text:?}: expected a date (2026-11-01) or an RFC 3339 time")
+    })?;
+    let midnight: jiff::Timestamp = format!("{date}T00:00:00Z")
+        .parse()
+        .with_context(|| format!("{flag} {text:?}"))?;
+    Ok(midnight.as_millisecond())
+}
+
+fn is_log_file(path: &Path) -> bool {
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
+    [
+        ".json",
+        ".json.gz",
+        ".ndjson",
+        ".ndjson.gz",
+        ".jsonl",
+        ".jsonl.gz",
+        ".gz",
+    ]
+    .iter()
+    .any(|ext| name.ends_with(ext))
+}
+
+/// Runs `deadbolt logs`; returns the exit code.
+pub fn run(args: LogsArgs) -> Result<u8> {
+    let window = Window {
+        since_ms: args
+            .since
+            .as_deref()
+            .map(|s| parse_bound("--since", s))
+            .transpose()?,
+        until_ms: args
+            .until
+            .as_deref()
+            .map(|s| parse_bound("--until", s))
+            .transpose()?,
+    };
+    let mut diagnostics: Vec<Diagnostic> = Vec::new();
+    let mut detections = if args.no_builtin {
+        Vec::new()
+    } else {
+        detection::builtin(&mut diagnostics)
+    };
+    for path in &args.rules {
+        detections.extend(detection::from_path(path, &mut diagnostics));
+    }
+    if detections.is_empty() {
+        for d in &diagnostics {
+            eprintln!("{d}");
+        }
+        bail!("no detections to run");
+    }
+    let engine = Engine::new(detections, &mut diagnostics);
+    if args.list {
+        list(&engine)?;
+        return Ok(0);
+    }
+
+    let mut files: Vec<(PathBuf, Arc<str>)> = Vec::new();
+    for p in &args.paths {
+        if p.starts_with("s3://") {
+            bail!(
+                "{p}: reading trails from S3 needs live AWS access, which deadbolt does not have yet; download the delivery files (aws s3 sync {p} DIR) and point deadbolt at DIR"
+            );
+        }
+        let root = Path::new(p);
+        if !root.exists() {
+            bail!("{p}: no such file or directory");
+        }
+        if root.is_file() {
+            files.push((root.to_path_buf(), Arc::from(p.as_str())));
+            continue;
+        }
+        for path in deadbolt_files::walk(root, &[], is_log_file, &mut diagnostics) {
+            let display = Arc::from(path.display().to_string());
+            files.push((path, display));
+        }
+    }
+
+    let limits = Limits {
+        max_line_bytes: args.max_line_mib.saturating_mul(1 << 20),
+        ..Limits::default()
+    };
+    let mut session = engine.session(window);
+    let mut record_diagnostics = Vec::new();
+    let mut export = match &args.export_ocsf {
+        Some(path) => Some((
+            std::io::BufWriter::new(
+                std::fs::File::create(path)
+                    .with_context(|| format!("cannot write {}", path.display()))?,
+            ),
+            None::<std::io::Error>,
+        )),
+        None => None,
+    };
+    let (mut bytes, mut digest_files, mut read_any) = (0u64, 0u64, false);
+    for (path, display) in &files {
+        let summary = deadbolt_logs::read_file(
+            path,
+            display,
+            &limits,
+            &mut |record| {
+                session.record(&record, &mut record_diagnostics, &mut |event| {
+                    if let Some((out, failed)) = &mut export
+                        && failed.is_none()
+                    {
+                        let tree: Option<serde_json::Value> =
+                            serde_json::from_str(event.record.json).ok();
+                        let ocsf = deadbolt_logs::ocsf::event(event.header, tree.as_ref());
+                        if let Err(e) = serde_json::to_writer(&mut *out, &ocsf)
+                            .map_err(std::io::Error::from)
+                            .and_then(|()| out.write_all(b"\n"))
+                        {
+                            *failed = Some(e);
+                        }
+                    }
+                })
+            },
+            &mut diagnostics,
+        );
+        bytes += summary.bytes;
+        digest_files += u64::from(summary.digest);
+        read_any |= summary.records > 0 || summary.digest;
+        diagnostics.append(&mut record_diagnostics);
+    }
+    if let (Some((mut out, failed)), Some(path)) = (export, &args.export_ocsf) {
+        if let Some(e) = failed {
+            return Err(anyhow::Error::new(e).context(format!("cannot write {}", path.display())));
+        }
+        out.flush()
+            .with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    let (mut alerts, stats) = session.finish(&mut diagnostics);
+    alerts.sort_by(|a, b| a.time.cmp(&b.time));
+
+    let report = LogReport {
+        alerts: &alerts,
+        stats,
+        files: files.len() as u64,
+        digest_files,
+        bytes,
+        diagnostics: &diagnostics,
+        detections: engine.detections(),
+    };
+    let mut buffer = Vec::new();
+    match args.format {
+        LogsFormat::Human => report::human(&report, &mut buffer)?,
+        LogsFormat::Json => report::json(&report, &mut buffer)?,
+        LogsFormat::Ocsf => report::ocsf(&report, &mut buffer)?,
+        LogsFormat::Sarif => report::sarif(&report, &mut buffer)?,
+    }
+    match &args.output {
+        Some(p) => std::fs::write(p, &buffer).with_context(|| p.display().to_string())?,
+        None => match std::io::stdout().lock().write_all(&buffer) {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+            other => other.context("cannot write the report")?,
+        },
+    }
+    if args.format != LogsFormat::Human || args.output.is_some() {
+        for d in &diagnostics {
+            eprintln!("{d}");
+        }
+    }
+    let errors = diagnostics
+        .iter()
+        .filter(|d| d.level == Level::Error)
+        .count();
+    if !read_any {
+        eprintln!("deadbolt: nothing could be reviewed: no CloudTrail record was read");
+        return Ok(2);
+    }
+    if errors > 0 {
+        eprintln!("deadbolt: {errors} input problem(s): the review is partial");
+    }
+    Ok(u8::from(!alerts.is_empty() || errors > 0))
+}
+
+fn list(engine: &Engine) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    for d in engine.alerting() {
+        writeln!(
+            out,
+            "{:<12} {:<13} {:<22} {:<5} {}",
+            d.meta.id,
+            d.rule.level.as_str(),
+            d.rule.techniques().join(","),
+            d.meta.cis.as_deref().unwrap_or("-"),
+            d.rule.title
+        )?;
+    }
+    Ok(())
+}
