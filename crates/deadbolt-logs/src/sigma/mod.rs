@@ -22,6 +22,7 @@ use crate::event::{Header, HeaderField};
 pub(crate) use condition::Condition;
 pub use correlation::{Correlation, CorrelationKind};
 pub(crate) use correlation::{CorrelationState, MAX_EVIDENCE};
+pub(crate) use matcher::for_each_leaf;
 use matcher::{Anchor, Compare, FieldMatch, ValueMatch};
 
 /// A rule's severity: Sigma's `level`.
