@@ -23,5 +23,7 @@ pub mod sigma;
 pub use alert::{Alert, Principal};
 pub use detection::{Detection, Example, Meta};
 pub use engine::{Engine, Event, Session, Stats, Window};
-pub use read::{FileSummary, Limits, Position, Record, read_file, read_str};
+pub use read::{
+    Buffers, FileSummary, Limits, Position, Record, read_file, read_file_with, read_str,
+};
 pub use sigma::{Rule, Severity};

@@ -75,12 +75,45 @@ pub struct FileSummary {
     pub incomplete: bool,
 }
 
+/// Files up to this size are read whole into reused buffers; larger ones are streamed. Reusing the
+/// buffers matters: allocating and freeing 64 KiB buffers of varying sizes per file, between the
+/// small long-lived allocations of the engine, fragmented the heap (RSS grew to 260 MB over 45,000
+/// delivery files while the live heap stayed under 5 MB).
+const WHOLE_FILE_BYTES: u64 = 64 << 20;
+
+/// Buffers reused from one file to the next (see [`read_file_with`]).
+#[derive(Debug, Default)]
+pub struct Buffers {
+    compressed: Vec<u8>,
+    text: Vec<u8>,
+    line: Vec<u8>,
+}
+
 /// Reads the CloudTrail records in `path`, handing each to `sink`. Problems go to `diagnostics`
 /// with the file and line; what could be read before a problem is still handed on.
 pub fn read_file(
     path: &Path,
     display: &Arc<str>,
     limits: &Limits,
+    sink: &mut dyn FnMut(Record<'_>),
+    diagnostics: &mut Vec<Diagnostic>,
+) -> FileSummary {
+    read_file_with(
+        path,
+        display,
+        limits,
+        &mut Buffers::default(),
+        sink,
+        diagnostics,
+    )
+}
+
+/// [`read_file`] with buffers kept across calls: use it to read many files.
+pub fn read_file_with(
+    path: &Path,
+    display: &Arc<str>,
+    limits: &Limits,
+    buffers: &mut Buffers,
     sink: &mut dyn FnMut(Record<'_>),
     diagnostics: &mut Vec<Diagnostic>,
 ) -> FileSummary {
@@ -93,28 +126,79 @@ pub fn read_file(
         summary.digest = true;
         return summary;
     }
-    let file = match File::open(path) {
+    let fail = |diagnostics: &mut Vec<Diagnostic>,
+                summary: &mut FileSummary,
+                what: &str,
+                e: &io::Error| {
+        diagnostics.push(Diagnostic::whole_file(
+            Level::Error,
+            display.clone(),
+            format!("{what}: {e}"),
+        ));
+        summary.incomplete = true;
+    };
+    let mut file = match File::open(path) {
         Ok(f) => f,
         Err(e) => {
-            diagnostics.push(Diagnostic::whole_file(
-                Level::Error,
-                display.clone(),
-                format!("cannot open: {e}"),
-            ));
-            summary.incomplete = true;
+            fail(diagnostics, &mut summary, "cannot open", &e);
             return summary;
         }
     };
+    let size = file.metadata().map(|m| m.len()).unwrap_or(u64::MAX);
+    let Buffers {
+        compressed,
+        text,
+        line,
+    } = buffers;
+    if size <= WHOLE_FILE_BYTES {
+        compressed.clear();
+        if let Err(e) = (&mut file).take(WHOLE_FILE_BYTES).read_to_end(compressed) {
+            fail(diagnostics, &mut summary, "cannot read", &e);
+            return summary;
+        }
+        let mut reader = Reader {
+            display,
+            limits,
+            sink,
+            diagnostics,
+            summary: &mut summary,
+            line: 1,
+            line_buf: line,
+        };
+        if compressed.starts_with(&[0x1f, 0x8b]) {
+            text.clear();
+            let limit = limits.max_document_bytes as u64;
+            let decoded = flate2::bufread::MultiGzDecoder::new(&compressed[..])
+                .take(limit + 1)
+                .read_to_end(text);
+            if text.len() as u64 > limit {
+                reader.error(
+                    0,
+                    0,
+                    format!(
+                        "decompresses to over the {} MiB limit: skipped",
+                        limit >> 20
+                    ),
+                );
+                reader.summary.incomplete = true;
+                return summary;
+            }
+            // What decompressed before a truncation is still read; the truncation is reported
+            // after it.
+            reader.read(&mut &text[..]);
+            if let Err(e) = decoded {
+                reader.io_error(&e);
+            }
+        } else {
+            reader.read(&mut &compressed[..]);
+        }
+        return summary;
+    }
     let mut raw = BufReader::with_capacity(1 << 16, file);
     let gzipped = match raw.fill_buf() {
         Ok(buf) => buf.starts_with(&[0x1f, 0x8b]),
         Err(e) => {
-            diagnostics.push(Diagnostic::whole_file(
-                Level::Error,
-                display.clone(),
-                format!("cannot read: {e}"),
-            ));
-            summary.incomplete = true;
+            fail(diagnostics, &mut summary, "cannot read", &e);
             return summary;
         }
     };
@@ -125,6 +209,7 @@ pub fn read_file(
         diagnostics,
         summary: &mut summary,
         line: 1,
+        line_buf: line,
     };
     if gzipped {
         let decoder = flate2::bufread::MultiGzDecoder::new(raw);
@@ -144,6 +229,7 @@ pub fn read_str(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> FileSummary {
     let mut summary = FileSummary::default();
+    let mut line_buf = Vec::new();
     Reader {
         display,
         limits,
@@ -151,6 +237,7 @@ pub fn read_str(
         diagnostics,
         summary: &mut summary,
         line: 1,
+        line_buf: &mut line_buf,
     }
     .read(&mut text.as_bytes());
     summary
@@ -164,6 +251,7 @@ struct Reader<'r> {
     summary: &'r mut FileSummary,
     /// The 1-based line the next read starts at.
     line: u64,
+    line_buf: &'r mut Vec<u8>,
 }
 
 /// A wrapper or digest object, read without copying the records.
@@ -199,11 +287,16 @@ impl Reader<'_> {
     }
 
     fn read(&mut self, input: &mut dyn BufRead) {
-        let mut line_buf = Vec::new();
+        let mut line_buf = std::mem::take(self.line_buf);
+        self.read_lines(input, &mut line_buf);
+        *self.line_buf = line_buf;
+    }
+
+    fn read_lines(&mut self, input: &mut dyn BufRead, line_buf: &mut Vec<u8>) {
         let mut first = true;
         loop {
             let start_line = self.line;
-            let outcome = read_line(input, &mut line_buf, self.limits.max_line_bytes);
+            let outcome = read_line(input, line_buf, self.limits.max_line_bytes);
             let (complete, skipped) = match outcome {
                 Ok(LineRead::Eof) => return,
                 Ok(LineRead::Line) => (true, 0),
@@ -227,7 +320,7 @@ impl Reader<'_> {
                 );
                 continue;
             }
-            let text = match std::str::from_utf8(&line_buf) {
+            let text = match std::str::from_utf8(line_buf) {
                 Ok(t) => t,
                 Err(e) => {
                     self.error(
@@ -247,7 +340,7 @@ impl Reader<'_> {
                 // A document that spans lines (a pretty-printed array or Records object) does not
                 // parse on its first line alone: read the rest and parse it whole.
                 if self.document(trimmed, start_line, true) {
-                    let mut doc = std::mem::take(&mut line_buf);
+                    let mut doc = std::mem::take(line_buf);
                     doc.push(b'\n');
                     let limit = self.limits.max_document_bytes;
                     let budget = limit.saturating_sub(doc.len()) as u64 + 1;

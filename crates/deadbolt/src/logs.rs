@@ -170,11 +170,13 @@ pub fn run(args: LogsArgs) -> Result<u8> {
         None => None,
     };
     let (mut bytes, mut digest_files, mut read_any) = (0u64, 0u64, false);
+    let mut buffers = deadbolt_logs::Buffers::default();
     for (path, display) in &files {
-        let summary = deadbolt_logs::read_file(
+        let summary = deadbolt_logs::read_file_with(
             path,
             display,
             &limits,
+            &mut buffers,
             &mut |record| {
                 session.record(&record, &mut record_diagnostics, &mut |event| {
                     if let Some((out, failed)) = &mut export
