@@ -8,9 +8,12 @@
 //!   `logsource: {product: aws, service: cloudtrail}`;
 //! - [`detection`] adds deadbolt's metadata (stable ID, duty, CIS section, next step, examples)
 //!   and holds the built-in set (`detections/*.yml`);
-//! - [`engine`] runs them over a stream and raises [`Alert`]s.
+//! - [`engine`] runs them over a stream and raises [`Alert`]s;
+//! - [`baseline`] learns what each identity usually does from the same stream and raises one
+//!   explained alert per identity and hour when it does something new.
 
 pub mod alert;
+pub mod baseline;
 pub mod detection;
 pub mod engine;
 pub mod event;
@@ -18,6 +21,7 @@ pub mod read;
 pub mod sigma;
 
 pub use alert::{Alert, Principal};
+pub use baseline::{Baseline, BaselineError, BaselineOptions, BaselineStats};
 pub use detection::{Detection, Example, Meta};
 pub use engine::{Engine, Event, Session, Stats, Window};
 pub use read::{FileSummary, Limits, Position, Record, read_file, read_str};
