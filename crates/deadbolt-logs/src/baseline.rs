@@ -1251,16 +1251,20 @@ impl Baseline {
             }
             scratch.push_str(name);
             let room = identity.apis.len() < MAX_APIS_PER_IDENTITY;
-            let known = names
-                .apis
-                .get(scratch)
-                .and_then(|id| identity.apis.get_mut(&id));
+            let id = names.apis.get(scratch);
+            let known = id.and_then(|id| identity.apis.get_mut(&id));
             match known {
                 Some(last) => {
                     if *last != effective {
                         *last = effective;
                         identity.hour.distinct += 1;
                         mask |= FIRST;
+                    }
+                    // Later calls of what was new this hour are behind the alert too.
+                    if identity.hour.apis.total > 0
+                        && identity.hour.apis.items.iter().any(|(a, _)| Some(*a) == id)
+                    {
+                        mask |= NOVEL;
                     }
                 }
                 None if room => {
@@ -1293,7 +1297,12 @@ impl Baseline {
             };
             let room = identity.networks.len() < MAX_NETWORKS_PER_IDENTITY;
             match identity.networks.get_mut(&key) {
-                Some(last) => *last = effective,
+                Some(last) => {
+                    *last = effective;
+                    if identity.hour.networks.items.contains(&key) {
+                        mask |= NOVEL;
+                    }
+                }
                 None if room => {
                     identity.networks.insert(key, effective);
                     if scoring {
@@ -1310,12 +1319,15 @@ impl Baseline {
             let family = user_agent_family(agent);
             if !family.is_empty() {
                 let room = identity.agents.len() < MAX_USER_AGENTS_PER_IDENTITY;
-                let known = names
-                    .agents
-                    .get(family)
-                    .and_then(|id| identity.agents.get_mut(&id));
+                let id = names.agents.get(family);
+                let known = id.and_then(|id| identity.agents.get_mut(&id));
                 match known {
-                    Some(last) => *last = effective,
+                    Some(last) => {
+                        *last = effective;
+                        if identity.hour.agents.items.iter().any(|a| Some(*a) == id) {
+                            mask |= NOVEL;
+                        }
+                    }
                     None if room => {
                         let id = names.agents.intern(family);
                         identity.agents.insert(id, effective);
@@ -1350,12 +1362,21 @@ impl Baseline {
             if let Some(slot) = slot {
                 let state = &mut accounts[slot];
                 let room = state.regions.len() < MAX_REGIONS_PER_ACCOUNT;
-                let known = names
-                    .regions
-                    .get(region)
-                    .and_then(|id| state.regions.get_mut(&id));
+                let id = names.regions.get(region);
+                let known = id.and_then(|id| state.regions.get_mut(&id));
                 match known {
-                    Some(last) => *last = (*last).max(hour_index),
+                    Some(last) => {
+                        *last = (*last).max(hour_index);
+                        if identity
+                            .hour
+                            .regions
+                            .items
+                            .iter()
+                            .any(|(a, r)| Some(*r) == id && Arc::ptr_eq(a, &state.name))
+                        {
+                            mask |= NOVEL;
+                        }
+                    }
                     None if room => {
                         let id = names.regions.intern(region);
                         state.regions.insert(id, hour_index);
@@ -2433,7 +2454,10 @@ mod tests {
         let alerts = b.finish();
         assert_eq!(alerts.len(), 1);
         assert_eq!(alerts[0].time, iso(at + HOUR - 120_000));
-        assert_eq!(alerts[0].records, 1);
+        assert_eq!(alerts[0].last_time, iso(at + HOUR + 10));
+        // Both calls of the new API; the known one is not behind the alert.
+        assert_eq!(alerts[0].records, 2);
+        assert_eq!(alerts[0].event_ids.len(), 2);
     }
 
     #[test]
