@@ -325,7 +325,8 @@ pub struct BaselineStats {
     pub events: u64,
     /// Events skipped: made by AWS services, or without a principal or a valid `eventTime`.
     pub skipped: u64,
-    /// New values neither learned nor scored because a cap was reached.
+    /// Events that brought a new value (or identity) that was neither learned nor scored
+    /// because a cap was reached: one per event, so a full set keeps counting.
     pub capped: u64,
     /// Alerts raised.
     pub alerts: u64,
