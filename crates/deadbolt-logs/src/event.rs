@@ -45,6 +45,8 @@ pub struct Header<'a> {
     /// `eventCategory`: `Management`, `Data`, `Insight`, `NetworkActivity`.
     #[serde(borrow)]
     pub event_category: Option<Cow<'a, str>>,
+    /// `readOnly`: whether CloudTrail classes the call as one that only reads.
+    pub read_only: Option<bool>,
     /// `recipientAccountId`: the account that received the call.
     #[serde(borrow)]
     pub recipient_account_id: Option<Cow<'a, str>>,

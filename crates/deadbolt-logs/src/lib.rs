@@ -9,10 +9,13 @@
 //! - [`detection`] adds deadbolt's metadata (stable ID, duty, CIS section, next step, examples)
 //!   and holds the built-in set (`detections/*.yml`);
 //! - [`engine`] runs them over a stream and raises [`Alert`]s;
+//! - [`baseline`] learns what each identity usually does from the same stream and raises one
+//!   explained alert per identity and hour when it does something new;
 //! - [`ocsf`] maps records to OCSF events (API Activity, Authentication, Account Change) for a
 //!   security data lake.
 
 pub mod alert;
+pub mod baseline;
 pub mod detection;
 pub mod engine;
 pub mod event;
@@ -21,6 +24,7 @@ pub mod read;
 pub mod sigma;
 
 pub use alert::{Alert, Principal};
+pub use baseline::{Baseline, BaselineError, BaselineOptions, BaselineStats};
 pub use detection::{Detection, Example, Meta};
 pub use engine::{Engine, Event, Session, Stats, Window};
 pub use read::{

@@ -56,6 +56,22 @@ pub struct LogsArgs {
     /// not memory.
     #[arg(long, value_name = "MIB", default_value_t = 256)]
     max_line_mib: usize,
+    /// Days at the start of the logs during which the per-identity baseline only learns (when no
+    /// saved baseline is given): first-seen APIs, networks, user agents and regions after them are
+    /// scored as anomalies (CT-ANOM-001).
+    #[arg(long, value_name = "DAYS", default_value_t = 7)]
+    baseline_days: u32,
+    /// A saved baseline: compare against it (no learning period) if the file exists, and write the
+    /// updated baseline back to it, so a daily run compares against history.
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
+    /// A MaxMind GeoIP2/GeoLite2 database (`.mmdb`: ASN, Country or City): the baseline then keys
+    /// source networks by ASN or country instead of /24 (IPv4) and /48 (IPv6) prefixes.
+    #[arg(long, value_name = "MMDB")]
+    geoip: Option<PathBuf>,
+    /// Run the detections only, without the per-identity baseline.
+    #[arg(long)]
+    no_baseline: bool,
     /// Also write every reviewed record as an OCSF 1.4.0 event (API Activity 6003, Authentication
     /// 3002, Account Change 3001), one JSON object per line, to this file.
     #[arg(long, value_name = "FILE")]
@@ -153,6 +169,24 @@ pub fn run(args: LogsArgs) -> Result<u8> {
         }
     }
 
+    let options = deadbolt_logs::BaselineOptions {
+        learn_days: args.baseline_days,
+        geoip: args.geoip.clone(),
+        ..deadbolt_logs::BaselineOptions::default()
+    };
+    let mut baseline = if args.no_baseline {
+        None
+    } else {
+        Some(match &args.baseline {
+            Some(path) if path.exists() => deadbolt_logs::Baseline::load(path, options)
+                .with_context(|| format!("baseline {}", path.display()))?,
+            _ => deadbolt_logs::Baseline::new(options).context("baseline")?,
+        })
+    };
+    // Correlation windows and the baseline assume records arrive roughly in time order; S3
+    // delivery files are laid out per account, region and day, so walking the folders would replay
+    // each region's month before the next region's. Their names carry the delivery time.
+    files.sort_by_cached_key(|(path, _)| delivery_time(path));
     let limits = Limits {
         max_line_bytes: args.max_line_mib.saturating_mul(1 << 20),
         ..Limits::default()
@@ -179,6 +213,9 @@ pub fn run(args: LogsArgs) -> Result<u8> {
             &mut buffers,
             &mut |record| {
                 session.record(&record, &mut record_diagnostics, &mut |event| {
+                    if let Some(baseline) = &mut baseline {
+                        baseline.observe(event);
+                    }
                     if let Some((out, failed)) = &mut export
                         && failed.is_none()
                     {
@@ -209,6 +246,14 @@ pub fn run(args: LogsArgs) -> Result<u8> {
             .with_context(|| format!("cannot write {}", path.display()))?;
     }
     let (mut alerts, stats) = session.finish(&mut diagnostics);
+    if let Some(baseline) = &mut baseline {
+        alerts.extend(baseline.finish());
+        if let Some(path) = &args.baseline {
+            baseline
+                .save(path)
+                .with_context(|| format!("cannot write the baseline {}", path.display()))?;
+        }
+    }
     alerts.sort_by(|a, b| a.time.cmp(&b.time));
 
     let report = LogReport {
@@ -251,6 +296,22 @@ pub fn run(args: LogsArgs) -> Result<u8> {
         eprintln!("deadbolt: {errors} input problem(s): the review is partial");
     }
     Ok(u8::from(!alerts.is_empty() || errors > 0))
+}
+
+/// The `YYYYMMDDTHHMMZ` stamp in a CloudTrail delivery file's name
+/// (`ACCOUNT_CloudTrail_REGION_20261102T1005Z_UNIQUE.json.gz`), when there is one. Files without
+/// one sort first, in walk order.
+fn delivery_time(path: &Path) -> Option<String> {
+    let name = path.file_name()?.to_str()?;
+    name.split('_')
+        .find(|part| {
+            part.len() == 14
+                && part.as_bytes()[8] == b'T'
+                && part.ends_with('Z')
+                && part[..8].bytes().all(|b| b.is_ascii_digit())
+                && part[9..13].bytes().all(|b| b.is_ascii_digit())
+        })
+        .map(str::to_string)
 }
 
 fn list(engine: &Engine) -> Result<()> {
