@@ -82,11 +82,45 @@ pub struct FileSummary {
 const WHOLE_FILE_BYTES: u64 = 64 << 20;
 
 /// Buffers reused from one file to the next (see [`read_file_with`]).
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct Buffers {
     compressed: Vec<u8>,
     text: Vec<u8>,
     line: Vec<u8>,
+    inflater: Option<libdeflater::Decompressor>,
+}
+
+impl std::fmt::Debug for Buffers {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Buffers").finish_non_exhaustive()
+    }
+}
+
+/// Decompresses a whole single-member gzip file with libdeflate, which is about twice as fast as a
+/// streaming inflater on CloudTrail's small delivery files (decompression was a third of the CPU
+/// time). The gzip trailer's ISIZE (RFC 1952: the input size modulo 2^32) sizes the output. Returns
+/// false, leaving `out` to be refilled, for anything it cannot do in one call: several members, a
+/// size over `limit`, a truncated or corrupt stream; the streaming decoder then reads it and says
+/// what is wrong.
+fn inflate_whole(
+    inflater: &mut libdeflater::Decompressor,
+    compressed: &[u8],
+    out: &mut Vec<u8>,
+    limit: usize,
+) -> bool {
+    let Some(trailer) = compressed.len().checked_sub(4).map(|at| &compressed[at..]) else {
+        return false;
+    };
+    let size = u32::from_le_bytes([trailer[0], trailer[1], trailer[2], trailer[3]]) as usize;
+    if size > limit {
+        return false;
+    }
+    out.clear();
+    out.resize(size, 0);
+    match inflater.gzip_decompress(compressed, out) {
+        Ok(n) if n == size => true,
+        _ => false,
+    }
 }
 
 /// Reads the CloudTrail records in `path`, handing each to `sink`. Problems go to `diagnostics`
@@ -149,6 +183,7 @@ pub fn read_file_with(
         compressed,
         text,
         line,
+        inflater,
     } = buffers;
     if size <= WHOLE_FILE_BYTES {
         compressed.clear();
@@ -166,6 +201,11 @@ pub fn read_file_with(
             line_buf: line,
         };
         if compressed.starts_with(&[0x1f, 0x8b]) {
+            let inflater = inflater.get_or_insert_with(libdeflater::Decompressor::new);
+            if inflate_whole(inflater, compressed, text, limits.max_document_bytes) {
+                reader.read(&mut &text[..]);
+                return summary;
+            }
             text.clear();
             let limit = limits.max_document_bytes as u64;
             let decoded = flate2::bufread::MultiGzDecoder::new(&compressed[..])
