@@ -138,6 +138,7 @@ fn user_sigma_rules_run_and_carry_their_author() {
         "logs",
         &stratus(),
         "--no-builtin",
+        "--no-baseline",
         "--rules",
         rules.to_str().expect("utf-8"),
     ]);
