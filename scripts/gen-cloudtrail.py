@@ -48,6 +48,9 @@ category), `contained_doc` (what each category is), `event_names` (count per eve
 `excluded_event_names`.
 A test can check that only the detections of the categories present fire, and with at most these counts.
 
+DIR/manifest.json sits beside the data and is not CloudTrail: give a reader DIR/AWSLogs (delivery) or
+the events-* files.
+
 Determinism: the same arguments give byte-identical output (gzip mtime is 0). Standard library only.
 """
 import argparse
@@ -62,7 +65,7 @@ import random
 import sys
 import time
 
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 FILE_CAP = 1000  # events per delivery file
 WINDOW = 300  # seconds per delivery file
 
@@ -771,6 +774,7 @@ class Activities:
         self.sso_cw = cum([u["weight"] for u in g.sso_users])
         self.ci_cw = cum([c["weight"] for c in g.ci])
         self.sessions = {}
+        self.session_ips = {}
 
     # -- helpers --------------------------------------------------------------------------
     def pick(self, items, cw):
@@ -835,12 +839,22 @@ class Activities:
             self.sessions[k] = s
         return s
 
-    def app_source(self, app, region, svc):
+    def app_source(self, app, region, svc, ident):
+        """(sourceIPAddress, vpcEndpointId): one address per session, as a task or an instance has one
+        private address and leaves through one NAT gateway."""
         g = self.g
+        key = ident["accessKeyId"]
+        ips = self.session_ips.get(key)
+        if ips is None:
+            srng = random.Random(f"{g.seed}:ip:{key}")
+            ips = (srng.choice(app["nat"]), f"10.{10 + REGIONS.index(region)}.{srng.randint(32, 47)}.{srng.randint(2, 254)}")
+            if len(self.session_ips) > 50000:
+                self.session_ips.clear()
+            self.session_ips[key] = ips
         vp = app["vpce"].get(region, {}).get(svc) if app["kind"] == "ecs" else None
         if vp:
-            return f"10.{10 + REGIONS.index(region)}.{g.rng.randint(32, 47)}.{g.rng.randint(2, 254)}", vp
-        return g.rng.choice(app["nat"]), None
+            return ips[1], vp
+        return ips[0], None
 
     # -- (a)/(e) applications -------------------------------------------------------------
     def app_activity(self, ts):
@@ -858,7 +872,7 @@ class Activities:
         if u < 0.07:  # secret read + the KMS decrypt Secrets Manager makes for it
             secret = rng.choice(app["secrets"])
             sarn = f"arn:aws:secretsmanager:{region}:{acct.acct}:secret:{secret}-{app['suffixes'][region][secret]}"
-            ip, vp = self.app_source(app, region, "secretsmanager")
+            ip, vp = self.app_source(app, region, "secretsmanager", ident)
             ev1 = g.event(ts, ident, "secretsmanager.amazonaws.com", "GetSecretValue", region, ip, g.ua(fam, "secretsmanager", "GetSecretValue", env),
                           {"secretId": sarn if app["weight"] % 2 else secret}, None, True, acct.acct, family=fam, vpce=vp)
             ev2 = g.event(ts, ident, "kms.amazonaws.com", "Decrypt", region, "secretsmanager.amazonaws.com", "secretsmanager.amazonaws.com",
@@ -868,7 +882,7 @@ class Activities:
             invoked(ev2, "secretsmanager.amazonaws.com")
             return [(ts, ev1), (ts, ev2)]
         if u < 0.15:
-            ip, vp = self.app_source(app, region, "ssm")
+            ip, vp = self.app_source(app, region, "ssm", ident)
             params = app["params"]
             if len(params) > 1 and rng.random() < 0.4:
                 name, req = "GetParameters", {"names": params, "withDecryption": True}
@@ -877,7 +891,7 @@ class Activities:
             return [(ts, g.event(ts, ident, "ssm.amazonaws.com", name, region, ip, g.ua(fam, "ssm", name, env), req, None, True,
                                  acct.acct, family=fam, vpce=vp))]
         if u < 0.62:  # envelope encryption
-            ip, vp = self.app_source(app, region, "kms")
+            ip, vp = self.app_source(app, region, "kms", ident)
             if rng.random() < 0.6:
                 name, req = "Decrypt", {"encryptionAlgorithm": "SYMMETRIC_DEFAULT", "encryptionContext": {"service": app["app"], "table": app["table"]}}
             else:
@@ -886,20 +900,21 @@ class Activities:
             return [(ts, g.event(ts, ident, "kms.amazonaws.com", name, region, ip, g.ua(fam, "kms", name, env), req, None, True, acct.acct,
                                  family=fam, vpce=vp, extra={"resources": [{"accountId": acct.acct, "type": "AWS::KMS::Key", "ARN": key_arn}]}))]
         if u < 0.72:
-            ip, vp = self.app_source(app, region, "dynamodb")
+            ip, vp = self.app_source(app, region, "dynamodb", ident)
             return [(ts, g.event(ts, ident, "dynamodb.amazonaws.com", "DescribeTable", region, ip, g.ua(fam, "dynamodb", "DescribeTable", env),
                                  {"tableName": app["table"]}, None, True, acct.acct, family=fam, vpce=vp))]
         if u < 0.80:
-            ip, vp = self.app_source(app, region, "sts")
+            ip, vp = self.app_source(app, region, "sts", ident)
             return [(ts, g.event(ts, ident, "sts.amazonaws.com", "GetCallerIdentity", region, ip, g.ua(fam, "sts", "GetCallerIdentity", env),
                                  None, None, True, acct.acct, family=fam, vpce=vp, tls_host=f"sts.{region}.amazonaws.com"))]
         if app["kind"] == "ecs" and rng.random() < 0.3:  # a task starting: its log stream, by the execution role
             exec_ident = self.exec_role_ident(acct, ts, region)
-            return [(ts, g.event(ts, exec_ident, "logs.amazonaws.com", "CreateLogStream", region, rng.choice(app["nat"]), UA_GO1,
+            return [(ts, g.event(ts, exec_ident, "logs.amazonaws.com", "CreateLogStream", region, self.app_source(app, region, "logs", exec_ident)[0], UA_GO1,
                                  {"logGroupName": f"/ecs/{acct.name}/{app['app']}", "logStreamName": f"ecs/{app['app']}/{g.hex(32)}"},
                                  None, False, acct.acct))]
         if app["kind"] == "ecs":  # image pulls by the task execution role
-            ip, vp = self.app_source(app, region, "ecr")
+            exec_ident = self.exec_role_ident(acct, ts, region)
+            ip, vp = self.app_source(app, region, "ecr", exec_ident)
             name = rng.choice(["GetAuthorizationToken", "BatchGetImage", "GetDownloadUrlForLayer", "BatchCheckLayerAvailability"])
             req = {"registryIds": [acct.acct]} if name == "GetAuthorizationToken" else {"repositoryName": app["app"], "registryId": acct.acct}
             if name == "BatchGetImage":
@@ -907,21 +922,20 @@ class Activities:
                 req["acceptedMediaTypes"] = ["application/vnd.docker.distribution.manifest.v2+json", "application/vnd.oci.image.manifest.v1+json"]
             elif name != "GetAuthorizationToken":
                 req["layerDigest" if name == "GetDownloadUrlForLayer" else "layerDigests"] = "sha256:" + g.hex(64)
-            exec_ident = self.exec_role_ident(acct, ts, region)
             return [(ts, g.event(ts, exec_ident, "ecr.amazonaws.com", name, region, ip, "Go-http-client/1.1" if name != "GetAuthorizationToken" else UA_GO2.format(api="ecr", apiv="1.36.2"),
                                  req, None, True, acct.acct, vpce=vp))]
         if app["kind"] == "ec2":  # SSM agent heartbeat
-            ip = rng.choice(app["nat"])
+            ip = self.app_source(app, region, "ssm", ident)[0]
+            private = self.session_ips[ident["accessKeyId"]][1]
             return [(ts, g.event(ts, ident, "ssm.amazonaws.com", "UpdateInstanceInformation", region, ip, UA_SSM_AGENT,
                                  {"instanceId": ident["arn"].rsplit("/", 1)[1], "agentVersion": "3.3.987.0", "agentStatus": "Active",
                                   "platformType": "Linux", "platformName": "Amazon Linux", "platformVersion": "2023",
-                                  "iPAddress": f"10.{10 + REGIONS.index(region)}.{rng.randint(32, 47)}.{rng.randint(2, 254)}",
-                                  "computerName": f"ip-10-{10 + REGIONS.index(region)}-40-17.ec2.internal", "agentName": "amazon-ssm-agent",
+                                  "iPAddress": private, "computerName": f"ip-{private.replace('.', '-')}.ec2.internal", "agentName": "amazon-ssm-agent",
                                   "availabilityZone": region + "a", "availabilityZoneId": "use1-az4", "sSMConnectionChannel": "ssmmessages"},
                                  None, False, acct.acct))]
-        ip, vp = self.app_source(app, region, "sts")
+        ip, vp = self.app_source(app, region, "sts", ident)
         return [(ts, g.event(ts, ident, "sts.amazonaws.com", "GetCallerIdentity", region, ip, g.ua(fam, "sts", "GetCallerIdentity", env),
-                             None, None, True, acct.acct, family=fam, tls_host=f"sts.{region}.amazonaws.com"))]
+                             None, None, True, acct.acct, family=fam, vpce=vp, tls_host=f"sts.{region}.amazonaws.com"))]
 
     def exec_role_ident(self, acct, ts, region):
         g = self.g
@@ -1144,9 +1158,9 @@ class Activities:
             for _ in range(rng.randint(1, 2)):
                 t += rng.randint(2, 20)
                 kind = rng.random()
-                if kind < 0.40:
+                if kind < 0.36:
                     out.append((t, self.iam_policy_change(t, ident, acct, ip, g.ua("terraform", "iam", "x"), family="terraform")))
-                elif kind < 0.70:
+                elif kind < 0.64:
                     out.append((t, self.sg_change(t, ident, acct, region, ip, g.ua("terraform", "ec2", "x"))))
                 elif kind < 0.80:
                     out.append((t, self.bucket_policy(t, ident, acct, region, ip)))
@@ -1556,7 +1570,7 @@ class Activities:
         region = rng.choice(app["regions"])
         acct = app["acct"]
         ident = self.app_ident(app, ts, region)
-        ip, vp = self.app_source(app, region, "kms")
+        ip, vp = self.app_source(app, region, "kms", ident)
         key_arn = f"arn:aws:kms:{region}:{acct.acct}:key/{acct.r[region]['keys'][3]}"
         msg = (f"User: {ident['arn']} is not authorized to perform: kms:Decrypt on resource: {key_arn} "
                f"because no identity-based policy allows the kms:Decrypt action")
@@ -1573,14 +1587,14 @@ class Activities:
         acct = app["acct"]
         ident = self.app_ident(app, ts, region)
         if rng.random() < 0.5:
-            ip, vp = self.app_source(app, region, "ssm")
+            ip, vp = self.app_source(app, region, "ssm", ident)
             name = f"/{acct.name}/{app['app']}/feature-flags-v2"
             ev = g.event(ts, ident, "ssm.amazonaws.com", "GetParameter", region, ip, g.ua(app["fam"], "ssm", "GetParameter"),
                          {"name": name, "withDecryption": False}, None, True, acct.acct, family=app["fam"], vpce=vp,
                          error=("ParameterNotFound", None))
             del ev["errorMessage"]
             return [(ts, ev)]
-        ip, vp = self.app_source(app, region, "kms")
+        ip, vp = self.app_source(app, region, "kms", ident)
         ev = g.event(ts, ident, "kms.amazonaws.com", "GenerateDataKey", region, ip, g.ua(app["fam"], "kms", "GenerateDataKey"),
                      {"keyId": f"alias/{acct.name}-{app['app']}", "keySpec": "AES_256"}, None, True, acct.acct, family=app["fam"], vpce=vp,
                      error=("ThrottlingException", "Rate exceeded"))
@@ -1870,9 +1884,9 @@ def generate(n_events, out, form, seed, start_s, days, quiet=False):
         "days": days,
         "accounts": {a.acct: a.name for a in g.accts},
         "regions": sorted({r for a in g.accts for r in a.regions}),
-        "contained": dict(sorted(counts.items())),
-        "contained_event_names": {k: sorted(v) for k, v in sorted(cat_names.items())},
-        "contained_doc": {k: CATEGORY_DOC[k] for k in sorted(counts)},
+        "contained": {k: counts.get(k, 0) for k in sorted(CATEGORY_DOC)},
+        "contained_event_names": {k: sorted(cat_names.get(k, ())) for k in sorted(CATEGORY_DOC)},
+        "contained_doc": {k: CATEGORY_DOC[k] for k in sorted(CATEGORY_DOC)},
         "read_only_share": round(read_only / max(1, emitted), 4),
         "event_names": dict(sorted(names.items(), key=lambda kv: (-kv[1], kv[0]))),
         "excluded_event_names": sorted(EXCLUDED_EVENT_NAMES),
