@@ -327,5 +327,14 @@ fn list(engine: &Engine) -> Result<()> {
             d.rule.title
         )?;
     }
+    writeln!(
+        out,
+        "{:<12} {:<13} {:<22} {:<5} {} (the per-identity baseline; severity by score)",
+        deadbolt_logs::baseline::DETECTION_ID,
+        "low..high",
+        "T1078,T1078.004",
+        "-",
+        deadbolt_logs::baseline::TITLE
+    )?;
     Ok(())
 }
