@@ -52,10 +52,10 @@ pub struct LogsArgs {
     #[arg(short = 'o', long)]
     output: Option<PathBuf>,
     /// The largest single line (one NDJSON record, or a whole delivery file written on one line)
-    /// to read, in MiB; a longer line is skipped with an error, so a hostile 2 GB line costs time,
-    /// not memory.
-    #[arg(long, value_name = "MIB", default_value_t = 256)]
-    max_line_mib: usize,
+    /// or multi-line JSON document to read, in MiB; a longer one is skipped with an error, so a
+    /// hostile 2 GB line or gzip bomb costs time, not memory.
+    #[arg(long, value_name = "MIB", default_value_t = 256, value_parser = clap::value_parser!(u32).range(1..=4096))]
+    max_line_mib: u32,
     /// Days at the start of the logs during which the per-identity baseline only learns (when no
     /// saved baseline is given): first-seen APIs, networks, user agents and regions after them are
     /// scored as anomalies (CT-ANOM-001).
@@ -187,9 +187,10 @@ pub fn run(args: LogsArgs) -> Result<u8> {
     // delivery files are laid out per account, region and day, so walking the folders would replay
     // each region's month before the next region's. Their names carry the delivery time.
     files.sort_by_cached_key(|(path, _)| delivery_time(path));
+    let limit_bytes = (args.max_line_mib as usize).saturating_mul(1 << 20);
     let limits = Limits {
-        max_line_bytes: args.max_line_mib.saturating_mul(1 << 20),
-        ..Limits::default()
+        max_line_bytes: limit_bytes,
+        max_document_bytes: limit_bytes,
     };
     let mut session = engine.session(window);
     let mut record_diagnostics = Vec::new();

@@ -724,7 +724,10 @@ mod tests {
         for sel in ["sel:", "sel: {}", "sel: []"] {
             let mut diags = Vec::new();
             let text = format!("{HEAD}detection:\n  {sel}\n  condition: sel\n");
-            assert!(load(&Arc::from("t.yml"), &text, &mut diags).is_empty(), "{sel}");
+            assert!(
+                load(&Arc::from("t.yml"), &text, &mut diags).is_empty(),
+                "{sel}"
+            );
             assert!(diags[0].message.contains("empty"), "{sel}: {:?}", diags[0]);
         }
         let values: String = (0..MAX_PATTERNS_PER_FILE + 1)
@@ -735,7 +738,11 @@ mod tests {
         );
         let mut diags = Vec::new();
         assert!(load(&Arc::from("t.yml"), &text, &mut diags).is_empty());
-        assert!(diags[0].message.contains("pattern values"), "{:?}", diags[0]);
+        assert!(
+            diags[0].message.contains("pattern values"),
+            "{:?}",
+            diags[0]
+        );
     }
 
     #[test]

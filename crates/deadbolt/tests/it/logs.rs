@@ -314,6 +314,37 @@ fn bad_input_is_reported_by_file_and_line_and_the_rest_is_reviewed() {
         ("notjson.json", "hello world\n"),
     ]);
     let full = gzip(format!(r#"{{"Records":[{stop},{describe}]}}"#).as_bytes());
+    // Two gzip members of the same inflated size: both are read.
+    let quiet = event(
+        "DescribeTrails",
+        "cloudtrail.amazonaws.com",
+        "2026-11-02T10:00:00Z",
+        "e-m1xx",
+    );
+    let loud = event(
+        "StopLogging",
+        "cloudtrail.amazonaws.com",
+        "2026-11-02T10:00:00Z",
+        "e-member2",
+    );
+    assert_eq!(quiet.len(), loud.len());
+    let mut members = gzip(format!("{quiet}\n").as_bytes());
+    members.extend(gzip(format!("{loud}\n").as_bytes()));
+    std::fs::write(dir.path().join("members.ndjson.gz"), members).expect("write");
+    // A broken first line of NDJSON loses that line, not the file.
+    std::fs::write(
+        dir.path().join("first-broken.ndjson"),
+        format!(
+            "{{\"eventName\":\n{}\n",
+            event(
+                "DeleteTrail",
+                "cloudtrail.amazonaws.com",
+                "2026-11-02T10:00:00Z",
+                "e-after-broken"
+            )
+        ),
+    )
+    .expect("write");
     std::fs::write(
         dir.path().join("truncated.json.gz"),
         &full[..full.len() / 2],
@@ -359,6 +390,27 @@ fn bad_input_is_reported_by_file_and_line_and_the_rest_is_reviewed() {
     );
     assert!(has("mixed.ndjson:4:", "recursion limit"), "{diags:#?}");
     assert!(has("mixed.ndjson:5:", "limit"), "{diags:#?}");
+    assert!(has("first-broken.ndjson:1:", "ends early"), "{diags:#?}");
+    let ids: Vec<&str> = report["alerts"]
+        .as_array()
+        .expect("alerts")
+        .iter()
+        .flat_map(|a| {
+            a["event_ids"]
+                .as_array()
+                .expect("ids")
+                .iter()
+                .filter_map(Value::as_str)
+        })
+        .collect();
+    assert!(
+        ids.contains(&"e-member2"),
+        "the second gzip member is read: {ids:?}"
+    );
+    assert!(
+        ids.contains(&"e-after-broken"),
+        "NDJSON after a broken first line is read: {ids:?}"
+    );
     // The two good records of mixed.ndjson and the good file were all reviewed.
     assert!(
         report["summary"]["records"]["events"]
