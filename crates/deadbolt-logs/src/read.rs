@@ -372,7 +372,8 @@ impl Reader<'_> {
                     continue;
                 }
             };
-            let trimmed = text.trim();
+            // A byte-order mark is not part of the JSON text (RFC 8259 lets readers ignore it).
+            let trimmed = text.trim().trim_start_matches('\u{feff}');
             if trimmed.is_empty() {
                 continue;
             }

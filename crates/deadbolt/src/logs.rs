@@ -86,6 +86,15 @@ fn parse_bound(flag: &str, text: &str) -> Result<i64> {
     if let Ok(t) = text.parse::<jiff::Timestamp>() {
         return Ok(t.as_millisecond());
     }
+    // A date and time without an offset is UTC, as CloudTrail's eventTime is.
+    if let Ok(civil) = text.parse::<jiff::civil::DateTime>()
+        && text.contains('T')
+    {
+        let utc: jiff::Timestamp = format!("{civil}Z")
+            .parse()
+            .with_context(|| format!("{flag} {text:?}"))?;
+        return Ok(utc.as_millisecond());
+    }
     let date: jiff::civil::Date = text.parse().with_context(|| {
         format!("{flag} {text:?}: expected a date (2026-11-01) or an RFC 3339 time")
     })?;
@@ -127,6 +136,11 @@ pub fn run(args: LogsArgs) -> Result<u8> {
             .map(|s| parse_bound("--until", s))
             .transpose()?,
     };
+    if let (Some(since), Some(until)) = (window.since_ms, window.until_ms)
+        && since >= until
+    {
+        bail!("--since must be before --until");
+    }
     let mut diagnostics: Vec<Diagnostic> = Vec::new();
     let mut detections = if args.no_builtin {
         Vec::new()
@@ -197,8 +211,7 @@ pub fn run(args: LogsArgs) -> Result<u8> {
     let mut export = match &args.export_ocsf {
         Some(path) => Some((
             std::io::BufWriter::new(
-                std::fs::File::create(path)
-                    .with_context(|| format!("cannot write {}", path.display()))?,
+                create_private(path).with_context(|| format!("cannot write {}", path.display()))?,
             ),
             None::<std::io::Error>,
         )),
@@ -207,6 +220,7 @@ pub fn run(args: LogsArgs) -> Result<u8> {
     let (mut bytes, mut digest_files, mut read_any) = (0u64, 0u64, false);
     let mut buffers = deadbolt_logs::Buffers::default();
     for (path, display) in &files {
+        let before = session.stats();
         let summary = deadbolt_logs::read_file_with(
             path,
             display,
@@ -236,7 +250,20 @@ pub fn run(args: LogsArgs) -> Result<u8> {
         );
         bytes += summary.bytes;
         digest_files += u64::from(summary.digest);
-        read_any |= summary.records > 0 || summary.digest;
+        read_any |= !summary.incomplete;
+        let after = session.stats();
+        let events = after.events + after.insights + after.outside_window
+            - (before.events + before.insights + before.outside_window);
+        if summary.records > 0 && events == 0 {
+            diagnostics.push(Diagnostic::whole_file(
+                Level::Error,
+                display.clone(),
+                format!(
+                    "none of its {} records is a CloudTrail event: not reviewed",
+                    summary.records
+                ),
+            ));
+        }
         diagnostics.append(&mut record_diagnostics);
     }
     if let (Some((mut out, failed)), Some(path)) = (export, &args.export_ocsf) {
@@ -249,14 +276,21 @@ pub fn run(args: LogsArgs) -> Result<u8> {
     let (mut alerts, stats) = session.finish(&mut diagnostics);
     if let Some(baseline) = &mut baseline {
         alerts.extend(baseline.finish());
-        if let Some(path) = &args.baseline {
-            baseline
-                .save(path)
-                .with_context(|| format!("cannot write the baseline {}", path.display()))?;
+        // The report comes first; a baseline that cannot be saved is an input problem, not a
+        // lost review.
+        if let Some(path) = &args.baseline
+            && let Err(e) = baseline.save(path)
+        {
+            diagnostics.push(Diagnostic::whole_file(
+                Level::Error,
+                path.display().to_string(),
+                format!("cannot write the baseline: {e}"),
+            ));
         }
     }
     alerts.sort_by(|a, b| a.time.cmp(&b.time));
 
+    let alerting: Vec<deadbolt_logs::Detection> = engine.alerting().cloned().collect();
     let report = LogReport {
         alerts: &alerts,
         stats,
@@ -264,7 +298,7 @@ pub fn run(args: LogsArgs) -> Result<u8> {
         digest_files,
         bytes,
         diagnostics: &diagnostics,
-        detections: engine.detections(),
+        detections: &alerting,
     };
     let mut buffer = Vec::new();
     match args.format {
@@ -297,6 +331,15 @@ pub fn run(args: LogsArgs) -> Result<u8> {
         eprintln!("deadbolt: {errors} input problem(s): the review is partial");
     }
     Ok(u8::from(!alerts.is_empty() || errors > 0))
+}
+
+/// Creates a file only its owner can read: exported events carry account activity.
+fn create_private(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path)
 }
 
 /// The `YYYYMMDDTHHMMZ` stamp in a CloudTrail delivery file's name

@@ -277,6 +277,18 @@ fn delivery_gzip_ndjson_forms_and_the_time_window() {
         "{ids:?}"
     );
 
+    // A time without an offset is UTC; an inverted window is a usage error.
+    let (_, report, _) = json_report(&["logs", root, "--since", "2026-11-02T10:00:30"]);
+    assert_eq!(report["summary"]["records"]["outside_window"], 1);
+    let out = deadbolt(&[
+        "logs",
+        root,
+        "--since",
+        "2026-11-04",
+        "--until",
+        "2026-11-01",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
     let out = deadbolt(&["logs", root, "--since", "yesterday"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--since"));
@@ -301,6 +313,17 @@ fn bad_input_is_reported_by_file_and_line_and_the_rest_is_reviewed() {
         "{\"a\":".repeat(5000),
         "}".repeat(5000)
     );
+    // A field of an unexpected type does not keep the record from review.
+    let odd = event(
+        "StopLogging",
+        "cloudtrail.amazonaws.com",
+        "2026-11-02T10:03:00Z",
+        "e-odd",
+    )
+    .replace(
+        r#""recipientAccountId":"111122223333""#,
+        r#""recipientAccountId":111122223333,"readOnly":"false""#,
+    );
     let long_line = format!(r#"{{"eventName":"X","pad":"{}"}}"#, "x".repeat(3 << 20));
     let dir = tree(&[
         ("good.json", &format!(r#"{{"Records":[{stop}]}}"#)),
@@ -308,7 +331,7 @@ fn bad_input_is_reported_by_file_and_line_and_the_rest_is_reviewed() {
         (
             "mixed.ndjson",
             &format!(
-                "{describe}\n{{\"eventName\":\n{{\"eventVersion\":\"1.10\"}}\n{deep}\n{long_line}\n{describe}\n"
+                "{describe}\n{{\"eventName\":\n{{\"eventVersion\":\"1.10\"}}\n{deep}\n{long_line}\n{describe}\n{odd}\n"
             ),
         ),
         ("notjson.json", "hello world\n"),
@@ -407,6 +430,11 @@ fn bad_input_is_reported_by_file_and_line_and_the_rest_is_reviewed() {
         ids.contains(&"e-member2"),
         "the second gzip member is read: {ids:?}"
     );
+    assert!(
+        ids.contains(&"e-odd"),
+        "a record with a numeric account ID is reviewed: {ids:?}"
+    );
+    assert!(has("package.json", "none of its 1 records"), "{diags:#?}");
     assert!(
         ids.contains(&"e-after-broken"),
         "NDJSON after a broken first line is read: {ids:?}"
