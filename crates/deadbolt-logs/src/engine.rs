@@ -70,11 +70,32 @@ impl Engine {
     /// Compiles `detections`. A correlation naming a rule that is not there is a diagnostic and is
     /// dropped; the rest compile.
     pub fn new(detections: Vec<Detection>, diagnostics: &mut Vec<Diagnostic>) -> Engine {
-        let names: HashMap<&str, usize> = detections
-            .iter()
-            .enumerate()
-            .filter_map(|(i, d)| d.rule.name.as_deref().map(|n| (n, i)))
-            .collect();
+        // Correlations name the rules they count by `name` or `id`; both must be unique, or a
+        // user's rule could silently take the place of a built-in correlation's base rule.
+        let mut names: HashMap<&str, usize> = HashMap::new();
+        for (i, d) in detections.iter().enumerate() {
+            for key in [d.rule.name.as_deref(), d.rule.id.as_deref()]
+                .into_iter()
+                .flatten()
+            {
+                if let Some(&first) = names.get(key) {
+                    if first != i {
+                        diagnostics.push(Diagnostic::at(
+                            Level::Error,
+                            d.rule.file.clone(),
+                            d.rule.line,
+                            1,
+                            format!(
+                                "{key:?} already names a rule in {}:{}; correlations keep the first",
+                                detections[first].rule.file, detections[first].rule.line
+                            ),
+                        ));
+                    }
+                    continue;
+                }
+                names.insert(key, i);
+            }
+        }
         let mut counted_by = vec![Vec::new(); detections.len()];
         let mut alerts_itself = vec![true; detections.len()];
         let mut dropped = vec![false; detections.len()];

@@ -380,7 +380,7 @@ fn rule<'a>(
         ))?,
     };
     let body = if let Some(correlation) = doc.get("correlation") {
-        Body::Correlation(correlation::parse(correlation)?)
+        Body::Correlation(correlation::parse(correlation, doc)?)
     } else if let Some(detection) = doc.get("detection") {
         if !is_cloudtrail(doc.get("logsource")) {
             return Ok(None);
