@@ -61,8 +61,9 @@ pub struct LogsArgs {
     /// scored as anomalies (CT-ANOM-001).
     #[arg(long, value_name = "DAYS", default_value_t = 7)]
     baseline_days: u32,
-    /// A saved baseline: compare against it (no learning period) if the file exists, and write the
-    /// updated baseline back to it, so a daily run compares against history.
+    /// A saved baseline: go on from it if the file exists (the learning period counts from the
+    /// first event of its history), and write the updated baseline back to it, so a daily run
+    /// compares against history.
     #[arg(long, value_name = "FILE")]
     baseline: Option<PathBuf>,
     /// A MaxMind GeoIP2/GeoLite2 database (`.mmdb`: ASN, Country or City): the baseline then keys
