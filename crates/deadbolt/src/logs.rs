@@ -301,19 +301,25 @@ pub fn run(args: LogsArgs) -> Result<u8> {
         diagnostics: &diagnostics,
         detections: &alerting,
     };
-    let mut buffer = Vec::new();
-    match args.format {
-        LogsFormat::Human => report::human(&report, &mut buffer)?,
-        LogsFormat::Json => report::json(&report, &mut buffer)?,
-        LogsFormat::Ocsf => report::ocsf(&report, &mut buffer)?,
-        LogsFormat::Sarif => report::sarif(&report, &mut buffer)?,
+    // Written as it is rendered, not gathered first: a long review can hold thousands of alerts.
+    let mut out: Box<dyn Write> = match &args.output {
+        Some(p) => Box::new(std::io::BufWriter::new(
+            std::fs::File::create(p).with_context(|| p.display().to_string())?,
+        )),
+        None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
+    };
+    let written = match args.format {
+        LogsFormat::Human => report::human(&report, &mut out),
+        LogsFormat::Json => report::json(&report, &mut out),
+        LogsFormat::Ocsf => report::ocsf(&report, &mut out),
+        LogsFormat::Sarif => report::sarif(&report, &mut out),
     }
-    match &args.output {
-        Some(p) => std::fs::write(p, &buffer).with_context(|| p.display().to_string())?,
-        None => match std::io::stdout().lock().write_all(&buffer) {
-            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
-            other => other.context("cannot write the report")?,
-        },
+    .and_then(|()| out.flush());
+    drop(out);
+    match written {
+        // A closed pipe (`| head`) is not an error worth a message.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+        other => other.context("cannot write the report")?,
     }
     if args.format != LogsFormat::Human || args.output.is_some() {
         for d in &diagnostics {

@@ -123,8 +123,10 @@ pub(crate) fn parse<'a>(node: &'a Node, doc: &'a Node) -> Result<Correlation, Fa
         timespan_ms,
         at_least: at_least.max(1),
         at_most,
+        // Sigma's schema puts `generate` beside `correlation`; pySigma reads it inside. Either.
         generate: node
             .get("generate")
+            .or_else(|| doc.get("generate"))
             .and_then(Node::as_bool)
             .unwrap_or(false),
     })
