@@ -8,7 +8,9 @@
 //!   `logsource: {product: aws, service: cloudtrail}`;
 //! - [`detection`] adds deadbolt's metadata (stable ID, duty, CIS section, next step, examples)
 //!   and holds the built-in set (`detections/*.yml`);
-//! - [`engine`] runs them over a stream and raises [`Alert`]s.
+//! - [`engine`] runs them over a stream and raises [`Alert`]s;
+//! - [`sql`] compiles the same detections into SQL over a table of events (Spark, DuckDB,
+//!   DataFusion), for logs that already sit in a data lake.
 
 pub mod alert;
 pub mod detection;
@@ -16,6 +18,7 @@ pub mod engine;
 pub mod event;
 pub mod read;
 pub mod sigma;
+pub mod sql;
 
 pub use alert::{Alert, Principal};
 pub use detection::{Detection, Example, Meta};

@@ -29,8 +29,8 @@ pub(crate) enum ValueMatch {
     /// Case-sensitive equality (`|cased`).
     EqCased(String),
     /// Any other string test (wildcards, contains, startswith, endswith, non-ASCII case folding,
-    /// `|re`), as one anchored regex.
-    Regex(Regex),
+    /// `|re`), as one anchored regex, with what it was compiled from (for the SQL compiler).
+    Regex(Regex, Box<Pattern>),
     /// `|cidr`: the field is an IP address inside the network.
     Cidr(IpNet),
     /// `|fieldref`: equal to the value of another field of the same record.
@@ -39,8 +39,22 @@ pub(crate) enum ValueMatch {
     Number(Compare, f64),
 }
 
+/// What a [`ValueMatch::Regex`] was compiled from: the Sigma text, before it became a regex.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Pattern {
+    /// A Sigma string (with `*`/`?` wildcards and `\` escapes as written), its anchor, and whether
+    /// it is case-sensitive (`|cased`).
+    Sigma {
+        value: String,
+        anchor: Anchor,
+        cased: bool,
+    },
+    /// A `|re` regular expression and its `i`/`m`/`s` flags.
+    Re { pattern: String, flags: String },
+}
+
 /// A numeric comparison operator.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) enum Compare {
     Gt,
     Gte,
@@ -102,7 +116,16 @@ pub(crate) fn string_matcher(
         .case_insensitive(!cased)
         .size_limit(1 << 20)
         .build()
-        .map(ValueMatch::Regex)
+        .map(|re| {
+            ValueMatch::Regex(
+                re,
+                Box::new(Pattern::Sigma {
+                    value: value.to_string(),
+                    anchor,
+                    cased,
+                }),
+            )
+        })
         .map_err(|e| format!("value {value:?} does not compile: {e}"))
 }
 
@@ -114,7 +137,15 @@ pub(crate) fn regex_matcher(pattern: &str, flags: &str) -> Result<ValueMatch, St
         .dot_matches_new_line(flags.contains('s'))
         .size_limit(1 << 20)
         .build()
-        .map(ValueMatch::Regex)
+        .map(|re| {
+            ValueMatch::Regex(
+                re,
+                Box::new(Pattern::Re {
+                    pattern: pattern.to_string(),
+                    flags: flags.to_string(),
+                }),
+            )
+        })
         .map_err(|e| format!("regular expression {pattern:?} does not compile: {e}"))
 }
 
@@ -217,7 +248,7 @@ fn leaf_holds(matcher: &ValueMatch, leaf: &Value) -> bool {
             scalar_text(leaf).is_some_and(|t| t.eq_ignore_ascii_case(want))
         }
         ValueMatch::EqCased(want) => scalar_text(leaf).is_some_and(|t| t == *want),
-        ValueMatch::Regex(re) => match leaf {
+        ValueMatch::Regex(re, _) => match leaf {
             Value::String(s) => re.is_match(s),
             Value::Object(_) => re.is_match(&leaf.to_string()),
             other => scalar_text(other).is_some_and(|t| re.is_match(&t)),
