@@ -1,7 +1,8 @@
 //! `deadbolt logs`: detections over AWS CloudTrail.
 //!
 //! Exit codes: 0 — no alert and every file read; 1 — alerts, or some input could not be read (the
-//! review is partial); 2 — usage error, or no record could be read at all.
+//! review is partial); 2 — usage error, or no record could be read at all. `--emit-sql` and
+//! `--list` exit 0.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -9,6 +10,7 @@ use std::sync::Arc;
 
 use anyhow::{Context, Result, bail};
 use clap::ValueEnum;
+use deadbolt_logs::sql::{self, Dialect, Fidelity};
 use deadbolt_logs::{Engine, Limits, Window, detection};
 use deadbolt_model::{Diagnostic, Level};
 use deadbolt_report::logs::{self as report, LogReport};
@@ -26,11 +28,42 @@ pub enum LogsFormat {
     Sarif,
 }
 
+/// The SQL dialects `--emit-sql` writes.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SqlDialect {
+    /// Apache Spark SQL 3.4+ / Databricks (see the docs for Athena and Trino).
+    Spark,
+    /// DuckDB 1.3+.
+    Duckdb,
+    /// Apache DataFusion 55 with datafusion-functions-json.
+    Datafusion,
+}
+
+impl From<SqlDialect> for Dialect {
+    fn from(d: SqlDialect) -> Dialect {
+        match d {
+            SqlDialect::Spark => Dialect::Spark,
+            SqlDialect::Duckdb => Dialect::DuckDb,
+            SqlDialect::Datafusion => Dialect::DataFusion,
+        }
+    }
+}
+
+/// What runs the detections.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum EngineKind {
+    /// The streaming Sigma engine: one pass, memory bounded by the correlation windows.
+    Stream,
+    /// The detections as SQL, run in process by DataFusion over a table of the events (needs the
+    /// `lake` feature, on by default).
+    Datafusion,
+}
+
 /// Arguments of `deadbolt logs`.
 #[derive(clap::Args)]
 pub struct LogsArgs {
     /// CloudTrail files or folders: S3 delivery files (`.json`, `.json.gz`), NDJSON, JSON arrays.
-    #[arg(required = true)]
+    #[arg(required_unless_present_any = ["emit_sql", "list"])]
     paths: Vec<String>,
     /// More Sigma rules (a `.yml` file or a folder of them), for `logsource: {product: aws,
     /// service: cloudtrail}`. Repeatable.
@@ -54,6 +87,13 @@ pub struct LogsArgs {
     /// List the detections (ID, severity, ATT&CK, CIS, title) and exit.
     #[arg(long)]
     list: bool,
+    /// Print the detections as SQL over a `cloudtrail_events` table for this engine (its CREATE
+    /// TABLE first) and exit.
+    #[arg(long, value_enum, value_name = "DIALECT")]
+    emit_sql: Option<SqlDialect>,
+    /// Which engine runs the detections.
+    #[arg(long, value_enum, default_value_t = EngineKind::Stream)]
+    engine: EngineKind,
 }
 
 /// Parses `2026-11-01` (midnight UTC) or an RFC 3339 timestamp into milliseconds since the epoch.
@@ -122,6 +162,14 @@ pub fn run(args: LogsArgs) -> Result<u8> {
         list(&engine)?;
         return Ok(0);
     }
+    if let Some(dialect) = args.emit_sql {
+        return emit_sql(
+            &engine,
+            dialect.into(),
+            args.output.as_deref(),
+            &diagnostics,
+        );
+    }
 
     let mut files: Vec<(PathBuf, Arc<str>)> = Vec::new();
     for p in &args.paths {
@@ -145,23 +193,39 @@ pub fn run(args: LogsArgs) -> Result<u8> {
     }
 
     let limits = Limits::default();
-    let mut session = engine.session(window);
-    let mut record_diagnostics = Vec::new();
-    let (mut bytes, mut digest_files, mut read_any) = (0u64, 0u64, false);
-    for (path, display) in &files {
-        let summary = deadbolt_logs::read_file(
-            path,
-            display,
-            &limits,
-            &mut |record| session.record(&record, &mut record_diagnostics, &mut |_| {}),
-            &mut diagnostics,
-        );
-        bytes += summary.bytes;
-        digest_files += u64::from(summary.digest);
-        read_any |= summary.records > 0 || summary.digest;
-        diagnostics.append(&mut record_diagnostics);
-    }
-    let (mut alerts, stats) = session.finish(&mut diagnostics);
+    let (mut alerts, stats, bytes, digest_files, read_any) = match args.engine {
+        EngineKind::Stream => {
+            let mut session = engine.session(window);
+            let mut record_diagnostics = Vec::new();
+            let (mut bytes, mut digest_files, mut read_any) = (0u64, 0u64, false);
+            for (path, display) in &files {
+                let summary = deadbolt_logs::read_file(
+                    path,
+                    display,
+                    &limits,
+                    &mut |record| session.record(&record, &mut record_diagnostics, &mut |_| {}),
+                    &mut diagnostics,
+                );
+                bytes += summary.bytes;
+                digest_files += u64::from(summary.digest);
+                read_any |= summary.records > 0 || summary.digest;
+                diagnostics.append(&mut record_diagnostics);
+            }
+            let (alerts, stats) = session.finish(&mut diagnostics);
+            (alerts, stats, bytes, digest_files, read_any)
+        }
+        EngineKind::Datafusion => {
+            let (alerts, loaded) =
+                run_datafusion(&engine, &files, window, &limits, &mut diagnostics)?;
+            (
+                alerts,
+                loaded.stats,
+                loaded.bytes,
+                loaded.digest_files,
+                loaded.read_any,
+            )
+        }
+    };
     alerts.sort_by(|a, b| a.time.cmp(&b.time));
 
     let report = LogReport {
@@ -204,6 +268,90 @@ pub fn run(args: LogsArgs) -> Result<u8> {
         eprintln!("deadbolt: {errors} input problem(s): the review is partial");
     }
     Ok(u8::from(!alerts.is_empty() || errors > 0))
+}
+
+/// Loads the files into a `cloudtrail_events` table and runs the DataFusion dialect over it.
+/// Detections that DataFusion cannot express are warnings: they did not run.
+#[cfg(feature = "lake")]
+fn run_datafusion(
+    engine: &Engine,
+    files: &[(PathBuf, Arc<str>)],
+    window: Window,
+    limits: &Limits,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Result<(Vec<deadbolt_logs::Alert>, deadbolt_lake::Loaded)> {
+    let (table, loaded) = deadbolt_lake::load(files, window, limits, diagnostics);
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let outcome = deadbolt_lake::engine::run(engine, &table, threads)
+        .map_err(|e| anyhow::anyhow!("DataFusion: {e}"))?;
+    for (id, why) in deadbolt_lake::engine::not_expressible(&outcome.queries) {
+        let file = engine
+            .detections()
+            .iter()
+            .find(|d| d.meta.id == id)
+            .map_or_else(|| Arc::from(id), |d| d.rule.file.clone());
+        diagnostics.push(Diagnostic::whole_file(
+            Level::Warning,
+            file,
+            format!("{id} did not run: not expressible in DataFusion SQL: {why}"),
+        ));
+    }
+    Ok((outcome.alerts, loaded))
+}
+
+#[cfg(not(feature = "lake"))]
+fn run_datafusion(
+    _engine: &Engine,
+    _files: &[(PathBuf, Arc<str>)],
+    _window: Window,
+    _limits: &Limits,
+    _diagnostics: &mut Vec<Diagnostic>,
+) -> Result<(Vec<deadbolt_logs::Alert>, deadbolt_lake::Loaded)> {
+    bail!("--engine datafusion: this deadbolt was built without the `lake` feature")
+}
+
+/// Prints the SQL script of `dialect`; a summary of what is approximate or not expressible goes to
+/// standard error.
+fn emit_sql(
+    engine: &Engine,
+    dialect: Dialect,
+    output: Option<&Path>,
+    diagnostics: &[Diagnostic],
+) -> Result<u8> {
+    for d in diagnostics {
+        eprintln!("{d}");
+    }
+    let queries = sql::compile(engine, dialect);
+    let script = sql::script(&queries, dialect);
+    match output {
+        Some(p) => std::fs::write(p, &script).with_context(|| p.display().to_string())?,
+        None => match std::io::stdout().lock().write_all(script.as_bytes()) {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+            other => other.context("cannot write the SQL")?,
+        },
+    }
+    let approximate = queries
+        .iter()
+        .filter(|q| matches!(q.fidelity, Fidelity::Approximate(_)))
+        .count();
+    let missing: Vec<&str> = queries
+        .iter()
+        .filter(|q| matches!(q.fidelity, Fidelity::NotExpressible(_)))
+        .map(|q| q.detection.as_str())
+        .collect();
+    eprintln!(
+        "deadbolt: {} detections as {} SQL: {} exact, {approximate} approximate, {} not expressible{}",
+        queries.len(),
+        dialect.name(),
+        queries.len() - approximate - missing.len(),
+        missing.len(),
+        if missing.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", missing.join(", "))
+        }
+    );
+    Ok(0)
 }
 
 fn list(engine: &Engine) -> Result<()> {
