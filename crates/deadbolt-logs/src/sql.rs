@@ -312,9 +312,10 @@ pub fn create_table(dialect: Dialect) -> String {
         } else {
             format!("{}: ", c.path)
         };
+        let typed = format!("{ty}{comma}");
         let _ = writeln!(
             out,
-            "  {:<32} {ty}{comma:<2} -- {from}{}",
+            "  {:<32} {typed:<8} -- {from}{}",
             c.name, c.description
         );
     }
@@ -1099,4 +1100,319 @@ fn identifier(field: &str) -> String {
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+
+    const HEAD: &str = "title: t\nid: T-1\nlogsource: {product: aws, service: cloudtrail}\n";
+
+    fn queries(text: &str, dialect: Dialect) -> Vec<Query> {
+        let mut diags = Vec::new();
+        let detections = crate::detection::from_text(&Arc::from("t.yml"), text, false, &mut diags);
+        let engine = Engine::new(detections, &mut diags);
+        assert!(
+            diags
+                .iter()
+                .all(|d| d.level != deadbolt_model::Level::Error),
+            "{diags:?}"
+        );
+        compile(&engine, dialect)
+    }
+
+    /// The WHERE clause of the one query a detection (given as its `detection:` block) compiles to.
+    fn condition(detection: &str, dialect: Dialect) -> String {
+        let q = queries(&format!("{HEAD}detection:\n{detection}"), dialect).remove(0);
+        let sql = q.sql.unwrap_or_else(|| panic!("{:?}", q.fidelity));
+        sql.split("\nWHERE ").nth(1).unwrap().to_string()
+    }
+
+    fn each(detection: &str) -> [String; 3] {
+        Dialect::ALL.map(|d| condition(detection, d))
+    }
+
+    #[test]
+    fn value_lists_are_one_in_and_case_folds() {
+        let [spark, duckdb, datafusion] = each(
+            "  s:\n    eventSource: cloudtrail.amazonaws.com\n    eventName: [StopLogging, DeleteTrail]\n  condition: s\n",
+        );
+        let want = "(LOWER(eventsource) = 'cloudtrail.amazonaws.com' AND LOWER(eventname) IN ('stoplogging', 'deletetrail'))";
+        assert_eq!(spark, want);
+        assert_eq!(duckdb, want);
+        assert_eq!(datafusion, want);
+    }
+
+    #[test]
+    fn wildcards_and_anchors_become_like_with_escapes() {
+        let d = "  s:\n    userAgent|contains: '100%_x'\n    errorCode: '*Unauthorized?peration'\n    eventName|startswith: Get\n    awsRegion|endswith: '-1'\n    errorMessage: 'a\\*b'\n  condition: s\n";
+        let [spark, duckdb, datafusion] = each(d);
+        assert_eq!(
+            spark,
+            r"(LOWER(useragent) LIKE '%100\\%\\_x%' AND LOWER(errorcode) LIKE '%unauthorized_peration' AND LOWER(eventname) LIKE 'get%' AND LOWER(awsregion) LIKE '%-1' AND LOWER(errormessage) = 'a*b')"
+        );
+        let standard = r"(LOWER(useragent) LIKE '%100\%\_x%' ESCAPE '\' AND LOWER(errorcode) LIKE '%unauthorized_peration' AND LOWER(eventname) LIKE 'get%' AND LOWER(awsregion) LIKE '%-1' AND LOWER(errormessage) = 'a*b')";
+        assert_eq!(duckdb, standard);
+        assert_eq!(datafusion, standard);
+        // `|cased` keeps the case; `|all` needs every value.
+        let [_, duckdb, _] = each(
+            "  s:\n    eventName|cased: GetSecretValue\n    userAgent|contains|all: [a, b]\n  condition: s\n",
+        );
+        assert_eq!(
+            duckdb,
+            "(eventname = 'GetSecretValue' AND (LOWER(useragent) LIKE '%a%' AND LOWER(useragent) LIKE '%b%'))"
+        );
+    }
+
+    #[test]
+    fn quotes_and_backslashes_in_literals() {
+        let [spark, duckdb, _] =
+            each("  s:\n    userIdentity.userName: \"O'Brien\\\\x\"\n  condition: s\n");
+        assert_eq!(spark, r"(LOWER(useridentity_username) = 'o\'brien\\x')");
+        assert_eq!(duckdb, r"(LOWER(useridentity_username) = 'o''brien\x')");
+    }
+
+    #[test]
+    fn regular_expressions_per_dialect() {
+        let d = "  s:\n    requestParameters.instanceType|re|i: '^p[0-9]\\.'\n  condition: s\n";
+        let [spark, duckdb, datafusion] = each(d);
+        assert!(
+            spark.contains(r"exists(from_json(CASE WHEN get_json_object(requestparameters, '$.instanceType') IS NULL THEN '[]'"),
+            "{spark}"
+        );
+        assert!(
+            spark.ends_with(r"x1 -> regexp_like(x1, '(?i)^p[0-9]\\.')))"),
+            "{spark}"
+        );
+        assert!(
+            duckdb.contains(r"lambda x1: regexp_matches((x1 ->> '$'), '(?i)^p[0-9]\.')"),
+            "{duckdb}"
+        );
+        assert!(
+            datafusion.contains(r"x1 -> regexp_like(json_as_text(x1), '(?i)^p[0-9]\.'))"),
+            "{datafusion}"
+        );
+        // \d and friends are Unicode in the stream engine, ASCII in Java and RE2.
+        let text = format!("{HEAD}detection:\n  s:\n    userAgent|re: '\\d+'\n  condition: s\n");
+        for dialect in Dialect::ALL {
+            let q = queries(&text, dialect).remove(0);
+            assert_eq!(
+                matches!(q.fidelity, Fidelity::Approximate(_)),
+                dialect != Dialect::DataFusion,
+                "{dialect:?}"
+            );
+        }
+        let q = queries(&text, Dialect::Spark).remove(0);
+        assert!(
+            q.sql
+                .unwrap()
+                .starts_with("-- T-1 (medium): t\n-- approximate: the regex")
+        );
+    }
+
+    #[test]
+    fn cidr_is_an_ipv4_range_and_ipv6_is_not_expressible() {
+        let [_, _, datafusion] =
+            each("  s:\n    sourceIPAddress|cidr: 10.0.0.0/8\n  condition: s\n");
+        assert_eq!(
+            datafusion,
+            r"((regexp_like(sourceipaddress, '^(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])$') AND TRY_CAST(split_part(sourceipaddress, '.', 1) AS BIGINT) * 16777216 + TRY_CAST(split_part(sourceipaddress, '.', 2) AS BIGINT) * 65536 + TRY_CAST(split_part(sourceipaddress, '.', 3) AS BIGINT) * 256 + TRY_CAST(split_part(sourceipaddress, '.', 4) AS BIGINT) BETWEEN 167772160 AND 184549375))"
+        );
+        let text = format!(
+            "{HEAD}detection:\n  s:\n    sourceIPAddress|cidr: '2001:db8::/32'\n  condition: s\n"
+        );
+        for dialect in Dialect::ALL {
+            let q = queries(&text, dialect).remove(0);
+            assert!(q.sql.is_none());
+            assert!(matches!(&q.fidelity, Fidelity::NotExpressible(why) if why.contains("IPv6")));
+            assert!(
+                script(&[q], dialect).contains("-- T-1: t\n-- not expressible: the IPv6 network")
+            );
+        }
+    }
+
+    #[test]
+    fn null_exists_and_numbers() {
+        let d = "  s:\n    errorCode: null\n    vpcEndpointId|exists: true\n    requestParameters.filters: null\n    requestParameters.userData|exists: false\n    requestParameters.fromPort|lte: 22\n  condition: s\n";
+        let [spark, duckdb, datafusion] = each(d);
+        assert!(
+            spark.starts_with(
+                "(errorcode IS NULL AND vpcendpointid IS NOT NULL AND NOT exists(from_json("
+            ),
+            "{spark}"
+        );
+        assert!(
+            spark.contains("x1 -> x1 IS NOT NULL) AND size(from_json("),
+            "{spark}"
+        );
+        assert!(
+            spark.contains("x2 -> try_cast(TRIM(x2) AS DOUBLE) <= 22)"),
+            "{spark}"
+        );
+        assert!(duckdb.contains("NOT len(list_filter(CASE WHEN json_extract(requestparameters, '$.\"filters\"') IS NULL THEN []::JSON[] WHEN json_type(json_extract(requestparameters, '$.\"filters\"')) = 'ARRAY'"), "{duckdb}");
+        assert!(
+            duckdb.contains("lambda x1: (x1 ->> '$') IS NOT NULL)) > 0"),
+            "{duckdb}"
+        );
+        assert!(duckdb.contains("END) = 0"), "{duckdb}");
+        assert!(datafusion.contains("NOT array_any_match(arrow_cast(json_get_array(CASE WHEN starts_with(json_get_json(requestparameters, 'filters'), '[')"), "{datafusion}");
+        assert!(
+            datafusion.contains("x2 -> TRY_CAST(TRIM(json_as_text(x2)) AS DOUBLE) <= 22)"),
+            "{datafusion}"
+        );
+        // Spark cannot tell a JSON null from a missing key.
+        let q = queries(&format!("{HEAD}detection:\n{d}"), Dialect::Spark).remove(0);
+        assert!(
+            matches!(q.fidelity, Fidelity::Approximate(ref why) if why[0].contains("requestParameters.userData|exists"))
+        );
+    }
+
+    #[test]
+    fn fieldref_between_columns_and_json() {
+        let [_, _, datafusion] = each(
+            "  s:\n    recipientAccountId|fieldref: userIdentity.accountId\n    requestParameters.userName|fieldref: userIdentity.userName\n  condition: s\n",
+        );
+        assert!(
+            datafusion
+                .starts_with("(recipientaccountid = useridentity_accountid AND array_any_match("),
+            "{datafusion}"
+        );
+        assert!(
+            datafusion.ends_with("x1 -> json_as_text(x1) = useridentity_username))"),
+            "{datafusion}"
+        );
+    }
+
+    #[test]
+    fn paths_through_arrays_fan_out_at_every_step() {
+        let [spark, duckdb, datafusion] = each(
+            "  s:\n    requestParameters.ipPermissions.items.ipRanges.items.cidrIp|endswith: /0\n  condition: s\n",
+        );
+        // Four steps after the first: four nested flatten/transform.
+        assert_eq!(spark.matches("flatten(transform(").count(), 4, "{spark}");
+        assert!(
+            spark.contains("x4 -> from_json(CASE WHEN get_json_object(x4, '$.cidrIp') IS NULL"),
+            "{spark}"
+        );
+        assert_eq!(
+            duckdb.matches("flatten(list_transform(").count(),
+            4,
+            "{duckdb}"
+        );
+        assert_eq!(
+            datafusion.matches("flatten(array_transform(").count(),
+            4,
+            "{datafusion}"
+        );
+        assert!(datafusion.contains("x4 -> arrow_cast(json_get_array(CASE WHEN starts_with(json_get_json(x4, 'cidrIp'), '[')"), "{datafusion}");
+        assert!(
+            datafusion.ends_with(r"x5 -> LOWER(json_as_text(x5)) LIKE '%/0'))"),
+            "{datafusion}"
+        );
+        // A top-level field without a column is read from the raw record.
+        let [_, _, datafusion] = each("  s:\n    addendum.reason: x\n  condition: s\n");
+        assert!(
+            datafusion.contains("json_get_json(raw, 'addendum')"),
+            "{datafusion}"
+        );
+    }
+
+    #[test]
+    fn keywords_quantifiers_and_not() {
+        let [_, duckdb, _] = each(
+            "  keywords: [EntityTemporarilyUnmodifiable, 'x*y']\n  sel_a:\n    eventName: A\n  sel_b:\n    eventName: B\n  filter:\n    readOnly: true\n  condition: keywords or 1 of sel_* and not filter\n",
+        );
+        assert_eq!(
+            duckdb,
+            "((LOWER(raw) LIKE '%entitytemporarilyunmodifiable%' OR LOWER(raw) LIKE '%x%y%') OR (((LOWER(eventname) = 'a') OR (LOWER(eventname) = 'b')) AND NOT COALESCE((LOWER(readonly) = 'true'), FALSE)))"
+        );
+    }
+
+    const CORRELATION: &str = "title: base\nname: base\nlogsource: {product: aws, service: cloudtrail}\ndetection: {s: {eventName: GetSecretValue}, condition: s}\n---\ntitle: many\nid: C-1\ncorrelation:\n  type: value_count\n  rules: [base]\n  group-by: [userIdentity.arn, requestParameters.region]\n  timespan: 10m\n  condition: {gte: 5, field: requestParameters.secretId}\n";
+
+    #[test]
+    fn value_count_is_a_self_join_window() {
+        let q = queries(CORRELATION, Dialect::DataFusion).remove(0);
+        assert!(q.correlation);
+        assert_eq!(q.detection, "C-1");
+        let sql = q.sql.unwrap();
+        for part in [
+            "WITH matches AS (",
+            "COALESCE(useridentity_arn, '') AS group_useridentity_arn",
+            "COALESCE(json_as_text(array_element(arrow_cast(json_get_array(CASE WHEN starts_with(json_get_json(requestparameters, 'region'), '[')",
+            "AS group_requestparameters_region",
+            "json_as_text(array_element(arrow_cast(json_get_array(CASE WHEN starts_with(json_get_json(requestparameters, 'secretId'), '[')",
+            "WHERE eventtime_ms IS NOT NULL AND ((LOWER(eventname) = 'getsecretvalue'))",
+            "FROM matches m WHERE v IS NOT NULL",
+            "ON b.group_useridentity_arn = a.group_useridentity_arn AND b.group_requestparameters_region = a.group_requestparameters_region AND b.t BETWEEN a.t - 600000 AND a.t",
+            "HAVING COUNT(DISTINCT member_v) >= 5",
+            "f.anchor_t - f.prev_t > 3600000",
+            "first_value(f.principal_arn ORDER BY f.anchor_t) AS principal_arn",
+            "array_sort(array_distinct(array_agg(p.member_id))) AS event_ids",
+        ] {
+            assert!(sql.contains(part), "{part}\n{sql}");
+        }
+        let spark = queries(CORRELATION, Dialect::Spark).remove(0).sql.unwrap();
+        assert!(spark.contains("min_by(f.principal_arn, f.anchor_t)"));
+        assert!(spark.contains("array_sort(collect_set(p.member_id))"));
+        assert!(spark.contains("try_element_at("));
+        let duckdb = queries(CORRELATION, Dialect::DuckDb).remove(0).sql.unwrap();
+        assert!(duckdb.contains("arg_min(f.principal_arn, f.anchor_t)"));
+        assert!(duckdb.contains("list_sort(list_distinct(list(p.member_id)))"));
+    }
+
+    #[test]
+    fn event_count_without_group_and_unresolved_rules() {
+        let text = CORRELATION
+            .replace("type: value_count", "type: event_count")
+            .replace(
+                "  group-by: [userIdentity.arn, requestParameters.region]\n",
+                "",
+            )
+            .replace("{gte: 5, field: requestParameters.secretId}", "{eq: 3}");
+        let sql = queries(&text, Dialect::DuckDb).remove(0).sql.unwrap();
+        assert!(sql.contains("HAVING COUNT(*) BETWEEN 3 AND 3"), "{sql}");
+        assert!(sql.contains("JOIN numbered b ON b.t BETWEEN"), "{sql}");
+        assert!(
+            sql.contains("OVER (ORDER BY f.anchor_t, f.anchor ROWS"),
+            "{sql}"
+        );
+        assert!(!sql.contains("WHERE v IS NOT NULL"), "{sql}");
+        // A correlation over a rule that is not there compiles to nothing, saying why.
+        let mut diags = Vec::new();
+        let detections = crate::detection::from_text(
+            &Arc::from("t.yml"),
+            &CORRELATION.replace("rules: [base]", "rules: [missing]"),
+            false,
+            &mut diags,
+        );
+        let engine = Engine::new(detections, &mut diags);
+        let q = compile(&engine, Dialect::Spark).remove(1);
+        assert!(
+            matches!(&q.fidelity, Fidelity::NotExpressible(why) if why.contains("\"missing\"")),
+            "{q:?}"
+        );
+    }
+
+    #[test]
+    fn base_rules_have_no_query_of_their_own_and_the_script_has_the_table() {
+        let qs = queries(CORRELATION, Dialect::DataFusion);
+        assert_eq!(qs.len(), 1);
+        let text = script(&qs, Dialect::DataFusion);
+        assert!(text.starts_with("-- deadbolt detections over AWS CloudTrail as datafusion SQL"));
+        assert!(text.contains("SET datafusion.sql_parser.dialect = 'duckdb';"));
+        assert!(
+            text.contains(
+                "  eventtime_ms                     BIGINT,  -- eventTime in milliseconds"
+            )
+        );
+        assert!(text.contains(
+            "  raw                              VARCHAR  -- the whole record's JSON text"
+        ));
+        assert!(create_table(Dialect::Spark).ends_with(") USING parquet;"));
+        assert_eq!(Dialect::parse("DuckDB"), Some(Dialect::DuckDb));
+        assert_eq!(Dialect::parse("trino"), None);
+    }
 }
