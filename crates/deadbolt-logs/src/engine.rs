@@ -247,6 +247,9 @@ impl Session<'_> {
             }
         }
         self.candidates.extend_from_slice(&self.engine.unindexed);
+        let detections = &self.engine.detections;
+        self.candidates
+            .retain(|&i| detections[i].rule.may_match(&header));
         if self.candidates.is_empty() {
             return;
         }
@@ -330,13 +333,18 @@ impl Session<'_> {
             group.push_str(&first_text(tree, field).unwrap_or_default());
             group.push('\u{1f}');
         }
-        let value = match &correlation.kind {
-            CorrelationKind::EventCount => None,
-            CorrelationKind::ValueCount(field) => match first_text(tree, field) {
-                Some(v) => Some(v),
-                // A record without the counted field adds no value.
-                None => return,
-            },
+        let values = match &correlation.kind {
+            CorrelationKind::EventCount => Vec::new(),
+            // Every element of a list counts, as matching treats a list as any of its elements:
+            // one GetParameters call naming ten parameters reads ten values.
+            CorrelationKind::ValueCount(field) => {
+                let values = all_texts(tree, field);
+                if values.is_empty() {
+                    // A record without the counted field adds no value.
+                    return;
+                }
+                values
+            }
         };
         let event_id = header.event_id.as_deref().unwrap_or_default();
         let key = (ci, group.clone(), String::new());
@@ -344,7 +352,7 @@ impl Session<'_> {
             correlation,
             group,
             time_ms,
-            value,
+            values,
             event_id,
             header.event_time.as_deref().unwrap_or_default(),
         ) else {
@@ -456,6 +464,21 @@ impl Session<'_> {
         self.flush_problems(diagnostics);
         (self.alerts, self.stats)
     }
+}
+
+/// Every scalar at a dotted path, as text; lists on the way fan out to their elements.
+fn all_texts(tree: &Value, path: &str) -> Vec<String> {
+    let path: Vec<String> = path.split('.').map(String::from).collect();
+    let mut out = Vec::new();
+    crate::sigma::for_each_leaf(tree, &path, &mut |leaf| {
+        match leaf {
+            Value::String(s) => out.push(s.clone()),
+            Value::Null | Value::Array(_) => {}
+            other => out.push(other.to_string()),
+        }
+        false
+    });
+    out
 }
 
 /// The first scalar at a dotted path, as text.

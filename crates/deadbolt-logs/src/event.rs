@@ -45,6 +45,8 @@ pub struct Header<'a> {
     /// `eventCategory`: `Management`, `Data`, `Insight`, `NetworkActivity`.
     #[serde(borrow)]
     pub event_category: Option<Cow<'a, str>>,
+    /// `readOnly`: whether CloudTrail classes the call as one that only reads.
+    pub read_only: Option<bool>,
     /// `recipientAccountId`: the account that received the call.
     #[serde(borrow)]
     pub recipient_account_id: Option<Cow<'a, str>>,
@@ -128,7 +130,126 @@ pub struct AdditionalData<'a> {
     pub mfa_used: Option<Cow<'a, str>>,
 }
 
+/// A string field that [`Header`] reads, by its dotted CloudTrail path. Rules whose conditions need
+/// only these fields can be judged without the record's full tree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HeaderField {
+    /// `eventTime`.
+    EventTime,
+    /// `eventSource`.
+    EventSource,
+    /// `eventName`.
+    EventName,
+    /// `awsRegion`.
+    AwsRegion,
+    /// `sourceIPAddress`.
+    SourceIpAddress,
+    /// `userAgent`.
+    UserAgent,
+    /// `errorCode`.
+    ErrorCode,
+    /// `eventID`.
+    EventId,
+    /// `eventType`.
+    EventType,
+    /// `eventCategory`.
+    EventCategory,
+    /// `recipientAccountId`.
+    RecipientAccountId,
+    /// `userIdentity.type`.
+    IdentityType,
+    /// `userIdentity.arn`.
+    IdentityArn,
+    /// `userIdentity.accountId`.
+    IdentityAccountId,
+    /// `userIdentity.accessKeyId`.
+    IdentityAccessKeyId,
+    /// `userIdentity.principalId`.
+    IdentityPrincipalId,
+    /// `userIdentity.userName`.
+    IdentityUserName,
+    /// `userIdentity.invokedBy`.
+    IdentityInvokedBy,
+    /// `userIdentity.sessionContext.attributes.mfaAuthenticated`.
+    MfaAuthenticated,
+    /// `userIdentity.sessionContext.sessionIssuer.arn`.
+    SessionIssuerArn,
+    /// `userIdentity.sessionContext.sessionIssuer.type`.
+    SessionIssuerType,
+    /// `additionalEventData.MFAUsed`.
+    MfaUsed,
+}
+
+impl HeaderField {
+    /// The field at a dotted path, when [`Header`] reads it.
+    pub fn from_path(path: &str) -> Option<HeaderField> {
+        use HeaderField::*;
+        Some(match path {
+            "eventTime" => EventTime,
+            "eventSource" => EventSource,
+            "eventName" => EventName,
+            "awsRegion" => AwsRegion,
+            "sourceIPAddress" => SourceIpAddress,
+            "userAgent" => UserAgent,
+            "errorCode" => ErrorCode,
+            "eventID" => EventId,
+            "eventType" => EventType,
+            "eventCategory" => EventCategory,
+            "recipientAccountId" => RecipientAccountId,
+            "userIdentity.type" => IdentityType,
+            "userIdentity.arn" => IdentityArn,
+            "userIdentity.accountId" => IdentityAccountId,
+            "userIdentity.accessKeyId" => IdentityAccessKeyId,
+            "userIdentity.principalId" => IdentityPrincipalId,
+            "userIdentity.userName" => IdentityUserName,
+            "userIdentity.invokedBy" => IdentityInvokedBy,
+            "userIdentity.sessionContext.attributes.mfaAuthenticated" => MfaAuthenticated,
+            "userIdentity.sessionContext.sessionIssuer.arn" => SessionIssuerArn,
+            "userIdentity.sessionContext.sessionIssuer.type" => SessionIssuerType,
+            "additionalEventData.MFAUsed" => MfaUsed,
+            _ => return None,
+        })
+    }
+}
+
 impl Header<'_> {
+    /// The value of a header field (`None`: missing or null).
+    pub fn get(&self, field: HeaderField) -> Option<&str> {
+        use HeaderField::*;
+        let id = self.user_identity.as_ref();
+        let session = id.and_then(|i| i.session_context.as_ref());
+        let issuer = session.and_then(|s| s.session_issuer.as_ref());
+        match field {
+            EventTime => self.event_time.as_deref(),
+            EventSource => self.event_source.as_deref(),
+            EventName => self.event_name.as_deref(),
+            AwsRegion => self.aws_region.as_deref(),
+            SourceIpAddress => self.source_ip_address.as_deref(),
+            UserAgent => self.user_agent.as_deref(),
+            ErrorCode => self.error_code.as_deref(),
+            EventId => self.event_id.as_deref(),
+            EventType => self.event_type.as_deref(),
+            EventCategory => self.event_category.as_deref(),
+            RecipientAccountId => self.recipient_account_id.as_deref(),
+            IdentityType => id.and_then(|i| i.kind.as_deref()),
+            IdentityArn => id.and_then(|i| i.arn.as_deref()),
+            IdentityAccountId => id.and_then(|i| i.account_id.as_deref()),
+            IdentityAccessKeyId => id.and_then(|i| i.access_key_id.as_deref()),
+            IdentityPrincipalId => id.and_then(|i| i.principal_id.as_deref()),
+            IdentityUserName => id.and_then(|i| i.user_name.as_deref()),
+            IdentityInvokedBy => id.and_then(|i| i.invoked_by.as_deref()),
+            MfaAuthenticated => session
+                .and_then(|s| s.attributes.as_ref())
+                .and_then(|a| a.mfa_authenticated.as_deref()),
+            SessionIssuerArn => issuer.and_then(|i| i.arn.as_deref()),
+            SessionIssuerType => issuer.and_then(|i| i.kind.as_deref()),
+            MfaUsed => self
+                .additional_event_data
+                .as_ref()
+                .and_then(|a| a.mfa_used.as_deref()),
+        }
+    }
+
     /// Whether the record looks like a CloudTrail event at all (it names an event and a source or
     /// a time).
     pub fn is_event(&self) -> bool {

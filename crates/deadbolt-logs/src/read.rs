@@ -75,12 +75,79 @@ pub struct FileSummary {
     pub incomplete: bool,
 }
 
+/// Files up to this size are read whole into reused buffers; larger ones are streamed. Reusing the
+/// buffers matters: allocating and freeing 64 KiB buffers of varying sizes per file, between the
+/// small long-lived allocations of the engine, fragmented the heap (RSS grew to 260 MB over 45,000
+/// delivery files while the live heap stayed under 5 MB).
+const WHOLE_FILE_BYTES: u64 = 64 << 20;
+
+/// Buffers reused from one file to the next (see [`read_file_with`]).
+#[derive(Default)]
+pub struct Buffers {
+    compressed: Vec<u8>,
+    text: Vec<u8>,
+    line: Vec<u8>,
+    inflater: Option<libdeflater::Decompressor>,
+}
+
+impl std::fmt::Debug for Buffers {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Buffers").finish_non_exhaustive()
+    }
+}
+
+/// Decompresses a whole single-member gzip file with libdeflate, which is about twice as fast as a
+/// streaming inflater on CloudTrail's small delivery files (decompression was a third of the CPU
+/// time). The gzip trailer's ISIZE (RFC 1952: the input size modulo 2^32) sizes the output. Returns
+/// false, leaving `out` to be refilled, for anything it cannot do in one call: several members, a
+/// size over `limit`, a truncated or corrupt stream; the streaming decoder then reads it and says
+/// what is wrong.
+fn inflate_whole(
+    inflater: &mut libdeflater::Decompressor,
+    compressed: &[u8],
+    out: &mut Vec<u8>,
+    limit: usize,
+) -> bool {
+    let Some(trailer) = compressed.len().checked_sub(4).map(|at| &compressed[at..]) else {
+        return false;
+    };
+    let size = u32::from_le_bytes([trailer[0], trailer[1], trailer[2], trailer[3]]) as usize;
+    if size > limit {
+        return false;
+    }
+    out.clear();
+    out.resize(size, 0);
+    match inflater.gzip_decompress(compressed, out) {
+        Ok(n) if n == size => true,
+        _ => false,
+    }
+}
+
 /// Reads the CloudTrail records in `path`, handing each to `sink`. Problems go to `diagnostics`
 /// with the file and line; what could be read before a problem is still handed on.
 pub fn read_file(
     path: &Path,
     display: &Arc<str>,
     limits: &Limits,
+    sink: &mut dyn FnMut(Record<'_>),
+    diagnostics: &mut Vec<Diagnostic>,
+) -> FileSummary {
+    read_file_with(
+        path,
+        display,
+        limits,
+        &mut Buffers::default(),
+        sink,
+        diagnostics,
+    )
+}
+
+/// [`read_file`] with buffers kept across calls: use it to read many files.
+pub fn read_file_with(
+    path: &Path,
+    display: &Arc<str>,
+    limits: &Limits,
+    buffers: &mut Buffers,
     sink: &mut dyn FnMut(Record<'_>),
     diagnostics: &mut Vec<Diagnostic>,
 ) -> FileSummary {
@@ -93,28 +160,85 @@ pub fn read_file(
         summary.digest = true;
         return summary;
     }
-    let file = match File::open(path) {
+    let fail = |diagnostics: &mut Vec<Diagnostic>,
+                summary: &mut FileSummary,
+                what: &str,
+                e: &io::Error| {
+        diagnostics.push(Diagnostic::whole_file(
+            Level::Error,
+            display.clone(),
+            format!("{what}: {e}"),
+        ));
+        summary.incomplete = true;
+    };
+    let mut file = match File::open(path) {
         Ok(f) => f,
         Err(e) => {
-            diagnostics.push(Diagnostic::whole_file(
-                Level::Error,
-                display.clone(),
-                format!("cannot open: {e}"),
-            ));
-            summary.incomplete = true;
+            fail(diagnostics, &mut summary, "cannot open", &e);
             return summary;
         }
     };
+    let size = file.metadata().map(|m| m.len()).unwrap_or(u64::MAX);
+    let Buffers {
+        compressed,
+        text,
+        line,
+        inflater,
+    } = buffers;
+    if size <= WHOLE_FILE_BYTES {
+        compressed.clear();
+        if let Err(e) = (&mut file).take(WHOLE_FILE_BYTES).read_to_end(compressed) {
+            fail(diagnostics, &mut summary, "cannot read", &e);
+            return summary;
+        }
+        let mut reader = Reader {
+            display,
+            limits,
+            sink,
+            diagnostics,
+            summary: &mut summary,
+            line: 1,
+            line_buf: line,
+        };
+        if compressed.starts_with(&[0x1f, 0x8b]) {
+            let inflater = inflater.get_or_insert_with(libdeflater::Decompressor::new);
+            if inflate_whole(inflater, compressed, text, limits.max_document_bytes) {
+                reader.read(&mut &text[..]);
+                return summary;
+            }
+            text.clear();
+            let limit = limits.max_document_bytes as u64;
+            let decoded = flate2::bufread::MultiGzDecoder::new(&compressed[..])
+                .take(limit + 1)
+                .read_to_end(text);
+            if text.len() as u64 > limit {
+                reader.error(
+                    0,
+                    0,
+                    format!(
+                        "decompresses to over the {} MiB limit: skipped",
+                        limit >> 20
+                    ),
+                );
+                reader.summary.incomplete = true;
+                return summary;
+            }
+            // What decompressed before a truncation is still read; the truncation is reported
+            // after it.
+            reader.read(&mut &text[..]);
+            if let Err(e) = decoded {
+                reader.io_error(&e);
+            }
+        } else {
+            reader.read(&mut &compressed[..]);
+        }
+        return summary;
+    }
     let mut raw = BufReader::with_capacity(1 << 16, file);
     let gzipped = match raw.fill_buf() {
         Ok(buf) => buf.starts_with(&[0x1f, 0x8b]),
         Err(e) => {
-            diagnostics.push(Diagnostic::whole_file(
-                Level::Error,
-                display.clone(),
-                format!("cannot read: {e}"),
-            ));
-            summary.incomplete = true;
+            fail(diagnostics, &mut summary, "cannot read", &e);
             return summary;
         }
     };
@@ -125,6 +249,7 @@ pub fn read_file(
         diagnostics,
         summary: &mut summary,
         line: 1,
+        line_buf: line,
     };
     if gzipped {
         let decoder = flate2::bufread::MultiGzDecoder::new(raw);
@@ -144,6 +269,7 @@ pub fn read_str(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> FileSummary {
     let mut summary = FileSummary::default();
+    let mut line_buf = Vec::new();
     Reader {
         display,
         limits,
@@ -151,6 +277,7 @@ pub fn read_str(
         diagnostics,
         summary: &mut summary,
         line: 1,
+        line_buf: &mut line_buf,
     }
     .read(&mut text.as_bytes());
     summary
@@ -164,6 +291,7 @@ struct Reader<'r> {
     summary: &'r mut FileSummary,
     /// The 1-based line the next read starts at.
     line: u64,
+    line_buf: &'r mut Vec<u8>,
 }
 
 /// A wrapper or digest object, read without copying the records.
@@ -199,11 +327,16 @@ impl Reader<'_> {
     }
 
     fn read(&mut self, input: &mut dyn BufRead) {
-        let mut line_buf = Vec::new();
+        let mut line_buf = std::mem::take(self.line_buf);
+        self.read_lines(input, &mut line_buf);
+        *self.line_buf = line_buf;
+    }
+
+    fn read_lines(&mut self, input: &mut dyn BufRead, line_buf: &mut Vec<u8>) {
         let mut first = true;
         loop {
             let start_line = self.line;
-            let outcome = read_line(input, &mut line_buf, self.limits.max_line_bytes);
+            let outcome = read_line(input, line_buf, self.limits.max_line_bytes);
             let (complete, skipped) = match outcome {
                 Ok(LineRead::Eof) => return,
                 Ok(LineRead::Line) => (true, 0),
@@ -227,7 +360,7 @@ impl Reader<'_> {
                 );
                 continue;
             }
-            let text = match std::str::from_utf8(&line_buf) {
+            let text = match std::str::from_utf8(line_buf) {
                 Ok(t) => t,
                 Err(e) => {
                     self.error(
@@ -244,16 +377,14 @@ impl Reader<'_> {
             }
             if first {
                 first = false;
-                // A document that spans lines: a pretty-printed array or Records object.
-                if let Err(e) = serde_json::from_str::<serde::de::IgnoredAny>(trimmed)
-                    && e.is_eof()
-                {
-                    let mut doc = std::mem::take(&mut line_buf);
+                // A document that spans lines (a pretty-printed array or Records object) does not
+                // parse on its first line alone: read the rest and parse it whole.
+                if self.document(trimmed, start_line, true) {
+                    let mut doc = std::mem::take(line_buf);
                     doc.push(b'\n');
                     let limit = self.limits.max_document_bytes;
                     let budget = limit.saturating_sub(doc.len()) as u64 + 1;
                     if let Err(e) = input.take(budget).read_to_end(&mut doc) {
-                        self.summary.bytes += doc.len() as u64;
                         self.io_error(&e);
                         // Whatever arrived is parsed below and reports where it breaks.
                     }
@@ -268,7 +399,9 @@ impl Reader<'_> {
                         return;
                     }
                     match std::str::from_utf8(&doc) {
-                        Ok(text) => self.document(text, start_line),
+                        Ok(text) => {
+                            self.document(text.trim(), start_line, false);
+                        }
                         Err(e) => {
                             let line = start_line
                                 + memchr::memchr_iter(b'\n', &doc[..e.valid_up_to()]).count()
@@ -278,13 +411,16 @@ impl Reader<'_> {
                     }
                     return;
                 }
+                continue;
             }
-            self.document(trimmed, start_line);
+            self.document(trimmed, start_line, false);
         }
     }
 
     /// One complete JSON text: a record, a `Records` wrapper, an array of records, or a digest.
-    fn document(&mut self, text: &str, line: u64) {
+    /// With `may_continue`, a text that ends early is not an error: the return value says the
+    /// caller should read on and try again with more (nothing was handed on).
+    fn document(&mut self, text: &str, line: u64, may_continue: bool) -> bool {
         let base = text.as_ptr() as usize;
         let mut lines = LineCounter {
             text,
@@ -294,6 +430,7 @@ impl Reader<'_> {
         match text.as_bytes().first() {
             Some(b'[') => match serde_json::from_str::<Vec<&RawValue>>(text) {
                 Ok(records) => self.records(&records, base, &mut lines),
+                Err(e) if may_continue && e.is_eof() => return true,
                 Err(e) => self.json_error(&e, line),
             },
             Some(b'{') => {
@@ -305,16 +442,23 @@ impl Reader<'_> {
                         Ok(Wrapper {
                             records: Some(records),
                             ..
-                        }) => return self.records(&records, base, &mut lines),
+                        }) => {
+                            self.records(&records, base, &mut lines);
+                            return false;
+                        }
                         Ok(Wrapper {
                             digest_start_time: Some(_),
                             ..
                         }) => {
                             self.summary.digest = true;
-                            return;
+                            return false;
                         }
                         Ok(_) => {}
-                        Err(e) => return self.json_error(&e, line),
+                        Err(e) if may_continue && e.is_eof() => return true,
+                        Err(e) => {
+                            self.json_error(&e, line);
+                            return false;
+                        }
                     }
                 }
                 match serde_json::from_str::<&RawValue>(text) {
@@ -326,6 +470,7 @@ impl Reader<'_> {
                             json: record.get(),
                         });
                     }
+                    Err(e) if may_continue && e.is_eof() => return true,
                     Err(e) => self.json_error(&e, line),
                 }
             }
@@ -335,6 +480,7 @@ impl Reader<'_> {
                 "not JSON: a CloudTrail file holds JSON objects".into(),
             ),
         }
+        false
     }
 
     fn records(&mut self, records: &[&RawValue], base: usize, lines: &mut LineCounter<'_>) {

@@ -62,8 +62,9 @@
 //!   after it fires, so a burst that goes on may be cut into alerts at other points; the SQL sees
 //!   the whole table in time order. Both raise the same (detection, group, principal) for one
 //!   burst; the event IDs of an alert may differ (the stream keeps the latest 20 since the group
-//!   started, the SQL those of the firing windows). `group-by` and `value_count` fields through
-//!   arrays take the first leaf (the stream engine the first element's).
+//!   started, the SQL those of the firing windows). A `group-by` field through arrays takes the
+//!   first leaf (the stream engine the first element's); a `value_count` field counts every leaf,
+//!   as the stream engine does.
 //!
 //! Per dialect:
 //! - **Spark** (3.4 or later; Databricks): `get_json_object` turns JSON `null` into SQL `NULL`, so
@@ -545,9 +546,11 @@ impl Compiler {
                 (expr, format!("group_{}", identifier(field)))
             })
             .collect();
-        let value = match &correlation.kind {
+        // value_count: every non-null leaf of the field is a value (a list of ten names is ten
+        // values), as the stream engine counts them.
+        let values = match &correlation.kind {
             CorrelationKind::EventCount => None,
-            CorrelationKind::ValueCount(field) => Some(self.first_text(field)),
+            CorrelationKind::ValueCount(field) => Some(self.all_texts(field)),
         };
         let mut bases = Vec::new();
         for name in &correlation.rules {
@@ -566,8 +569,8 @@ impl Compiler {
             for (expr, alias) in &groups {
                 let _ = write!(select, ",\n    COALESCE({expr}, '') AS {alias}");
             }
-            if let Some(v) = &value {
-                let _ = write!(select, ",\n    {v} AS v");
+            if let Some(values) = &values {
+                let _ = write!(select, ",\n    {values} AS vs");
             }
             let _ = write!(
                 select,
@@ -576,10 +579,7 @@ impl Compiler {
             bases.push(select);
         }
         let g: Vec<&str> = groups.iter().map(|(_, a)| a.as_str()).collect();
-        let join_on: String = g
-            .iter()
-            .map(|a| format!("b.{a} = a.{a} AND "))
-            .collect::<String>();
+        let join_on: String = g.iter().map(|a| format!("b.{a} = a.{a} AND ")).collect();
         let partition = if g.is_empty() {
             String::new()
         } else {
@@ -587,24 +587,28 @@ impl Compiler {
         };
         let g_list: String = g.iter().map(|a| format!(", {a}")).collect();
         let a_list: String = g.iter().map(|a| format!(", a.{a}")).collect();
-        let counted = if value.is_some() {
-            "COUNT(DISTINCT member_v)"
+        let f_list: String = g.iter().map(|a| format!(", f.{a}")).collect();
+        let unnest = match self.dialect {
+            Dialect::Spark => "explode",
+            Dialect::DuckDb | Dialect::DataFusion => "unnest",
+        };
+        // Events that count: for value_count, those with a value.
+        let (value_ctes, counted_from, counted, count_join) = if values.is_some() {
+            (
+                format!(
+                    "vals AS (\n  SELECT k, v FROM (SELECT k, {unnest}(vs) AS v FROM numbered) x WHERE v IS NOT NULL\n),\n\
+counted AS (\n  SELECT * FROM numbered WHERE k IN (SELECT k FROM vals)\n),\n"
+                ),
+                "counted",
+                "COUNT(DISTINCT vals.v)",
+                " JOIN vals ON vals.k = pairs.member",
+            )
         } else {
-            "COUNT(*)"
+            (String::new(), "numbered", "COUNT(*)", "")
         };
         let having = match correlation.at_most {
             Some(most) => format!("{counted} BETWEEN {} AND {most}", correlation.at_least),
             None => format!("{counted} >= {}", correlation.at_least),
-        };
-        let with_value = if value.is_some() {
-            " WHERE v IS NOT NULL"
-        } else {
-            ""
-        };
-        let member_v = if value.is_some() {
-            ", b.v AS member_v"
-        } else {
-            ""
         };
         let span = correlation.timespan_ms;
         let (first_principal, first_anchor, ids) = match self.dialect {
@@ -624,16 +628,17 @@ impl Compiler {
                 "array_sort(array_distinct(array_agg(p.member_id)))",
             ),
         };
-        let f_list: String = g.iter().map(|a| format!(", f.{a}")).collect();
         let mut out =
             format!("-- window: {span} ms per group, anchored at each match\nWITH matches AS (\n");
         out.push_str(&bases.join("\n  UNION ALL\n"));
         let _ = write!(
             out,
-            "\n),\nnumbered AS (\n  SELECT m.*, ROW_NUMBER() OVER (ORDER BY t, event_id) AS k FROM matches m{with_value}\n),\n\
-pairs AS (\n  SELECT a.k AS anchor, a.t AS anchor_t, a.event_id AS anchor_event, a.principal_arn{a_list},\n    b.event_id AS member_id, b.event_time AS member_time{member_v}\n  \
-FROM numbered a JOIN numbered b ON {join_on}b.t BETWEEN a.t - {span} AND a.t\n),\n\
-fired AS (\n  SELECT anchor, anchor_t, anchor_event, principal_arn{g_list}, {counted} AS n\n  FROM pairs\n  GROUP BY anchor, anchor_t, anchor_event, principal_arn{g_list}\n  HAVING {having}\n),\n\
+            "\n),\nnumbered AS (\n  SELECT m.*, ROW_NUMBER() OVER (ORDER BY t, event_id) AS k FROM matches m\n),\n{value_ctes}\
+pairs AS (\n  SELECT a.k AS anchor, a.t AS anchor_t, a.event_id AS anchor_event, a.principal_arn{a_list},\n    \
+b.k AS member, b.event_id AS member_id, b.event_time AS member_time\n  \
+FROM {counted_from} a JOIN {counted_from} b ON {join_on}b.t BETWEEN a.t - {span} AND a.t\n),\n\
+fired AS (\n  SELECT anchor, anchor_t, anchor_event, principal_arn{g_list}, {counted} AS n\n  FROM pairs{count_join}\n  \
+GROUP BY anchor, anchor_t, anchor_event, principal_arn{g_list}\n  HAVING {having}\n),\n\
 bursts AS (\n  SELECT f.*, SUM(CASE WHEN f.prev_t IS NULL OR f.anchor_t - f.prev_t > {MERGE_WINDOW_MS} THEN 1 ELSE 0 END)\n    \
 OVER ({partition}ORDER BY f.anchor_t, f.anchor ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS burst\n  \
 FROM (SELECT fired.*, LAG(anchor_t) OVER ({partition}ORDER BY anchor_t, anchor) AS prev_t FROM fired) f\n)\n\
@@ -644,7 +649,29 @@ SELECT\n  {} AS detection_id,\n  {first_anchor} AS event_id,\n  {ids} AS event_i
         Ok(out)
     }
 
-    /// The first leaf of a dotted field as text (`group-by` and `value_count` fields).
+    /// Every non-null leaf of a dotted field, as a list of texts (`value_count` fields).
+    fn all_texts(&mut self, field: &str) -> String {
+        let path: Vec<String> = field.split('.').map(String::from).collect();
+        match target(&path) {
+            Target::Column(c) => match self.dialect {
+                Dialect::Spark => format!("array({c})"),
+                Dialect::DuckDb => format!("[{c}]"),
+                Dialect::DataFusion => format!("make_array({c})"),
+            },
+            Target::Json(column, keys) => {
+                let list = self.leaves(column, &keys);
+                let var = self.var();
+                let text = self.text(&var);
+                match self.dialect {
+                    Dialect::Spark => list,
+                    Dialect::DuckDb => format!("list_transform({list}, lambda {var}: {text})"),
+                    Dialect::DataFusion => format!("array_transform({list}, {var} -> {text})"),
+                }
+            }
+        }
+    }
+
+    /// The first leaf of a dotted field as text (`group-by` fields).
     fn first_text(&mut self, field: &str) -> String {
         let path: Vec<String> = field.split('.').map(String::from).collect();
         match target(&path) {
@@ -1343,11 +1370,13 @@ mod tests {
             "COALESCE(useridentity_arn, '') AS group_useridentity_arn",
             "COALESCE(json_as_text(array_element(arrow_cast(json_get_array(CASE WHEN starts_with(json_get_json(requestparameters, 'region'), '[')",
             "AS group_requestparameters_region",
-            "json_as_text(array_element(arrow_cast(json_get_array(CASE WHEN starts_with(json_get_json(requestparameters, 'secretId'), '[')",
+            "array_transform(arrow_cast(json_get_array(CASE WHEN starts_with(json_get_json(requestparameters, 'secretId'), '[')",
+            "x1 -> json_as_text(x1)) AS vs",
             "WHERE eventtime_ms IS NOT NULL AND ((LOWER(eventname) = 'getsecretvalue'))",
-            "FROM matches m WHERE v IS NOT NULL",
+            "SELECT k, v FROM (SELECT k, unnest(vs) AS v FROM numbered) x WHERE v IS NOT NULL",
+            "FROM counted a JOIN counted b ON",
             "ON b.group_useridentity_arn = a.group_useridentity_arn AND b.group_requestparameters_region = a.group_requestparameters_region AND b.t BETWEEN a.t - 600000 AND a.t",
-            "HAVING COUNT(DISTINCT member_v) >= 5",
+            "HAVING COUNT(DISTINCT vals.v) >= 5",
             "f.anchor_t - f.prev_t > 3600000",
             "first_value(f.principal_arn ORDER BY f.anchor_t) AS principal_arn",
             "array_sort(array_distinct(array_agg(p.member_id))) AS event_ids",
@@ -1358,6 +1387,7 @@ mod tests {
         assert!(spark.contains("min_by(f.principal_arn, f.anchor_t)"));
         assert!(spark.contains("array_sort(collect_set(p.member_id))"));
         assert!(spark.contains("try_element_at("));
+        assert!(spark.contains("SELECT k, explode(vs) AS v FROM numbered"));
         let duckdb = queries(CORRELATION, Dialect::DuckDb).remove(0).sql.unwrap();
         assert!(duckdb.contains("arg_min(f.principal_arn, f.anchor_t)"));
         assert!(duckdb.contains("list_sort(list_distinct(list(p.member_id)))"));
@@ -1379,7 +1409,7 @@ mod tests {
             sql.contains("OVER (ORDER BY f.anchor_t, f.anchor ROWS"),
             "{sql}"
         );
-        assert!(!sql.contains("WHERE v IS NOT NULL"), "{sql}");
+        assert!(!sql.contains("vals"), "{sql}");
         // A correlation over a rule that is not there compiles to nothing, saying why.
         let mut diags = Vec::new();
         let detections = crate::detection::from_text(

@@ -192,3 +192,43 @@ fn every_stratus_technique_raises_its_detection() {
         "techniques without a firing detection: {missing:#?}"
     );
 }
+
+/// The header-level prefilter only skips what cannot match: on every Stratus record and every
+/// example event, a detection that matches the full record also passes its prefilter.
+#[test]
+fn the_prefilter_never_hides_a_match() {
+    let engine = engine();
+    let mut records: Vec<String> = Vec::new();
+    for entry in std::fs::read_dir(stratus_dir()).expect("stratus") {
+        let path = entry.expect("entry").path();
+        if path.extension().is_none_or(|e| e != "json") {
+            continue;
+        }
+        let text = std::fs::read_to_string(path).expect("read");
+        let all: Vec<serde_json::Value> = serde_json::from_str(&text).expect("array");
+        records.extend(all.iter().map(|r| r.to_string()));
+    }
+    for d in engine.detections() {
+        for example in d.meta.positive.iter().chain(&d.meta.negative) {
+            if let Example::Events(events) = example {
+                records.extend(events.iter().map(|e| e.to_string()));
+            }
+        }
+    }
+    let mut checked = 0;
+    for json in &records {
+        let tree: serde_json::Value = serde_json::from_str(json).expect("json");
+        let header: deadbolt_logs::event::Header = serde_json::from_str(json).expect("header");
+        for d in engine.detections() {
+            if d.rule.matches(&tree, json) {
+                checked += 1;
+                assert!(
+                    d.rule.may_match(&header),
+                    "{} matches but its prefilter says no: {json}",
+                    d.meta.id
+                );
+            }
+        }
+    }
+    assert!(checked > 100, "{checked} matches checked");
+}

@@ -239,6 +239,21 @@ pub fn sarif(report: &LogReport<'_>, out: &mut dyn Write) -> io::Result<()> {
             },
         }));
     }
+    // Alerts that come from outside the rule files (the per-identity baseline) get a rule too.
+    for a in report.alerts {
+        if rule_index.contains_key(a.detection.as_str()) {
+            continue;
+        }
+        rule_index.insert(&a.detection, rules.len());
+        rules.push(json!({
+            "id": a.detection,
+            "name": a.title,
+            "shortDescription": { "text": a.title },
+            "help": { "text": a.next.clone().unwrap_or_default() },
+            "defaultConfiguration": { "level": sarif_level(a.severity) },
+            "properties": { "duty": a.duty, "layer": a.layer },
+        }));
+    }
     let results: Vec<Value> = report
         .alerts
         .iter()

@@ -84,6 +84,31 @@ pub struct LogsArgs {
     /// Write to this file instead of standard output.
     #[arg(short = 'o', long)]
     output: Option<PathBuf>,
+    /// The largest single line (one NDJSON record, or a whole delivery file written on one line)
+    /// to read, in MiB; a longer line is skipped with an error, so a hostile 2 GB line costs time,
+    /// not memory.
+    #[arg(long, value_name = "MIB", default_value_t = 256)]
+    max_line_mib: usize,
+    /// Days at the start of the logs during which the per-identity baseline only learns (when no
+    /// saved baseline is given): first-seen APIs, networks, user agents and regions after them are
+    /// scored as anomalies (CT-ANOM-001).
+    #[arg(long, value_name = "DAYS", default_value_t = 7)]
+    baseline_days: u32,
+    /// A saved baseline: compare against it (no learning period) if the file exists, and write the
+    /// updated baseline back to it, so a daily run compares against history.
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
+    /// A MaxMind GeoIP2/GeoLite2 database (`.mmdb`: ASN, Country or City): the baseline then keys
+    /// source networks by ASN or country instead of /24 (IPv4) and /48 (IPv6) prefixes.
+    #[arg(long, value_name = "MMDB")]
+    geoip: Option<PathBuf>,
+    /// Run the detections only, without the per-identity baseline.
+    #[arg(long)]
+    no_baseline: bool,
+    /// Also write every reviewed record as an OCSF 1.4.0 event (API Activity 6003, Authentication
+    /// 3002, Account Change 3001), one JSON object per line, to this file.
+    #[arg(long, value_name = "FILE")]
+    export_ocsf: Option<PathBuf>,
     /// List the detections (ID, severity, ATT&CK, CIS, title) and exit.
     #[arg(long)]
     list: bool,
@@ -192,40 +217,107 @@ pub fn run(args: LogsArgs) -> Result<u8> {
         }
     }
 
-    let limits = Limits::default();
-    let (mut alerts, stats, bytes, digest_files, read_any) = match args.engine {
-        EngineKind::Stream => {
-            let mut session = engine.session(window);
-            let mut record_diagnostics = Vec::new();
-            let (mut bytes, mut digest_files, mut read_any) = (0u64, 0u64, false);
-            for (path, display) in &files {
-                let summary = deadbolt_logs::read_file(
-                    path,
-                    display,
-                    &limits,
-                    &mut |record| session.record(&record, &mut record_diagnostics, &mut |_| {}),
-                    &mut diagnostics,
-                );
-                bytes += summary.bytes;
-                digest_files += u64::from(summary.digest);
-                read_any |= summary.records > 0 || summary.digest;
-                diagnostics.append(&mut record_diagnostics);
-            }
-            let (alerts, stats) = session.finish(&mut diagnostics);
-            (alerts, stats, bytes, digest_files, read_any)
-        }
-        EngineKind::Datafusion => {
-            let (alerts, loaded) =
-                run_datafusion(&engine, &files, window, &limits, &mut diagnostics)?;
-            (
-                alerts,
-                loaded.stats,
-                loaded.bytes,
-                loaded.digest_files,
-                loaded.read_any,
-            )
-        }
+    let options = deadbolt_logs::BaselineOptions {
+        learn_days: args.baseline_days,
+        geoip: args.geoip.clone(),
+        ..deadbolt_logs::BaselineOptions::default()
     };
+    let mut baseline = if args.no_baseline {
+        None
+    } else {
+        Some(match &args.baseline {
+            Some(path) if path.exists() => deadbolt_logs::Baseline::load(path, options)
+                .with_context(|| format!("baseline {}", path.display()))?,
+            _ => deadbolt_logs::Baseline::new(options).context("baseline")?,
+        })
+    };
+    // Correlation windows and the baseline assume records arrive roughly in time order; S3
+    // delivery files are laid out per account, region and day, so walking the folders would replay
+    // each region's month before the next region's. Their names carry the delivery time.
+    files.sort_by_cached_key(|(path, _)| delivery_time(path));
+    let limits = Limits {
+        max_line_bytes: args.max_line_mib.saturating_mul(1 << 20),
+        ..Limits::default()
+    };
+    // The DataFusion engine reads the same records through a session with no detections (so
+    // skips, counts, the baseline and the export are the same) into a table, and runs the
+    // detections as SQL over it afterwards.
+    let in_sql = args.engine == EngineKind::Datafusion;
+    let no_detections = Engine::new(Vec::new(), &mut diagnostics);
+    let mut table = deadbolt_lake::Table::new();
+    let mut session = if in_sql {
+        no_detections.session(window)
+    } else {
+        engine.session(window)
+    };
+    let mut record_diagnostics = Vec::new();
+    let mut export = match &args.export_ocsf {
+        Some(path) => Some((
+            std::io::BufWriter::new(
+                std::fs::File::create(path)
+                    .with_context(|| format!("cannot write {}", path.display()))?,
+            ),
+            None::<std::io::Error>,
+        )),
+        None => None,
+    };
+    let (mut bytes, mut digest_files, mut read_any) = (0u64, 0u64, false);
+    let mut buffers = deadbolt_logs::Buffers::default();
+    for (path, display) in &files {
+        let summary = deadbolt_logs::read_file_with(
+            path,
+            display,
+            &limits,
+            &mut buffers,
+            &mut |record| {
+                session.record(&record, &mut record_diagnostics, &mut |event| {
+                    if in_sql {
+                        table.push(event);
+                    }
+                    if let Some(baseline) = &mut baseline {
+                        baseline.observe(event);
+                    }
+                    if let Some((out, failed)) = &mut export
+                        && failed.is_none()
+                    {
+                        let tree: Option<serde_json::Value> =
+                            serde_json::from_str(event.record.json).ok();
+                        let ocsf = deadbolt_logs::ocsf::event(event.header, tree.as_ref());
+                        if let Err(e) = serde_json::to_writer(&mut *out, &ocsf)
+                            .map_err(std::io::Error::from)
+                            .and_then(|()| out.write_all(b"\n"))
+                        {
+                            *failed = Some(e);
+                        }
+                    }
+                })
+            },
+            &mut diagnostics,
+        );
+        bytes += summary.bytes;
+        digest_files += u64::from(summary.digest);
+        read_any |= summary.records > 0 || summary.digest;
+        diagnostics.append(&mut record_diagnostics);
+    }
+    if let (Some((mut out, failed)), Some(path)) = (export, &args.export_ocsf) {
+        if let Some(e) = failed {
+            return Err(anyhow::Error::new(e).context(format!("cannot write {}", path.display())));
+        }
+        out.flush()
+            .with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    let (mut alerts, stats) = session.finish(&mut diagnostics);
+    if in_sql {
+        alerts = run_datafusion(&engine, &table, &mut diagnostics)?;
+    }
+    if let Some(baseline) = &mut baseline {
+        alerts.extend(baseline.finish());
+        if let Some(path) = &args.baseline {
+            baseline
+                .save(path)
+                .with_context(|| format!("cannot write the baseline {}", path.display()))?;
+        }
+    }
     alerts.sort_by(|a, b| a.time.cmp(&b.time));
 
     let report = LogReport {
@@ -270,19 +362,32 @@ pub fn run(args: LogsArgs) -> Result<u8> {
     Ok(u8::from(!alerts.is_empty() || errors > 0))
 }
 
-/// Loads the files into a `cloudtrail_events` table and runs the DataFusion dialect over it.
+/// The `YYYYMMDDTHHMMZ` stamp in a CloudTrail delivery file's name
+/// (`ACCOUNT_CloudTrail_REGION_20261102T1005Z_UNIQUE.json.gz`), when there is one. Files without
+/// one sort first, in walk order.
+fn delivery_time(path: &Path) -> Option<String> {
+    let name = path.file_name()?.to_str()?;
+    name.split('_')
+        .find(|part| {
+            part.len() == 14
+                && part.as_bytes()[8] == b'T'
+                && part.ends_with('Z')
+                && part[..8].bytes().all(|b| b.is_ascii_digit())
+                && part[9..13].bytes().all(|b| b.is_ascii_digit())
+        })
+        .map(str::to_string)
+}
+
+/// Runs the DataFusion dialect of the detections over the table of the events read.
 /// Detections that DataFusion cannot express are warnings: they did not run.
 #[cfg(feature = "lake")]
 fn run_datafusion(
     engine: &Engine,
-    files: &[(PathBuf, Arc<str>)],
-    window: Window,
-    limits: &Limits,
+    table: &deadbolt_lake::Table,
     diagnostics: &mut Vec<Diagnostic>,
-) -> Result<(Vec<deadbolt_logs::Alert>, deadbolt_lake::Loaded)> {
-    let (table, loaded) = deadbolt_lake::load(files, window, limits, diagnostics);
+) -> Result<Vec<deadbolt_logs::Alert>> {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let outcome = deadbolt_lake::engine::run(engine, &table, threads)
+    let outcome = deadbolt_lake::engine::run(engine, table, threads)
         .map_err(|e| anyhow::anyhow!("DataFusion: {e}"))?;
     for (id, why) in deadbolt_lake::engine::not_expressible(&outcome.queries) {
         let file = engine
@@ -296,17 +401,15 @@ fn run_datafusion(
             format!("{id} did not run: not expressible in DataFusion SQL: {why}"),
         ));
     }
-    Ok((outcome.alerts, loaded))
+    Ok(outcome.alerts)
 }
 
 #[cfg(not(feature = "lake"))]
 fn run_datafusion(
     _engine: &Engine,
-    _files: &[(PathBuf, Arc<str>)],
-    _window: Window,
-    _limits: &Limits,
+    _table: &deadbolt_lake::Table,
     _diagnostics: &mut Vec<Diagnostic>,
-) -> Result<(Vec<deadbolt_logs::Alert>, deadbolt_lake::Loaded)> {
+) -> Result<Vec<deadbolt_logs::Alert>> {
     bail!("--engine datafusion: this deadbolt was built without the `lake` feature")
 }
 
@@ -367,5 +470,14 @@ fn list(engine: &Engine) -> Result<()> {
             d.rule.title
         )?;
     }
+    writeln!(
+        out,
+        "{:<12} {:<13} {:<22} {:<5} {} (the per-identity baseline; severity by score)",
+        deadbolt_logs::baseline::DETECTION_ID,
+        "low..high",
+        "T1078,T1078.004",
+        "-",
+        deadbolt_logs::baseline::TITLE
+    )?;
     Ok(())
 }

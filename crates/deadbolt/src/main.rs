@@ -18,6 +18,12 @@ use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand, ValueEnum};
 use deadbolt_model::{Diagnostic, Model, Severity};
 use deadbolt_report::{ScanReport, human};
+
+/// mimalloc, not the system allocator: reading tens of thousands of small delivery files, glibc's
+/// heap fragmented (RSS 195 MB over 200,000 events while the live heap stayed under 5 MB);
+/// mimalloc's size-segregated pages keep RSS flat.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use deadbolt_rules::{Rule, Selection, evaluate, registry};
 
 #[derive(Parser)]

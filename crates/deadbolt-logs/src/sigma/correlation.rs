@@ -171,7 +171,7 @@ pub(crate) struct Group {
 }
 
 impl CorrelationState {
-    /// Counts one match for `group` at `time_ms` (with the counted field's value for
+    /// Counts one match for `group` at `time_ms` (with the counted field's values for
     /// `value_count`). Returns the group's window when the condition now holds, and starts the
     /// group afresh so one burst raises one alert.
     pub(crate) fn observe(
@@ -179,7 +179,7 @@ impl CorrelationState {
         correlation: &Correlation,
         group: String,
         time_ms: i64,
-        value: Option<String>,
+        values: Vec<String>,
         event_id: &str,
         time_text: &str,
     ) -> Option<(Group, u64)> {
@@ -215,7 +215,7 @@ impl CorrelationState {
                 g.times.len() as u64
             }
             CorrelationKind::ValueCount(_) => {
-                if let Some(value) = value {
+                for value in values {
                     let seen = g.values.entry(value).or_insert(time_ms);
                     *seen = (*seen).max(time_ms);
                 }
@@ -261,30 +261,30 @@ mod tests {
         for i in 0..10 {
             assert!(
                 state
-                    .observe(&c, "a".into(), i * 1000, Some("s1".into()), "e", "")
+                    .observe(&c, "a".into(), i * 1000, vec!["s1".into()], "e", "")
                     .is_none()
             );
         }
         assert!(
             state
-                .observe(&c, "a".into(), 11_000, Some("s2".into()), "e", "")
+                .observe(&c, "a".into(), 11_000, vec!["s2".into()], "e", "")
                 .is_none()
         );
         // Another identity does not add to a's count.
         assert!(
             state
-                .observe(&c, "b".into(), 11_000, Some("s3".into()), "e", "")
+                .observe(&c, "b".into(), 11_000, vec!["s3".into()], "e", "")
                 .is_none()
         );
         let (group, count) = state
-            .observe(&c, "a".into(), 12_000, Some("s3".into()), "e", "")
+            .observe(&c, "a".into(), 12_000, vec!["s3".into()], "e", "")
             .unwrap();
         assert_eq!(count, 3);
         assert_eq!(group.matched, 12);
         // Fired once: the group starts afresh.
         assert!(
             state
-                .observe(&c, "a".into(), 13_000, Some("s4".into()), "e", "")
+                .observe(&c, "a".into(), 13_000, vec!["s4".into()], "e", "")
                 .is_none()
         );
     }
@@ -293,20 +293,20 @@ mod tests {
     fn event_count_forgets_what_left_the_window() {
         let c = correlation(CorrelationKind::EventCount, 3);
         let mut state = CorrelationState::default();
-        assert!(state.observe(&c, "a".into(), 0, None, "e1", "").is_none());
+        assert!(state.observe(&c, "a".into(), 0, vec![], "e1", "").is_none());
         assert!(
             state
-                .observe(&c, "a".into(), 200_000, None, "e2", "")
+                .observe(&c, "a".into(), 200_000, vec![], "e2", "")
                 .is_none()
         );
         // 0 is more than 5 minutes before 400_000: only two in the window.
         assert!(
             state
-                .observe(&c, "a".into(), 400_000, None, "e3", "")
+                .observe(&c, "a".into(), 400_000, vec![], "e3", "")
                 .is_none()
         );
         let (group, _) = state
-            .observe(&c, "a".into(), 401_000, None, "e4", "")
+            .observe(&c, "a".into(), 401_000, vec![], "e4", "")
             .unwrap();
         assert_eq!(group.event_ids, ["e1", "e2", "e3", "e4"]);
     }

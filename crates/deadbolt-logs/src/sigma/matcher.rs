@@ -180,6 +180,23 @@ fn unescape(value: &str) -> (String, bool) {
 }
 
 impl FieldMatch {
+    /// Whether this entry may hold for a record whose field is `text` (`None`: missing or null),
+    /// judged from a top-level string field alone. Never false when [`FieldMatch::matches`] could
+    /// be true: what a string cannot decide (`exists` on a null, `fieldref`) counts as maybe.
+    pub(crate) fn may_match_text(&self, text: Option<&str>) -> bool {
+        let holds = |v: &ValueMatch| match (v, text) {
+            (ValueMatch::Exists(_) | ValueMatch::FieldRef(_), _) => true,
+            (ValueMatch::Null, t) => t.is_none(),
+            (_, None) => false,
+            (v, Some(t)) => text_holds(v, t),
+        };
+        if self.all {
+            self.values.iter().all(holds)
+        } else {
+            self.values.iter().any(holds)
+        }
+    }
+
     /// Whether this entry holds for `record`.
     pub(crate) fn matches(&self, record: &Value) -> bool {
         if self.all {
@@ -240,36 +257,30 @@ fn value_holds(matcher: &ValueMatch, path: &[String], record: &Value) -> bool {
 }
 
 fn leaf_holds(matcher: &ValueMatch, leaf: &Value) -> bool {
-    if leaf.is_null() {
-        return false;
-    }
-    match matcher {
-        ValueMatch::EqAscii(want) => {
-            scalar_text(leaf).is_some_and(|t| t.eq_ignore_ascii_case(want))
-        }
-        ValueMatch::EqCased(want) => scalar_text(leaf).is_some_and(|t| t == *want),
-        ValueMatch::Regex(re, _) => match leaf {
-            Value::String(s) => re.is_match(s),
-            Value::Object(_) => re.is_match(&leaf.to_string()),
-            other => scalar_text(other).is_some_and(|t| re.is_match(&t)),
+    match leaf {
+        Value::Null => false,
+        Value::String(s) => text_holds(matcher, s),
+        Value::Object(_) => match matcher {
+            ValueMatch::Regex(re, _) => re.is_match(&leaf.to_string()),
+            _ => false,
         },
-        ValueMatch::Cidr(net) => leaf
-            .as_str()
-            .and_then(|s| s.parse::<IpAddr>().ok())
-            .is_some_and(|ip| net.contains(&ip)),
-        ValueMatch::Number(op, want) => {
-            let got = match leaf {
-                Value::Number(n) => n.as_f64(),
-                Value::String(s) => s.trim().parse::<f64>().ok(),
-                _ => None,
-            };
-            got.is_some_and(|got| match op {
-                Compare::Gt => got > *want,
-                Compare::Gte => got >= *want,
-                Compare::Lt => got < *want,
-                Compare::Lte => got <= *want,
-            })
-        }
+        other => scalar_text(other).is_some_and(|t| text_holds(matcher, &t)),
+    }
+}
+
+/// Whether a scalar's text satisfies a matcher that tests values (not presence).
+fn text_holds(matcher: &ValueMatch, text: &str) -> bool {
+    match matcher {
+        ValueMatch::EqAscii(want) => text.eq_ignore_ascii_case(want),
+        ValueMatch::EqCased(want) => text == want,
+        ValueMatch::Regex(re, _) => re.is_match(text),
+        ValueMatch::Cidr(net) => text.parse::<IpAddr>().is_ok_and(|ip| net.contains(&ip)),
+        ValueMatch::Number(op, want) => text.trim().parse::<f64>().is_ok_and(|got| match op {
+            Compare::Gt => got > *want,
+            Compare::Gte => got >= *want,
+            Compare::Lt => got < *want,
+            Compare::Lte => got <= *want,
+        }),
         ValueMatch::Null | ValueMatch::Exists(_) | ValueMatch::FieldRef(_) => false,
     }
 }

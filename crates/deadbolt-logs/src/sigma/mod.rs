@@ -17,9 +17,12 @@ use deadbolt_model::{Diagnostic, Level};
 use deadbolt_yaml::{Data, Node, Scalar};
 use serde_json::Value;
 
+use crate::event::{Header, HeaderField};
+
 pub(crate) use condition::Condition;
 pub use correlation::{Correlation, CorrelationKind};
 pub(crate) use correlation::{CorrelationState, MAX_EVIDENCE};
+pub(crate) use matcher::for_each_leaf;
 pub(crate) use matcher::{Anchor, Compare, FieldMatch, Pattern, ValueMatch};
 
 /// A rule's severity: Sigma's `level`.
@@ -104,6 +107,84 @@ pub(crate) enum Body {
 pub(crate) struct Detection {
     selections: Vec<Selection>,
     condition: Condition,
+    /// What must hold of the record's [`Header`] fields for the condition to hold.
+    prefilter: Prefilter,
+}
+
+/// A necessary condition on [`Header`] fields, derived from a rule's condition: if it fails, the
+/// rule cannot match, and the record's full tree need not be built for it.
+#[derive(Debug, Clone)]
+enum Prefilter {
+    /// Nothing is known: the rule may match.
+    Maybe,
+    /// This field entry must hold.
+    Field(HeaderField, FieldMatch),
+    /// All of these must hold.
+    All(Vec<Prefilter>),
+    /// One of these must hold.
+    Any(Vec<Prefilter>),
+}
+
+impl Prefilter {
+    fn may_match(&self, header: &Header<'_>) -> bool {
+        match self {
+            Prefilter::Maybe => true,
+            Prefilter::Field(field, m) => m.may_match_text(header.get(*field)),
+            Prefilter::All(terms) => terms.iter().all(|t| t.may_match(header)),
+            Prefilter::Any(terms) => terms.iter().any(|t| t.may_match(header)),
+        }
+    }
+
+    fn of_fields(fields: &[FieldMatch]) -> Prefilter {
+        let terms: Vec<Prefilter> = fields
+            .iter()
+            .filter_map(|f| {
+                let field = HeaderField::from_path(&f.path.join("."))?;
+                Some(Prefilter::Field(field, f.clone()))
+            })
+            .collect();
+        Prefilter::all(terms)
+    }
+
+    fn all(terms: Vec<Prefilter>) -> Prefilter {
+        let terms: Vec<Prefilter> = terms
+            .into_iter()
+            .filter(|t| !matches!(t, Prefilter::Maybe))
+            .collect();
+        if terms.is_empty() {
+            Prefilter::Maybe
+        } else {
+            Prefilter::All(terms)
+        }
+    }
+
+    fn any(terms: Vec<Prefilter>) -> Prefilter {
+        if terms.is_empty() || terms.iter().any(|t| matches!(t, Prefilter::Maybe)) {
+            Prefilter::Maybe
+        } else {
+            Prefilter::Any(terms)
+        }
+    }
+
+    fn of(condition: &Condition, selections: &[Selection]) -> Prefilter {
+        match condition {
+            Condition::Selection(i) => match &selections[*i] {
+                Selection::AllOf(fields) => Prefilter::of_fields(fields),
+                Selection::AnyOf(maps) => {
+                    Prefilter::any(maps.iter().map(|m| Prefilter::of_fields(m)).collect())
+                }
+                Selection::Keywords(_) => Prefilter::Maybe,
+            },
+            Condition::And(terms) => {
+                Prefilter::all(terms.iter().map(|t| Prefilter::of(t, selections)).collect())
+            }
+            Condition::Or(terms) => {
+                Prefilter::any(terms.iter().map(|t| Prefilter::of(t, selections)).collect())
+            }
+            // What must hold under a `not` says nothing about what must hold outside it.
+            Condition::Not(_) => Prefilter::Maybe,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -144,6 +225,15 @@ impl Rule {
     pub fn matches(&self, record: &Value, raw: &str) -> bool {
         match &self.body {
             Body::Detection(d) => d.matches(record, raw),
+            Body::Correlation(_) => false,
+        }
+    }
+
+    /// Whether the rule may match a record with these top-level fields: false only when the
+    /// fields alone rule it out (so the record's full tree need not be built for it).
+    pub fn may_match(&self, header: &Header<'_>) -> bool {
+        match &self.body {
+            Body::Detection(d) => d.prefilter.may_match(header),
             Body::Correlation(_) => false,
         }
     }
@@ -392,9 +482,11 @@ fn detection(node: &Node) -> Result<Detection, Failure<'_>> {
         }
         None => parse_condition(condition_node, &names)?,
     };
+    let prefilter = Prefilter::of(&condition, &selections);
     Ok(Detection {
         selections,
         condition,
+        prefilter,
     })
 }
 

@@ -7,6 +7,7 @@ mod cloudformation;
 mod evaluation;
 mod kubernetes_bad_input;
 mod kubernetes_goat;
+mod logs;
 mod logs_sql;
 mod residency;
 mod rule_fixtures;
