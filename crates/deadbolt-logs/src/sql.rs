@@ -35,7 +35,7 @@
 //!   `raw`. The walk fans out through arrays anywhere on the path and at its end, as the stream
 //!   engine does: each step takes the key in every element reached so far, arrays expanded
 //!   (`flatten(transform(...))` with lambdas), and the test holds when it holds for one leaf
-//!   (`exists` / `array_any_match` / `list_filter`).
+//!   (`size(filter(...)) > 0` / `list_filter` / `array_any_match`).
 //! - Strings compare case-insensitively with `LOWER(x) = 'v'`; wildcards become `LIKE` with `%`,
 //!   `_` and `\` escaped; `re` becomes the dialect's regex function with the `i`/`m`/`s` flags
 //!   inline; `cidr` (IPv4) a dotted-quad check and an integer range (IPv6 networks are not
@@ -75,7 +75,7 @@
 //!   queries whose fields all have columns as they are (`LOWER`, `LIKE`, `regexp_like`, `IN`,
 //!   `TRY_CAST`, `split_part` exist there) once backslashes are undoubled; the JSON walk needs
 //!   Trino's functions instead (`json_query(col, 'lax $.a.b' WITH ARRAY WRAPPER)` gives the same
-//!   fan-out, `any_match` replaces `exists`), and correlations need `array_agg`/`min_by` spelled
+//!   fan-out, `any_match` replaces `size(filter(...)) > 0`), and correlations need `array_agg`/`min_by` spelled
 //!   the Trino way.
 //! - **DuckDB** (1.3 or later, `json` extension): exact, save that `re` is RE2 (as the Rust
 //!   regex crate, without Unicode classes by default: marked approximate when used).
@@ -1084,7 +1084,8 @@ SELECT\n  {} AS detection_id,\n  {first_anchor} AS event_id,\n  {ids} AS event_i
     /// Whether `test` (over `var`) holds for an element of `list`.
     fn any(&self, list: &str, var: &str, test: &str) -> String {
         match self.dialect {
-            Dialect::Spark => format!("exists({list}, {var} -> {test})"),
+            // `filter`, not `exists`: `NOT exists(...)` reads as a subquery to some SQL parsers.
+            Dialect::Spark => format!("size(filter({list}, {var} -> {test})) > 0"),
             Dialect::DuckDb => format!("len(list_filter({list}, lambda {var}: {test})) > 0"),
             Dialect::DataFusion => format!("array_any_match({list}, {var} -> {test})"),
         }
@@ -1206,11 +1207,11 @@ mod tests {
         let d = "  s:\n    requestParameters.instanceType|re|i: '^p[0-9]\\.'\n  condition: s\n";
         let [spark, duckdb, datafusion] = each(d);
         assert!(
-            spark.contains(r"exists(from_json(CASE WHEN get_json_object(requestparameters, '$.instanceType') IS NULL THEN '[]'"),
+            spark.contains(r"size(filter(from_json(CASE WHEN get_json_object(requestparameters, '$.instanceType') IS NULL THEN '[]'"),
             "{spark}"
         );
         assert!(
-            spark.ends_with(r"x1 -> regexp_like(x1, '(?i)^p[0-9]\\.')))"),
+            spark.ends_with(r"x1 -> regexp_like(x1, '(?i)^p[0-9]\\.'))) > 0)"),
             "{spark}"
         );
         assert!(
@@ -1266,12 +1267,12 @@ mod tests {
         let [spark, duckdb, datafusion] = each(d);
         assert!(
             spark.starts_with(
-                "(errorcode IS NULL AND vpcendpointid IS NOT NULL AND NOT exists(from_json("
+                "(errorcode IS NULL AND vpcendpointid IS NOT NULL AND NOT size(filter(from_json("
             ),
             "{spark}"
         );
         assert!(
-            spark.contains("x1 -> x1 IS NOT NULL) AND size(from_json("),
+            spark.contains("x1 -> x1 IS NOT NULL)) > 0 AND size(from_json("),
             "{spark}"
         );
         assert!(
