@@ -117,10 +117,7 @@ fn inflate_whole(
     }
     out.clear();
     out.resize(size, 0);
-    match inflater.gzip_decompress(compressed, out) {
-        Ok(n) if n == size => true,
-        _ => false,
-    }
+    matches!(inflater.gzip_decompress(compressed, out), Ok(n) if n == size)
 }
 
 /// Reads the CloudTrail records in `path`, handing each to `sink`. Problems go to `diagnostics`
