@@ -4,6 +4,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use datafusion::arrow::array::{Array, ArrayRef, AsArray, Int64Array, RecordBatch, StringArray};
+use datafusion::arrow::buffer::{Buffer, NullBuffer, OffsetBuffer, ScalarBuffer};
 use datafusion::arrow::compute::cast;
 use datafusion::arrow::datatypes::{DataType, Field, Schema};
 use datafusion::datasource::MemTable;
@@ -69,32 +70,56 @@ pub fn schema() -> Schema {
     )
 }
 
-/// The table as record batches of at most [`BATCH_ROWS`] rows.
+/// The table as record batches of at most [`BATCH_ROWS`] rows (fewer when a batch's text would
+/// pass 1 GiB in one column: Arrow's `Utf8` offsets are 32-bit).
 pub fn record_batches(table: &Table) -> Result<Vec<RecordBatch>> {
     let schema = Arc::new(schema());
+    let widest = |rows: std::ops::Range<usize>| -> usize {
+        table
+            .columns
+            .iter()
+            .map(|c| match c {
+                Values::Text(t) => t.slice(rows.clone()).0.len(),
+                Values::BigInt(_) => 0,
+            })
+            .max()
+            .unwrap_or(0)
+    };
     let mut batches = Vec::new();
     let mut start = 0;
-    while start < table.len() || (start == 0 && batches.is_empty()) {
-        let end = (start + BATCH_ROWS).min(table.len());
+    loop {
+        let mut end = (start + BATCH_ROWS).min(table.len());
+        while end > start + 1 && widest(start..end) > 1 << 30 {
+            end = start + (end - start) / 2;
+        }
         let arrays: Vec<ArrayRef> = table
             .columns
             .iter()
-            .map(|values| -> ArrayRef {
-                match values {
-                    Values::Text(v) => Arc::new(
-                        v[start..end]
-                            .iter()
-                            .map(|s| s.as_deref())
-                            .collect::<StringArray>(),
-                    ),
+            .map(|values| -> Result<ArrayRef> {
+                Ok(match values {
+                    Values::Text(t) => {
+                        let (bytes, ends) = t.slice(start..end);
+                        let mut offsets = Vec::with_capacity(end - start + 1);
+                        offsets.push(0i32);
+                        for e in ends {
+                            offsets.push(i32::try_from(e).map_err(|_| {
+                                DataFusionError::Internal("a text batch passed 2 GiB".into())
+                            })?);
+                        }
+                        Arc::new(StringArray::try_new(
+                            OffsetBuffer::new(ScalarBuffer::from(offsets)),
+                            Buffer::from(bytes.as_bytes()),
+                            Some(NullBuffer::from(t.validity(start..end).to_vec())),
+                        )?)
+                    }
                     Values::BigInt(v) => {
                         Arc::new(v[start..end].iter().copied().collect::<Int64Array>())
                     }
-                }
+                })
             })
-            .collect();
+            .collect::<Result<_>>()?;
         batches.push(RecordBatch::try_new(schema.clone(), arrays)?);
-        if end == table.len() {
+        if end >= table.len() {
             break;
         }
         start = end;
@@ -240,19 +265,14 @@ pub fn alerts(engine: &Engine, table: &Table, rows: &[Row]) -> Vec<Alert> {
     let detections: HashMap<&str, &Detection> =
         engine.alerting().map(|d| (d.meta.id.as_str(), d)).collect();
     let mut by_event: HashMap<&str, usize> = HashMap::new();
-    if let (Some(Values::Text(ids)), Some(Values::Text(_))) =
-        (table.column("eventid"), table.column("raw"))
-    {
-        for (i, id) in ids.iter().enumerate() {
-            if let Some(id) = id {
-                by_event.entry(id.as_str()).or_insert(i);
+    let (ids, raw) = (table.texts("eventid"), table.texts("raw"));
+    if let Some(ids) = ids {
+        for i in 0..ids.len() {
+            if let Some(id) = ids.get(i) {
+                by_event.entry(id).or_insert(i);
             }
         }
     }
-    let raw = match table.column("raw") {
-        Some(Values::Text(v)) => v.as_slice(),
-        _ => &[],
-    };
     let mut single: Vec<(i64, &Row, &Detection, Header<'_>, usize)> = Vec::new();
     let mut alerts = Vec::new();
     for row in rows {
@@ -263,8 +283,7 @@ pub fn alerts(engine: &Engine, table: &Table, rows: &[Row]) -> Vec<Alert> {
             continue;
         };
         let Some(header) = raw
-            .get(at)
-            .and_then(|r| r.as_deref())
+            .and_then(|r| r.get(at))
             .and_then(|r| serde_json::from_str::<Header<'_>>(r).ok())
         else {
             continue;
