@@ -15,10 +15,9 @@ use deadbolt_logs::event::{Header, parse_time};
 use deadbolt_logs::sql::{self, COLUMNS, ColumnType, Dialect, Fidelity, Query, TABLE};
 use deadbolt_logs::{Alert, Detection, Engine, Principal, sigma::CorrelationKind};
 
-use crate::table::{Table, Values};
+use deadbolt_logs::Position;
 
-/// Rows per record batch (and so the unit of parallel work).
-const BATCH_ROWS: usize = 32_768;
+use crate::table::{Table, Texts, Values, column_index};
 
 /// One row a detection query returned.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,6 +45,11 @@ pub struct Row {
 pub struct Lake {
     ctx: SessionContext,
     runtime: tokio::runtime::Runtime,
+    /// The table's batches (shared with the registered table) and the first row of each.
+    batches: Vec<RecordBatch>,
+    starts: Vec<usize>,
+    /// Per row, the file and position of its record.
+    origins: Vec<(Arc<str>, Position)>,
 }
 
 impl std::fmt::Debug for Lake {
@@ -70,67 +74,42 @@ pub fn schema() -> Schema {
     )
 }
 
-/// The table as record batches of at most [`BATCH_ROWS`] rows (fewer when a batch's text would
-/// pass 1 GiB in one column: Arrow's `Utf8` offsets are 32-bit).
-pub fn record_batches(table: &Table) -> Result<Vec<RecordBatch>> {
+fn text_array(t: Texts) -> Result<ArrayRef> {
+    Ok(Arc::new(StringArray::try_new(
+        OffsetBuffer::new(ScalarBuffer::from(t.offsets)),
+        Buffer::from_vec(t.data.into_bytes()),
+        Some(NullBuffer::from(t.valid)),
+    )?))
+}
+
+/// The table as record batches, one per segment, its buffers moved into Arrow (not copied), and
+/// the origins of the rows.
+pub fn into_batches(table: Table) -> Result<(Vec<RecordBatch>, Vec<(Arc<str>, Position)>)> {
     let schema = Arc::new(schema());
-    let widest = |rows: std::ops::Range<usize>| -> usize {
-        table
+    let mut batches = Vec::with_capacity(table.segments.len());
+    for segment in table.segments {
+        let arrays = segment
             .columns
-            .iter()
-            .map(|c| match c {
-                Values::Text(t) => t.slice(rows.clone()).0.len(),
-                Values::BigInt(_) => 0,
+            .into_iter()
+            .map(|values| match values {
+                Values::Text(t) => text_array(t),
+                Values::BigInt(v) => Ok(Arc::new(Int64Array::from(v)) as ArrayRef),
             })
-            .max()
-            .unwrap_or(0)
-    };
-    let mut batches = Vec::new();
-    let mut start = 0;
-    loop {
-        let mut end = (start + BATCH_ROWS).min(table.len());
-        while end > start + 1 && widest(start..end) > 1 << 30 {
-            end = start + (end - start) / 2;
-        }
-        let arrays: Vec<ArrayRef> = table
-            .columns
-            .iter()
-            .map(|values| -> Result<ArrayRef> {
-                Ok(match values {
-                    Values::Text(t) => {
-                        let (bytes, ends) = t.slice(start..end);
-                        let mut offsets = Vec::with_capacity(end - start + 1);
-                        offsets.push(0i32);
-                        for e in ends {
-                            offsets.push(i32::try_from(e).map_err(|_| {
-                                DataFusionError::Internal("a text batch passed 2 GiB".into())
-                            })?);
-                        }
-                        Arc::new(StringArray::try_new(
-                            OffsetBuffer::new(ScalarBuffer::from(offsets)),
-                            Buffer::from(bytes.as_bytes()),
-                            Some(NullBuffer::from(t.validity(start..end).to_vec())),
-                        )?)
-                    }
-                    Values::BigInt(v) => {
-                        Arc::new(v[start..end].iter().copied().collect::<Int64Array>())
-                    }
-                })
-            })
-            .collect::<Result<_>>()?;
+            .collect::<Result<Vec<_>>>()?;
         batches.push(RecordBatch::try_new(schema.clone(), arrays)?);
-        if end >= table.len() {
-            break;
-        }
-        start = end;
     }
-    Ok(batches)
+    Ok((batches, table.origins))
 }
 
 impl Lake {
-    /// Registers `table` as [`TABLE`] in a new session using `partitions` threads' worth of
-    /// partitions (at least one).
+    /// Registers a copy of `table` as [`TABLE`] in a new session using `partitions` threads'
+    /// worth of partitions (at least one).
     pub fn new(table: &Table, partitions: usize) -> Result<Lake> {
+        Lake::from_table(table.clone(), partitions)
+    }
+
+    /// Registers `table` as [`TABLE`], its buffers moved into Arrow.
+    pub fn from_table(table: Table, partitions: usize) -> Result<Lake> {
         let partitions = partitions.max(1);
         let config = SessionConfig::new()
             .with_target_partitions(partitions)
@@ -143,18 +122,56 @@ impl Lake {
             );
         let mut ctx = SessionContext::new_with_config(config);
         datafusion_functions_json::register_all(&mut ctx)?;
-        let batches = record_batches(table)?;
+        let (batches, origins) = into_batches(table)?;
+        let mut starts = Vec::with_capacity(batches.len());
+        let mut rows = 0;
+        for b in &batches {
+            starts.push(rows);
+            rows += b.num_rows();
+        }
         let mut parts: Vec<Vec<RecordBatch>> = vec![Vec::new(); partitions];
-        for (i, batch) in batches.into_iter().enumerate() {
-            parts[i % partitions].push(batch);
+        for (i, batch) in batches.iter().enumerate() {
+            parts[i % partitions].push(batch.clone());
         }
         parts.retain(|p| !p.is_empty());
+        if parts.is_empty() {
+            parts.push(vec![RecordBatch::new_empty(Arc::new(schema()))]);
+        }
         let provider = MemTable::try_new(Arc::new(schema()), parts)?;
         ctx.register_table(TABLE, Arc::new(provider))?;
         let runtime = tokio::runtime::Builder::new_current_thread()
             .build()
             .map_err(|e| DataFusionError::External(Box::new(e)))?;
-        Ok(Lake { ctx, runtime })
+        Ok(Lake {
+            ctx,
+            runtime,
+            batches,
+            starts,
+            origins,
+        })
+    }
+
+    /// How many rows the table has.
+    pub fn len(&self) -> usize {
+        self.origins.len()
+    }
+
+    /// Whether the table has no row.
+    pub fn is_empty(&self) -> bool {
+        self.origins.is_empty()
+    }
+
+    /// The value of the text column named `name` at `row`.
+    pub fn text(&self, name: &str, row: usize) -> Option<&str> {
+        if row >= self.len() {
+            return None;
+        }
+        let b = self.starts.partition_point(|s| *s <= row) - 1;
+        let array = self.batches[b]
+            .column(column_index(name)?)
+            .as_string_opt::<i32>()?;
+        let i = row - self.starts[b];
+        array.is_valid(i).then(|| array.value(i))
     }
 
     /// Runs one statement and collects its result.
@@ -238,8 +255,8 @@ pub struct Outcome {
 
 /// Runs every alerting detection of `engine` as DataFusion SQL over `table`. Detections that are
 /// not expressible raise nothing (see [`Outcome::queries`]); a query that fails is an error.
-pub fn run(engine: &Engine, table: &Table, partitions: usize) -> Result<Outcome> {
-    let lake = Lake::new(table, partitions)?;
+pub fn run(engine: &Engine, table: Table, partitions: usize) -> Result<Outcome> {
+    let lake = Lake::from_table(table, partitions)?;
     let queries = sql::compile(engine, Dialect::DataFusion);
     let mut rows = Vec::new();
     for q in &queries {
@@ -250,7 +267,7 @@ pub fn run(engine: &Engine, table: &Table, partitions: usize) -> Result<Outcome>
             );
         }
     }
-    let alerts = alerts(engine, table, &rows);
+    let alerts = alerts(engine, &lake, &rows);
     Ok(Outcome {
         alerts,
         rows,
@@ -261,16 +278,13 @@ pub fn run(engine: &Engine, table: &Table, partitions: usize) -> Result<Outcome>
 /// Turns query rows into alerts: single-record rows of one detection, principal and API within
 /// [`MERGE_WINDOW_MS`] of each other are one alert (as the stream engine merges them); each
 /// correlation row is one alert.
-pub fn alerts(engine: &Engine, table: &Table, rows: &[Row]) -> Vec<Alert> {
+pub fn alerts(engine: &Engine, lake: &Lake, rows: &[Row]) -> Vec<Alert> {
     let detections: HashMap<&str, &Detection> =
         engine.alerting().map(|d| (d.meta.id.as_str(), d)).collect();
     let mut by_event: HashMap<&str, usize> = HashMap::new();
-    let (ids, raw) = (table.texts("eventid"), table.texts("raw"));
-    if let Some(ids) = ids {
-        for i in 0..ids.len() {
-            if let Some(id) = ids.get(i) {
-                by_event.entry(id).or_insert(i);
-            }
+    for i in 0..lake.len() {
+        if let Some(id) = lake.text("eventid", i) {
+            by_event.entry(id).or_insert(i);
         }
     }
     let mut single: Vec<(i64, &Row, &Detection, Header<'_>, usize)> = Vec::new();
@@ -282,8 +296,8 @@ pub fn alerts(engine: &Engine, table: &Table, rows: &[Row]) -> Vec<Alert> {
         let Some(&at) = row.event_id.as_deref().and_then(|id| by_event.get(id)) else {
             continue;
         };
-        let Some(header) = raw
-            .and_then(|r| r.get(at))
+        let Some(header) = lake
+            .text("raw", at)
             .and_then(|r| serde_json::from_str::<Header<'_>>(r).ok())
         else {
             continue;
@@ -298,7 +312,7 @@ pub fn alerts(engine: &Engine, table: &Table, rows: &[Row]) -> Vec<Alert> {
                 single.push((t, row, detection, header, at));
             }
             Some(correlation) => {
-                let mut alert = alert(detection, &header, table, at);
+                let mut alert = alert(detection, &header, lake, at);
                 let span = human_span(correlation.timespan_ms);
                 let grouped = if correlation.group_by.is_empty() {
                     String::new()
@@ -344,7 +358,7 @@ pub fn alerts(engine: &Engine, table: &Table, rows: &[Row]) -> Vec<Alert> {
             alert.last_time = header.event_time.as_deref().map(str::to_string);
             continue;
         }
-        let mut alert = alert(detection, &header, table, at);
+        let mut alert = alert(detection, &header, lake, at);
         alert.event_ids = vec![event_id];
         alert.records = 1;
         if t != i64::MIN {
@@ -356,10 +370,10 @@ pub fn alerts(engine: &Engine, table: &Table, rows: &[Row]) -> Vec<Alert> {
     alerts
 }
 
-fn alert(detection: &Detection, header: &Header<'_>, table: &Table, at: usize) -> Alert {
+fn alert(detection: &Detection, header: &Header<'_>, lake: &Lake, at: usize) -> Alert {
     let owned = |v: Option<&str>| v.map(str::to_string);
     let time = owned(header.event_time.as_deref());
-    let (file, position) = table.origins[at].clone();
+    let (file, position) = lake.origins[at].clone();
     Alert {
         detection: detection.meta.id.clone(),
         title: detection.rule.title.clone(),

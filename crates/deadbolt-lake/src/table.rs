@@ -16,26 +16,45 @@ use std::collections::HashMap;
 use serde_json::Value;
 use serde_json::value::RawValue;
 
-/// The text of one column: every row's value end to end in one string (one allocation per
-/// column, not one per cell; a million events have forty million cells).
+/// Rows per segment: a segment becomes one Arrow record batch.
+pub const SEGMENT_ROWS: usize = 32_768;
+
+/// A segment also ends when one of its text columns reaches this many bytes (Arrow's `Utf8`
+/// offsets are 32-bit).
+const SEGMENT_BYTES: usize = 1 << 30;
+
+/// The text of one column in one segment, laid out as Arrow lays out a string array: every row's
+/// value end to end in one buffer, with offsets and validity (one allocation per column and
+/// segment, not one per cell: a million events have forty million cells).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Texts {
-    data: String,
-    /// Per row, where its value ends in `data` (it starts where the previous one ends).
-    ends: Vec<usize>,
+    /// The values end to end.
+    pub data: String,
+    /// Where each row starts in `data`, and a last entry where the last row ends.
+    pub offsets: Vec<i32>,
     /// Per row, whether it has a value (else SQL NULL).
-    valid: Vec<bool>,
+    pub valid: Vec<bool>,
 }
 
 impl Texts {
+    fn with_capacity(bytes: usize, rows: usize) -> Texts {
+        let mut offsets = Vec::with_capacity(rows + 1);
+        offsets.push(0);
+        Texts {
+            data: String::with_capacity(bytes),
+            offsets,
+            valid: Vec::with_capacity(rows),
+        }
+    }
+
     /// How many rows.
     pub fn len(&self) -> usize {
-        self.ends.len()
+        self.valid.len()
     }
 
     /// Whether there is no row.
     pub fn is_empty(&self) -> bool {
-        self.ends.is_empty()
+        self.valid.is_empty()
     }
 
     /// Row `i`'s value.
@@ -43,39 +62,21 @@ impl Texts {
         if !*self.valid.get(i)? {
             return None;
         }
-        let start = if i == 0 { 0 } else { self.ends[i - 1] };
-        Some(&self.data[start..self.ends[i]])
+        Some(&self.data[self.offsets[i] as usize..self.offsets[i + 1] as usize])
     }
 
-    /// The bytes of rows `rows` end to end, and where each ends relative to the first.
-    pub fn slice(&self, rows: std::ops::Range<usize>) -> (&str, impl Iterator<Item = usize> + '_) {
-        let base = if rows.start == 0 {
-            0
-        } else {
-            self.ends[rows.start - 1]
-        };
-        let end = if rows.end == 0 {
-            0
-        } else {
-            self.ends[rows.end - 1]
-        };
-        (
-            &self.data[base..end],
-            self.ends[rows.clone()].iter().map(move |e| e - base),
-        )
-    }
-
-    /// Row by row, whether each of `rows` has a value.
-    pub fn validity(&self, rows: std::ops::Range<usize>) -> &[bool] {
-        &self.valid[rows]
+    fn end_row(&mut self, present: bool) {
+        // A segment ends before its text reaches SEGMENT_BYTES < i32::MAX.
+        self.offsets
+            .push(i32::try_from(self.data.len()).unwrap_or(i32::MAX));
+        self.valid.push(present);
     }
 
     fn push(&mut self, value: Option<&str>) {
         if let Some(v) = value {
             self.data.push_str(v);
         }
-        self.ends.push(self.data.len());
-        self.valid.push(value.is_some());
+        self.end_row(value.is_some());
     }
 
     /// Appends the text `f` writes, or NULL when it writes nothing and returns false.
@@ -85,12 +86,11 @@ impl Texts {
         if !present {
             self.data.truncate(before);
         }
-        self.ends.push(self.data.len());
-        self.valid.push(present);
+        self.end_row(present);
     }
 }
 
-/// The values of one column.
+/// The values of one column in one segment.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Values {
     /// A text or JSON column.
@@ -99,11 +99,64 @@ pub enum Values {
     BigInt(Vec<Option<i64>>),
 }
 
-/// The events table in memory.
-#[derive(Debug, Clone)]
-pub struct Table {
-    /// One entry per column of [`COLUMNS`], in order.
+/// Up to [`SEGMENT_ROWS`] consecutive rows, column by column (in the order of [`COLUMNS`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Segment {
+    /// One entry per column of [`COLUMNS`].
     pub columns: Vec<Values>,
+}
+
+impl Segment {
+    /// An empty segment sized like `like` (so that full segments grow without reallocating).
+    fn sized_like(like: Option<&Segment>) -> Segment {
+        Segment {
+            columns: COLUMNS
+                .iter()
+                .enumerate()
+                .map(|(i, c)| match c.kind {
+                    ColumnType::BigInt => Values::BigInt(Vec::with_capacity(SEGMENT_ROWS)),
+                    ColumnType::Text | ColumnType::Json => {
+                        let bytes = match like.map(|l| &l.columns[i]) {
+                            Some(Values::Text(t)) => t.data.len() + t.data.len() / 8,
+                            _ => 0,
+                        };
+                        Values::Text(Texts::with_capacity(bytes, SEGMENT_ROWS))
+                    }
+                })
+                .collect(),
+        }
+    }
+
+    /// How many rows.
+    pub fn len(&self) -> usize {
+        match self.columns.first() {
+            Some(Values::Text(t)) => t.len(),
+            Some(Values::BigInt(v)) => v.len(),
+            None => 0,
+        }
+    }
+
+    /// Whether there is no row.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    fn full(&self) -> bool {
+        self.len() >= SEGMENT_ROWS
+            || self.columns.iter().any(|c| match c {
+                Values::Text(t) => t.data.len() >= SEGMENT_BYTES,
+                Values::BigInt(_) => false,
+            })
+    }
+}
+
+/// The events table in memory: segments of rows.
+#[derive(Debug, Clone, Default)]
+pub struct Table {
+    /// The segments, in row order.
+    pub segments: Vec<Segment>,
+    /// The first row of each segment.
+    starts: Vec<usize>,
     /// Per row: the file and position of its record (for alerts).
     pub origins: Vec<(Arc<str>, Position)>,
 }
@@ -121,28 +174,18 @@ pub struct Loaded {
     pub read_any: bool,
 }
 
-impl Default for Table {
-    fn default() -> Self {
-        Table::new()
-    }
-}
-
 /// A JSON object's members, borrowed from its text.
-type Members<'a> = HashMap<&'a str, &'a RawValue>;
+type Members<'a> = HashMap<&'a str, &'a RawValue, foldhash::fast::RandomState>;
+
+/// The index of the column named `name` in [`COLUMNS`].
+pub fn column_index(name: &str) -> Option<usize> {
+    COLUMNS.iter().position(|c| c.name == name)
+}
 
 impl Table {
     /// An empty table.
     pub fn new() -> Table {
-        Table {
-            columns: COLUMNS
-                .iter()
-                .map(|c| match c.kind {
-                    ColumnType::BigInt => Values::BigInt(Vec::new()),
-                    ColumnType::Text | ColumnType::Json => Values::Text(Texts::default()),
-                })
-                .collect(),
-            origins: Vec::new(),
-        }
+        Table::default()
     }
 
     /// How many rows.
@@ -155,13 +198,24 @@ impl Table {
         self.origins.is_empty()
     }
 
+    /// The segment that takes the next row.
+    fn open_segment(&mut self) -> &mut Segment {
+        if self.segments.last().is_none_or(Segment::full) {
+            let next = Segment::sized_like(self.segments.last());
+            self.starts.push(self.len());
+            self.segments.push(next);
+        }
+        let last = self.segments.len() - 1;
+        &mut self.segments[last]
+    }
+
     /// Adds the row of one event (one that passed a session's filters). A record that is not a
     /// JSON object adds nothing.
     ///
-    /// Values are read from the record's text without building its tree: nested objects are
-    /// parsed only as far as a column's path goes, and JSON columns are the record's own text of
-    /// the value with the whitespace between tokens taken out (as the stream engine's compact
-    /// serialization writes it).
+    /// Values are read from the record's text without building its tree: each nested object on
+    /// a column's path is parsed once per record, as far as the paths go, and JSON columns are
+    /// the record's own text of the value with the whitespace between tokens taken out (as the
+    /// stream engine's compact serialization writes it).
     pub fn push(&mut self, event: &Event<'_>) {
         let json = event.record.json;
         let Ok(top) = serde_json::from_str::<Members<'_>>(json) else {
@@ -169,14 +223,17 @@ impl Table {
             self.push_tree(event);
             return;
         };
-        for (column, values) in COLUMNS.iter().zip(&mut self.columns) {
+        let mut objects: HashMap<&'static str, Option<Members<'_>>, foldhash::fast::RandomState> =
+            HashMap::default();
+        let segment = self.open_segment();
+        for (column, values) in COLUMNS.iter().zip(&mut segment.columns) {
             match values {
                 Values::BigInt(v) => v.push(event.time_ms),
                 Values::Text(v) => match (column.name, column.kind) {
                     ("raw", _) => v.push(Some(json)),
                     ("principal_arn", _) => v.push(event.header.principal()),
                     (_, kind) => {
-                        let raw = at_raw(&top, column.path);
+                        let raw = at_raw(&top, &mut objects, column.path);
                         v.push_with(|out| match raw {
                             None => false,
                             Some(raw) if kind == ColumnType::Json => {
@@ -200,7 +257,8 @@ impl Table {
         if !tree.is_object() {
             return;
         }
-        for (column, values) in COLUMNS.iter().zip(&mut self.columns) {
+        let segment = self.open_segment();
+        for (column, values) in COLUMNS.iter().zip(&mut segment.columns) {
             match values {
                 Values::BigInt(v) => v.push(event.time_ms),
                 Values::Text(v) => match (column.name, column.kind) {
@@ -217,19 +275,30 @@ impl Table {
             .push((event.record.file.clone(), event.record.position));
     }
 
-    /// The values of the column named `name`.
-    pub fn column(&self, name: &str) -> Option<&Values> {
-        COLUMNS
-            .iter()
-            .position(|c| c.name == name)
-            .map(|i| &self.columns[i])
+    /// The segment holding `row`, and the row's index in it.
+    fn locate(&self, row: usize) -> Option<(&Segment, usize)> {
+        if row >= self.len() {
+            return None;
+        }
+        let s = self.starts.partition_point(|start| *start <= row) - 1;
+        Some((&self.segments[s], row - self.starts[s]))
     }
 
-    /// The text column named `name`.
-    pub fn texts(&self, name: &str) -> Option<&Texts> {
-        match self.column(name)? {
-            Values::Text(t) => Some(t),
+    /// The value of the text column named `name` at `row`.
+    pub fn text(&self, name: &str, row: usize) -> Option<&str> {
+        let (segment, i) = self.locate(row)?;
+        match &segment.columns[column_index(name)?] {
+            Values::Text(t) => t.get(i),
             Values::BigInt(_) => None,
+        }
+    }
+
+    /// The value of the `BIGINT` column named `name` at `row`.
+    pub fn bigint(&self, name: &str, row: usize) -> Option<i64> {
+        let (segment, i) = self.locate(row)?;
+        match &segment.columns[column_index(name)?] {
+            Values::BigInt(v) => v[i],
+            Values::Text(_) => None,
         }
     }
 
@@ -239,10 +308,12 @@ impl Table {
         let mut out = String::new();
         for row in 0..self.len() {
             let mut object = serde_json::Map::new();
-            for (column, values) in COLUMNS.iter().zip(&self.columns) {
-                let value = match values {
-                    Values::Text(v) => v.get(row).map(|s| Value::String(s.to_string())),
-                    Values::BigInt(v) => v[row].map(Value::from),
+            for column in COLUMNS {
+                let value = match column.kind {
+                    ColumnType::BigInt => self.bigint(column.name, row).map(Value::from),
+                    _ => self
+                        .text(column.name, row)
+                        .map(|s| Value::String(s.to_string())),
                 };
                 object.insert(column.name.to_string(), value.unwrap_or(Value::Null));
             }
@@ -253,12 +324,24 @@ impl Table {
     }
 }
 
-/// The raw value at a dotted path, through objects only.
-fn at_raw<'a>(top: &Members<'a>, path: &str) -> Option<&'a RawValue> {
+/// The raw value at a dotted path, through objects only; each object on the way is parsed once
+/// per record (`objects`, by the path that leads to it).
+fn at_raw<'a>(
+    top: &Members<'a>,
+    objects: &mut HashMap<&'static str, Option<Members<'a>>, foldhash::fast::RandomState>,
+    path: &'static str,
+) -> Option<&'a RawValue> {
     let mut keys = path.split('.');
     let mut node = *top.get(keys.next()?)?;
+    let mut end = 0;
     for key in keys {
-        let members: Members<'a> = serde_json::from_str(node.get()).ok()?;
+        end = path[end..].find('.').map_or(path.len(), |i| end + i);
+        let prefix = &path[..end];
+        end += 1;
+        let members = objects
+            .entry(prefix)
+            .or_insert_with(|| serde_json::from_str(node.get()).ok())
+            .as_ref()?;
         node = members.get(key)?;
     }
     Some(node)
@@ -404,7 +487,7 @@ mod tests {
             r#"{"eventName": "X", "eventSource": "s", "odd\u0041key": 1, "requestParameters": {"a": [1, 2]}}"#,
         ]);
         assert_eq!(t.len(), 2);
-        let get = |name: &str, row: usize| t.texts(name).unwrap().get(row).map(str::to_string);
+        let get = |name: &str, row: usize| t.text(name, row).map(str::to_string);
         assert_eq!(get("eventname", 0).as_deref(), Some("StopLogging"));
         assert_eq!(get("readonly", 0).as_deref(), Some("false"));
         assert_eq!(get("errormessage", 0), None);
@@ -429,12 +512,26 @@ mod tests {
             Some(r#"{"a":[1,2]}"#)
         );
         assert!(get("raw", 1).unwrap().contains("odd\\u0041key"));
-        assert_eq!(
-            t.column("eventtime_ms"),
-            Some(&Values::BigInt(vec![Some(1_793_491_200_000), None]))
-        );
+        assert_eq!(t.bigint("eventtime_ms", 0), Some(1_793_491_200_000));
+        assert_eq!(t.bigint("eventtime_ms", 1), None);
         let ndjson = t.to_ndjson();
         assert_eq!(ndjson.lines().count(), 2);
         assert!(ndjson.contains(r#""eventname":"StopLogging""#));
+    }
+
+    #[test]
+    fn rows_fill_segments_and_are_found_across_them() {
+        let records: Vec<String> = (0..SEGMENT_ROWS + 10)
+            .map(|i| format!(r#"{{"eventName": "E{i}", "eventSource": "s", "eventID": "id-{i}"}}"#))
+            .collect();
+        let refs: Vec<&str> = records.iter().map(String::as_str).collect();
+        let t = table(&refs);
+        assert_eq!(t.len(), SEGMENT_ROWS + 10);
+        assert_eq!(t.segments.len(), 2);
+        assert_eq!(t.segments[1].len(), 10);
+        for row in [0, SEGMENT_ROWS - 1, SEGMENT_ROWS, SEGMENT_ROWS + 9] {
+            assert_eq!(t.text("eventid", row), Some(format!("id-{row}").as_str()));
+        }
+        assert_eq!(t.text("eventid", SEGMENT_ROWS + 10), None);
     }
 }

@@ -85,7 +85,7 @@ fn datafusion_raises_what_the_stream_engine_raises_on_stratus() {
     assert!(diags.is_empty(), "{diags:#?}");
     assert_eq!(table.len() as u64, loaded.stats.events);
 
-    let outcome = engine::run(&engine, &table, 2).expect("every DataFusion query runs");
+    let outcome = engine::run(&engine, table, 2).expect("every DataFusion query runs");
     let not_expressible = engine::not_expressible(&outcome.queries);
     for (id, why) in &not_expressible {
         println!("not expressible: {id}: {why}");

@@ -308,7 +308,7 @@ pub fn run(args: LogsArgs) -> Result<u8> {
     }
     let (mut alerts, stats) = session.finish(&mut diagnostics);
     if in_sql {
-        alerts = run_datafusion(&engine, &table, &mut diagnostics)?;
+        alerts = run_datafusion(&engine, table, &mut diagnostics)?;
     }
     if let Some(baseline) = &mut baseline {
         alerts.extend(baseline.finish());
@@ -383,7 +383,7 @@ fn delivery_time(path: &Path) -> Option<String> {
 #[cfg(feature = "lake")]
 fn run_datafusion(
     engine: &Engine,
-    table: &deadbolt_lake::Table,
+    table: deadbolt_lake::Table,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Result<Vec<deadbolt_logs::Alert>> {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
@@ -407,7 +407,7 @@ fn run_datafusion(
 #[cfg(not(feature = "lake"))]
 fn run_datafusion(
     _engine: &Engine,
-    _table: &deadbolt_lake::Table,
+    _table: deadbolt_lake::Table,
     _diagnostics: &mut Vec<Diagnostic>,
 ) -> Result<Vec<deadbolt_logs::Alert>> {
     bail!("--engine datafusion: this deadbolt was built without the `lake` feature")
