@@ -15,9 +15,7 @@ use deadbolt_logs::event::{Header, parse_time};
 use deadbolt_logs::sql::{self, COLUMNS, ColumnType, Dialect, Fidelity, Query, TABLE};
 use deadbolt_logs::{Alert, Detection, Engine, Principal, sigma::CorrelationKind};
 
-use deadbolt_logs::Position;
-
-use crate::table::{Table, Texts, Values, column_index};
+use crate::table::{Origins, Table, Texts, Values, column_index};
 
 /// One row a detection query returned.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,7 +47,7 @@ pub struct Lake {
     batches: Vec<RecordBatch>,
     starts: Vec<usize>,
     /// Per row, the file and position of its record.
-    origins: Vec<(Arc<str>, Position)>,
+    origins: Origins,
 }
 
 impl std::fmt::Debug for Lake {
@@ -84,7 +82,7 @@ fn text_array(t: Texts) -> Result<ArrayRef> {
 
 /// The table as record batches, one per segment, its buffers moved into Arrow (not copied), and
 /// the origins of the rows.
-pub fn into_batches(table: Table) -> Result<(Vec<RecordBatch>, Vec<(Arc<str>, Position)>)> {
+pub fn into_batches(table: Table) -> Result<(Vec<RecordBatch>, Origins)> {
     let schema = Arc::new(schema());
     let mut batches = Vec::with_capacity(table.segments.len());
     for segment in table.segments {

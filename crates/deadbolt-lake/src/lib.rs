@@ -10,4 +10,4 @@ pub mod table;
 #[cfg(feature = "datafusion")]
 pub mod engine;
 
-pub use table::{Loaded, Table, Values, load};
+pub use table::{Loaded, Origins, Segment, Table, Texts, Values, load};

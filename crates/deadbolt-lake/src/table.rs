@@ -150,6 +150,9 @@ impl Segment {
     }
 }
 
+/// Per row: the file and position of its record.
+pub type Origins = Vec<(Arc<str>, Position)>;
+
 /// The events table in memory: segments of rows.
 #[derive(Debug, Clone, Default)]
 pub struct Table {
@@ -158,7 +161,7 @@ pub struct Table {
     /// The first row of each segment.
     starts: Vec<usize>,
     /// Per row: the file and position of its record (for alerts).
-    pub origins: Vec<(Arc<str>, Position)>,
+    pub origins: Origins,
 }
 
 /// What reading the files gave, besides the table.
