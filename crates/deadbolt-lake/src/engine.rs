@@ -273,9 +273,9 @@ pub fn run(engine: &Engine, table: Table, partitions: usize) -> Result<Outcome> 
     })
 }
 
-/// Turns query rows into alerts: single-record rows of one detection, principal and API within
-/// [`MERGE_WINDOW_MS`] of each other are one alert (as the stream engine merges them); each
-/// correlation row is one alert.
+/// Turns query rows into alerts: single-record rows of one detection, principal, source address
+/// and API within [`MERGE_WINDOW_MS`] of each other are one alert (as the stream engine merges
+/// them); each correlation row is one alert.
 pub fn alerts(engine: &Engine, lake: &Lake, rows: &[Row]) -> Vec<Alert> {
     let detections: HashMap<&str, &Detection> =
         engine.alerting().map(|d| (d.meta.id.as_str(), d)).collect();
@@ -337,9 +337,14 @@ pub fn alerts(engine: &Engine, lake: &Lake, rows: &[Row]) -> Vec<Alert> {
     single.sort_by_key(|s| s.0);
     let mut open: HashMap<(String, String, String), (usize, i64)> = HashMap::new();
     for (t, row, detection, header, at) in single {
+        // As the stream engine merges: per detection, principal and source address, and API.
         let key = (
             row.detection.clone(),
-            header.principal().unwrap_or_default().to_string(),
+            format!(
+                "{}\u{1f}{}",
+                header.principal().unwrap_or_default(),
+                header.source_ip_address.as_deref().unwrap_or_default()
+            ),
             header.event_name.as_deref().unwrap_or_default().to_string(),
         );
         let event_id = row.event_id.clone().unwrap_or_default();

@@ -24,10 +24,10 @@
 //!
 //! A new [`Baseline`] only learns during the first [`BaselineOptions::learn_days`] days after the
 //! first event it sees; after that, what is new is both learned and scored. A [`Baseline::load`]ed
-//! one has already learned: every event is compared against the saved history and then added to
-//! it, so a daily run (load, observe the day, [`Baseline::finish`], [`Baseline::save`]) compares
-//! each day against all the days before. Build the first saved baseline from at least
-//! `learn_days` of logs.
+//! one goes on from where it was: the learning period is counted from the first event of its
+//! history, so daily runs from an empty file (load, observe the day, [`Baseline::finish`],
+//! [`Baseline::save`]) learn for `learn_days` and then compare each day against all the days
+//! before.
 //!
 //! An identity never seen before, after learning, is one reason ("new identity") and then learns
 //! for [`BaselineOptions::identity_learn_hours`] on its own: every API of a new role is new, and
@@ -1061,8 +1061,8 @@ impl Baseline {
         })
     }
 
-    /// A baseline saved by [`Baseline::save`]: it scores from the first event (no learning
-    /// period) and goes on learning.
+    /// A baseline saved by [`Baseline::save`]: it learns until `learn_days` after the first event
+    /// of its history, then scores, and goes on learning.
     ///
     /// # Errors
     /// [`BaselineError::Read`] when the file cannot be read, [`BaselineError::Version`] for
@@ -1099,7 +1099,13 @@ impl Baseline {
                 now: baseline.networks_by.as_str(),
             });
         }
-        baseline.learn_until_ms = Some(i64::MIN);
+        // Daily runs from an empty file must not score day 2 against day 1 alone.
+        let learn_days = i64::from(baseline.options.learn_days);
+        baseline.learn_until_ms = Some(
+            saved
+                .first_ms
+                .map_or(i64::MIN, |first| first.saturating_add(learn_days * DAY_MS)),
+        );
         baseline.first_ms = saved.first_ms;
         baseline.last_ms = saved.last_ms;
         let hour_of = |ms: i64| (ms.max(0) / HOUR_MS) as u32;
@@ -2379,14 +2385,25 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("baseline.json");
         // Day 1: a first run learns and saves.
-        let mut day1 = Baseline::new(BaselineOptions::default()).unwrap();
+        let one_day = || BaselineOptions {
+            learn_days: 1,
+            ..BaselineOptions::default()
+        };
+        let mut day1 = Baseline::new(one_day()).unwrap();
         feed(&mut day1, &steady_day(0));
         assert!(day1.finish().is_empty());
         day1.save(&path).unwrap();
         let text = fs::read_to_string(&path).unwrap();
         assert!(text.starts_with("{\"version\":1,"), "{text}");
-        // Day 2: loaded, the history is compared at once.
-        let mut day2 = Baseline::load(&path, BaselineOptions::default()).unwrap();
+        // With the default 7 days, a loaded baseline of one day is still learning on day 2.
+        let mut learning = Baseline::load(&path, BaselineOptions::default()).unwrap();
+        feed(
+            &mut learning,
+            &[ev(T0 + DAY + 15 * HOUR, "iam:CreateAccessKey").ip("203.0.113.5")],
+        );
+        assert!(learning.finish().is_empty());
+        // Day 2 with a one-day learning period: loaded, the history is compared.
+        let mut day2 = Baseline::load(&path, one_day()).unwrap();
         assert_eq!(day2.stats().pairs, day1.stats().pairs);
         assert_eq!(day2.stats().identities, 1);
         feed(&mut day2, &steady_day(1));
@@ -2404,7 +2421,7 @@ mod tests {
         // Saving what was loaded and learned, and loading it again, changes nothing.
         day2.save(&path).unwrap();
         let saved = fs::read_to_string(&path).unwrap();
-        let again = Baseline::load(&path, BaselineOptions::default()).unwrap();
+        let again = Baseline::load(&path, one_day()).unwrap();
         again.save(&path).unwrap();
         assert_eq!(fs::read_to_string(&path).unwrap(), saved);
         assert_eq!(again.stats().pairs, day2.stats().pairs);

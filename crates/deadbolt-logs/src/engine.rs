@@ -70,11 +70,32 @@ impl Engine {
     /// Compiles `detections`. A correlation naming a rule that is not there is a diagnostic and is
     /// dropped; the rest compile.
     pub fn new(detections: Vec<Detection>, diagnostics: &mut Vec<Diagnostic>) -> Engine {
-        let names: HashMap<&str, usize> = detections
-            .iter()
-            .enumerate()
-            .filter_map(|(i, d)| d.rule.name.as_deref().map(|n| (n, i)))
-            .collect();
+        // Correlations name the rules they count by `name` or `id`; both must be unique, or a
+        // user's rule could silently take the place of a built-in correlation's base rule.
+        let mut names: HashMap<&str, usize> = HashMap::new();
+        for (i, d) in detections.iter().enumerate() {
+            for key in [d.rule.name.as_deref(), d.rule.id.as_deref()]
+                .into_iter()
+                .flatten()
+            {
+                if let Some(&first) = names.get(key) {
+                    if first != i {
+                        diagnostics.push(Diagnostic::at(
+                            Level::Error,
+                            d.rule.file.clone(),
+                            d.rule.line,
+                            1,
+                            format!(
+                                "{key:?} already names a rule in {}:{}; correlations keep the first",
+                                detections[first].rule.file, detections[first].rule.line
+                            ),
+                        ));
+                    }
+                    continue;
+                }
+                names.insert(key, i);
+            }
+        }
         let mut counted_by = vec![Vec::new(); detections.len()];
         let mut alerts_itself = vec![true; detections.len()];
         let mut dropped = vec![false; detections.len()];
@@ -202,7 +223,12 @@ impl Session<'_> {
             Ok(h) => h,
             Err(e) => {
                 self.stats.not_events += 1;
-                self.problem(record, format!("not a CloudTrail record: {e}"), diagnostics);
+                self.problem(
+                    Level::Error,
+                    record,
+                    format!("record not read: {e}"),
+                    diagnostics,
+                );
                 return;
             }
         };
@@ -213,6 +239,7 @@ impl Session<'_> {
         if !header.is_event() {
             self.stats.not_events += 1;
             self.problem(
+                Level::Warning,
                 record,
                 "not a CloudTrail event (no eventName or eventSource)".into(),
                 diagnostics,
@@ -256,7 +283,12 @@ impl Session<'_> {
         let tree: Value = match serde_json::from_str(record.json) {
             Ok(v) => v,
             Err(e) => {
-                self.problem(record, format!("record skipped: {e}"), diagnostics);
+                self.problem(
+                    Level::Error,
+                    record,
+                    format!("record not analysed: {e}"),
+                    diagnostics,
+                );
                 return;
             }
         };
@@ -284,9 +316,15 @@ impl Session<'_> {
         time_ms: Option<i64>,
     ) {
         let event_id = header.event_id.as_deref().unwrap_or_default();
+        // The source address is part of the key: two people on one shared role from two places
+        // are two alerts, not one that shows only the first.
         let key = (
             i,
-            header.principal().unwrap_or_default().to_string(),
+            format!(
+                "{}\u{1f}{}",
+                header.principal().unwrap_or_default(),
+                header.source_ip_address.as_deref().unwrap_or_default()
+            ),
             header.event_name.as_deref().unwrap_or_default().to_string(),
         );
         if let Some(t) = time_ms
@@ -427,19 +465,34 @@ impl Session<'_> {
         }
     }
 
-    fn problem(&mut self, record: &Record<'_>, message: String, diagnostics: &mut Vec<Diagnostic>) {
+    /// Reports a problem with one record: an error when the record could not be read (the review
+    /// is partial), a warning when it is readable but not a CloudTrail event.
+    fn problem(
+        &mut self,
+        level: Level,
+        record: &Record<'_>,
+        message: String,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) {
         if self.file_problems.0.as_ref() != Some(record.file) {
             self.flush_problems(diagnostics);
             self.file_problems = (Some(record.file.clone()), 0);
         }
         self.file_problems.1 += 1;
         if self.file_problems.1 <= RECORD_DIAGNOSTICS_PER_FILE {
+            // Records of a Records array or JSON array are told apart by index; an NDJSON line
+            // holds one record, and its line says which.
+            let which = if record.position.index > 0 {
+                format!("record {}: ", record.position.index)
+            } else {
+                String::new()
+            };
             diagnostics.push(Diagnostic::at(
-                Level::Warning,
+                level,
                 record.file.clone(),
                 u32::try_from(record.position.line).unwrap_or(u32::MAX),
                 0,
-                format!("record {}: {message}", record.position.index),
+                format!("{which}{message}"),
             ));
         }
     }
@@ -452,11 +505,16 @@ impl Session<'_> {
                 Level::Warning,
                 file.clone(),
                 format!(
-                    "{} more records that are not CloudTrail events",
+                    "{} more problems with records of this file (not listed)",
                     n - RECORD_DIAGNOSTICS_PER_FILE
                 ),
             ));
         }
+    }
+
+    /// The counts so far.
+    pub fn stats(&self) -> Stats {
+        self.stats
     }
 
     /// Ends the run: the alerts in the order they were raised, and the counts.

@@ -8,6 +8,7 @@
 use std::borrow::Cow;
 
 use serde::Deserialize;
+use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
 /// The top-level fields of one CloudTrail record. Every field is optional: a record missing one
 /// is still read, and what needs the field does without it.
@@ -15,46 +16,52 @@ use serde::Deserialize;
 #[serde(rename_all = "camelCase")]
 pub struct Header<'a> {
     /// `eventTime`: ISO 8601 in UTC (`2024-07-31T13:06:24Z`).
-    #[serde(borrow)]
+    #[serde(borrow, default, deserialize_with = "lenient_text")]
     pub event_time: Option<Cow<'a, str>>,
     /// `eventSource`: the service's endpoint name (`iam.amazonaws.com`).
-    #[serde(borrow)]
+    #[serde(borrow, default, deserialize_with = "lenient_text")]
     pub event_source: Option<Cow<'a, str>>,
     /// `eventName`: the API action (`CreateAccessKey`).
-    #[serde(borrow)]
+    #[serde(borrow, default, deserialize_with = "lenient_text")]
     pub event_name: Option<Cow<'a, str>>,
     /// `awsRegion`.
-    #[serde(borrow)]
+    #[serde(borrow, default, deserialize_with = "lenient_text")]
     pub aws_region: Option<Cow<'a, str>>,
     /// `sourceIPAddress`: an IP address, or a service name for calls AWS made on the caller's
     /// behalf (`cloudformation.amazonaws.com`).
-    #[serde(rename = "sourceIPAddress", borrow)]
+    #[serde(
+        rename = "sourceIPAddress",
+        borrow,
+        default,
+        deserialize_with = "lenient_text"
+    )]
     pub source_ip_address: Option<Cow<'a, str>>,
     /// `userAgent`.
-    #[serde(borrow)]
+    #[serde(borrow, default, deserialize_with = "lenient_text")]
     pub user_agent: Option<Cow<'a, str>>,
     /// `errorCode`, present when the call failed (`AccessDenied`).
-    #[serde(borrow)]
+    #[serde(borrow, default, deserialize_with = "lenient_text")]
     pub error_code: Option<Cow<'a, str>>,
     /// `eventID`: unique per record.
-    #[serde(rename = "eventID", borrow)]
+    #[serde(rename = "eventID", borrow, default, deserialize_with = "lenient_text")]
     pub event_id: Option<Cow<'a, str>>,
     /// `eventType`: `AwsApiCall`, `AwsConsoleSignIn`, `AwsServiceEvent`, `AwsCloudTrailInsight`...
-    #[serde(borrow)]
+    #[serde(borrow, default, deserialize_with = "lenient_text")]
     pub event_type: Option<Cow<'a, str>>,
     /// `eventCategory`: `Management`, `Data`, `Insight`, `NetworkActivity`.
-    #[serde(borrow)]
+    #[serde(borrow, default, deserialize_with = "lenient_text")]
     pub event_category: Option<Cow<'a, str>>,
     /// `readOnly`: whether CloudTrail classes the call as one that only reads.
+    #[serde(default, deserialize_with = "lenient_bool")]
     pub read_only: Option<bool>,
     /// `recipientAccountId`: the account that received the call.
-    #[serde(borrow)]
+    #[serde(borrow, default, deserialize_with = "lenient_text")]
     pub recipient_account_id: Option<Cow<'a, str>>,
     /// `userIdentity`: who made the call.
-    #[serde(borrow)]
+    #[serde(borrow, default, deserialize_with = "lenient_object")]
     pub user_identity: Option<Identity<'a>>,
     /// `additionalEventData`, read for `MFAUsed` on console sign-ins.
-    #[serde(borrow)]
+    #[serde(borrow, default, deserialize_with = "lenient_object")]
     pub additional_event_data: Option<AdditionalData<'a>>,
 }
 
@@ -64,28 +71,28 @@ pub struct Header<'a> {
 pub struct Identity<'a> {
     /// `type`: `Root`, `IAMUser`, `AssumedRole`, `FederatedUser`, `AWSService`, `AWSAccount`,
     /// `IdentityCenterUser`, `Unknown`.
-    #[serde(rename = "type", borrow)]
+    #[serde(rename = "type", borrow, default, deserialize_with = "lenient_text")]
     pub kind: Option<Cow<'a, str>>,
     /// `arn`.
-    #[serde(borrow)]
+    #[serde(borrow, default, deserialize_with = "lenient_text")]
     pub arn: Option<Cow<'a, str>>,
     /// `accountId`: the account that owns the principal.
-    #[serde(borrow)]
+    #[serde(borrow, default, deserialize_with = "lenient_text")]
     pub account_id: Option<Cow<'a, str>>,
     /// `accessKeyId`: the key used to sign the request (an ID, not a secret).
-    #[serde(borrow)]
+    #[serde(borrow, default, deserialize_with = "lenient_text")]
     pub access_key_id: Option<Cow<'a, str>>,
     /// `principalId`.
-    #[serde(borrow)]
+    #[serde(borrow, default, deserialize_with = "lenient_text")]
     pub principal_id: Option<Cow<'a, str>>,
     /// `userName`.
-    #[serde(borrow)]
+    #[serde(borrow, default, deserialize_with = "lenient_text")]
     pub user_name: Option<Cow<'a, str>>,
     /// `invokedBy`: the AWS service that made the call for the principal.
-    #[serde(borrow)]
+    #[serde(borrow, default, deserialize_with = "lenient_text")]
     pub invoked_by: Option<Cow<'a, str>>,
     /// `sessionContext`, for temporary credentials.
-    #[serde(borrow)]
+    #[serde(borrow, default, deserialize_with = "lenient_object")]
     pub session_context: Option<SessionContext<'a>>,
 }
 
@@ -94,10 +101,10 @@ pub struct Identity<'a> {
 #[serde(rename_all = "camelCase")]
 pub struct SessionContext<'a> {
     /// `attributes`.
-    #[serde(borrow)]
+    #[serde(borrow, default, deserialize_with = "lenient_object")]
     pub attributes: Option<SessionAttributes<'a>>,
     /// `sessionIssuer`: the role or user the session was issued for.
-    #[serde(borrow)]
+    #[serde(borrow, default, deserialize_with = "lenient_object")]
     pub session_issuer: Option<SessionIssuer<'a>>,
 }
 
@@ -106,7 +113,7 @@ pub struct SessionContext<'a> {
 #[serde(rename_all = "camelCase")]
 pub struct SessionAttributes<'a> {
     /// `mfaAuthenticated`: `"true"` or `"false"` (a string in CloudTrail).
-    #[serde(borrow)]
+    #[serde(borrow, default, deserialize_with = "lenient_text")]
     pub mfa_authenticated: Option<Cow<'a, str>>,
 }
 
@@ -115,10 +122,10 @@ pub struct SessionAttributes<'a> {
 #[serde(rename_all = "camelCase")]
 pub struct SessionIssuer<'a> {
     /// `arn` of the role or user.
-    #[serde(borrow)]
+    #[serde(borrow, default, deserialize_with = "lenient_text")]
     pub arn: Option<Cow<'a, str>>,
     /// `type`: `Role`, `IAMUser`, `Root`.
-    #[serde(rename = "type", borrow)]
+    #[serde(rename = "type", borrow, default, deserialize_with = "lenient_text")]
     pub kind: Option<Cow<'a, str>>,
 }
 
@@ -126,8 +133,111 @@ pub struct SessionIssuer<'a> {
 #[derive(Debug, Default, Deserialize)]
 pub struct AdditionalData<'a> {
     /// `MFAUsed` on `ConsoleLogin`: `"Yes"` or `"No"`.
-    #[serde(rename = "MFAUsed", borrow)]
+    #[serde(rename = "MFAUsed", borrow, default, deserialize_with = "lenient_text")]
     pub mfa_used: Option<Cow<'a, str>>,
+}
+
+/// A field CloudTrail writes as a string, read whatever JSON type it has: numbers and booleans
+/// as their text, objects and lists as missing. A record with one odd field still gets reviewed.
+fn lenient_text<'de: 'a, 'a, D: Deserializer<'de>>(d: D) -> Result<Option<Cow<'a, str>>, D::Error> {
+    struct Text;
+    impl<'de> Visitor<'de> for Text {
+        type Value = Option<Cow<'de, str>>;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a JSON value")
+        }
+        fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+            Ok(Some(Cow::Borrowed(v)))
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+            Ok(Some(Cow::Owned(v.to_string())))
+        }
+        fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+            Ok(Some(Cow::Owned(v)))
+        }
+        fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+            Ok(Some(Cow::Borrowed(if v { "true" } else { "false" })))
+        }
+        fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+            Ok(Some(Cow::Owned(v.to_string())))
+        }
+        fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+            Ok(Some(Cow::Owned(v.to_string())))
+        }
+        fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+            Ok(Some(Cow::Owned(v.to_string())))
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+            while seq.next_element::<IgnoredAny>()?.is_some() {}
+            Ok(None)
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+            Ok(None)
+        }
+    }
+    d.deserialize_any(Text)
+}
+
+/// An object field (`userIdentity`, `sessionContext`), or missing when the record has something
+/// else there.
+fn lenient_object<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+    d: D,
+) -> Result<Option<T>, D::Error> {
+    struct Object<T>(std::marker::PhantomData<T>);
+    impl<'de, T: Deserialize<'de>> Visitor<'de> for Object<T> {
+        type Value = Option<T>;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a JSON value")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+            T::deserialize(de::value::MapAccessDeserializer::new(map)).map(Some)
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+            while seq.next_element::<IgnoredAny>()?.is_some() {}
+            Ok(None)
+        }
+        fn visit_borrowed_str<E: de::Error>(self, _: &'de str) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+    }
+    d.deserialize_any(Object(std::marker::PhantomData))
+}
+
+/// `readOnly`: a boolean, or its text.
+fn lenient_bool<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
+    Ok(match lenient_text(d)?.as_deref() {
+        Some(t) if t.eq_ignore_ascii_case("true") => Some(true),
+        Some(t) if t.eq_ignore_ascii_case("false") => Some(false),
+        _ => None,
+    })
 }
 
 /// A string field that [`Header`] reads, by its dotted CloudTrail path. Rules whose conditions need
@@ -334,6 +444,25 @@ mod tests {
             parse_time(h.event_time.as_deref().unwrap()),
             Some(1_722_431_184_000)
         );
+    }
+
+    #[test]
+    fn fields_of_odd_types_are_read_as_text_or_missing() {
+        let h: Header = serde_json::from_str(
+            r#"{"eventName":5,"eventSource":"s","readOnly":"false","errorCode":403,"recipientAccountId":123,
+                "userIdentity":"x","additionalEventData":[1]}"#,
+        )
+        .unwrap();
+        assert_eq!(h.event_name.as_deref(), Some("5"));
+        assert_eq!(h.read_only, Some(false));
+        assert_eq!(h.error_code.as_deref(), Some("403"));
+        assert_eq!(h.account(), Some("123"));
+        assert!(h.user_identity.is_none() && h.additional_event_data.is_none());
+        let h: Header = serde_json::from_str(
+            r#"{"eventName":"X","userIdentity":{"type":"AssumedRole","sessionContext":{"attributes":{"mfaAuthenticated":false}}}}"#,
+        )
+        .unwrap();
+        assert_eq!(h.mfa_used(), Some(false));
     }
 
     #[test]

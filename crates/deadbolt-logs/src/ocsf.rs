@@ -170,7 +170,12 @@ fn api_activity(name: &str) -> (u32, &'static str) {
 pub fn event(header: &Header<'_>, record: Option<&Value>) -> Value {
     let (class, activity_id, activity) = classify(header);
     let (category_uid, category) = class.category();
-    let failed = header.error_code.is_some();
+    // A failed console sign-in carries no errorCode, only responseElements.ConsoleLogin.
+    let login_failed = record
+        .and_then(|r| r.pointer("/responseElements/ConsoleLogin"))
+        .and_then(Value::as_str)
+        .is_some_and(|v| v.eq_ignore_ascii_case("Failure"));
+    let failed = header.error_code.is_some() || login_failed;
     let text = |v: Option<&str>| {
         v.map(|s| Value::String(s.to_string()))
             .unwrap_or(Value::Null)
@@ -233,7 +238,9 @@ pub fn event(header: &Header<'_>, record: Option<&Value>) -> Value {
             "eventCategory",
         ] {
             if let Some(v) = record.get(key).filter(|v| !v.is_null()) {
-                unmapped.insert(key.to_string(), v.clone());
+                let mut v = v.clone();
+                redact(&mut v);
+                unmapped.insert(key.to_string(), v);
             }
         }
         if let Some(id) = record.get("requestID") {
@@ -242,6 +249,36 @@ pub fn event(header: &Header<'_>, record: Option<&Value>) -> Value {
         event["unmapped"] = Value::Object(unmapped);
     }
     strip_nulls(event)
+}
+
+/// Keys whose values are credentials: STS returns a `sessionToken` in `responseElements`, which
+/// CloudTrail does not redact. The export replaces them so the file is not credential material.
+const SECRET_KEYS: &[&str] = &[
+    "sessionToken",
+    "secretAccessKey",
+    "password",
+    "newPassword",
+    "oldPassword",
+    "privateKey",
+];
+
+/// The text that replaces a credential.
+pub const REDACTED: &str = "<redacted by deadbolt>";
+
+fn redact(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            for (k, v) in map.iter_mut() {
+                if SECRET_KEYS.iter().any(|s| s.eq_ignore_ascii_case(k)) && !v.is_null() {
+                    *v = Value::String(REDACTED.into());
+                } else {
+                    redact(v);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(redact),
+        _ => {}
+    }
 }
 
 /// OCSF omits attributes it has no value for.
@@ -304,6 +341,21 @@ mod tests {
         assert_eq!(e["api"]["request"]["uid"], "r1");
         assert_eq!(e["unmapped"]["requestParameters"]["name"], "t");
         assert!(e["actor"].get("invoked_by").is_none(), "nulls are omitted");
+    }
+
+    #[test]
+    fn failed_sign_ins_fail_and_credentials_are_redacted() {
+        let raw = r#"{"eventName":"ConsoleLogin","eventSource":"signin.amazonaws.com","eventType":"AwsConsoleSignIn","responseElements":{"ConsoleLogin":"Failure"}}"#;
+        let v: Value = serde_json::from_str(raw).unwrap();
+        let e = event(&header(raw), Some(&v));
+        assert_eq!(e["status"], "Failure");
+        let raw = r#"{"eventName":"AssumeRole","eventSource":"sts.amazonaws.com","responseElements":{"credentials":{"accessKeyId":"ASIAX","sessionToken":"IQoJb3JpZ2luX2VjEXAMPLE","expiration":"x"}}}"#;
+        let v: Value = serde_json::from_str(raw).unwrap();
+        let e = event(&header(raw), Some(&v));
+        let creds = &e["unmapped"]["responseElements"]["credentials"];
+        assert_eq!(creds["sessionToken"], REDACTED);
+        assert_eq!(creds["accessKeyId"], "ASIAX");
+        assert!(!e.to_string().contains("IQoJb3JpZ2luX2VjEXAMPLE"));
     }
 
     #[test]

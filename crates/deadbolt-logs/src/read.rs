@@ -36,7 +36,7 @@ impl Default for Limits {
     fn default() -> Self {
         Limits {
             max_line_bytes: 256 << 20,
-            max_document_bytes: 1 << 30,
+            max_document_bytes: 256 << 20,
         }
     }
 }
@@ -108,16 +108,28 @@ fn inflate_whole(
     out: &mut Vec<u8>,
     limit: usize,
 ) -> bool {
-    let Some(trailer) = compressed.len().checked_sub(4).map(|at| &compressed[at..]) else {
+    if compressed.len() < 18 {
         return false;
-    };
+    }
+    let trailer = &compressed[compressed.len() - 4..];
     let size = u32::from_le_bytes([trailer[0], trailer[1], trailer[2], trailer[3]]) as usize;
     if size > limit {
         return false;
     }
     out.clear();
     out.resize(size, 0);
-    matches!(inflater.gzip_decompress(compressed, out), Ok(n) if n == size)
+    // libdeflate reads one member and ignores what follows; the file's trailer belongs to its
+    // last member, so a different CRC means there are more members to read.
+    let crc = u32::from_le_bytes([
+        compressed[compressed.len() - 8],
+        compressed[compressed.len() - 7],
+        compressed[compressed.len() - 6],
+        compressed[compressed.len() - 5],
+    ]);
+    match inflater.gzip_decompress(compressed, out) {
+        Ok(n) if n == size => libdeflater::crc32(out) == crc,
+        _ => false,
+    }
 }
 
 /// Reads the CloudTrail records in `path`, handing each to `sink`. Problems go to `diagnostics`
@@ -199,32 +211,13 @@ pub fn read_file_with(
         };
         if compressed.starts_with(&[0x1f, 0x8b]) {
             let inflater = inflater.get_or_insert_with(libdeflater::Decompressor::new);
-            if inflate_whole(inflater, compressed, text, limits.max_document_bytes) {
+            if inflate_whole(inflater, compressed, text, limits.max_line_bytes) {
                 reader.read(&mut &text[..]);
-                return summary;
-            }
-            text.clear();
-            let limit = limits.max_document_bytes as u64;
-            let decoded = flate2::bufread::MultiGzDecoder::new(&compressed[..])
-                .take(limit + 1)
-                .read_to_end(text);
-            if text.len() as u64 > limit {
-                reader.error(
-                    0,
-                    0,
-                    format!(
-                        "decompresses to over the {} MiB limit: skipped",
-                        limit >> 20
-                    ),
-                );
-                reader.summary.incomplete = true;
-                return summary;
-            }
-            // What decompressed before a truncation is still read; the truncation is reported
-            // after it.
-            reader.read(&mut &text[..]);
-            if let Err(e) = decoded {
-                reader.io_error(&e);
+            } else {
+                // Several members, a size over the line limit, or a damaged stream: streamed, so
+                // memory stays bounded by the line limit and a truncation is reported where it is.
+                let decoder = flate2::bufread::MultiGzDecoder::new(&compressed[..]);
+                reader.read(&mut BufReader::with_capacity(1 << 16, decoder));
             }
         } else {
             reader.read(&mut &compressed[..]);
@@ -330,7 +323,18 @@ impl Reader<'_> {
     }
 
     fn read_lines(&mut self, input: &mut dyn BufRead, line_buf: &mut Vec<u8>) {
-        let mut first = true;
+        self.read_lines_from(input, line_buf, true);
+    }
+
+    /// Reads records line by line; with `document_allowed`, a first line that is only the start
+    /// of a JSON document makes the rest of the input one document.
+    fn read_lines_from(
+        &mut self,
+        input: &mut dyn BufRead,
+        line_buf: &mut Vec<u8>,
+        document_allowed: bool,
+    ) {
+        let mut first = document_allowed;
         loop {
             let start_line = self.line;
             let outcome = read_line(input, line_buf, self.limits.max_line_bytes);
@@ -368,7 +372,8 @@ impl Reader<'_> {
                     continue;
                 }
             };
-            let trimmed = text.trim();
+            // A byte-order mark is not part of the JSON text (RFC 8259 lets readers ignore it).
+            let trimmed = text.trim().trim_start_matches('\u{feff}');
             if trimmed.is_empty() {
                 continue;
             }
@@ -396,8 +401,22 @@ impl Reader<'_> {
                         return;
                     }
                     match std::str::from_utf8(&doc) {
-                        Ok(text) => {
+                        Ok(text) if serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok() => {
                             self.document(text.trim(), start_line, false);
+                        }
+                        Ok(_) => {
+                            // Not one document after all: a broken first record of NDJSON. Lose
+                            // that line, not the file.
+                            let first_len = memchr::memchr(b'\n', &doc).unwrap_or(doc.len());
+                            self.error(
+                                start_line,
+                                0,
+                                "not valid JSON (the record ends early): line skipped".into(),
+                            );
+                            self.line = start_line + 1;
+                            let rest = doc.get(first_len + 1..).unwrap_or_default();
+                            let mut buf = Vec::new();
+                            self.read_lines_from(&mut &rest[..], &mut buf, false);
                         }
                         Err(e) => {
                             let line = start_line

@@ -360,12 +360,17 @@ pub struct Query {
 /// query each. Base rules counted only by a correlation have no query of their own: their
 /// conditions are inside the correlation's.
 pub fn compile(engine: &Engine, dialect: Dialect) -> Vec<Query> {
-    let detections = engine.detections();
-    // As the engine resolves names: the last detection with a name wins.
-    let by_name: HashMap<&str, &Detection> = detections
-        .iter()
-        .filter_map(|d| d.rule.name.as_deref().map(|n| (n, d)))
-        .collect();
+    // As the engine resolves the rules a correlation counts: by `name` or `id`, the first rule
+    // that uses a key keeps it.
+    let mut by_name: HashMap<&str, &Detection> = HashMap::new();
+    for d in engine.detections() {
+        for key in [d.rule.name.as_deref(), d.rule.id.as_deref()]
+            .into_iter()
+            .flatten()
+        {
+            by_name.entry(key).or_insert(d);
+        }
+    }
     engine
         .alerting()
         .map(|d| {
@@ -890,17 +895,23 @@ SELECT\n  {} AS detection_id,\n  {first_anchor} AS event_id,\n  {ids} AS event_i
     fn like(&mut self, x: &str, value: &str, anchor: Anchor, cased: bool) -> String {
         let mut pattern = String::new();
         let mut wildcards = false;
-        let mut escaped = false;
         let mut literal = String::new();
-        for c in value.chars() {
-            if escaped {
-                push_like_literal(&mut pattern, c);
-                literal.push(c);
-                escaped = false;
-                continue;
-            }
+        // Sigma escaping, as the stream engine reads it: a backslash before `*`, `?` or another
+        // backslash makes that character literal; any other backslash is itself literal.
+        let mut chars = value.chars().peekable();
+        while let Some(c) = chars.next() {
             match c {
-                '\\' => escaped = true,
+                '\\' => {
+                    let c = match chars.peek() {
+                        Some(&next @ ('*' | '?' | '\\')) => {
+                            chars.next();
+                            next
+                        }
+                        _ => '\\',
+                    };
+                    push_like_literal(&mut pattern, c);
+                    literal.push(c);
+                }
                 '*' => {
                     wildcards = true;
                     pattern.push('%');
@@ -914,10 +925,6 @@ SELECT\n  {} AS detection_id,\n  {first_anchor} AS event_id,\n  {ids} AS event_i
                     literal.push(c);
                 }
             }
-        }
-        if escaped {
-            push_like_literal(&mut pattern, '\\');
-            literal.push('\\');
         }
         let (subject, pattern, literal) = if cased {
             (x.to_string(), pattern, literal)
@@ -1195,6 +1202,17 @@ mod tests {
     }
 
     #[test]
+    fn a_backslash_escapes_only_wildcards_and_itself() {
+        let [_, duckdb, _] = each(
+            "  s:\n    userIdentity.userName|contains: 'dom\\user'\n    userAgent|endswith: 'a\\*'\n  condition: s\n",
+        );
+        assert_eq!(
+            duckdb,
+            r"(LOWER(useridentity_username) LIKE '%dom\\user%' ESCAPE '\' AND LOWER(useragent) LIKE '%a*')"
+        );
+    }
+
+    #[test]
     fn quotes_and_backslashes_in_literals() {
         let [spark, duckdb, _] =
             each("  s:\n    userIdentity.userName: \"O'Brien\\\\x\"\n  condition: s\n");
@@ -1392,6 +1410,19 @@ mod tests {
         let duckdb = queries(CORRELATION, Dialect::DuckDb).remove(0).sql.unwrap();
         assert!(duckdb.contains("arg_min(f.principal_arn, f.anchor_t)"));
         assert!(duckdb.contains("list_sort(list_distinct(list(p.member_id)))"));
+    }
+
+    #[test]
+    fn correlations_name_their_rules_by_id_too() {
+        let text = CORRELATION
+            .replace("title: base\nname: base\n", "title: base\nid: base-id\n")
+            .replace("rules: [base]", "rules: [base-id]");
+        let q = queries(&text, Dialect::DuckDb).remove(0);
+        assert!(
+            q.sql
+                .unwrap()
+                .contains("LOWER(eventname) = 'getsecretvalue'")
+        );
     }
 
     #[test]

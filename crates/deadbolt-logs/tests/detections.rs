@@ -232,3 +232,29 @@ fn the_prefilter_never_hides_a_match() {
     }
     assert!(checked > 100, "{checked} matches checked");
 }
+
+/// A user rule cannot take a built-in correlation's base rule by reusing its `name`.
+#[test]
+fn a_duplicate_rule_name_is_an_error_and_the_built_in_keeps_it() {
+    let mut diags = Vec::new();
+    let mut detections = detection::builtin(&mut diags);
+    let file: Arc<str> = Arc::from("mine.yml");
+    detections.extend(detection::from_text(
+        &file,
+        "title: mine\nname: secretsmanager_get_secret_value\nlogsource: {product: aws, service: cloudtrail}\ndetection: {s: {eventName: ListBuckets}, condition: s}\n",
+        false,
+        &mut diags,
+    ));
+    let engine = Engine::new(detections, &mut diags);
+    assert!(
+        diags
+            .iter()
+            .any(|d| &*d.file == "mine.yml" && d.message.contains("already names")),
+        "{diags:#?}"
+    );
+    let raised = alerts(
+        &engine,
+        &Example::Stratus("aws.credential-access.secretsmanager-retrieve-secrets".into()),
+    );
+    assert!(raised.iter().any(|a| a.detection == "CT-ATT-005"));
+}

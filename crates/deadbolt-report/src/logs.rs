@@ -187,20 +187,39 @@ fn truncate(s: &str, max: usize) -> String {
 
 /// The JSON report (`schema_version: 1`): `alerts`, `summary` and `diagnostics`.
 pub fn json(report: &LogReport<'_>, out: &mut dyn Write) -> io::Result<()> {
-    let doc = json!({
-        "schema_version": 1,
-        "partial": report.partial(),
-        "summary": {
-            "files": report.files,
-            "digest_files": report.digest_files,
-            "bytes": report.bytes,
-            "detections": report.detections.len(),
-            "alerts": report.alerts.len(),
-            "records": report.stats,
+    // Written straight from the alerts, not through a `Value` tree, which would hold every alert
+    // twice at the end of a long review.
+    #[derive(Serialize)]
+    struct Summary {
+        files: u64,
+        digest_files: u64,
+        bytes: u64,
+        detections: usize,
+        alerts: usize,
+        records: Stats,
+    }
+    #[derive(Serialize)]
+    struct Document<'a> {
+        schema_version: u32,
+        partial: bool,
+        summary: Summary,
+        alerts: &'a [Alert],
+        diagnostics: &'a [Diagnostic],
+    }
+    let doc = Document {
+        schema_version: 1,
+        partial: report.partial(),
+        summary: Summary {
+            files: report.files,
+            digest_files: report.digest_files,
+            bytes: report.bytes,
+            detections: report.detections.len(),
+            alerts: report.alerts.len(),
+            records: report.stats,
         },
-        "alerts": report.alerts,
-        "diagnostics": report.diagnostics,
-    });
+        alerts: report.alerts,
+        diagnostics: report.diagnostics,
+    };
     serde_json::to_writer_pretty(&mut *out, &doc)?;
     writeln!(out)
 }

@@ -85,17 +85,18 @@ pub struct LogsArgs {
     #[arg(short = 'o', long)]
     output: Option<PathBuf>,
     /// The largest single line (one NDJSON record, or a whole delivery file written on one line)
-    /// to read, in MiB; a longer line is skipped with an error, so a hostile 2 GB line costs time,
-    /// not memory.
-    #[arg(long, value_name = "MIB", default_value_t = 256)]
-    max_line_mib: usize,
+    /// or multi-line JSON document to read, in MiB; a longer one is skipped with an error, so a
+    /// hostile 2 GB line or gzip bomb costs time, not memory.
+    #[arg(long, value_name = "MIB", default_value_t = 256, value_parser = clap::value_parser!(u32).range(1..=4096))]
+    max_line_mib: u32,
     /// Days at the start of the logs during which the per-identity baseline only learns (when no
     /// saved baseline is given): first-seen APIs, networks, user agents and regions after them are
     /// scored as anomalies (CT-ANOM-001).
     #[arg(long, value_name = "DAYS", default_value_t = 7)]
     baseline_days: u32,
-    /// A saved baseline: compare against it (no learning period) if the file exists, and write the
-    /// updated baseline back to it, so a daily run compares against history.
+    /// A saved baseline: go on from it if the file exists (the learning period counts from the
+    /// first event of its history), and write the updated baseline back to it, so a daily run
+    /// compares against history.
     #[arg(long, value_name = "FILE")]
     baseline: Option<PathBuf>,
     /// A MaxMind GeoIP2/GeoLite2 database (`.mmdb`: ASN, Country or City): the baseline then keys
@@ -125,6 +126,15 @@ pub struct LogsArgs {
 fn parse_bound(flag: &str, text: &str) -> Result<i64> {
     if let Ok(t) = text.parse::<jiff::Timestamp>() {
         return Ok(t.as_millisecond());
+    }
+    // A date and time without an offset is UTC, as CloudTrail's eventTime is.
+    if let Ok(civil) = text.parse::<jiff::civil::DateTime>()
+        && text.contains('T')
+    {
+        let utc: jiff::Timestamp = format!("{civil}Z")
+            .parse()
+            .with_context(|| format!("{flag} {text:?}"))?;
+        return Ok(utc.as_millisecond());
     }
     let date: jiff::civil::Date = text.parse().with_context(|| {
         format!("{flag} {text:?}: expected a date (2026-11-01) or an RFC 3339 time")
@@ -167,6 +177,11 @@ pub fn run(args: LogsArgs) -> Result<u8> {
             .map(|s| parse_bound("--until", s))
             .transpose()?,
     };
+    if let (Some(since), Some(until)) = (window.since_ms, window.until_ms)
+        && since >= until
+    {
+        bail!("--since must be before --until");
+    }
     let mut diagnostics: Vec<Diagnostic> = Vec::new();
     let mut detections = if args.no_builtin {
         Vec::new()
@@ -235,9 +250,10 @@ pub fn run(args: LogsArgs) -> Result<u8> {
     // delivery files are laid out per account, region and day, so walking the folders would replay
     // each region's month before the next region's. Their names carry the delivery time.
     files.sort_by_cached_key(|(path, _)| delivery_time(path));
+    let limit_bytes = (args.max_line_mib as usize).saturating_mul(1 << 20);
     let limits = Limits {
-        max_line_bytes: args.max_line_mib.saturating_mul(1 << 20),
-        ..Limits::default()
+        max_line_bytes: limit_bytes,
+        max_document_bytes: limit_bytes,
     };
     // The DataFusion engine reads the same records through a session with no detections (so
     // skips, counts, the baseline and the export are the same) into a table, and runs the
@@ -254,8 +270,7 @@ pub fn run(args: LogsArgs) -> Result<u8> {
     let mut export = match &args.export_ocsf {
         Some(path) => Some((
             std::io::BufWriter::new(
-                std::fs::File::create(path)
-                    .with_context(|| format!("cannot write {}", path.display()))?,
+                create_private(path).with_context(|| format!("cannot write {}", path.display()))?,
             ),
             None::<std::io::Error>,
         )),
@@ -264,6 +279,7 @@ pub fn run(args: LogsArgs) -> Result<u8> {
     let (mut bytes, mut digest_files, mut read_any) = (0u64, 0u64, false);
     let mut buffers = deadbolt_logs::Buffers::default();
     for (path, display) in &files {
+        let before = session.stats();
         let summary = deadbolt_logs::read_file_with(
             path,
             display,
@@ -296,7 +312,20 @@ pub fn run(args: LogsArgs) -> Result<u8> {
         );
         bytes += summary.bytes;
         digest_files += u64::from(summary.digest);
-        read_any |= summary.records > 0 || summary.digest;
+        read_any |= !summary.incomplete;
+        let after = session.stats();
+        let events = after.events + after.insights + after.outside_window
+            - (before.events + before.insights + before.outside_window);
+        if summary.records > 0 && events == 0 {
+            diagnostics.push(Diagnostic::whole_file(
+                Level::Error,
+                display.clone(),
+                format!(
+                    "none of its {} records is a CloudTrail event: not reviewed",
+                    summary.records
+                ),
+            ));
+        }
         diagnostics.append(&mut record_diagnostics);
     }
     if let (Some((mut out, failed)), Some(path)) = (export, &args.export_ocsf) {
@@ -312,14 +341,21 @@ pub fn run(args: LogsArgs) -> Result<u8> {
     }
     if let Some(baseline) = &mut baseline {
         alerts.extend(baseline.finish());
-        if let Some(path) = &args.baseline {
-            baseline
-                .save(path)
-                .with_context(|| format!("cannot write the baseline {}", path.display()))?;
+        // The report comes first; a baseline that cannot be saved is an input problem, not a
+        // lost review.
+        if let Some(path) = &args.baseline
+            && let Err(e) = baseline.save(path)
+        {
+            diagnostics.push(Diagnostic::whole_file(
+                Level::Error,
+                path.display().to_string(),
+                format!("cannot write the baseline: {e}"),
+            ));
         }
     }
     alerts.sort_by(|a, b| a.time.cmp(&b.time));
 
+    let alerting: Vec<deadbolt_logs::Detection> = engine.alerting().cloned().collect();
     let report = LogReport {
         alerts: &alerts,
         stats,
@@ -327,21 +363,27 @@ pub fn run(args: LogsArgs) -> Result<u8> {
         digest_files,
         bytes,
         diagnostics: &diagnostics,
-        detections: engine.detections(),
+        detections: &alerting,
     };
-    let mut buffer = Vec::new();
-    match args.format {
-        LogsFormat::Human => report::human(&report, &mut buffer)?,
-        LogsFormat::Json => report::json(&report, &mut buffer)?,
-        LogsFormat::Ocsf => report::ocsf(&report, &mut buffer)?,
-        LogsFormat::Sarif => report::sarif(&report, &mut buffer)?,
+    // Written as it is rendered, not gathered first: a long review can hold thousands of alerts.
+    let mut out: Box<dyn Write> = match &args.output {
+        Some(p) => Box::new(std::io::BufWriter::new(
+            std::fs::File::create(p).with_context(|| p.display().to_string())?,
+        )),
+        None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
+    };
+    let written = match args.format {
+        LogsFormat::Human => report::human(&report, &mut out),
+        LogsFormat::Json => report::json(&report, &mut out),
+        LogsFormat::Ocsf => report::ocsf(&report, &mut out),
+        LogsFormat::Sarif => report::sarif(&report, &mut out),
     }
-    match &args.output {
-        Some(p) => std::fs::write(p, &buffer).with_context(|| p.display().to_string())?,
-        None => match std::io::stdout().lock().write_all(&buffer) {
-            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
-            other => other.context("cannot write the report")?,
-        },
+    .and_then(|()| out.flush());
+    drop(out);
+    match written {
+        // A closed pipe (`| head`) is not an error worth a message.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+        other => other.context("cannot write the report")?,
     }
     if args.format != LogsFormat::Human || args.output.is_some() {
         for d in &diagnostics {
@@ -360,6 +402,15 @@ pub fn run(args: LogsArgs) -> Result<u8> {
         eprintln!("deadbolt: {errors} input problem(s): the review is partial");
     }
     Ok(u8::from(!alerts.is_empty() || errors > 0))
+}
+
+/// Creates a file only its owner can read: exported events carry account activity.
+fn create_private(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path)
 }
 
 /// The `YYYYMMDDTHHMMZ` stamp in a CloudTrail delivery file's name

@@ -21,6 +21,10 @@ enum Token {
     Close,
 }
 
+/// How deep `not`s and parentheses may nest in a condition. The parser and the evaluator recurse
+/// once per level; a hostile rule of 20,000 `(` would overflow the stack.
+pub(crate) const MAX_DEPTH: usize = 64;
+
 /// Parses `text` against the rule's selection names.
 ///
 /// Errors name what was unexpected: an unknown selection, a pattern that matches none, an
@@ -31,6 +35,7 @@ pub(crate) fn parse(text: &str, names: &[String]) -> Result<Condition, String> {
         tokens: &tokens,
         pos: 0,
         names,
+        depth: 0,
     };
     let condition = parser.or()?;
     match parser.tokens.get(parser.pos) {
@@ -77,6 +82,7 @@ struct Parser<'a> {
     tokens: &'a [Token],
     pos: usize,
     names: &'a [String],
+    depth: usize,
 }
 
 impl Parser<'_> {
@@ -110,10 +116,23 @@ impl Parser<'_> {
         })
     }
 
+    fn deeper(&mut self) -> Result<(), String> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(format!(
+                "the condition nests `not` and parentheses more than {MAX_DEPTH} deep"
+            ));
+        }
+        Ok(())
+    }
+
     fn not(&mut self) -> Result<Condition, String> {
         if self.keyword("not") {
             self.pos += 1;
-            return Ok(Condition::Not(Box::new(self.not()?)));
+            self.deeper()?;
+            let inner = self.not()?;
+            self.depth -= 1;
+            return Ok(Condition::Not(Box::new(inner)));
         }
         self.atom()
     }
@@ -123,7 +142,9 @@ impl Parser<'_> {
             None => Err("condition ends too early".into()),
             Some(Token::Open) => {
                 self.pos += 1;
+                self.deeper()?;
                 let inner = self.or()?;
+                self.depth -= 1;
                 if self.tokens.get(self.pos) != Some(&Token::Close) {
                     return Err("a \"(\" in the condition is not closed".into());
                 }
@@ -269,6 +290,10 @@ mod tests {
                 .unwrap_err()
                 .contains("matches no selection")
         );
+        let deep = format!("{}selection{}", "(".repeat(20_000), ")".repeat(20_000));
+        assert!(parse(&deep, &names()).unwrap_err().contains("deep"));
+        let nots = format!("{}selection", "not ".repeat(200_000));
+        assert!(parse(&nots, &names()).unwrap_err().contains("deep"));
         assert!(
             parse("selection filter_a", &names())
                 .unwrap_err()

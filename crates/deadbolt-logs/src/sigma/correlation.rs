@@ -37,7 +37,14 @@ pub enum CorrelationKind {
     ValueCount(String),
 }
 
-pub(crate) fn parse(node: &Node) -> Result<Correlation, Failure<'_>> {
+pub(crate) fn parse<'a>(node: &'a Node, doc: &'a Node) -> Result<Correlation, Failure<'a>> {
+    if let Some(aliases) = node.get("aliases") {
+        return Err((
+            aliases,
+            "correlation `aliases` are not supported: group by the same field name in every rule"
+                .into(),
+        ));
+    }
     let kind_node = node
         .get("type")
         .ok_or((node, "the correlation has no `type`".to_string()))?;
@@ -87,6 +94,16 @@ pub(crate) fn parse(node: &Node) -> Result<Correlation, Failure<'_>> {
                 .ok_or((n, format!("`{key}` must be a non-negative whole number"))),
         }
     };
+    let bounds = ["gte", "gt", "eq", "lt", "lte"]
+        .iter()
+        .filter(|k| condition.get(k).is_some())
+        .count();
+    if bounds > 1 {
+        return Err((
+            condition,
+            "give one bound (gte, gt or eq): ranges are not supported".into(),
+        ));
+    }
     let (at_least, at_most) = match (count("gte")?, count("gt")?, count("eq")?) {
         (Some(n), None, None) => (n, None),
         (None, Some(n), None) => (n + 1, None),
@@ -106,8 +123,10 @@ pub(crate) fn parse(node: &Node) -> Result<Correlation, Failure<'_>> {
         timespan_ms,
         at_least: at_least.max(1),
         at_most,
+        // Sigma's schema puts `generate` beside `correlation`; pySigma reads it inside. Either.
         generate: node
             .get("generate")
+            .or_else(|| doc.get("generate"))
             .and_then(Node::as_bool)
             .unwrap_or(false),
     })

@@ -92,22 +92,22 @@ pub(crate) fn string_matcher(
     } else {
         ""
     });
-    let mut escaped = false;
-    for c in value.chars() {
-        if escaped {
-            push_literal(&mut pattern, c);
-            escaped = false;
-            continue;
-        }
+    // Sigma escaping: a backslash before `*`, `?` or another backslash makes it literal; any
+    // other backslash is itself literal (`dom\user`).
+    let mut chars = value.chars().peekable();
+    while let Some(c) = chars.next() {
         match c {
-            '\\' => escaped = true,
+            '\\' => match chars.peek() {
+                Some(&next @ ('*' | '?' | '\\')) => {
+                    push_literal(&mut pattern, next);
+                    chars.next();
+                }
+                _ => push_literal(&mut pattern, '\\'),
+            },
             '*' => pattern.push_str("(?s:.*)"),
             '?' => pattern.push_str("(?s:.)"),
             c => push_literal(&mut pattern, c),
         }
-    }
-    if escaped {
-        pattern.push_str("\\\\");
     }
     if matches!(anchor, Anchor::Exact | Anchor::EndsWith) {
         pattern.push_str("\\z");
@@ -417,6 +417,10 @@ mod tests {
             "a",
             &r
         ));
+        let r2 = json!({"p": "dom\\user", "q": "domuser"});
+        let backslash = string_matcher("dom\\user", Anchor::Contains, false).unwrap();
+        assert!(holds(&backslash, "p", &r2));
+        assert!(!holds(&backslash, "q", &r2));
         assert!(holds(
             &string_matcher("SSDEN", Anchor::Contains, false).unwrap(),
             "a",

@@ -323,6 +323,11 @@ fn pinned_names(fields: &[FieldMatch]) -> Option<BTreeSet<String>> {
         .collect()
 }
 
+/// How many values of one rule file may compile to regular expressions (wildcards, `contains`,
+/// `startswith`, `endswith`, `re`, keywords). Each costs tens of KiB; without a budget a 20 MB rule
+/// file of `contains` values took 16 GB.
+pub const MAX_PATTERNS_PER_FILE: usize = 5_000;
+
 /// Reads every Sigma rule document in `text` (one or more YAML documents).
 ///
 /// Rules for another log source are skipped with a warning. Errors (not YAML, a document that is
@@ -337,11 +342,12 @@ pub fn load(file: &Arc<str>, text: &str, diagnostics: &mut Vec<Diagnostic>) -> V
         }
     };
     let mut rules = Vec::new();
+    let mut budget = MAX_PATTERNS_PER_FILE;
     for doc in &docs {
         if doc.is_null() {
             continue;
         }
-        match rule(file, doc) {
+        match rule(file, doc, &mut budget) {
             Ok(Some(rule)) => rules.push(rule),
             Ok(None) => diagnostics.push(Diagnostic::at(
                 Level::Warning,
@@ -364,7 +370,11 @@ pub fn load(file: &Arc<str>, text: &str, diagnostics: &mut Vec<Diagnostic>) -> V
 
 type Failure<'a> = (&'a Node, String);
 
-fn rule<'a>(file: &Arc<str>, doc: &'a Node) -> Result<Option<Rule>, Failure<'a>> {
+fn rule<'a>(
+    file: &Arc<str>,
+    doc: &'a Node,
+    budget: &mut usize,
+) -> Result<Option<Rule>, Failure<'a>> {
     if doc.as_mapping().is_none() {
         return Err((doc, "a Sigma rule must be a mapping".into()));
     }
@@ -381,12 +391,12 @@ fn rule<'a>(file: &Arc<str>, doc: &'a Node) -> Result<Option<Rule>, Failure<'a>>
         ))?,
     };
     let body = if let Some(correlation) = doc.get("correlation") {
-        Body::Correlation(correlation::parse(correlation)?)
+        Body::Correlation(correlation::parse(correlation, doc)?)
     } else if let Some(detection) = doc.get("detection") {
         if !is_cloudtrail(doc.get("logsource")) {
             return Ok(None);
         }
-        Body::Detection(self::detection(detection)?)
+        Body::Detection(self::detection(detection, budget)?)
     } else {
         return Err((
             doc,
@@ -446,7 +456,7 @@ fn is_cloudtrail(logsource: Option<&Node>) -> bool {
     is("product", "aws") && (logsource.get("service").is_none() || is("service", "cloudtrail"))
 }
 
-fn detection(node: &Node) -> Result<Detection, Failure<'_>> {
+fn detection<'a>(node: &'a Node, budget: &mut usize) -> Result<Detection, Failure<'a>> {
     let entries = node
         .as_mapping()
         .ok_or((node, "`detection` must be a mapping".to_string()))?;
@@ -465,7 +475,10 @@ fn detection(node: &Node) -> Result<Detection, Failure<'_>> {
             }
             _ => {
                 names.push(name.to_string());
-                selections.push(selection(value)?);
+                selections.push(
+                    selection(value, budget)
+                        .map_err(|(n, e)| (n, format!("selection {name:?}: {e}")))?,
+                );
             }
         }
     }
@@ -497,15 +510,40 @@ fn parse_condition<'a>(node: &'a Node, names: &[String]) -> Result<Condition, Fa
     condition::parse(text, names).map_err(|e| (node, e))
 }
 
-fn selection(node: &Node) -> Result<Selection, Failure<'_>> {
+fn spend(budget: &mut usize, m: &ValueMatch) -> Result<(), String> {
+    if matches!(m, ValueMatch::Regex(..)) {
+        if *budget == 0 {
+            return Err(format!(
+                "more than {MAX_PATTERNS_PER_FILE} pattern values (wildcards, contains, re, keywords) in one rule file"
+            ));
+        }
+        *budget -= 1;
+    }
+    Ok(())
+}
+
+fn selection<'a>(node: &'a Node, budget: &mut usize) -> Result<Selection, Failure<'a>> {
+    let empty = match &node.data {
+        Data::Mapping(entries) => entries.is_empty(),
+        Data::Sequence(items) => items.is_empty(),
+        Data::Scalar(Scalar::Null) => true,
+        Data::Scalar(_) => false,
+    };
+    if empty {
+        // An empty map would match every record and an empty list none: both are mistakes.
+        return Err((node, "is empty".into()));
+    }
     match &node.data {
-        Data::Mapping(entries) => Ok(Selection::AllOf(field_matches(entries)?)),
+        Data::Mapping(entries) => Ok(Selection::AllOf(field_matches(entries, budget)?)),
         Data::Sequence(items)
             if items.iter().all(|i| i.as_mapping().is_some()) && !items.is_empty() =>
         {
             let mut maps = Vec::new();
             for item in items {
-                maps.push(field_matches(item.as_mapping().unwrap_or_default())?);
+                maps.push(field_matches(
+                    item.as_mapping().unwrap_or_default(),
+                    budget,
+                )?);
             }
             Ok(Selection::AnyOf(maps))
         }
@@ -515,10 +553,10 @@ fn selection(node: &Node) -> Result<Selection, Failure<'_>> {
                 let word = item
                     .scalar_text()
                     .ok_or((item, "a keyword list holds plain values only".to_string()))?;
-                words.push(
-                    matcher::string_matcher(&word, Anchor::Contains, false)
-                        .map_err(|e| (item, e))?,
-                );
+                let m = matcher::string_matcher(&word, Anchor::Contains, false)
+                    .map_err(|e| (item, e))?;
+                spend(budget, &m).map_err(|e| (item, e))?;
+                words.push(m);
             }
             Ok(Selection::Keywords(words))
         }
@@ -531,13 +569,16 @@ fn selection(node: &Node) -> Result<Selection, Failure<'_>> {
     }
 }
 
-fn field_matches(entries: &[(Node, Node)]) -> Result<Vec<FieldMatch>, Failure<'_>> {
+fn field_matches<'a>(
+    entries: &'a [(Node, Node)],
+    budget: &mut usize,
+) -> Result<Vec<FieldMatch>, Failure<'a>> {
     let mut out = Vec::with_capacity(entries.len());
     for (key, value) in entries {
         let spec = key
             .scalar_text()
             .ok_or((key, "a field name must be a string".to_string()))?;
-        out.push(field_match(&spec, value).map_err(|e| (key, e))?);
+        out.push(field_match(&spec, value, budget).map_err(|e| (key, e))?);
     }
     Ok(out)
 }
@@ -554,7 +595,7 @@ struct Modifiers {
     compare: Option<Compare>,
 }
 
-fn field_match(spec: &str, value: &Node) -> Result<FieldMatch, String> {
+fn field_match(spec: &str, value: &Node, budget: &mut usize) -> Result<FieldMatch, String> {
     let mut parts = spec.split('|');
     let field = parts.next().unwrap_or_default().trim();
     if field.is_empty() {
@@ -586,7 +627,9 @@ fn field_match(spec: &str, value: &Node) -> Result<FieldMatch, String> {
     };
     let mut values = Vec::with_capacity(nodes.len());
     for node in nodes {
-        values.push(value_match(&m, node)?);
+        let v = value_match(&m, node)?;
+        spend(budget, &v)?;
+        values.push(v);
     }
     if values.is_empty() {
         return Err(format!("{spec:?} has an empty list of values"));
@@ -685,6 +728,32 @@ mod tests {
         assert_eq!(diags[0].level, Level::Warning);
         assert_eq!(diags[1].line, 9);
         assert!(diags[1].message.contains("base64"), "{}", diags[1].message);
+    }
+
+    #[test]
+    fn empty_selections_and_pattern_floods_are_errors() {
+        for sel in ["sel:", "sel: {}", "sel: []"] {
+            let mut diags = Vec::new();
+            let text = format!("{HEAD}detection:\n  {sel}\n  condition: sel\n");
+            assert!(
+                load(&Arc::from("t.yml"), &text, &mut diags).is_empty(),
+                "{sel}"
+            );
+            assert!(diags[0].message.contains("empty"), "{sel}: {:?}", diags[0]);
+        }
+        let values: String = (0..MAX_PATTERNS_PER_FILE + 1)
+            .map(|i| format!("      - v{i}\n"))
+            .collect();
+        let text = format!(
+            "{HEAD}detection:\n  sel:\n    userAgent|contains:\n{values}  condition: sel\n"
+        );
+        let mut diags = Vec::new();
+        assert!(load(&Arc::from("t.yml"), &text, &mut diags).is_empty());
+        assert!(
+            diags[0].message.contains("pattern values"),
+            "{:?}",
+            diags[0]
+        );
     }
 
     #[test]

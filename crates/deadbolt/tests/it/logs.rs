@@ -277,6 +277,18 @@ fn delivery_gzip_ndjson_forms_and_the_time_window() {
         "{ids:?}"
     );
 
+    // A time without an offset is UTC; an inverted window is a usage error.
+    let (_, report, _) = json_report(&["logs", root, "--since", "2026-11-02T10:00:30"]);
+    assert_eq!(report["summary"]["records"]["outside_window"], 1);
+    let out = deadbolt(&[
+        "logs",
+        root,
+        "--since",
+        "2026-11-04",
+        "--until",
+        "2026-11-01",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
     let out = deadbolt(&["logs", root, "--since", "yesterday"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--since"));
@@ -301,6 +313,17 @@ fn bad_input_is_reported_by_file_and_line_and_the_rest_is_reviewed() {
         "{\"a\":".repeat(5000),
         "}".repeat(5000)
     );
+    // A field of an unexpected type does not keep the record from review.
+    let odd = event(
+        "StopLogging",
+        "cloudtrail.amazonaws.com",
+        "2026-11-02T10:03:00Z",
+        "e-odd",
+    )
+    .replace(
+        r#""recipientAccountId":"111122223333""#,
+        r#""recipientAccountId":111122223333,"readOnly":"false""#,
+    );
     let long_line = format!(r#"{{"eventName":"X","pad":"{}"}}"#, "x".repeat(3 << 20));
     let dir = tree(&[
         ("good.json", &format!(r#"{{"Records":[{stop}]}}"#)),
@@ -308,12 +331,43 @@ fn bad_input_is_reported_by_file_and_line_and_the_rest_is_reviewed() {
         (
             "mixed.ndjson",
             &format!(
-                "{describe}\n{{\"eventName\":\n{{\"eventVersion\":\"1.10\"}}\n{deep}\n{long_line}\n{describe}\n"
+                "{describe}\n{{\"eventName\":\n{{\"eventVersion\":\"1.10\"}}\n{deep}\n{long_line}\n{describe}\n{odd}\n"
             ),
         ),
         ("notjson.json", "hello world\n"),
     ]);
     let full = gzip(format!(r#"{{"Records":[{stop},{describe}]}}"#).as_bytes());
+    // Two gzip members of the same inflated size: both are read.
+    let quiet = event(
+        "DescribeTrails",
+        "cloudtrail.amazonaws.com",
+        "2026-11-02T10:00:00Z",
+        "e-m1xx",
+    );
+    let loud = event(
+        "StopLogging",
+        "cloudtrail.amazonaws.com",
+        "2026-11-02T10:00:00Z",
+        "e-member2",
+    );
+    assert_eq!(quiet.len(), loud.len());
+    let mut members = gzip(format!("{quiet}\n").as_bytes());
+    members.extend(gzip(format!("{loud}\n").as_bytes()));
+    std::fs::write(dir.path().join("members.ndjson.gz"), members).expect("write");
+    // A broken first line of NDJSON loses that line, not the file.
+    std::fs::write(
+        dir.path().join("first-broken.ndjson"),
+        format!(
+            "{{\"eventName\":\n{}\n",
+            event(
+                "DeleteTrail",
+                "cloudtrail.amazonaws.com",
+                "2026-11-02T10:00:00Z",
+                "e-after-broken"
+            )
+        ),
+    )
+    .expect("write");
     std::fs::write(
         dir.path().join("truncated.json.gz"),
         &full[..full.len() / 2],
@@ -359,6 +413,32 @@ fn bad_input_is_reported_by_file_and_line_and_the_rest_is_reviewed() {
     );
     assert!(has("mixed.ndjson:4:", "recursion limit"), "{diags:#?}");
     assert!(has("mixed.ndjson:5:", "limit"), "{diags:#?}");
+    assert!(has("first-broken.ndjson:1:", "ends early"), "{diags:#?}");
+    let ids: Vec<&str> = report["alerts"]
+        .as_array()
+        .expect("alerts")
+        .iter()
+        .flat_map(|a| {
+            a["event_ids"]
+                .as_array()
+                .expect("ids")
+                .iter()
+                .filter_map(Value::as_str)
+        })
+        .collect();
+    assert!(
+        ids.contains(&"e-member2"),
+        "the second gzip member is read: {ids:?}"
+    );
+    assert!(
+        ids.contains(&"e-odd"),
+        "a record with a numeric account ID is reviewed: {ids:?}"
+    );
+    assert!(has("package.json", "none of its 1 records"), "{diags:#?}");
+    assert!(
+        ids.contains(&"e-after-broken"),
+        "NDJSON after a broken first line is read: {ids:?}"
+    );
     // The two good records of mixed.ndjson and the good file were all reviewed.
     assert!(
         report["summary"]["records"]["events"]
