@@ -12,7 +12,9 @@
 //! - [`baseline`] learns what each identity usually does from the same stream and raises one
 //!   explained alert per identity and hour when it does something new;
 //! - [`ocsf`] maps records to OCSF events (API Activity, Authentication, Account Change) for a
-//!   security data lake.
+//!   security data lake;
+//! - [`sql`] compiles the same detections into SQL over a table of events (Spark, DuckDB,
+//!   DataFusion), for logs that already sit in a data lake.
 
 pub mod alert;
 pub mod baseline;
@@ -22,6 +24,7 @@ pub mod event;
 pub mod ocsf;
 pub mod read;
 pub mod sigma;
+pub mod sql;
 
 pub use alert::{Alert, Principal};
 pub use baseline::{Baseline, BaselineError, BaselineOptions, BaselineStats};

@@ -1,7 +1,8 @@
 //! `deadbolt logs`: detections over AWS CloudTrail.
 //!
 //! Exit codes: 0 — no alert and every file read; 1 — alerts, or some input could not be read (the
-//! review is partial); 2 — usage error, or no record could be read at all.
+//! review is partial); 2 — usage error, or no record could be read at all. `--emit-sql` and
+//! `--list` exit 0.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -9,6 +10,7 @@ use std::sync::Arc;
 
 use anyhow::{Context, Result, bail};
 use clap::ValueEnum;
+use deadbolt_logs::sql::{self, Dialect, Fidelity};
 use deadbolt_logs::{Engine, Limits, Window, detection};
 use deadbolt_model::{Diagnostic, Level};
 use deadbolt_report::logs::{self as report, LogReport};
@@ -26,11 +28,42 @@ pub enum LogsFormat {
     Sarif,
 }
 
+/// The SQL dialects `--emit-sql` writes.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SqlDialect {
+    /// Apache Spark SQL 3.4+ / Databricks (see the docs for Athena and Trino).
+    Spark,
+    /// DuckDB 1.3+.
+    Duckdb,
+    /// Apache DataFusion 55 with datafusion-functions-json.
+    Datafusion,
+}
+
+impl From<SqlDialect> for Dialect {
+    fn from(d: SqlDialect) -> Dialect {
+        match d {
+            SqlDialect::Spark => Dialect::Spark,
+            SqlDialect::Duckdb => Dialect::DuckDb,
+            SqlDialect::Datafusion => Dialect::DataFusion,
+        }
+    }
+}
+
+/// What runs the detections.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum EngineKind {
+    /// The streaming Sigma engine: one pass, memory bounded by the correlation windows.
+    Stream,
+    /// The detections as SQL, run in process by DataFusion over a table of the events (needs the
+    /// `lake` feature, on by default).
+    Datafusion,
+}
+
 /// Arguments of `deadbolt logs`.
 #[derive(clap::Args)]
 pub struct LogsArgs {
     /// CloudTrail files or folders: S3 delivery files (`.json`, `.json.gz`), NDJSON, JSON arrays.
-    #[arg(required_unless_present = "list")]
+    #[arg(required_unless_present_any = ["emit_sql", "list"])]
     paths: Vec<String>,
     /// More Sigma rules (a `.yml` file or a folder of them), for `logsource: {product: aws,
     /// service: cloudtrail}`. Repeatable.
@@ -80,6 +113,13 @@ pub struct LogsArgs {
     /// List the detections (ID, severity, ATT&CK, CIS, title) and exit.
     #[arg(long)]
     list: bool,
+    /// Print the detections as SQL over a `cloudtrail_events` table for this engine (its CREATE
+    /// TABLE first) and exit.
+    #[arg(long, value_enum, value_name = "DIALECT")]
+    emit_sql: Option<SqlDialect>,
+    /// Which engine runs the detections.
+    #[arg(long, value_enum, default_value_t = EngineKind::Stream)]
+    engine: EngineKind,
 }
 
 /// Parses `2026-11-01` (midnight UTC) or an RFC 3339 timestamp into milliseconds since the epoch.
@@ -162,6 +202,14 @@ pub fn run(args: LogsArgs) -> Result<u8> {
         list(&engine)?;
         return Ok(0);
     }
+    if let Some(dialect) = args.emit_sql {
+        return emit_sql(
+            &engine,
+            dialect.into(),
+            args.output.as_deref(),
+            &diagnostics,
+        );
+    }
 
     let mut files: Vec<(PathBuf, Arc<str>)> = Vec::new();
     for p in &args.paths {
@@ -207,7 +255,17 @@ pub fn run(args: LogsArgs) -> Result<u8> {
         max_line_bytes: limit_bytes,
         max_document_bytes: limit_bytes,
     };
-    let mut session = engine.session(window);
+    // The DataFusion engine reads the same records through a session with no detections (so
+    // skips, counts, the baseline and the export are the same) into a table, and runs the
+    // detections as SQL over it afterwards.
+    let in_sql = args.engine == EngineKind::Datafusion;
+    let no_detections = Engine::new(Vec::new(), &mut diagnostics);
+    let mut table = deadbolt_lake::Table::new();
+    let mut session = if in_sql {
+        no_detections.session(window)
+    } else {
+        engine.session(window)
+    };
     let mut record_diagnostics = Vec::new();
     let mut export = match &args.export_ocsf {
         Some(path) => Some((
@@ -229,6 +287,9 @@ pub fn run(args: LogsArgs) -> Result<u8> {
             &mut buffers,
             &mut |record| {
                 session.record(&record, &mut record_diagnostics, &mut |event| {
+                    if in_sql {
+                        table.push(event);
+                    }
                     if let Some(baseline) = &mut baseline {
                         baseline.observe(event);
                     }
@@ -275,6 +336,9 @@ pub fn run(args: LogsArgs) -> Result<u8> {
             .with_context(|| format!("cannot write {}", path.display()))?;
     }
     let (mut alerts, stats) = session.finish(&mut diagnostics);
+    if in_sql {
+        alerts = run_datafusion(&engine, table, &mut diagnostics)?;
+    }
     if let Some(baseline) = &mut baseline {
         alerts.extend(baseline.finish());
         // The report comes first; a baseline that cannot be saved is an input problem, not a
@@ -363,6 +427,85 @@ fn delivery_time(path: &Path) -> Option<String> {
                 && part[9..13].bytes().all(|b| b.is_ascii_digit())
         })
         .map(str::to_string)
+}
+
+/// Runs the DataFusion dialect of the detections over the table of the events read.
+/// Detections that DataFusion cannot express are warnings: they did not run.
+#[cfg(feature = "lake")]
+fn run_datafusion(
+    engine: &Engine,
+    table: deadbolt_lake::Table,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Result<Vec<deadbolt_logs::Alert>> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let outcome = deadbolt_lake::engine::run(engine, table, threads)
+        .map_err(|e| anyhow::anyhow!("DataFusion: {e}"))?;
+    for (id, why) in deadbolt_lake::engine::not_expressible(&outcome.queries) {
+        let file = engine
+            .detections()
+            .iter()
+            .find(|d| d.meta.id == id)
+            .map_or_else(|| Arc::from(id), |d| d.rule.file.clone());
+        diagnostics.push(Diagnostic::whole_file(
+            Level::Warning,
+            file,
+            format!("{id} did not run: not expressible in DataFusion SQL: {why}"),
+        ));
+    }
+    Ok(outcome.alerts)
+}
+
+#[cfg(not(feature = "lake"))]
+fn run_datafusion(
+    _engine: &Engine,
+    _table: deadbolt_lake::Table,
+    _diagnostics: &mut Vec<Diagnostic>,
+) -> Result<Vec<deadbolt_logs::Alert>> {
+    bail!("--engine datafusion: this deadbolt was built without the `lake` feature")
+}
+
+/// Prints the SQL script of `dialect`; a summary of what is approximate or not expressible goes to
+/// standard error.
+fn emit_sql(
+    engine: &Engine,
+    dialect: Dialect,
+    output: Option<&Path>,
+    diagnostics: &[Diagnostic],
+) -> Result<u8> {
+    for d in diagnostics {
+        eprintln!("{d}");
+    }
+    let queries = sql::compile(engine, dialect);
+    let script = sql::script(&queries, dialect);
+    match output {
+        Some(p) => std::fs::write(p, &script).with_context(|| p.display().to_string())?,
+        None => match std::io::stdout().lock().write_all(script.as_bytes()) {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+            other => other.context("cannot write the SQL")?,
+        },
+    }
+    let approximate = queries
+        .iter()
+        .filter(|q| matches!(q.fidelity, Fidelity::Approximate(_)))
+        .count();
+    let missing: Vec<&str> = queries
+        .iter()
+        .filter(|q| matches!(q.fidelity, Fidelity::NotExpressible(_)))
+        .map(|q| q.detection.as_str())
+        .collect();
+    eprintln!(
+        "deadbolt: {} detections as {} SQL: {} exact, {approximate} approximate, {} not expressible{}",
+        queries.len(),
+        dialect.name(),
+        queries.len() - approximate - missing.len(),
+        missing.len(),
+        if missing.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", missing.join(", "))
+        }
+    );
+    Ok(0)
 }
 
 fn list(engine: &Engine) -> Result<()> {

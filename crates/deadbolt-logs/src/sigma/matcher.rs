@@ -29,8 +29,8 @@ pub(crate) enum ValueMatch {
     /// Case-sensitive equality (`|cased`).
     EqCased(String),
     /// Any other string test (wildcards, contains, startswith, endswith, non-ASCII case folding,
-    /// `|re`), as one anchored regex.
-    Regex(Regex),
+    /// `|re`), as one anchored regex, with what it was compiled from (for the SQL compiler).
+    Regex(Regex, Box<Pattern>),
     /// `|cidr`: the field is an IP address inside the network.
     Cidr(IpNet),
     /// `|fieldref`: equal to the value of another field of the same record.
@@ -39,8 +39,22 @@ pub(crate) enum ValueMatch {
     Number(Compare, f64),
 }
 
+/// What a [`ValueMatch::Regex`] was compiled from: the Sigma text, before it became a regex.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Pattern {
+    /// A Sigma string (with `*`/`?` wildcards and `\` escapes as written), its anchor, and whether
+    /// it is case-sensitive (`|cased`).
+    Sigma {
+        value: String,
+        anchor: Anchor,
+        cased: bool,
+    },
+    /// A `|re` regular expression and its `i`/`m`/`s` flags.
+    Re { pattern: String, flags: String },
+}
+
 /// A numeric comparison operator.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) enum Compare {
     Gt,
     Gte,
@@ -102,7 +116,16 @@ pub(crate) fn string_matcher(
         .case_insensitive(!cased)
         .size_limit(1 << 20)
         .build()
-        .map(ValueMatch::Regex)
+        .map(|re| {
+            ValueMatch::Regex(
+                re,
+                Box::new(Pattern::Sigma {
+                    value: value.to_string(),
+                    anchor,
+                    cased,
+                }),
+            )
+        })
         .map_err(|e| format!("value {value:?} does not compile: {e}"))
 }
 
@@ -114,7 +137,15 @@ pub(crate) fn regex_matcher(pattern: &str, flags: &str) -> Result<ValueMatch, St
         .dot_matches_new_line(flags.contains('s'))
         .size_limit(1 << 20)
         .build()
-        .map(ValueMatch::Regex)
+        .map(|re| {
+            ValueMatch::Regex(
+                re,
+                Box::new(Pattern::Re {
+                    pattern: pattern.to_string(),
+                    flags: flags.to_string(),
+                }),
+            )
+        })
         .map_err(|e| format!("regular expression {pattern:?} does not compile: {e}"))
 }
 
@@ -230,7 +261,7 @@ fn leaf_holds(matcher: &ValueMatch, leaf: &Value) -> bool {
         Value::Null => false,
         Value::String(s) => text_holds(matcher, s),
         Value::Object(_) => match matcher {
-            ValueMatch::Regex(re) => re.is_match(&leaf.to_string()),
+            ValueMatch::Regex(re, _) => re.is_match(&leaf.to_string()),
             _ => false,
         },
         other => scalar_text(other).is_some_and(|t| text_holds(matcher, &t)),
@@ -242,7 +273,7 @@ fn text_holds(matcher: &ValueMatch, text: &str) -> bool {
     match matcher {
         ValueMatch::EqAscii(want) => text.eq_ignore_ascii_case(want),
         ValueMatch::EqCased(want) => text == want,
-        ValueMatch::Regex(re) => re.is_match(text),
+        ValueMatch::Regex(re, _) => re.is_match(text),
         ValueMatch::Cidr(net) => text.parse::<IpAddr>().is_ok_and(|ip| net.contains(&ip)),
         ValueMatch::Number(op, want) => text.trim().parse::<f64>().is_ok_and(|got| match op {
             Compare::Gt => got > *want,

@@ -23,7 +23,7 @@ pub(crate) use condition::Condition;
 pub use correlation::{Correlation, CorrelationKind};
 pub(crate) use correlation::{CorrelationState, MAX_EVIDENCE};
 pub(crate) use matcher::for_each_leaf;
-use matcher::{Anchor, Compare, FieldMatch, ValueMatch};
+pub(crate) use matcher::{Anchor, Compare, FieldMatch, Pattern, ValueMatch};
 
 /// A rule's severity: Sigma's `level`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
@@ -188,7 +188,7 @@ impl Prefilter {
 }
 
 #[derive(Debug, Clone)]
-enum Selection {
+pub(crate) enum Selection {
     /// A map: every entry holds.
     AllOf(Vec<FieldMatch>),
     /// A list of maps: one of them holds.
@@ -249,6 +249,17 @@ impl Rule {
 }
 
 impl Detection {
+    /// The named selections, in the order the rule wrote them (the condition refers to them by
+    /// index).
+    pub(crate) fn selections(&self) -> &[Selection] {
+        &self.selections
+    }
+
+    /// The condition over the selections.
+    pub(crate) fn condition(&self) -> &Condition {
+        &self.condition
+    }
+
     fn matches(&self, record: &Value, raw: &str) -> bool {
         self.holds(&self.condition, record, raw)
     }
@@ -259,7 +270,7 @@ impl Detection {
                 Selection::AllOf(fields) => fields.iter().all(|f| f.matches(record)),
                 Selection::AnyOf(maps) => maps.iter().any(|m| m.iter().all(|f| f.matches(record))),
                 Selection::Keywords(words) => words.iter().any(|w| match w {
-                    ValueMatch::Regex(re) => re.is_match(raw),
+                    ValueMatch::Regex(re, _) => re.is_match(raw),
                     _ => false,
                 }),
             },
@@ -500,7 +511,7 @@ fn parse_condition<'a>(node: &'a Node, names: &[String]) -> Result<Condition, Fa
 }
 
 fn spend(budget: &mut usize, m: &ValueMatch) -> Result<(), String> {
-    if matches!(m, ValueMatch::Regex(_)) {
+    if matches!(m, ValueMatch::Regex(..)) {
         if *budget == 0 {
             return Err(format!(
                 "more than {MAX_PATTERNS_PER_FILE} pattern values (wildcards, contains, re, keywords) in one rule file"

@@ -8,6 +8,7 @@ mod evaluation;
 mod kubernetes_bad_input;
 mod kubernetes_goat;
 mod logs;
+mod logs_sql;
 mod residency;
 mod rule_fixtures;
 mod sarif;
