@@ -17,6 +17,17 @@ if ! command -v chromium >/dev/null 2>&1; then
     echo "could not install chromium: the HTML test will fail; install it with: apt-get install chromium" >&2
 fi
 
+# The DuckDB dialect of the log detections is tested by DuckDB itself (PyPI duckdb, in a venv that
+# outlives the clone, like the build directory).
+duckdb_venv="$HOME/.cache/deadbolt/venv-duckdb"
+if ! "$duckdb_venv/bin/python" -c "import duckdb" >/dev/null 2>&1; then
+  echo "installing duckdb (PyPI) into $duckdb_venv for the SQL dialect test ..." >&2
+  python3 -m venv "$duckdb_venv" &&
+    "$duckdb_venv/bin/pip" install -q "duckdb==2.0.1" >&2 ||
+    echo "could not install duckdb: the DuckDB dialect test will fail" >&2
+fi
+export DEADBOLT_DUCKDB_PYTHON="$duckdb_venv/bin/python"
+
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
 set +e
