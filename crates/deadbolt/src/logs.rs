@@ -148,7 +148,7 @@ fn parse_bound(flag: &str, text: &str) -> Result<i64> {
 fn is_log_file(path: &Path) -> bool {
     let name = path
         .file_name()
-        .and_then(|n| n.to_str())
+        .map(|n| n.to_string_lossy().to_ascii_lowercase())
         .unwrap_or_default();
     [
         ".json",

@@ -223,14 +223,8 @@ fn value_holds(matcher: &ValueMatch, path: &[String], record: &Value) -> bool {
             });
             !seen_non_null
         }
-        ValueMatch::Exists(expected) => {
-            let mut found = false;
-            for_each_leaf(record, path, &mut |_| {
-                found = true;
-                true
-            });
-            found == *expected
-        }
+        // Presence, whatever the value: an empty list or a null is there (Sigma's `exists`).
+        ValueMatch::Exists(expected) => is_present(record, path) == *expected,
         ValueMatch::FieldRef(other) => {
             let mut hit = false;
             for_each_leaf(record, path, &mut |leaf| {
@@ -342,6 +336,18 @@ fn dotted_key(
     false
 }
 
+/// Whether the path leads to a key, whatever its value; lists on the way fan out.
+fn is_present(value: &Value, path: &[String]) -> bool {
+    match path.split_first() {
+        None => true,
+        Some((key, rest)) => match value {
+            Value::Object(map) => map.get(key.as_str()).is_some_and(|child| is_present(child, rest)),
+            Value::Array(items) => items.iter().any(|item| is_present(item, path)),
+            _ => false,
+        },
+    }
+}
+
 /// Parses the value of a `|cidr` entry.
 pub(crate) fn cidr(value: &str) -> Result<ValueMatch, String> {
     value
@@ -444,6 +450,9 @@ mod tests {
         assert!(!holds(&ValueMatch::Null, "b", &r));
         assert!(holds(&ValueMatch::Exists(true), "b", &r));
         assert!(holds(&ValueMatch::Exists(false), "missing", &r));
+        let lists = json!({"empty": [], "n": null});
+        assert!(holds(&ValueMatch::Exists(true), "empty", &lists));
+        assert!(holds(&ValueMatch::Exists(true), "n", &lists));
         assert!(!holds(&ValueMatch::FieldRef(path("target")), "user", &r));
         assert!(holds(&ValueMatch::FieldRef(path("user")), "user", &r));
         assert!(holds(&cidr("203.0.113.0/24").unwrap(), "ip", &r));
