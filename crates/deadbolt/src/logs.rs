@@ -110,6 +110,10 @@ pub struct LogsArgs {
     /// 3002, Account Change 3001), one JSON object per line, to this file.
     #[arg(long, value_name = "FILE")]
     export_ocsf: Option<PathBuf>,
+    /// Also write every reviewed record as an OCSF event to this Parquet file (nested columns as
+    /// OCSF nests them, Snappy-compressed), for a security data lake.
+    #[arg(long, value_name = "FILE")]
+    export_parquet: Option<PathBuf>,
     /// List the detections (ID, severity, ATT&CK, CIS, title) and exit.
     #[arg(long)]
     list: bool,
@@ -276,6 +280,11 @@ pub fn run(args: LogsArgs) -> Result<u8> {
         )),
         None => None,
     };
+    let mut parquet = match &args.export_parquet {
+        Some(path) => Some(ParquetSink::create(path)?),
+        None => None,
+    };
+    let mut parquet_failed: Option<String> = None;
     let (mut bytes, mut digest_files, mut read_any) = (0u64, 0u64, false);
     let mut buffers = deadbolt_logs::Buffers::default();
     for (path, display) in &files {
@@ -293,18 +302,25 @@ pub fn run(args: LogsArgs) -> Result<u8> {
                     if let Some(baseline) = &mut baseline {
                         baseline.observe(event);
                     }
+                    if export.is_none() && parquet.is_none() {
+                        return;
+                    }
+                    let tree: Option<serde_json::Value> =
+                        serde_json::from_str(event.record.json).ok();
+                    let ocsf = deadbolt_logs::ocsf::event(event.header, tree.as_ref());
                     if let Some((out, failed)) = &mut export
                         && failed.is_none()
-                    {
-                        let tree: Option<serde_json::Value> =
-                            serde_json::from_str(event.record.json).ok();
-                        let ocsf = deadbolt_logs::ocsf::event(event.header, tree.as_ref());
-                        if let Err(e) = serde_json::to_writer(&mut *out, &ocsf)
+                        && let Err(e) = serde_json::to_writer(&mut *out, &ocsf)
                             .map_err(std::io::Error::from)
                             .and_then(|()| out.write_all(b"\n"))
-                        {
-                            *failed = Some(e);
-                        }
+                    {
+                        *failed = Some(e);
+                    }
+                    if let Some(sink) = &mut parquet
+                        && parquet_failed.is_none()
+                        && let Err(e) = sink.push(ocsf)
+                    {
+                        parquet_failed = Some(e);
                     }
                 })
             },
@@ -334,6 +350,13 @@ pub fn run(args: LogsArgs) -> Result<u8> {
         }
         out.flush()
             .with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    if let (Some(sink), Some(path)) = (parquet, &args.export_parquet) {
+        if let Some(e) = parquet_failed {
+            bail!("cannot write {}: {e}", path.display());
+        }
+        sink.finish()
+            .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
     }
     let (mut alerts, stats) = session.finish(&mut diagnostics);
     if in_sql {
@@ -427,6 +450,46 @@ fn delivery_time(path: &Path) -> Option<String> {
                 && part[9..13].bytes().all(|b| b.is_ascii_digit())
         })
         .map(str::to_string)
+}
+
+/// Where `--export-parquet` writes.
+#[cfg(feature = "lake")]
+struct ParquetSink(deadbolt_lake::ocsf_parquet::OcsfParquet);
+
+#[cfg(feature = "lake")]
+impl ParquetSink {
+    fn create(path: &Path) -> Result<ParquetSink> {
+        deadbolt_lake::ocsf_parquet::OcsfParquet::create(path)
+            .map(ParquetSink)
+            .with_context(|| format!("cannot write {}", path.display()))
+    }
+
+    fn push(&mut self, event: serde_json::Value) -> std::result::Result<(), String> {
+        self.0.push(event).map_err(|e| e.to_string())
+    }
+
+    fn finish(self) -> std::result::Result<u64, String> {
+        self.0.finish().map_err(|e| e.to_string())
+    }
+}
+
+/// Without the `lake` feature there is no Parquet writer.
+#[cfg(not(feature = "lake"))]
+struct ParquetSink;
+
+#[cfg(not(feature = "lake"))]
+impl ParquetSink {
+    fn create(_: &Path) -> Result<ParquetSink> {
+        bail!("--export-parquet: this deadbolt was built without the `lake` feature")
+    }
+
+    fn push(&mut self, _: serde_json::Value) -> std::result::Result<(), String> {
+        Ok(())
+    }
+
+    fn finish(self) -> std::result::Result<u64, String> {
+        Ok(0)
+    }
 }
 
 /// Runs the DataFusion dialect of the detections over the table of the events read.

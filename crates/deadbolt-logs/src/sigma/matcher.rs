@@ -341,7 +341,9 @@ fn is_present(value: &Value, path: &[String]) -> bool {
     match path.split_first() {
         None => true,
         Some((key, rest)) => match value {
-            Value::Object(map) => map.get(key.as_str()).is_some_and(|child| is_present(child, rest)),
+            Value::Object(map) => map
+                .get(key.as_str())
+                .is_some_and(|child| is_present(child, rest)),
             Value::Array(items) => items.iter().any(|item| is_present(item, path)),
             _ => false,
         },

@@ -573,3 +573,29 @@ fn benign_traffic_raises_only_what_it_truly_contains() {
         "{anomalies} baseline alerts on 23 days of routine traffic"
     );
 }
+
+#[cfg(feature = "lake")]
+#[test]
+fn records_are_exported_as_parquet() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let export = dir.path().join("events.parquet");
+    let out = deadbolt(&[
+        "logs",
+        &stratus(),
+        "--export-parquet",
+        export.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let bytes = std::fs::read(&export).expect("export written");
+    // A Parquet file starts and ends with its magic; the rows are checked in deadbolt-lake.
+    assert!(
+        bytes.starts_with(b"PAR1") && bytes.ends_with(b"PAR1"),
+        "{} bytes",
+        bytes.len()
+    );
+}
