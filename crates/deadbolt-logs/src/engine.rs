@@ -520,6 +520,19 @@ impl Session<'_> {
     /// Ends the run: the alerts in the order they were raised, and the counts.
     pub fn finish(mut self, diagnostics: &mut Vec<Diagnostic>) -> (Vec<Alert>, Stats) {
         self.flush_problems(diagnostics);
+        for (i, state) in self.states.iter().enumerate() {
+            if state.late > 0 {
+                let d = &self.engine.detections[i];
+                diagnostics.push(Diagnostic::whole_file(
+                    Level::Warning,
+                    d.rule.file.clone(),
+                    format!(
+                        "{}: {} matching records came after newer ones of their group by more than the window and were not counted (is the input in time order?)",
+                        d.meta.id, state.late
+                    ),
+                ));
+            }
+        }
         (self.alerts, self.stats)
     }
 }

@@ -845,15 +845,15 @@ SELECT\n  {} AS detection_id,\n  {first_anchor} AS event_id,\n  {ids} AS event_i
     }
 
     /// `text` (a column, or a leaf's text inside a lambda) equals some leaf of
-    /// `other`, case-sensitively, as `|fieldref` compares.
+    /// `other`, ignoring case, as `|fieldref` compares.
     fn field_ref(&mut self, text: &str, other: &[String]) -> String {
         match target(other) {
-            Target::Column(o) => format!("{text} = {o}"),
+            Target::Column(o) => format!("LOWER({text}) = LOWER({o})"),
             Target::Json(column, keys) => {
                 let list = self.leaves(column, &keys);
                 let var = self.var();
                 let leaf = self.text(&var);
-                self.any(&list, &var, &format!("{leaf} = {text}"))
+                self.any(&list, &var, &format!("LOWER({leaf}) = LOWER({text})"))
             }
         }
     }
@@ -1321,12 +1321,13 @@ mod tests {
             "  s:\n    recipientAccountId|fieldref: userIdentity.accountId\n    requestParameters.userName|fieldref: userIdentity.userName\n  condition: s\n",
         );
         assert!(
-            datafusion
-                .starts_with("(recipientaccountid = useridentity_accountid AND array_any_match("),
+            datafusion.starts_with(
+                "(LOWER(recipientaccountid) = LOWER(useridentity_accountid) AND array_any_match("
+            ),
             "{datafusion}"
         );
         assert!(
-            datafusion.ends_with("x1 -> json_as_text(x1) = useridentity_username))"),
+            datafusion.ends_with("x1 -> LOWER(json_as_text(x1)) = LOWER(useridentity_username)))"),
             "{datafusion}"
         );
     }

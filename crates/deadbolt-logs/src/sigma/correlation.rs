@@ -168,6 +168,8 @@ fn timespan(text: &str) -> Option<i64> {
 /// nothing: it is outside every window that the newer records are in.
 #[derive(Debug, Default)]
 pub(crate) struct CorrelationState {
+    /// Matches that came too late to count (see the type's documentation).
+    pub late: u64,
     groups: HashMap<String, Group>,
     inserts: u64,
     newest_ms: i64,
@@ -214,6 +216,7 @@ impl CorrelationState {
         g.newest_ms = g.newest_ms.max(time_ms);
         let horizon = g.newest_ms - span;
         if time_ms < horizon {
+            self.late += 1;
             return None;
         }
         g.matched += 1;

@@ -231,8 +231,10 @@ fn value_holds(matcher: &ValueMatch, path: &[String], record: &Value) -> bool {
                 let Some(text) = scalar_text(leaf) else {
                     return false;
                 };
+                // Sigma compares strings ignoring case, and so does fieldref: IAM user names,
+                // for one, are unique regardless of case, so `Alice` and `alice` are one user.
                 for_each_leaf(record, other, &mut |o| {
-                    hit = scalar_text(o).is_some_and(|o| o == text);
+                    hit = scalar_text(o).is_some_and(|o| o.eq_ignore_ascii_case(&text));
                     hit
                 });
                 hit
@@ -446,7 +448,7 @@ mod tests {
 
     #[test]
     fn null_exists_fieldref_cidr_numbers() {
-        let r = json!({"a": null, "b": "x", "n": 5, "s": "5", "user": "bob", "target": "BOB", "ip": "203.0.113.9"});
+        let r = json!({"a": null, "b": "x", "n": 5, "s": "5", "user": "bob", "target": "carol", "ip": "203.0.113.9"});
         assert!(holds(&ValueMatch::Null, "a", &r));
         assert!(holds(&ValueMatch::Null, "missing", &r));
         assert!(!holds(&ValueMatch::Null, "b", &r));
@@ -457,6 +459,8 @@ mod tests {
         assert!(holds(&ValueMatch::Exists(true), "n", &lists));
         assert!(!holds(&ValueMatch::FieldRef(path("target")), "user", &r));
         assert!(holds(&ValueMatch::FieldRef(path("user")), "user", &r));
+        let cased = json!({"a": "Alice", "b": "alice"});
+        assert!(holds(&ValueMatch::FieldRef(path("b")), "a", &cased));
         assert!(holds(&cidr("203.0.113.0/24").unwrap(), "ip", &r));
         assert!(!holds(&cidr("10.0.0.0/8").unwrap(), "ip", &r));
         assert!(holds(&ValueMatch::Number(Compare::Gte, 5.0), "n", &r));

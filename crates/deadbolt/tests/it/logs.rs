@@ -599,3 +599,27 @@ fn records_are_exported_as_parquet() {
         bytes.len()
     );
 }
+
+/// A correlation cannot count records that arrive after newer ones by more than its window; the
+/// review says so rather than staying silent.
+#[test]
+fn records_out_of_time_order_are_reported() {
+    let read = |i: u32, time: &str| {
+        format!(
+            r#"{{"eventTime":"{time}","eventSource":"secretsmanager.amazonaws.com","eventName":"GetSecretValue","userIdentity":{{"type":"IAMUser","arn":"arn:aws:iam::111122223333:user/m"}},"requestParameters":{{"secretId":"s{i}"}},"eventID":"e{i}"}}"#
+        )
+    };
+    let mut text = read(0, "2026-11-02T12:00:00Z");
+    for i in 1..=12 {
+        text.push('\n');
+        text.push_str(&read(i, &format!("2026-11-02T10:00:{i:02}Z")));
+    }
+    let dir = tree(&[("newest-first.ndjson", &text)]);
+    let (_, report, _) =
+        json_report(&["logs", dir.path().to_str().expect("utf-8"), "--no-baseline"]);
+    let diags = report["diagnostics"].to_string();
+    assert!(
+        diags.contains("CT-ATT-005: 12 matching records came after newer ones"),
+        "{diags}"
+    );
+}
