@@ -55,8 +55,9 @@ impl Engine {
         // (`\d` is [0-9], `\b` an ASCII word boundary). With Unicode classes the combined
         // automaton was enormous, and Unicode word boundaries make the lazy DFA give up on any
         // non-ASCII text and fall back to the PikeVM: 1.6 MB/s per core. An ASCII boundary holds
-        // wherever a Unicode one does next to the ASCII characters the patterns match, so no
-        // detector that could match is skipped.
+        // wherever a Unicode one does next to the ASCII characters the patterns match; what the
+        // prefilter gives up is digits of other scripts (Arabic-Indic, Devanagari), which the
+        // validators, written for ASCII digits, did not accept anyway.
         let prefilter = RegexSetBuilder::new(detectors.iter().map(|d| d.pattern.as_str()))
             .unicode(false)
             .dfa_size_limit(PREFILTER_DFA_CACHE)
