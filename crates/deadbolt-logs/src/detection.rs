@@ -85,12 +85,39 @@ pub fn from_path(dir: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<Detection
         )
     };
     let mut out = Vec::new();
+    let mut found = Vec::new();
     for path in files {
         let display: Arc<str> = Arc::from(path.display().to_string());
         match deadbolt_files::read_text(&path, &display, "Sigma rule") {
-            Ok(text) => out.extend(from_text(&display, &text, false, diagnostics)),
-            Err(d) => diagnostics.push(d),
+            Ok(text) => out.extend(from_text(&display, &text, false, &mut found)),
+            Err(d) => found.push(d),
         }
+    }
+    // A checkout of a whole rule repository holds thousands of rules for other log sources: name
+    // the first few, count the rest.
+    const NAMED_SKIPS: usize = 5;
+    let is_skip =
+        |d: &Diagnostic| d.level == Level::Warning && d.message.starts_with(sigma::NOT_CLOUDTRAIL);
+    let skipped = found.iter().filter(|d| is_skip(d)).count();
+    let mut named = 0;
+    for d in found {
+        if is_skip(&d) {
+            named += 1;
+            if named > NAMED_SKIPS {
+                continue;
+            }
+        }
+        diagnostics.push(d);
+    }
+    if skipped > NAMED_SKIPS {
+        diagnostics.push(Diagnostic::whole_file(
+            Level::Warning,
+            dir.display().to_string(),
+            format!(
+                "{} more rules for other log sources skipped",
+                skipped - NAMED_SKIPS
+            ),
+        ));
     }
     out
 }

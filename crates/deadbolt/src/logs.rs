@@ -204,7 +204,11 @@ pub fn run(args: LogsArgs) -> Result<u8> {
     let engine = Engine::new(detections, &mut diagnostics);
     if args.list {
         list(&engine)?;
-        return Ok(0);
+        for d in &diagnostics {
+            eprintln!("{d}");
+        }
+        let errors = diagnostics.iter().any(|d| d.level == Level::Error);
+        return Ok(if errors { 2 } else { 0 });
     }
     if let Some(dialect) = args.emit_sql {
         return emit_sql(

@@ -328,6 +328,10 @@ fn pinned_names(fields: &[FieldMatch]) -> Option<BTreeSet<String>> {
 /// file of `contains` values took 16 GB.
 pub const MAX_PATTERNS_PER_FILE: usize = 5_000;
 
+/// How the warning for a rule of another log source begins.
+pub const NOT_CLOUDTRAIL: &str =
+    "not a rule for CloudTrail (logsource product aws, service cloudtrail)";
+
 /// Reads every Sigma rule document in `text` (one or more YAML documents).
 ///
 /// Rules for another log source are skipped with a warning. Errors (not YAML, a document that is
@@ -354,7 +358,7 @@ pub fn load(file: &Arc<str>, text: &str, diagnostics: &mut Vec<Diagnostic>) -> V
                 file.clone(),
                 doc.span.start.line,
                 doc.span.start.column,
-                "not a rule for CloudTrail (logsource product aws, service cloudtrail): skipped",
+                format!("{NOT_CLOUDTRAIL}: skipped"),
             )),
             Err((node, message)) => diagnostics.push(Diagnostic::at(
                 Level::Error,
