@@ -9,6 +9,7 @@ fn fixture_rules() -> String {
         .to_string()
 }
 
+#[cfg(feature = "lake")]
 fn stratus() -> String {
     repo()
         .join("../shared/data/cloudtrail-stratus-red-team")
