@@ -64,6 +64,9 @@ pub struct Stats {
     pub not_events: u64,
     /// Records whose full tree was built because a detection could match.
     pub full_reads: u64,
+    /// Events without a valid `eventTime`: reviewed by the single-record detections, but no time
+    /// window applies to them and correlations and the baseline leave them out.
+    pub untimed: u64,
 }
 
 impl Engine {
@@ -247,6 +250,9 @@ impl Session<'_> {
             return;
         }
         let time_ms = header.event_time.as_deref().and_then(parse_time);
+        if time_ms.is_none() {
+            self.stats.untimed += 1;
+        }
         if let Some(t) = time_ms
             && (self.window.since_ms.is_some_and(|s| t < s)
                 || self.window.until_ms.is_some_and(|u| t >= u))
@@ -520,6 +526,16 @@ impl Session<'_> {
     /// Ends the run: the alerts in the order they were raised, and the counts.
     pub fn finish(mut self, diagnostics: &mut Vec<Diagnostic>) -> (Vec<Alert>, Stats) {
         self.flush_problems(diagnostics);
+        if self.stats.untimed > 0 {
+            diagnostics.push(Diagnostic::whole_file(
+                Level::Warning,
+                "(input)",
+                format!(
+                    "{} events have no valid eventTime: the single-record detections reviewed them, but no time window applies to them and correlations and the baseline leave them out",
+                    self.stats.untimed
+                ),
+            ));
+        }
         for (i, state) in self.states.iter().enumerate() {
             if state.late > 0 {
                 let d = &self.engine.detections[i];

@@ -61,6 +61,8 @@ fn alerts(engine: &Engine, example: &Example) -> Vec<Alert> {
     }
     let (alerts, _) = session.finish(&mut diags);
     diags.extend(read_diags);
+    // Most inline examples carry no eventTime; the review saying so is expected.
+    diags.retain(|d| !d.message.contains("no valid eventTime"));
     assert!(diags.is_empty(), "{example:?}: {diags:#?}");
     alerts
 }

@@ -623,3 +623,26 @@ fn records_out_of_time_order_are_reported() {
         "{diags}"
     );
 }
+
+/// A record whose eventTime is not a time is still reviewed, and the review says what it missed.
+#[test]
+fn records_without_a_valid_time_are_reviewed_and_reported() {
+    let dir = tree(&[(
+        "untimed.ndjson",
+        &event(
+            "StopLogging",
+            "cloudtrail.amazonaws.com",
+            "yesterday",
+            "e-untimed",
+        ),
+    )]);
+    let (code, report, _) = json_report(&["logs", dir.path().to_str().expect("utf-8")]);
+    assert_eq!(code, Some(1));
+    assert_eq!(report["summary"]["records"]["untimed"], 1);
+    assert!(report["alerts"].to_string().contains("e-untimed"));
+    assert!(
+        report["diagnostics"]
+            .to_string()
+            .contains("no valid eventTime")
+    );
+}
