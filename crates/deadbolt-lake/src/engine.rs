@@ -13,7 +13,7 @@ use datafusion::prelude::{SessionConfig, SessionContext};
 use deadbolt_logs::engine::MERGE_WINDOW_MS;
 use deadbolt_logs::event::{Header, parse_time};
 use deadbolt_logs::sql::{self, COLUMNS, ColumnType, Dialect, Fidelity, Query, TABLE};
-use deadbolt_logs::{Alert, Detection, Engine, Principal, sigma::CorrelationKind};
+use deadbolt_logs::{Alert, Detection, Engine};
 
 use crate::table::{Origins, Table, Texts, Values, column_index};
 
@@ -311,21 +311,8 @@ pub fn alerts(engine: &Engine, lake: &Lake, rows: &[Row]) -> Vec<Alert> {
             }
             Some(correlation) => {
                 let mut alert = alert(detection, &header, lake, at);
-                let span = human_span(correlation.timespan_ms);
-                let grouped = if correlation.group_by.is_empty() {
-                    String::new()
-                } else {
-                    format!(" by the same {}", correlation.group_by.join(" and "))
-                };
-                let count = row.matched.unwrap_or_default();
-                alert.explanation = Some(match &correlation.kind {
-                    CorrelationKind::EventCount => {
-                        format!("{count} matching events within {span}{grouped}")
-                    }
-                    CorrelationKind::ValueCount(field) => {
-                        format!("{count} distinct {field} within {span}{grouped}")
-                    }
-                });
+                let count = u64::try_from(row.matched.unwrap_or_default()).unwrap_or_default();
+                alert.explanation = Some(correlation.explain(count));
                 alert.records = row.event_ids.len() as u64;
                 alert.event_ids = row.event_ids.iter().take(20).cloned().collect();
                 alert.time = row.event_time.clone();
@@ -374,44 +361,8 @@ pub fn alerts(engine: &Engine, lake: &Lake, rows: &[Row]) -> Vec<Alert> {
 }
 
 fn alert(detection: &Detection, header: &Header<'_>, lake: &Lake, at: usize) -> Alert {
-    let owned = |v: Option<&str>| v.map(str::to_string);
-    let time = owned(header.event_time.as_deref());
     let (file, position) = lake.origins[at].clone();
-    Alert {
-        detection: detection.meta.id.clone(),
-        title: detection.rule.title.clone(),
-        severity: detection.rule.level,
-        techniques: detection.rule.techniques(),
-        layer: detection.meta.layer.clone(),
-        duty: detection.meta.duty.clone(),
-        cis: detection.meta.cis.clone(),
-        last_time: time.clone(),
-        time,
-        account: owned(header.account()),
-        region: owned(header.aws_region.as_deref()),
-        principal: Principal::of(header),
-        source_ip: owned(header.source_ip_address.as_deref()),
-        user_agent: owned(header.user_agent.as_deref()),
-        event_source: owned(header.event_source.as_deref()),
-        event_name: owned(header.event_name.as_deref()),
-        event_ids: Vec::new(),
-        records: 0,
-        explanation: None,
-        next: detection.meta.next.clone(),
-        author: detection.rule.author.clone(),
-        rule_file: detection.rule.file.clone(),
-        file,
-        position,
-    }
-}
-
-fn human_span(ms: i64) -> String {
-    match ms {
-        ms if ms % 86_400_000 == 0 => format!("{}d", ms / 86_400_000),
-        ms if ms % 3_600_000 == 0 => format!("{}h", ms / 3_600_000),
-        ms if ms % 60_000 == 0 => format!("{}m", ms / 60_000),
-        ms => format!("{}s", ms / 1000),
-    }
+    Alert::new(detection, header, file, position)
 }
 
 /// The detections that have no query in `queries`, with why.

@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
+use crate::detection::Detection;
 use crate::event::Header;
 use crate::read::Position;
 use crate::sigma::Severity;
@@ -60,6 +61,47 @@ pub struct Alert {
     pub file: Arc<str>,
     /// Where in that file.
     pub position: Position,
+}
+
+impl Alert {
+    /// An alert of `detection` on one record (`header`, at `file` and `position`): who, where and
+    /// when from the record, the rest from the detection. Evidence (`event_ids`, `records`) and
+    /// `explanation` are the caller's to fill.
+    pub fn new(
+        detection: &Detection,
+        header: &Header<'_>,
+        file: Arc<str>,
+        position: Position,
+    ) -> Alert {
+        let owned = |v: Option<&str>| v.map(str::to_string);
+        let time = owned(header.event_time.as_deref());
+        Alert {
+            detection: detection.meta.id.clone(),
+            title: detection.rule.title.clone(),
+            severity: detection.rule.level,
+            techniques: detection.rule.techniques(),
+            layer: detection.meta.layer.clone(),
+            duty: detection.meta.duty.clone(),
+            cis: detection.meta.cis.clone(),
+            last_time: time.clone(),
+            time,
+            account: owned(header.account()),
+            region: owned(header.aws_region.as_deref()),
+            principal: Principal::of(header),
+            source_ip: owned(header.source_ip_address.as_deref()),
+            user_agent: owned(header.user_agent.as_deref()),
+            event_source: owned(header.event_source.as_deref()),
+            event_name: owned(header.event_name.as_deref()),
+            event_ids: Vec::new(),
+            records: 0,
+            explanation: None,
+            next: detection.meta.next.clone(),
+            author: detection.rule.author.clone(),
+            rule_file: detection.rule.file.clone(),
+            file,
+            position,
+        }
+    }
 }
 
 /// The principal behind an alert.

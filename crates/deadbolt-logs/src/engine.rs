@@ -12,7 +12,7 @@ use deadbolt_model::{Diagnostic, Level};
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::alert::{Alert, Principal};
+use crate::alert::Alert;
 use crate::detection::Detection;
 use crate::event::{Header, parse_time};
 use crate::read::Record;
@@ -419,20 +419,7 @@ impl Session<'_> {
             return;
         }
         let mut alert = self.alert(detection, record, header);
-        let span = human_span(correlation.timespan_ms);
-        let grouped = if correlation.group_by.is_empty() {
-            String::new()
-        } else {
-            format!(" by the same {}", correlation.group_by.join(" and "))
-        };
-        alert.explanation = Some(match &correlation.kind {
-            CorrelationKind::EventCount => {
-                format!("{count} matching events within {span}{grouped}")
-            }
-            CorrelationKind::ValueCount(field) => {
-                format!("{count} distinct {field} within {span}{grouped}")
-            }
-        });
+        alert.explanation = Some(correlation.explain(count));
         alert.records = window.matched;
         alert.event_ids = window.event_ids.into_iter().collect();
         alert.time = window.first_time;
@@ -441,34 +428,7 @@ impl Session<'_> {
     }
 
     fn alert(&self, detection: &Detection, record: &Record<'_>, header: &Header<'_>) -> Alert {
-        let owned = |v: Option<&str>| v.map(str::to_string);
-        let time = owned(header.event_time.as_deref());
-        Alert {
-            detection: detection.meta.id.clone(),
-            title: detection.rule.title.clone(),
-            severity: detection.rule.level,
-            techniques: detection.rule.techniques(),
-            layer: detection.meta.layer.clone(),
-            duty: detection.meta.duty.clone(),
-            cis: detection.meta.cis.clone(),
-            last_time: time.clone(),
-            time,
-            account: owned(header.account()),
-            region: owned(header.aws_region.as_deref()),
-            principal: Principal::of(header),
-            source_ip: owned(header.source_ip_address.as_deref()),
-            user_agent: owned(header.user_agent.as_deref()),
-            event_source: owned(header.event_source.as_deref()),
-            event_name: owned(header.event_name.as_deref()),
-            event_ids: Vec::new(),
-            records: 0,
-            explanation: None,
-            next: detection.meta.next.clone(),
-            author: detection.rule.author.clone(),
-            rule_file: detection.rule.file.clone(),
-            file: record.file.clone(),
-            position: record.position,
-        }
+        Alert::new(detection, header, record.file.clone(), record.position)
     }
 
     /// Reports a problem with one record: an error when the record could not be read (the review
@@ -583,14 +543,5 @@ fn first_text(tree: &Value, path: &str) -> Option<String> {
         Value::Null => None,
         Value::Array(items) => items.first().map(|v| v.to_string()),
         other => Some(other.to_string()),
-    }
-}
-
-fn human_span(ms: i64) -> String {
-    match ms {
-        ms if ms % 86_400_000 == 0 => format!("{}d", ms / 86_400_000),
-        ms if ms % 3_600_000 == 0 => format!("{}h", ms / 3_600_000),
-        ms if ms % 60_000 == 0 => format!("{}m", ms / 60_000),
-        ms => format!("{}s", ms / 1000),
     }
 }

@@ -281,8 +281,9 @@ fn redact(value: &mut Value) {
     }
 }
 
-/// OCSF omits attributes it has no value for.
-fn strip_nulls(value: Value) -> Value {
+/// `value` without null attributes and the objects they leave empty: OCSF omits attributes it has
+/// no value for.
+pub fn strip_nulls(value: Value) -> Value {
     match value {
         Value::Object(map) => Value::Object(
             map.into_iter()

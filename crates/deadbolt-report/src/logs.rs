@@ -404,7 +404,7 @@ pub fn ocsf(report: &LogReport<'_>, out: &mut dyn Write) -> io::Result<()> {
                 "log_line": a.position.line,
             },
         });
-        serde_json::to_writer(&mut *out, &strip_nulls(record))?;
+        serde_json::to_writer(&mut *out, &deadbolt_logs::ocsf::strip_nulls(record))?;
         writeln!(out)?;
     }
     Ok(())
@@ -415,20 +415,5 @@ fn capitalised(s: &str) -> String {
     match c.next() {
         Some(f) => f.to_uppercase().chain(c).collect(),
         None => String::new(),
-    }
-}
-
-/// OCSF omits attributes it has no value for rather than writing null.
-fn strip_nulls(value: Value) -> Value {
-    match value {
-        Value::Object(map) => Value::Object(
-            map.into_iter()
-                .filter(|(_, v)| !v.is_null())
-                .map(|(k, v)| (k, strip_nulls(v)))
-                .filter(|(_, v)| !matches!(v, Value::Object(m) if m.is_empty()))
-                .collect(),
-        ),
-        Value::Array(items) => Value::Array(items.into_iter().map(strip_nulls).collect()),
-        other => other,
     }
 }

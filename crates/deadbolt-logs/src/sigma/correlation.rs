@@ -37,6 +37,33 @@ pub enum CorrelationKind {
     ValueCount(String),
 }
 
+impl Correlation {
+    /// Why an alert of this correlation fired, with the count reached: "12 distinct
+    /// requestParameters.secretId within 10m by the same userIdentity.arn".
+    pub fn explain(&self, count: u64) -> String {
+        let ms = self.timespan_ms;
+        let span = match ms {
+            ms if ms % 86_400_000 == 0 => format!("{}d", ms / 86_400_000),
+            ms if ms % 3_600_000 == 0 => format!("{}h", ms / 3_600_000),
+            ms if ms % 60_000 == 0 => format!("{}m", ms / 60_000),
+            ms => format!("{}s", ms / 1000),
+        };
+        let grouped = if self.group_by.is_empty() {
+            String::new()
+        } else {
+            format!(" by the same {}", self.group_by.join(" and "))
+        };
+        match &self.kind {
+            CorrelationKind::EventCount => {
+                format!("{count} matching events within {span}{grouped}")
+            }
+            CorrelationKind::ValueCount(field) => {
+                format!("{count} distinct {field} within {span}{grouped}")
+            }
+        }
+    }
+}
+
 pub(crate) fn parse<'a>(node: &'a Node, doc: &'a Node) -> Result<Correlation, Failure<'a>> {
     if let Some(aliases) = node.get("aliases") {
         return Err((
