@@ -9,7 +9,9 @@
 //!   names itself a template or a manifest but does not parse is an error;
 //! - an unrendered Helm chart template is reported as skipped (a warning), since it is not YAML
 //!   until `helm template` renders it;
-//! - a file named directly that is `terraform show -json` output is read as a Terraform plan.
+//! - a file named directly that is `terraform show -json` output is read as a Terraform plan;
+//! - a JSON file that names `deadbolt_snapshot` near its start is an AWS account snapshot
+//!   (`deadbolt collect --aws`), normalised by `deadbolt-aws-snapshot`.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -167,7 +169,8 @@ fn load_documents(
 /// Text that could be a template or manifest. Cheaper than parsing every YAML and JSON file of a
 /// repository, and it decides whether a parse error is worth reporting.
 fn looks_like_ours(text: &str) -> bool {
-    text.contains("AWSTemplateFormatVersion")
+    deadbolt_aws_snapshot::is_snapshot(text)
+        || text.contains("AWSTemplateFormatVersion")
         || (text.contains("Resources") && text.contains("AWS::"))
         || (text.contains("apiVersion") && text.contains("kind"))
 }
@@ -221,6 +224,21 @@ fn read_text_of(
         model: Model::new(),
         diagnostics: vec![d],
     };
+    if deadbolt_aws_snapshot::is_snapshot(text) {
+        return match deadbolt_aws_snapshot::parse(display, text) {
+            Ok(snapshot) => {
+                let normalised = deadbolt_aws_snapshot::normalise(&snapshot, display);
+                Outcome::Read {
+                    bytes,
+                    parsed: true,
+                    resources: normalised.model.len(),
+                    model: normalised.model,
+                    diagnostics: normalised.diagnostics,
+                }
+            }
+            Err(d) => failed(d),
+        };
+    }
     let is_json =
         path.extension().is_some_and(|e| e == "json") || text.trim_start().starts_with('{');
     let docs = if is_json {

@@ -1,0 +1,148 @@
+//! Every AWS API operation live collection makes, with the parameters that identify each call in
+//! a snapshot. The collector (`deadbolt-aws`) makes exactly these calls and the normaliser reads
+//! exactly these; the read-only test checks that the collector invokes nothing else.
+//!
+//! Every operation is a read: its name starts with `List`, `Get`, `Describe` or `Generate`
+//! (`GenerateCredentialReport` asks IAM to build the report it then returns; it changes no
+//! resource). The AWS managed policies `SecurityAudit` and `ViewOnlyAccess` allow all of them.
+
+/// Where an operation is called.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scope {
+    /// Once per account (IAM, S3 bucket listing, S3 Control, CloudFront, STS), in the home region.
+    Global,
+    /// Once per collected region.
+    Regional,
+    /// Once per resource found by another call (per bucket, per trail, per function...), in that
+    /// resource's region; the text names the parameter(s).
+    PerResource(&'static str),
+}
+
+/// One API operation deadbolt calls.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Operation {
+    /// The service, lower case, as in a snapshot's `service`.
+    pub service: &'static str,
+    /// The operation name, as AWS spells it.
+    pub operation: &'static str,
+    /// Where it is called.
+    pub scope: Scope,
+}
+
+const fn op(service: &'static str, operation: &'static str, scope: Scope) -> Operation {
+    Operation {
+        service,
+        operation,
+        scope,
+    }
+}
+
+use Scope::{Global, PerResource, Regional};
+
+/// Every operation, by service.
+pub const OPERATIONS: &[Operation] = &[
+    op("sts", "GetCallerIdentity", Global),
+    // IAM (global)
+    op("iam", "GetAccountAuthorizationDetails", Global),
+    op("iam", "GetAccountPasswordPolicy", Global),
+    op("iam", "GetAccountSummary", Global),
+    op("iam", "GenerateCredentialReport", Global),
+    op("iam", "GetCredentialReport", Global),
+    op("iam", "ListVirtualMFADevices", Global),
+    op("iam", "ListAccessKeys", PerResource("UserName")),
+    op("iam", "GetAccessKeyLastUsed", PerResource("AccessKeyId")),
+    // S3
+    op("s3", "ListBuckets", Global),
+    op("s3", "GetBucketLocation", PerResource("Bucket")),
+    op("s3", "GetBucketAcl", PerResource("Bucket")),
+    op("s3", "GetBucketPolicy", PerResource("Bucket")),
+    op("s3", "GetBucketPolicyStatus", PerResource("Bucket")),
+    op("s3", "GetPublicAccessBlock", PerResource("Bucket")),
+    op("s3", "GetBucketEncryption", PerResource("Bucket")),
+    op("s3", "GetBucketVersioning", PerResource("Bucket")),
+    op("s3", "GetBucketLogging", PerResource("Bucket")),
+    op("s3", "GetBucketReplication", PerResource("Bucket")),
+    op("s3control", "GetPublicAccessBlock", Global),
+    // EC2 / VPC
+    op("ec2", "DescribeSecurityGroups", Regional),
+    op("ec2", "DescribeNetworkAcls", Regional),
+    op("ec2", "DescribeInstances", Regional),
+    op("ec2", "DescribeVolumes", Regional),
+    op("ec2", "GetEbsEncryptionByDefault", Regional),
+    op("ec2", "DescribeSnapshots", Regional),
+    op(
+        "ec2",
+        "DescribeSnapshotAttribute",
+        PerResource("SnapshotId"),
+    ),
+    op("ec2", "DescribeImages", Regional),
+    op("ec2", "DescribeVpcs", Regional),
+    op("ec2", "DescribeFlowLogs", Regional),
+    // RDS
+    op("rds", "DescribeDBInstances", Regional),
+    op("rds", "DescribeDBClusters", Regional),
+    op("rds", "DescribeDBSnapshots", Regional),
+    op(
+        "rds",
+        "DescribeDBSnapshotAttributes",
+        PerResource("DBSnapshotIdentifier"),
+    ),
+    op("rds", "DescribeDBClusterSnapshots", Regional),
+    op(
+        "rds",
+        "DescribeDBClusterSnapshotAttributes",
+        PerResource("DBClusterSnapshotIdentifier"),
+    ),
+    // CloudTrail
+    op("cloudtrail", "DescribeTrails", Regional),
+    op("cloudtrail", "GetTrailStatus", PerResource("Name")),
+    op("cloudtrail", "GetEventSelectors", PerResource("TrailName")),
+    // KMS
+    op("kms", "ListKeys", Regional),
+    op("kms", "DescribeKey", PerResource("KeyId")),
+    op("kms", "GetKeyRotationStatus", PerResource("KeyId")),
+    op("kms", "GetKeyPolicy", PerResource("KeyId")),
+    // Lambda
+    op("lambda", "ListFunctions", Regional),
+    op(
+        "lambda",
+        "GetFunctionUrlConfig",
+        PerResource("FunctionName"),
+    ),
+    op("lambda", "GetPolicy", PerResource("FunctionName")),
+    // Detection and configuration services
+    op("config", "DescribeConfigurationRecorders", Regional),
+    op("config", "DescribeConfigurationRecorderStatus", Regional),
+    op("guardduty", "ListDetectors", Regional),
+    op("guardduty", "GetDetector", PerResource("DetectorId")),
+    op("securityhub", "DescribeHub", Regional),
+    op("accessanalyzer", "ListAnalyzers", Regional),
+];
+
+/// Whether an operation name is a read: `List*`, `Get*`, `Describe*` or `Generate*`.
+pub fn is_read_only(operation: &str) -> bool {
+    ["List", "Get", "Describe", "Generate"]
+        .iter()
+        .any(|verb| operation.starts_with(verb))
+}
+
+/// Whether `service`'s `operation` is one deadbolt calls.
+pub fn is_known(service: &str, operation: &str) -> bool {
+    OPERATIONS
+        .iter()
+        .any(|o| o.service == service && o.operation == operation)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_operation_is_a_read() {
+        for o in OPERATIONS {
+            assert!(is_read_only(o.operation), "{}:{}", o.service, o.operation);
+        }
+        assert!(!is_read_only("PutBucketPolicy"));
+        assert!(!is_read_only("DeleteTrail"));
+    }
+}
