@@ -27,6 +27,8 @@ pub struct Operation {
     pub operation: &'static str,
     /// Where it is called.
     pub scope: Scope,
+    /// Error codes that mean "nothing is configured" (a bucket without a policy), not a failure.
+    pub none_codes: &'static [&'static str],
 }
 
 const fn op(service: &'static str, operation: &'static str, scope: Scope) -> Operation {
@@ -34,6 +36,21 @@ const fn op(service: &'static str, operation: &'static str, scope: Scope) -> Ope
         service,
         operation,
         scope,
+        none_codes: &[],
+    }
+}
+
+const fn op_none(
+    service: &'static str,
+    operation: &'static str,
+    scope: Scope,
+    none_codes: &'static [&'static str],
+) -> Operation {
+    Operation {
+        service,
+        operation,
+        scope,
+        none_codes,
     }
 }
 
@@ -42,9 +59,10 @@ use Scope::{Global, PerResource, Regional};
 /// Every operation, by service.
 pub const OPERATIONS: &[Operation] = &[
     op("sts", "GetCallerIdentity", Global),
+    op("ec2", "DescribeRegions", Global),
     // IAM (global)
     op("iam", "GetAccountAuthorizationDetails", Global),
-    op("iam", "GetAccountPasswordPolicy", Global),
+    op_none("iam", "GetAccountPasswordPolicy", Global, &["NoSuchEntity"]),
     op("iam", "GetAccountSummary", Global),
     op("iam", "GenerateCredentialReport", Global),
     op("iam", "GetCredentialReport", Global),
@@ -55,14 +73,44 @@ pub const OPERATIONS: &[Operation] = &[
     op("s3", "ListBuckets", Global),
     op("s3", "GetBucketLocation", PerResource("Bucket")),
     op("s3", "GetBucketAcl", PerResource("Bucket")),
-    op("s3", "GetBucketPolicy", PerResource("Bucket")),
-    op("s3", "GetBucketPolicyStatus", PerResource("Bucket")),
-    op("s3", "GetPublicAccessBlock", PerResource("Bucket")),
-    op("s3", "GetBucketEncryption", PerResource("Bucket")),
+    op_none(
+        "s3",
+        "GetBucketPolicy",
+        PerResource("Bucket"),
+        &["NoSuchBucketPolicy"],
+    ),
+    op_none(
+        "s3",
+        "GetBucketPolicyStatus",
+        PerResource("Bucket"),
+        &["NoSuchBucketPolicy"],
+    ),
+    op_none(
+        "s3",
+        "GetPublicAccessBlock",
+        PerResource("Bucket"),
+        &["NoSuchPublicAccessBlockConfiguration"],
+    ),
+    op_none(
+        "s3",
+        "GetBucketEncryption",
+        PerResource("Bucket"),
+        &["ServerSideEncryptionConfigurationNotFoundError"],
+    ),
     op("s3", "GetBucketVersioning", PerResource("Bucket")),
     op("s3", "GetBucketLogging", PerResource("Bucket")),
-    op("s3", "GetBucketReplication", PerResource("Bucket")),
-    op("s3control", "GetPublicAccessBlock", Global),
+    op_none(
+        "s3",
+        "GetBucketReplication",
+        PerResource("Bucket"),
+        &["ReplicationConfigurationNotFoundError"],
+    ),
+    op_none(
+        "s3control",
+        "GetPublicAccessBlock",
+        Global,
+        &["NoSuchPublicAccessBlockConfiguration"],
+    ),
     // EC2 / VPC
     op("ec2", "DescribeSecurityGroups", Regional),
     op("ec2", "DescribeNetworkAcls", Regional),
@@ -104,18 +152,29 @@ pub const OPERATIONS: &[Operation] = &[
     op("kms", "GetKeyPolicy", PerResource("KeyId")),
     // Lambda
     op("lambda", "ListFunctions", Regional),
-    op(
+    op_none(
         "lambda",
         "GetFunctionUrlConfig",
         PerResource("FunctionName"),
+        &["ResourceNotFoundException"],
     ),
-    op("lambda", "GetPolicy", PerResource("FunctionName")),
+    op_none(
+        "lambda",
+        "GetPolicy",
+        PerResource("FunctionName"),
+        &["ResourceNotFoundException"],
+    ),
     // Detection and configuration services
     op("config", "DescribeConfigurationRecorders", Regional),
     op("config", "DescribeConfigurationRecorderStatus", Regional),
     op("guardduty", "ListDetectors", Regional),
     op("guardduty", "GetDetector", PerResource("DetectorId")),
-    op("securityhub", "DescribeHub", Regional),
+    op_none(
+        "securityhub",
+        "DescribeHub",
+        Regional,
+        &["InvalidAccessException"],
+    ),
     op("accessanalyzer", "ListAnalyzers", Regional),
 ];
 
@@ -126,11 +185,16 @@ pub fn is_read_only(operation: &str) -> bool {
         .any(|verb| operation.starts_with(verb))
 }
 
-/// Whether `service`'s `operation` is one deadbolt calls.
-pub fn is_known(service: &str, operation: &str) -> bool {
+/// The operation deadbolt calls by this service and name, if it calls it.
+pub fn find(service: &str, operation: &str) -> Option<&'static Operation> {
     OPERATIONS
         .iter()
-        .any(|o| o.service == service && o.operation == operation)
+        .find(|o| o.service == service && o.operation == operation)
+}
+
+/// Whether an error `code` of `service`'s `operation` means "nothing is configured".
+pub fn means_none(service: &str, operation: &str, code: &str) -> bool {
+    find(service, operation).is_some_and(|o| o.none_codes.contains(&code))
 }
 
 #[cfg(test)]
