@@ -1,0 +1,109 @@
+//! SDK clients: one shared configuration (credentials, retries, HTTP client, endpoint), one
+//! client per service and region, each carrying the read-only guard.
+
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_smithy_http_client::tls;
+use aws_smithy_types::retry::RetryConfig;
+
+use crate::record::ReadOnlyGuard;
+use crate::{MAX_ATTEMPTS, Options};
+
+/// The region used when neither the options, the profile nor the environment name one.
+const FALLBACK_REGION: &str = "us-east-1";
+
+/// Builds the clients of one collection.
+#[derive(Clone, Debug)]
+pub struct Clients {
+    config: SdkConfig,
+    guard: ReadOnlyGuard,
+    home: String,
+    custom_endpoint: bool,
+}
+
+macro_rules! client {
+    ($(#[$doc:meta])* $name:ident, $krate:ident) => {
+        $(#[$doc])*
+        pub fn $name(&self, region: &str) -> $krate::Client {
+            let config = $krate::config::Builder::from(&self.config)
+                .region(Region::new(region.to_string()))
+                .interceptor(self.guard.clone())
+                .build();
+            $krate::Client::from_conf(config)
+        }
+    };
+}
+
+impl Clients {
+    /// Loads the shared configuration the SDK's way (environment, profile, SSO, container and
+    /// instance roles), with `options` on top. Credentials are resolved lazily, at the first call.
+    pub async fn load(options: &Options, guard: ReadOnlyGuard) -> Self {
+        let https = aws_smithy_http_client::Builder::new()
+            .tls_provider(tls::Provider::Rustls(
+                tls::rustls_provider::CryptoMode::Ring,
+            ))
+            .build_https();
+        let mut loader = aws_config::defaults(BehaviorVersion::latest())
+            .http_client(https)
+            .retry_config(RetryConfig::standard().with_max_attempts(MAX_ATTEMPTS));
+        if let Some(profile) = &options.profile {
+            loader = loader.profile_name(profile);
+        }
+        if let Some(url) = &options.endpoint_url {
+            loader = loader.endpoint_url(url);
+        }
+        if let crate::Regions::List(list) = &options.regions
+            && let Some(first) = list.first()
+        {
+            loader = loader.region(Region::new(first.clone()));
+        }
+        let config = loader.load().await;
+        let home = config
+            .region()
+            .map(|r| r.to_string())
+            .unwrap_or_else(|| FALLBACK_REGION.to_string());
+        let custom_endpoint = options.endpoint_url.is_some()
+            || config.endpoint_url().is_some()
+            || std::env::var_os("AWS_ENDPOINT_URL").is_some()
+            || std::env::var_os("AWS_ENDPOINT_URL_S3").is_some();
+        Clients {
+            config,
+            guard,
+            home,
+            custom_endpoint,
+        }
+    }
+
+    /// The region global calls are sent to.
+    pub fn home_region(&self) -> &str {
+        &self.home
+    }
+
+    /// Whether calls go to an endpoint other than AWS's own (then S3 uses path-style addressing
+    /// and S3 Control does not prefix the host with the account ID).
+    pub fn custom_endpoint(&self) -> bool {
+        self.custom_endpoint
+    }
+
+    /// An S3 client for `region`; path-style addressing against a custom endpoint.
+    pub fn s3(&self, region: &str) -> aws_sdk_s3::Client {
+        let config = aws_sdk_s3::config::Builder::from(&self.config)
+            .region(Region::new(region.to_string()))
+            .force_path_style(self.custom_endpoint)
+            .interceptor(self.guard.clone())
+            .build();
+        aws_sdk_s3::Client::from_conf(config)
+    }
+
+    client!(/** An STS client. */ sts, aws_sdk_sts);
+    client!(/** An IAM client. */ iam, aws_sdk_iam);
+    client!(/** An S3 Control client. */ s3control, aws_sdk_s3control);
+    client!(/** An EC2 client. */ ec2, aws_sdk_ec2);
+    client!(/** An RDS client. */ rds, aws_sdk_rds);
+    client!(/** A CloudTrail client. */ cloudtrail, aws_sdk_cloudtrail);
+    client!(/** A KMS client. */ kms, aws_sdk_kms);
+    client!(/** A Lambda client. */ lambda, aws_sdk_lambda);
+    client!(/** An AWS Config client. */ config, aws_sdk_config);
+    client!(/** A GuardDuty client. */ guardduty, aws_sdk_guardduty);
+    client!(/** A Security Hub client. */ securityhub, aws_sdk_securityhub);
+    client!(/** An IAM Access Analyzer client. */ accessanalyzer, aws_sdk_accessanalyzer);
+}
