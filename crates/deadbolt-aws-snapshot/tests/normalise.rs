@@ -83,7 +83,17 @@ fn s3_buckets_join_every_per_bucket_call() {
     assert_eq!(clean.logging.known(), Some(&true));
     let pab = clean.public_access_block.known().unwrap().as_ref().unwrap();
     assert_eq!(pab.restrict_public_buckets.known(), Some(&true));
-    assert_eq!(clean.policy.known().unwrap().as_ref().unwrap().statements.len(), 1);
+    assert_eq!(
+        clean
+            .policy
+            .known()
+            .unwrap()
+            .as_ref()
+            .unwrap()
+            .statements
+            .len(),
+        1
+    );
 
     let account: &AccountPublicAccessBlock =
         one(&n, "arn:aws:s3::123456789012:account-public-access-block");
@@ -95,7 +105,10 @@ fn s3_buckets_join_every_per_bucket_call() {
 fn s3_errors_are_unknown_absent_or_diagnosed() {
     let n = load("errors.json");
     let bucket: &Bucket = one(&n, "arn:aws:s3:::locked");
-    assert_eq!(bucket.meta.locations[0].region.known().unwrap(), "eu-west-1");
+    assert_eq!(
+        bucket.meta.locations[0].region.known().unwrap(),
+        "eu-west-1"
+    );
     assert_eq!(
         reason(&bucket.policy),
         "s3:GetBucketPolicy failed in eu-west-1 (AccessDenied)"
@@ -134,14 +147,23 @@ fn iam_principals_and_policies_come_from_every_page() {
     assert_eq!(role.kind, PrincipalKind::Role);
     assert_eq!(role.meta.kind, "AWS::IAM::Role");
     let trust = role.trust_policy.as_ref().unwrap().known().unwrap();
-    assert_eq!(trust.statements[0].principal.as_ref().unwrap().entries[0].0, "Service");
+    assert_eq!(
+        trust.statements[0].principal.as_ref().unwrap().entries[0].0,
+        "Service"
+    );
     assert_eq!(
         role.attachments[0].known().unwrap(),
         "arn:aws:iam::123456789012:policy/read-logs"
     );
-    let inline: &Policy = one(&n, "arn:aws:iam::123456789012:role/app-role/policy/inline-logs");
+    let inline: &Policy = one(
+        &n,
+        "arn:aws:iam::123456789012:role/app-role/policy/inline-logs",
+    );
     assert_eq!(inline.scope, PolicyScope::Inline(PrincipalKind::Role));
-    assert_eq!(inline.principal.as_ref().unwrap().known().unwrap(), "app-role");
+    assert_eq!(
+        inline.principal.as_ref().unwrap().known().unwrap(),
+        "app-role"
+    );
     let group: &Principal = one(&n, "arn:aws:iam::123456789012:group/ops");
     assert_eq!(
         group.attachments[0].known().unwrap(),
@@ -166,34 +188,49 @@ fn iam_errors() {
     assert!(!password.minimum_length.explicit);
     let d = diagnostics(&n);
     assert!(d.contains("an entry has no `Arn`"), "{d}");
-    assert!(d.contains("the default version of arn:aws:iam::123456789012:policy/broken"), "{d}");
+    assert!(
+        d.contains("the default version of arn:aws:iam::123456789012:policy/broken"),
+        "{d}"
+    );
 }
 
 #[test]
 fn ec2_resources_rules_and_joins() {
     let n = load("account.json");
-    let open: &SecurityGroup =
-        one(&n, "arn:aws:ec2:eu-west-1:123456789012:security-group/sg-open");
+    let open: &SecurityGroup = one(
+        &n,
+        "arn:aws:ec2:eu-west-1:123456789012:security-group/sg-open",
+    );
     assert_eq!(open.meta.kind, "AWS::EC2::SecurityGroup");
     assert_eq!(open.meta.locations[0].region.known().unwrap(), "eu-west-1");
     let rule = &open.rules[0];
     assert_eq!(rule.direction, Direction::Ingress);
     assert_eq!(rule.open_to_world(), Some(true));
     assert_eq!(rule.covers_tcp_port(22), Some(true));
-    assert_eq!(&*rule.span.file, "aws://eu-west-1/ec2/DescribeSecurityGroups");
-    let clean: &SecurityGroup =
-        one(&n, "arn:aws:ec2:eu-west-1:123456789012:security-group/sg-clean");
+    assert_eq!(
+        &*rule.span.file,
+        "aws://eu-west-1/ec2/DescribeSecurityGroups"
+    );
+    let clean: &SecurityGroup = one(
+        &n,
+        "arn:aws:ec2:eu-west-1:123456789012:security-group/sg-clean",
+    );
     assert_eq!(clean.rules.len(), 3);
     assert!(clean.rules[1].has_other_peers);
     assert_eq!(clean.rules[1].protocol.known().unwrap(), "-1");
     assert_eq!(clean.rules[2].direction, Direction::Egress);
-    let default: &SecurityGroup =
-        one(&n, "arn:aws:ec2:eu-west-1:123456789012:security-group/sg-default");
+    let default: &SecurityGroup = one(
+        &n,
+        "arn:aws:ec2:eu-west-1:123456789012:security-group/sg-default",
+    );
     assert!(default.is_default);
 
     let acl: &NetworkAcl = one(&n, "arn:aws:ec2:eu-west-1:123456789012:network-acl/acl-1");
     assert_eq!(acl.rules[0].protocol.known().unwrap(), "tcp");
-    assert_eq!(acl.rules[1].rule_number.as_ref().unwrap().known(), Some(&32767));
+    assert_eq!(
+        acl.rules[1].rule_number.as_ref().unwrap().known(),
+        Some(&32767)
+    );
     assert!(acl.rules[1].is_deny());
 
     let plain: &Volume = one(&n, "arn:aws:ec2:eu-west-1:123456789012:volume/vol-plain");
@@ -210,8 +247,10 @@ fn ec2_resources_rules_and_joins() {
             .iter()
             .any(|r| r.meta().address.ends_with("i-gone"))
     );
-    let ebs: &EbsDefaultEncryption =
-        one(&n, "arn:aws:ec2:eu-west-1:123456789012:ebs-encryption-by-default");
+    let ebs: &EbsDefaultEncryption = one(
+        &n,
+        "arn:aws:ec2:eu-west-1:123456789012:ebs-encryption-by-default",
+    );
     assert_eq!(ebs.enabled.known(), Some(&false));
     let vpc: &Vpc = one(&n, "arn:aws:ec2:eu-west-1:123456789012:vpc/vpc-1");
     assert_eq!(vpc.flow_logs.known(), Some(&true));
@@ -223,9 +262,14 @@ fn ec2_errors() {
     let n = load("errors.json");
     let d = diagnostics(&n);
     assert!(d.contains("aws://eu-west-1/ec2/DescribeSecurityGroups unexpected response: an entry has no `groupId`"), "{d}");
-    assert!(d.contains("aws://eu-west-1/ec2/DescribeVolumes UnauthorizedOperation"), "{d}");
-    let ebs: &EbsDefaultEncryption =
-        one(&n, "arn:aws:ec2:eu-west-1:123456789012:ebs-encryption-by-default");
+    assert!(
+        d.contains("aws://eu-west-1/ec2/DescribeVolumes UnauthorizedOperation"),
+        "{d}"
+    );
+    let ebs: &EbsDefaultEncryption = one(
+        &n,
+        "arn:aws:ec2:eu-west-1:123456789012:ebs-encryption-by-default",
+    );
     assert_eq!(
         reason(&ebs.enabled),
         "ec2:GetEbsEncryptionByDefault failed in eu-west-1 (AccessDenied)"
@@ -247,7 +291,10 @@ fn rds_instances() {
     assert_eq!(db.storage_encrypted.known(), Some(&false));
     assert_eq!(db.publicly_accessible.known(), Some(&true));
     assert_eq!(db.backup_retention_days.known(), Some(&7));
-    assert_eq!(&*db.storage_encrypted.span.file, "aws://eu-west-1/rds/DescribeDBInstances");
+    assert_eq!(
+        &*db.storage_encrypted.span.file,
+        "aws://eu-west-1/rds/DescribeDBInstances"
+    );
     let bad = load("errors.json");
     assert_eq!(bad.model.all::<Database>().count(), 0);
 }
@@ -255,7 +302,10 @@ fn rds_instances() {
 #[test]
 fn cloudtrail_trails_with_status() {
     let n = load("account.json");
-    let dormant: &Trail = one(&n, "arn:aws:cloudtrail:eu-west-1:123456789012:trail/dormant");
+    let dormant: &Trail = one(
+        &n,
+        "arn:aws:cloudtrail:eu-west-1:123456789012:trail/dormant",
+    );
     assert_eq!(dormant.logging.known(), Some(&false));
     assert_eq!(
         &*dormant.logging.span.file,
@@ -267,7 +317,10 @@ fn cloudtrail_trails_with_status() {
     assert_eq!(main.logging.known(), Some(&true));
     let bad = load("errors.json");
     let t: &Trail = one(&bad, "arn:aws:cloudtrail:eu-west-1:123456789012:trail/t");
-    assert_eq!(reason(&t.logging), "cloudtrail:GetTrailStatus was not collected");
+    assert_eq!(
+        reason(&t.logging),
+        "cloudtrail:GetTrailStatus was not collected"
+    );
     assert_eq!(t.multi_region.known(), Some(&false));
     assert!(!t.multi_region.explicit);
 }
@@ -275,7 +328,11 @@ fn cloudtrail_trails_with_status() {
 #[test]
 fn kms_customer_keys_only() {
     let n = load("account.json");
-    let keys: Vec<&str> = n.model.all::<Key>().map(|k| k.meta.address.as_str()).collect();
+    let keys: Vec<&str> = n
+        .model
+        .all::<Key>()
+        .map(|k| k.meta.address.as_str())
+        .collect();
     assert_eq!(
         keys,
         [
@@ -299,10 +356,16 @@ fn kms_customer_keys_only() {
 #[test]
 fn lambda_functions_urls_and_permissions() {
     let n = load("account.json");
-    let url: &FunctionUrl = one(&n, "arn:aws:lambda:eu-west-1:123456789012:function:open-fn/url");
+    let url: &FunctionUrl = one(
+        &n,
+        "arn:aws:lambda:eu-west-1:123456789012:function:open-fn/url",
+    );
     assert_eq!(url.auth_type.known().unwrap(), "NONE");
     assert_eq!(url.meta.kind, "AWS::Lambda::Url");
-    let f: &Function = one(&n, "arn:aws:lambda:eu-west-1:123456789012:function:closed-fn");
+    let f: &Function = one(
+        &n,
+        "arn:aws:lambda:eu-west-1:123456789012:function:closed-fn",
+    );
     assert_eq!(f.tracing_mode.known().unwrap(), "Active");
     assert_eq!(f.environment.known().unwrap()[0].name, "STAGE");
     let p: &Permission = one(
@@ -315,7 +378,11 @@ fn lambda_functions_urls_and_permissions() {
         Some(&Some("arn:aws:s3:::clean-data".to_string()))
     );
     // ResourceNotFoundException: open-fn has no resource policy.
-    assert!(!n.model.all::<Permission>().any(|p| p.meta.address.contains("open-fn")));
+    assert!(
+        !n.model
+            .all::<Permission>()
+            .any(|p| p.meta.address.contains("open-fn"))
+    );
 
     let bad = load("errors.json");
     let url: &FunctionUrl = one(&bad, "arn:aws:lambda:eu-west-1:123456789012:function:f/url");
