@@ -21,6 +21,15 @@ use serde_json::Value;
 
 use crate::format::{Call, Snapshot};
 
+mod cloudtrail;
+mod ec2;
+mod iam;
+mod kms;
+mod lambda;
+mod rds;
+mod resource;
+mod s3;
+
 /// The outcome of [`normalise`].
 #[derive(Debug, Default)]
 pub struct Normalised {
@@ -60,7 +69,15 @@ pub fn normalise(snapshot: &Snapshot, file: &str) -> Normalised {
 }
 
 /// Every service's normaliser, in a fixed order (resource order in reports follows it).
-const SERVICES: &[fn(&mut Context<'_>)] = &[];
+const SERVICES: &[fn(&mut Context<'_>)] = &[
+    iam::normalise,
+    s3::normalise,
+    ec2::normalise,
+    rds::normalise,
+    cloudtrail::normalise,
+    kms::normalise,
+    lambda::normalise,
+];
 
 /// What a service normaliser works with.
 pub(crate) struct Context<'a> {
