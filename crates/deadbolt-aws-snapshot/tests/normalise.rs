@@ -263,7 +263,7 @@ fn ec2_errors() {
     let d = diagnostics(&n);
     assert!(d.contains("aws://eu-west-1/ec2/DescribeSecurityGroups unexpected response: an entry has no `groupId`"), "{d}");
     assert!(
-        d.contains("aws://eu-west-1/ec2/DescribeVolumes UnauthorizedOperation"),
+        d.contains("aws://eu-west-1/ec2/DescribeVolumes AWS answered UnauthorizedOperation"),
         "{d}"
     );
     let ebs: &EbsDefaultEncryption = one(

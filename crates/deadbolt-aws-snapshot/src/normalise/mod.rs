@@ -35,8 +35,9 @@ mod s3;
 pub struct Normalised {
     /// The resources.
     pub model: Model,
-    /// Problems: calls that got no answer (from the snapshot's `problems`), responses that could
-    /// not be read. Each names the call.
+    /// Problems, each naming the call: calls that got no answer (the snapshot's `problems`) and
+    /// error answers other than "nothing is configured" (errors: the scan is partial), responses
+    /// that could not be read (warnings).
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -56,6 +57,21 @@ pub fn normalise(snapshot: &Snapshot, file: &str) -> Normalised {
         ));
     }
     let _ = file;
+    for call in &snapshot.calls {
+        if let Some(error) = &call.error
+            && !crate::calls::means_none(&call.service, &call.operation, &error.code)
+        {
+            out.diagnostics.push(Diagnostic::whole_file(
+                Level::Error,
+                span_of(call).file,
+                format!(
+                    "AWS answered {} ({}): what this call reads is missing from the scan or not evaluated",
+                    error.code,
+                    if error.message.is_empty() { "no message" } else { &error.message }
+                ),
+            ));
+        }
+    }
     let mut cx = Context {
         calls: &calls,
         snapshot,

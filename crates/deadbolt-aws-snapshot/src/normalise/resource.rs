@@ -77,19 +77,10 @@ pub(crate) fn required(
 
 impl Context<'_> {
     /// The response of a listing call (one page of `ListBuckets`, `DescribeSecurityGroups`...), or
-    /// `None` with a diagnostic naming the call when AWS answered with an error: what it lists is
-    /// then missing from the scan, and the report says so.
+    /// `None` when AWS answered with an error: what it lists is then missing from the scan, and
+    /// [`super::normalise`] reports the error (it reports every error answer once).
     pub fn listing<'c>(&mut self, call: &'c Call) -> Option<&'c Value> {
-        if let Some(error) = &call.error {
-            self.diagnostics
-                .push(deadbolt_model::Diagnostic::whole_file(
-                    deadbolt_model::Level::Error,
-                    super::span_of(call).file,
-                    format!(
-                        "{} ({}), so what it lists is missing from the scan",
-                        error.code, error.message
-                    ),
-                ));
+        if call.error.is_some() {
             return None;
         }
         if call.response.is_none() {
