@@ -3,6 +3,7 @@
 //! Exit codes: 0 — no finding at or above `--fail-on`; 1 — findings at or above it, or some input
 //! could not be read (the scan is incomplete); 2 — usage error, or nothing could be scanned.
 
+mod aws;
 mod classify;
 mod config;
 mod logs;
@@ -40,8 +41,10 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Scan Terraform, CloudFormation and Kubernetes (a directory, a file, or `terraform show -json`
-    /// plan output).
+    /// plan output), AWS account snapshots, or the live AWS account (`--aws`).
     Scan(ScanArgs),
+    /// Collect a snapshot of the live AWS account (read-only) to scan later or elsewhere.
+    Collect(aws::CollectArgs),
     /// The shared responsibility map of a stack: who owns each layer of each service, and the
     /// customer's duties with how each is covered.
     Srm(srm::SrmArgs),
@@ -83,9 +86,10 @@ enum ColorChoice {
 
 #[derive(clap::Args)]
 struct ScanArgs {
-    /// Directories or files to scan.
-    #[arg(default_value = ".")]
+    /// Directories or files to scan [default: `.`, unless --aws is given].
     paths: Vec<PathBuf>,
+    #[command(flatten)]
+    live: aws::LiveArgs,
     /// Report format.
     #[arg(long, short = 'f', value_enum, default_value_t = Format::Human)]
     format: Format,
@@ -115,10 +119,11 @@ struct ScanArgs {
     /// override parameter defaults in every scanned template.
     #[arg(long, value_name = "FILE")]
     parameters: Vec<PathBuf>,
-    /// The region CloudFormation templates are deployed to (a template does not name its region;
-    /// without it, the residency rule cannot place their resources).
-    #[arg(long, value_name = "REGION")]
-    region: Option<String>,
+    /// With --aws: the regions to collect (repeatable or comma-separated) [default: the profile's
+    /// region]. Otherwise: the one region CloudFormation templates are deployed to (a template
+    /// does not name its region; without it, the residency rule cannot place their resources).
+    #[arg(long, value_name = "REGION", value_delimiter = ',')]
+    region: Vec<String>,
     /// The stack file whose `residency` policy the scan enforces [default: deadbolt.yaml,
     /// deadbolt.yml or deadbolt.toml in the scanned directory].
     #[arg(long, value_name = "FILE")]
@@ -155,6 +160,7 @@ fn run(cli: Cli) -> Result<u8> {
     match cli.command {
         Command::Rules { id, format } => rules(id.as_deref(), format),
         Command::Scan(args) => scan(args),
+        Command::Collect(args) => aws::run_collect(args),
         Command::Srm(args) => srm::run(args),
         Command::Classify(args) => classify::run(args),
         Command::Logs(args) => logs::run(args),
@@ -221,7 +227,13 @@ fn join(items: &[&str]) -> String {
     }
 }
 
-fn scan(args: ScanArgs) -> Result<u8> {
+fn scan(mut args: ScanArgs) -> Result<u8> {
+    if args.paths.is_empty() && !args.live.aws {
+        args.paths.push(PathBuf::from("."));
+    }
+    if !args.live.aws && args.region.len() > 1 {
+        bail!("--region names one region for CloudFormation templates (several only with --aws)");
+    }
     for p in &args.paths {
         if !p.exists() {
             bail!("{}: no such file or directory", p.display());
@@ -305,7 +317,11 @@ fn scan(args: ScanArgs) -> Result<u8> {
     let sources = deadbolt_sources::Options {
         terraform: options,
         parameters,
-        region: args.region.clone(),
+        region: if args.live.aws {
+            None
+        } else {
+            args.region.first().cloned()
+        },
     };
     for path in distinct_roots(&args.paths) {
         let loaded = deadbolt_sources::load(path, &sources);
@@ -316,6 +332,16 @@ fn scan(args: ScanArgs) -> Result<u8> {
         bytes += loaded.bytes;
         resources += loaded.resources;
         remote.extend(loaded.remote_modules);
+    }
+    if args.live.aws {
+        let live = aws::collect(&args.live, &args.region)?;
+        eprintln!("deadbolt: {}", live.summary);
+        let normalised = deadbolt_aws_snapshot::normalise(&live.snapshot, "aws");
+        files += 1;
+        parsed += 1;
+        resources += normalised.model.len();
+        model.extend(normalised.model);
+        diagnostics.extend(normalised.diagnostics);
     }
     model.set_residency(residency);
     let rules: Vec<&'static dyn Rule> = registry::all().to_vec();
