@@ -13,6 +13,11 @@
 //! - any other error (`AccessDenied`, throttling that outlasted the retries) or no call at all:
 //!   unknown, with the reason naming the call, so the rules report "not evaluated", never a guess.
 
+mod account;
+mod pages;
+mod security_services;
+mod sharing;
+
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -60,7 +65,11 @@ pub fn normalise(snapshot: &Snapshot, file: &str) -> Normalised {
 }
 
 /// Every service's normaliser, in a fixed order (resource order in reports follows it).
-const SERVICES: &[fn(&mut Context<'_>)] = &[];
+const SERVICES: &[fn(&mut Context<'_>)] = &[
+    account::normalise,
+    security_services::normalise,
+    sharing::normalise,
+];
 
 /// What a service normaliser works with.
 pub(crate) struct Context<'a> {
