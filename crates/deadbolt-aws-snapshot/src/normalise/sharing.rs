@@ -35,39 +35,25 @@ fn partition(cx: &Context<'_>) -> String {
     }
 }
 
-fn push(
-    cx: &mut Context<'_>,
-    kind: CopyKind,
-    id: String,
-    address: String,
-    region: &str,
-    span: Span,
-    public: Attr<bool>,
-    shared_with: Vec<String>,
-) {
-    cx.model.push(SharedCopy {
-        meta: ResourceMeta {
-            address,
-            kind: match kind {
-                CopyKind::EbsSnapshot => "AWS::EC2::Snapshot",
-                CopyKind::Ami => "AWS::EC2::Image",
-                CopyKind::RdsSnapshot => "AWS::RDS::DBSnapshot",
-                CopyKind::RdsClusterSnapshot => "AWS::RDS::DBClusterSnapshot",
-            }
-            .to_string(),
-            provider: Provider::Aws,
-            span: span.clone(),
-            suppressions: Vec::new(),
-            locations: vec![Location {
-                region: Attr::set(region.to_string(), span),
-                role: LocationRole::Primary,
-            }],
-        },
-        kind,
-        id,
-        public,
-        shared_with,
-    });
+/// The metadata of a copy of `kind` at `address` in `region`, spanned at `span`.
+fn meta(kind: CopyKind, address: String, region: &str, span: Span) -> ResourceMeta {
+    ResourceMeta {
+        address,
+        kind: match kind {
+            CopyKind::EbsSnapshot => "AWS::EC2::Snapshot",
+            CopyKind::Ami => "AWS::EC2::Image",
+            CopyKind::RdsSnapshot => "AWS::RDS::DBSnapshot",
+            CopyKind::RdsClusterSnapshot => "AWS::RDS::DBClusterSnapshot",
+        }
+        .to_string(),
+        provider: Provider::Aws,
+        span: span.clone(),
+        suppressions: Vec::new(),
+        locations: vec![Location {
+            region: Attr::set(region.to_string(), span),
+            role: LocationRole::Primary,
+        }],
+    }
 }
 
 /// The entries of the list named by one of `keys` (the XML name first, the JSON one second) in
@@ -169,16 +155,13 @@ fn ebs_snapshots(cx: &mut Context<'_>, region: &str) {
             }
         };
         let address = format!("arn:{partition}:ec2:{region}::snapshot/{id}");
-        push(
-            cx,
-            CopyKind::EbsSnapshot,
+        cx.model.push(SharedCopy {
+            meta: meta(CopyKind::EbsSnapshot, address, region, span),
+            kind: CopyKind::EbsSnapshot,
             id,
-            address,
-            region,
-            span,
             public,
             shared_with,
-        );
+        });
     }
 }
 
@@ -210,16 +193,13 @@ fn images(cx: &mut Context<'_>, region: &str) {
             }
         };
         let address = format!("arn:{partition}:ec2:{region}::image/{id}");
-        push(
-            cx,
-            CopyKind::Ami,
+        cx.model.push(SharedCopy {
+            meta: meta(CopyKind::Ami, address, region, span),
+            kind: CopyKind::Ami,
             id,
-            address,
-            region,
-            span,
             public,
-            Vec::new(),
-        );
+            shared_with: Vec::new(),
+        });
     }
 }
 
@@ -323,16 +303,13 @@ fn rds_snapshots(cx: &mut Context<'_>, region: &str, names: &RdsNames) {
                 ),
                 Some(attr_call) => read_restore(cx, attr_call, names, &id, region),
             };
-        push(
-            cx,
-            names.kind,
+        cx.model.push(SharedCopy {
+            meta: meta(names.kind, address, region, span),
+            kind: names.kind,
             id,
-            address,
-            region,
-            span,
             public,
             shared_with,
-        );
+        });
     }
 }
 
