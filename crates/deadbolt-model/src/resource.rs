@@ -250,6 +250,14 @@ resources! {
     ConfigRecorder(aws::config::Recorder),
     /// A Lightsail instance with its joined public ports.
     LightsailInstance(aws::lightsail::Instance),
+    /// The account's root user (live state only).
+    RootUser(aws::account::RootUser),
+    /// An IAM user's credentials from the credential report (live state only).
+    CredentialUser(aws::account::CredentialUser),
+    /// A detection or configuration service in one region (live state only).
+    RegionalService(aws::regional::RegionalService),
+    /// An EBS snapshot, AMI or RDS snapshot the account owns (live state only).
+    SharedCopy(aws::sharing::SharedCopy),
     // Kubernetes
     /// A Kubernetes workload (Pod, Deployment, StatefulSet, DaemonSet, Job, CronJob...).
     K8sWorkload(k8s::Workload),

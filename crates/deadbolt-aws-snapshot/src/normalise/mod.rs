@@ -13,6 +13,11 @@
 //! - any other error (`AccessDenied`, throttling that outlasted the retries) or no call at all:
 //!   unknown, with the reason naming the call, so the rules report "not evaluated", never a guess.
 
+mod account;
+mod pages;
+mod security_services;
+mod sharing;
+
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -93,6 +98,9 @@ const SERVICES: &[fn(&mut Context<'_>)] = &[
     cloudtrail::normalise,
     kms::normalise,
     lambda::normalise,
+    account::normalise,
+    security_services::normalise,
+    sharing::normalise,
 ];
 
 /// What a service normaliser works with.

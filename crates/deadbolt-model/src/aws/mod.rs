@@ -4,6 +4,7 @@
 //! CloudFormation and live collectors fill the same fields. Absent settings carry the AWS default
 //! (documented per field) with `explicit == false`.
 
+pub mod account;
 pub mod apigateway;
 pub mod cloudfront;
 pub mod cloudtrail;
@@ -19,4 +20,6 @@ pub mod kms;
 pub mod lambda;
 pub mod lightsail;
 pub mod rds;
+pub mod regional;
 pub mod s3;
+pub mod sharing;

@@ -206,7 +206,7 @@ fn rule_ids_and_names_are_unique_and_well_formed() {
     }
 }
 
-/// The first fenced `hcl` or `yaml` block after `heading` in a rule's documentation, with the file
+/// The first fenced `hcl`, `yaml` or `json` (account snapshot) block after `heading` in a rule's documentation, with the file
 /// name it is loaded as.
 fn doc_example(doc: &str, heading: &str) -> Option<(&'static str, String)> {
     let section = &doc[doc.find(heading)? + heading.len()..];
@@ -215,6 +215,9 @@ fn doc_example(doc: &str, heading: &str) -> Option<(&'static str, String)> {
         ("example.tf", "```hcl")
     } else if section[fence..].starts_with("```yaml") {
         ("example.yaml", "```yaml")
+    } else if section[fence..].starts_with("```json") {
+        // Live-state rules document an account snapshot.
+        ("example.json", "```json")
     } else {
         return None;
     };
@@ -236,7 +239,10 @@ fn every_rules_documented_examples_behave_as_documented() {
         for (heading, should_fail) in [("## Failing example", true), ("## Passing example", false)]
         {
             let Some((name, example)) = doc_example(&doc, heading) else {
-                problems.push(format!("{}: no hcl or yaml block under {heading}", m.id));
+                problems.push(format!(
+                    "{}: no hcl, yaml or json block under {heading}",
+                    m.id
+                ));
                 continue;
             };
             let mut loaded = deadbolt_sources::load_str(name, &example);

@@ -6,6 +6,7 @@ use deadbolt_model::{ResourceMeta, Unknown};
 use crate::checks::Checks;
 use crate::rule::Rule;
 
+mod accessanalyzer;
 mod apigateway;
 mod cloudfront;
 mod cloudtrail;
@@ -16,13 +17,17 @@ mod ec2;
 mod ecr;
 mod eks;
 mod elb;
+mod guardduty;
 mod iam;
 mod kms;
 mod lambda;
 mod lightsail;
 mod rds;
+mod regional;
 mod residency;
 mod s3;
+mod securityhub;
+mod shared_copies;
 
 /// Every AWS rule.
 pub(crate) fn all() -> Vec<&'static dyn Rule> {
@@ -43,6 +48,9 @@ pub(crate) fn all() -> Vec<&'static dyn Rule> {
     rules.extend_from_slice(datastore::RULES);
     rules.extend_from_slice(config::RULES);
     rules.extend_from_slice(lightsail::RULES);
+    rules.extend_from_slice(guardduty::RULES);
+    rules.extend_from_slice(securityhub::RULES);
+    rules.extend_from_slice(accessanalyzer::RULES);
     rules.extend_from_slice(residency::RULES);
     rules
 }

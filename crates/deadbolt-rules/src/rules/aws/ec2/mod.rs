@@ -17,7 +17,9 @@ mod imdsv2_instance;
 mod imdsv2_template;
 mod nacl_admin_ports_world;
 mod nacl_all_world;
+mod public_ami;
 mod public_ip;
+mod public_snapshot;
 mod sg_all_ports_world;
 mod sg_db_ports_world;
 mod sg_egress_all_world;
@@ -47,6 +49,8 @@ pub(crate) const RULES: &[&dyn Rule] = &[
     &nacl_admin_ports_world::NaclAdminPortsWorld,
     &nacl_all_world::NaclAllWorld,
     &vpc_flow_logs::VpcNoFlowLogs,
+    &public_snapshot::PublicEbsSnapshot,
+    &public_ami::PublicAmi,
 ];
 
 /// Judges every security group rule in `direction` that is open to the world: it fails when

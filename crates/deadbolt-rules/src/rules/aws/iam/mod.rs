@@ -6,14 +6,21 @@ use deadbolt_model::{Attr, ResourceMeta, Unknown};
 use crate::checks::Checks;
 use crate::rule::Rule;
 
+mod access_key_rotation;
 mod admin;
+mod console_mfa;
+mod credentials;
 mod github_oidc_trust;
 mod not_action;
 mod pass_role;
 mod password_length;
 mod password_reuse;
+mod root_access_keys;
+mod root_hardware_mfa;
+mod root_mfa;
 mod service_wildcard;
 mod trust_any;
+mod unused_credentials;
 mod user_policy;
 
 /// The rules of this service.
@@ -27,6 +34,12 @@ pub(crate) const RULES: &[&dyn Rule] = &[
     &password_length::PasswordMinLength,
     &password_reuse::PasswordReuse,
     &github_oidc_trust::GithubOidcTrustUnpinned,
+    &root_mfa::RootMfa,
+    &root_hardware_mfa::RootHardwareMfa,
+    &root_access_keys::RootAccessKeys,
+    &console_mfa::ConsoleUserWithoutMfa,
+    &access_key_rotation::AccessKeyNotRotated,
+    &unused_credentials::UnusedCredentials,
 ];
 
 /// What a rule concludes about one statement.

@@ -13,6 +13,7 @@ mod deletion_protection;
 mod iam_auth;
 mod multi_az;
 mod public;
+mod public_snapshot;
 mod unencrypted;
 
 /// The rules of this service.
@@ -24,6 +25,7 @@ pub(crate) const RULES: &[&dyn Rule] = &[
     &auto_minor_upgrade::AutoMinorUpgradeOff,
     &iam_auth::IamAuthOff,
     &multi_az::NoMultiAz,
+    &public_snapshot::PublicRdsSnapshot,
 ];
 
 /// `true` for a standalone instance or a cluster: the resources that own storage, backups and

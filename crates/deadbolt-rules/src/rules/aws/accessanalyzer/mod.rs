@@ -1,0 +1,8 @@
+//! IAM Access Analyzer rules (live state only).
+
+use crate::rule::Rule;
+
+mod enabled;
+
+/// The rules of this service.
+pub(crate) const RULES: &[&dyn Rule] = &[&enabled::AccessAnalyzerNotEnabled];

@@ -1,0 +1,8 @@
+//! AWS Security Hub rules (live state only).
+
+use crate::rule::Rule;
+
+mod enabled;
+
+/// The rules of this service.
+pub(crate) const RULES: &[&dyn Rule] = &[&enabled::SecurityHubNotEnabled];
