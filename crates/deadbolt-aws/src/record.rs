@@ -219,6 +219,23 @@ impl Session {
                 self.recorder.push(call);
                 Ok(output)
             }
+            // A 2xx answer the SDK could not read (moto names some S3 root elements differently
+            // from AWS) still holds the state asked for: the raw body is recorded, and the
+            // normaliser, which reads bodies by member names, judges it.
+            Err(SdkError::ServiceError(failure))
+                if failure.raw().status().is_success()
+                    && failure.raw().body().bytes().is_some_and(|b| !b.is_empty()) =>
+            {
+                let body = failure.raw().body().bytes().unwrap_or_default();
+                let mut response = body_to_json(body);
+                mask::mask_response(service, operation, &mut response);
+                call.response = Some(response);
+                self.recorder.push(call);
+                Err(format!(
+                    "{service}:{operation} answered HTTP {} with a body the SDK could not read",
+                    failure.raw().status().as_u16()
+                ))
+            }
             Err(SdkError::ServiceError(failure)) => {
                 let error = failure.err();
                 let answer = CallError {
