@@ -3,6 +3,7 @@
 
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_smithy_http_client::tls;
+use aws_smithy_runtime_api::client::interceptors::SharedInterceptor;
 use aws_smithy_types::retry::RetryConfig;
 
 use crate::record::ReadOnlyGuard;
@@ -16,6 +17,7 @@ const FALLBACK_REGION: &str = "us-east-1";
 pub struct Clients {
     config: SdkConfig,
     guard: ReadOnlyGuard,
+    extra: Vec<SharedInterceptor>,
     home: String,
     custom_endpoint: bool,
 }
@@ -24,11 +26,13 @@ macro_rules! client {
     ($(#[$doc:meta])* $name:ident, $krate:ident) => {
         $(#[$doc])*
         pub fn $name(&self, region: &str) -> $krate::Client {
-            let config = $krate::config::Builder::from(&self.config)
+            let mut config = $krate::config::Builder::from(&self.config)
                 .region(Region::new(region.to_string()))
-                .interceptor(self.guard.clone())
-                .build();
-            $krate::Client::from_conf(config)
+                .interceptor(self.guard.clone());
+            for interceptor in &self.extra {
+                config.push_interceptor(interceptor.clone());
+            }
+            $krate::Client::from_conf(config.build())
         }
     };
 }
@@ -68,8 +72,27 @@ impl Clients {
         Clients {
             config,
             guard,
+            extra: Vec::new(),
             home,
             custom_endpoint,
+        }
+    }
+
+    /// Clients from a configuration built elsewhere, with `extra` interceptors on every client
+    /// after the guard: how tests put the SDK's mock responses (`aws-smithy-mocks`) behind the
+    /// same collection code. `home` is the region global calls go to.
+    pub fn from_parts(
+        config: SdkConfig,
+        guard: ReadOnlyGuard,
+        extra: Vec<SharedInterceptor>,
+        home: &str,
+    ) -> Self {
+        Clients {
+            config,
+            guard,
+            extra,
+            home: home.to_string(),
+            custom_endpoint: false,
         }
     }
 
@@ -86,12 +109,14 @@ impl Clients {
 
     /// An S3 client for `region`; path-style addressing against a custom endpoint.
     pub fn s3(&self, region: &str) -> aws_sdk_s3::Client {
-        let config = aws_sdk_s3::config::Builder::from(&self.config)
+        let mut config = aws_sdk_s3::config::Builder::from(&self.config)
             .region(Region::new(region.to_string()))
             .force_path_style(self.custom_endpoint)
-            .interceptor(self.guard.clone())
-            .build();
-        aws_sdk_s3::Client::from_conf(config)
+            .interceptor(self.guard.clone());
+        for interceptor in &self.extra {
+            config.push_interceptor(interceptor.clone());
+        }
+        aws_sdk_s3::Client::from_conf(config.build())
     }
 
     client!(/** An STS client. */ sts, aws_sdk_sts);
