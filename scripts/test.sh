@@ -28,6 +28,17 @@ if ! "$duckdb_venv/bin/python" -c "import duckdb" >/dev/null 2>&1; then
 fi
 export DEADBOLT_DUCKDB_PYTHON="$duckdb_venv/bin/python"
 
+# `deadbolt scan --aws` is tested against moto's standalone AWS server (PyPI moto[server], with
+# boto3 for the seed script), in a venv that outlives the clone. The test starts and stops it.
+moto_venv="$HOME/.cache/deadbolt/venv-moto"
+if ! "$moto_venv/bin/python" -c "import moto.server, boto3" >/dev/null 2>&1; then
+  echo "installing moto[server] (PyPI) into $moto_venv for the live AWS test ..." >&2
+  python3 -m venv "$moto_venv" &&
+    "$moto_venv/bin/pip" install -q "moto[server]==5.2.5" >&2 ||
+    echo "could not install moto: the live AWS test will fail" >&2
+fi
+export DEADBOLT_MOTO_PYTHON="$moto_venv/bin/python"
+
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
 set +e

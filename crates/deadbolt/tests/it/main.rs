@@ -1,5 +1,7 @@
 //! deadbolt's integration tests: one binary, one build, many modules.
 
+#[cfg(feature = "aws")]
+mod aws_live;
 mod bad_input;
 mod classify;
 mod cli;
