@@ -18,6 +18,8 @@
 //!   of the collection goes on, and the scan says what could not be judged.
 
 mod clients;
+#[cfg(test)]
+mod mock_tests;
 pub mod record;
 mod services;
 
@@ -168,6 +170,22 @@ async fn collect_async(options: &Options) -> Result<Collected, CollectError> {
         }
     }
 
+    Ok(Collected {
+        snapshot: assemble(&recorder, &collected_at, account, regions),
+        invoked: recorder.invoked(),
+        elapsed: started.elapsed(),
+    })
+}
+
+/// The snapshot of what `recorder` holds (taken out of it): calls sorted by service, region,
+/// operation and identifying parameters (pages keep their order), problems by service, region and
+/// operation.
+pub(crate) fn assemble(
+    recorder: &Recorder,
+    collected_at: &jiff::Timestamp,
+    account: deadbolt_aws_snapshot::Account,
+    regions: Vec<String>,
+) -> Snapshot {
     let (mut calls, mut problems) = recorder.take();
     calls.sort_by_cached_key(|c| {
         let identifying: Vec<(&String, &serde_json::Value)> =
@@ -182,20 +200,16 @@ async fn collect_async(options: &Options) -> Result<Collected, CollectError> {
     problems.sort_by(|a, b| {
         (&a.service, &a.region, &a.operation).cmp(&(&b.service, &b.region, &b.operation))
     });
-    Ok(Collected {
-        snapshot: Snapshot {
-            deadbolt_snapshot: FORMAT_VERSION,
-            provider: "aws".to_string(),
-            collected_at: collected_at.to_string(),
-            collector: format!("deadbolt {}", env!("CARGO_PKG_VERSION")),
-            account,
-            regions,
-            calls,
-            problems,
-        },
-        invoked: recorder.invoked(),
-        elapsed: started.elapsed(),
-    })
+    Snapshot {
+        deadbolt_snapshot: FORMAT_VERSION,
+        provider: "aws".to_string(),
+        collected_at: collected_at.to_string(),
+        collector: format!("deadbolt {}", env!("CARGO_PKG_VERSION")),
+        account,
+        regions,
+        calls,
+        problems,
+    }
 }
 
 /// Pagination parameters do not identify a call; pages keep their order under a stable sort.

@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use aws_smithy_runtime_api::box_error::BoxError;
 use aws_smithy_runtime_api::client::interceptors::Intercept;
 use aws_smithy_runtime_api::client::interceptors::context::{
-    AfterDeserializationInterceptorContextRef, BeforeSerializationInterceptorContextRef,
+    AfterDeserializationInterceptorContextRef, BeforeSerializationInterceptorContextMut,
 };
 use aws_smithy_runtime_api::client::orchestrator::{HttpResponse, Metadata};
 use aws_smithy_runtime_api::client::result::SdkError;
@@ -95,7 +95,14 @@ struct Invoked(Arc<Mutex<Vec<(String, String)>>>);
 
 /// An interceptor on every client: records the operation (from the SDK's own operation metadata,
 /// not from deadbolt's labels) and stops any operation that is not a `List`, `Get`, `Describe` or
-/// `Generate` before it is signed or sent.
+/// `Generate` before it is serialised, signed or sent.
+///
+/// It refuses in `modify_before_serialization`, the first hook that knows the operation (client
+/// interceptors run `read_before_execution` before the operation's metadata is configured): the
+/// orchestrator stops after the first hook that fails, so no interceptor's later hooks see a
+/// refused operation. (Every interceptor's instance of one hook runs even when another's failed:
+/// refusing in `read_before_serialization` let other interceptors read the request, and the SDK's
+/// mock answer it.)
 #[derive(Clone, Debug)]
 pub struct ReadOnlyGuard {
     invoked: Invoked,
@@ -106,9 +113,9 @@ impl Intercept for ReadOnlyGuard {
         "deadbolt read-only guard"
     }
 
-    fn read_before_serialization(
+    fn modify_before_serialization(
         &self,
-        _context: &BeforeSerializationInterceptorContextRef<'_>,
+        _context: &mut BeforeSerializationInterceptorContextMut<'_>,
         _runtime_components: &RuntimeComponents,
         cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
