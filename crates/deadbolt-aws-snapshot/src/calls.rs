@@ -178,6 +178,15 @@ pub const OPERATIONS: &[Operation] = &[
     op("accessanalyzer", "ListAnalyzers", Regional),
 ];
 
+/// The operations `deadbolt logs s3://BUCKET/PREFIX` makes to read CloudTrail delivery files
+/// (not collection: nothing of them enters a snapshot). `s3:GetObject` is the one permission it
+/// needs beyond `SecurityAudit`, on the trail bucket only.
+pub const LOG_OPERATIONS: &[Operation] = &[
+    op("s3", "GetBucketLocation", PerResource("Bucket")),
+    op("s3", "ListObjectsV2", PerResource("Bucket")),
+    op("s3", "GetObject", PerResource("Bucket")),
+];
+
 /// Whether an operation name is a read: `List*`, `Get*`, `Describe*` or `Generate*`.
 pub fn is_read_only(operation: &str) -> bool {
     ["List", "Get", "Describe", "Generate"]
@@ -203,7 +212,7 @@ mod tests {
 
     #[test]
     fn every_operation_is_a_read() {
-        for o in OPERATIONS {
+        for o in OPERATIONS.iter().chain(LOG_OPERATIONS) {
             assert!(is_read_only(o.operation), "{}:{}", o.service, o.operation);
         }
         assert!(!is_read_only("PutBucketPolicy"));

@@ -20,6 +20,7 @@
 mod clients;
 #[cfg(test)]
 mod mock_tests;
+pub mod objects;
 pub mod record;
 mod services;
 
@@ -87,6 +88,9 @@ pub enum CollectError {
     /// `--all-regions` was asked for and EC2 `DescribeRegions` failed.
     #[error("could not list the account's regions (ec2:DescribeRegions): {0}")]
     Regions(String),
+    /// `deadbolt logs s3://...`: the bucket could not be located or listed.
+    #[error("could not list the S3 objects: {0}")]
+    Objects(String),
     /// The async runtime could not start.
     #[error("could not start the async runtime: {0}")]
     Runtime(#[from] std::io::Error),

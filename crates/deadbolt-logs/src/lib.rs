@@ -31,6 +31,7 @@ pub use baseline::{Baseline, BaselineError, BaselineOptions, BaselineStats};
 pub use detection::{Detection, Example, Meta};
 pub use engine::{Engine, Event, Session, Stats, Window};
 pub use read::{
-    Buffers, FileSummary, Limits, Position, Record, read_file, read_file_with, read_str,
+    Buffers, FileSummary, Limits, Position, Record, read_bytes_with, read_file, read_file_with,
+    read_str,
 };
 pub use sigma::{Rule, Severity};

@@ -238,6 +238,55 @@ pub fn read_file_with(
     summary
 }
 
+/// [`read_file_with`] for a file already in memory (an S3 object): `display` names it (its name
+/// decides whether it is a digest file); gzip is recognised by its magic bytes.
+pub fn read_bytes_with(
+    bytes: &[u8],
+    display: &Arc<str>,
+    limits: &Limits,
+    buffers: &mut Buffers,
+    sink: &mut dyn FnMut(Record<'_>),
+    diagnostics: &mut Vec<Diagnostic>,
+) -> FileSummary {
+    let mut summary = FileSummary::default();
+    let name = display.rsplit('/').next().unwrap_or(display);
+    if name.contains("CloudTrail-Digest") {
+        summary.digest = true;
+        return summary;
+    }
+    let Buffers {
+        text,
+        line,
+        inflater,
+        ..
+    } = buffers;
+    let mut reader = Reader {
+        display,
+        limits,
+        sink,
+        diagnostics,
+        summary: &mut summary,
+        line: 1,
+        line_buf: line,
+    };
+    if !bytes.starts_with(&[0x1f, 0x8b]) {
+        reader.read(&mut &bytes[..]);
+    } else if bytes.len() as u64 <= WHOLE_FILE_BYTES
+        && inflate_whole(
+            inflater.get_or_insert_with(libdeflater::Decompressor::new),
+            bytes,
+            text,
+            limits.max_line_bytes,
+        )
+    {
+        reader.read(&mut &text[..]);
+    } else {
+        let decoder = flate2::bufread::MultiGzDecoder::new(bytes);
+        reader.read(&mut BufReader::with_capacity(1 << 16, decoder));
+    }
+    summary
+}
+
 /// Reads records from an in-memory text (tests, examples).
 pub fn read_str(
     text: &str,

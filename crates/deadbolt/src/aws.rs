@@ -55,6 +55,23 @@ pub fn collect(live: &LiveArgs, regions: &[String]) -> Result<Live> {
     imp::collect(live, regions)
 }
 
+/// What `deadbolt logs` does with one S3 object: its display name, its body, the diagnostics.
+pub type ReadObject<'a> =
+    dyn FnMut(&std::sync::Arc<str>, &[u8], &mut Vec<deadbolt_model::Diagnostic>) + 'a;
+
+/// `deadbolt logs s3://BUCKET/PREFIX`: the log files under the prefix (the names `deadbolt logs`
+/// reads from disk), in delivery-time order, each body handed to `read`. An object that cannot be
+/// fetched is an error diagnostic naming it; a bucket that cannot be listed is an error.
+pub fn s3_logs(
+    url: &str,
+    profile: Option<&str>,
+    endpoint_url: Option<&str>,
+    diagnostics: &mut Vec<deadbolt_model::Diagnostic>,
+    read: &mut ReadObject<'_>,
+) -> Result<()> {
+    imp::s3_logs(url, profile, endpoint_url, diagnostics, read)
+}
+
 /// `deadbolt collect`.
 pub fn run_collect(args: CollectArgs) -> Result<u8> {
     if !args.live.aws {
@@ -140,6 +157,44 @@ mod imp {
             summary,
         })
     }
+
+    pub fn s3_logs(
+        url: &str,
+        profile: Option<&str>,
+        endpoint_url: Option<&str>,
+        diagnostics: &mut Vec<deadbolt_model::Diagnostic>,
+        read: &mut ReadObject<'_>,
+    ) -> Result<()> {
+        use deadbolt_aws::objects::{Objects, S3Location};
+        let Some(location) = S3Location::parse(url) else {
+            bail!("{url}: expected s3://BUCKET or s3://BUCKET/PREFIX");
+        };
+        let options = deadbolt_aws::Options {
+            profile: profile.map(str::to_string),
+            endpoint_url: endpoint_url.map(str::to_string),
+            ..deadbolt_aws::Options::default()
+        };
+        let objects = Objects::list(&options, &location).with_context(|| url.to_string())?;
+        let mut keys: Vec<(String, i64)> = objects
+            .keys
+            .iter()
+            .filter(|(key, _)| crate::logs::is_log_file(Path::new(key)))
+            .cloned()
+            .collect();
+        keys.sort_by_cached_key(|(key, _)| crate::logs::delivery_time(Path::new(key)));
+        objects.fetch(&keys, |key, body| {
+            let display: std::sync::Arc<str> = objects.url(key).into();
+            match body {
+                Ok(body) => read(&display, &body, diagnostics),
+                Err(why) => diagnostics.push(deadbolt_model::Diagnostic::whole_file(
+                    deadbolt_model::Level::Error,
+                    display,
+                    format!("cannot fetch: {why}"),
+                )),
+            }
+        });
+        Ok(())
+    }
 }
 
 #[cfg(not(feature = "aws"))]
@@ -150,6 +205,18 @@ mod imp {
         let _ = summary;
         bail!(
             "this deadbolt was built without live AWS support: build it with `cargo build --release -p deadbolt --features aws` (snapshot files scan without it)"
+        )
+    }
+
+    pub fn s3_logs(
+        url: &str,
+        _profile: Option<&str>,
+        _endpoint_url: Option<&str>,
+        _diagnostics: &mut Vec<deadbolt_model::Diagnostic>,
+        _read: &mut ReadObject<'_>,
+    ) -> Result<()> {
+        bail!(
+            "{url}: reading from S3 needs the `aws` build (`cargo build --release -p deadbolt --features aws`); or download the files (aws s3 sync {url} DIR) and point deadbolt at DIR"
         )
     }
 }

@@ -62,7 +62,8 @@ pub enum EngineKind {
 /// Arguments of `deadbolt logs`.
 #[derive(clap::Args)]
 pub struct LogsArgs {
-    /// CloudTrail files or folders: S3 delivery files (`.json`, `.json.gz`), NDJSON, JSON arrays.
+    /// CloudTrail files or folders: S3 delivery files (`.json`, `.json.gz`), NDJSON, JSON arrays;
+    /// or `s3://BUCKET/PREFIX`, read from S3 (the `aws` build), after the local ones.
     #[arg(required_unless_present_any = ["emit_sql", "list"])]
     paths: Vec<String>,
     /// More Sigma rules (a `.yml` file or a folder of them), for `logsource: {product: aws,
@@ -124,6 +125,12 @@ pub struct LogsArgs {
     /// Which engine runs the detections.
     #[arg(long, value_enum, default_value_t = EngineKind::Stream)]
     engine: EngineKind,
+    /// For `s3://` inputs: a named profile of the AWS shared config and credentials files.
+    #[arg(long, value_name = "NAME")]
+    profile: Option<String>,
+    /// For `s3://` inputs: another S3 endpoint (`AWS_ENDPOINT_URL` works too).
+    #[arg(long, value_name = "URL")]
+    endpoint_url: Option<String>,
 }
 
 /// Parses `2026-11-01` (midnight UTC) or an RFC 3339 timestamp into milliseconds since the epoch.
@@ -149,7 +156,7 @@ fn parse_bound(flag: &str, text: &str) -> Result<i64> {
     Ok(midnight.as_millisecond())
 }
 
-fn is_log_file(path: &Path) -> bool {
+pub(crate) fn is_log_file(path: &Path) -> bool {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().to_ascii_lowercase())
@@ -220,11 +227,11 @@ pub fn run(args: LogsArgs) -> Result<u8> {
     }
 
     let mut files: Vec<(PathBuf, Arc<str>)> = Vec::new();
+    let mut s3_urls: Vec<&str> = Vec::new();
     for p in &args.paths {
         if p.starts_with("s3://") {
-            bail!(
-                "{p}: reading trails from S3 needs live AWS access, which deadbolt does not have yet; download the delivery files (aws s3 sync {p} DIR) and point deadbolt at DIR"
-            );
+            s3_urls.push(p);
+            continue;
         }
         let root = Path::new(p);
         if !root.exists() {
@@ -291,45 +298,59 @@ pub fn run(args: LogsArgs) -> Result<u8> {
     let mut parquet_failed: Option<String> = None;
     let (mut bytes, mut digest_files, mut read_any) = (0u64, 0u64, false);
     let mut buffers = deadbolt_logs::Buffers::default();
-    for (path, display) in &files {
+    let mut read_files = 0u64;
+    let mut read_one = |display: &Arc<str>,
+                        source: Source<'_>,
+                        diagnostics: &mut Vec<Diagnostic>| {
+        read_files += 1;
         let before = session.stats();
-        let summary = deadbolt_logs::read_file_with(
-            path,
-            display,
-            &limits,
-            &mut buffers,
-            &mut |record| {
-                session.record(&record, &mut record_diagnostics, &mut |event| {
-                    if in_sql {
-                        table.push(event);
-                    }
-                    if let Some(baseline) = &mut baseline {
-                        baseline.observe(event);
-                    }
-                    if export.is_none() && parquet.is_none() {
-                        return;
-                    }
-                    let tree: Option<serde_json::Value> =
-                        serde_json::from_str(event.record.json).ok();
-                    let ocsf = deadbolt_logs::ocsf::event(event.header, tree.as_ref());
-                    if let Some((out, failed)) = &mut export
-                        && failed.is_none()
-                        && let Err(e) = serde_json::to_writer(&mut *out, &ocsf)
-                            .map_err(std::io::Error::from)
-                            .and_then(|()| out.write_all(b"\n"))
-                    {
-                        *failed = Some(e);
-                    }
-                    if let Some(sink) = &mut parquet
-                        && parquet_failed.is_none()
-                        && let Err(e) = sink.push(ocsf)
-                    {
-                        parquet_failed = Some(e);
-                    }
-                })
-            },
-            &mut diagnostics,
-        );
+        let mut sink = |record: deadbolt_logs::Record<'_>| {
+            session.record(&record, &mut record_diagnostics, &mut |event| {
+                if in_sql {
+                    table.push(event);
+                }
+                if let Some(baseline) = &mut baseline {
+                    baseline.observe(event);
+                }
+                if export.is_none() && parquet.is_none() {
+                    return;
+                }
+                let tree: Option<serde_json::Value> = serde_json::from_str(event.record.json).ok();
+                let ocsf = deadbolt_logs::ocsf::event(event.header, tree.as_ref());
+                if let Some((out, failed)) = &mut export
+                    && failed.is_none()
+                    && let Err(e) = serde_json::to_writer(&mut *out, &ocsf)
+                        .map_err(std::io::Error::from)
+                        .and_then(|()| out.write_all(b"\n"))
+                {
+                    *failed = Some(e);
+                }
+                if let Some(sink) = &mut parquet
+                    && parquet_failed.is_none()
+                    && let Err(e) = sink.push(ocsf)
+                {
+                    parquet_failed = Some(e);
+                }
+            })
+        };
+        let summary = match source {
+            Source::File(path) => deadbolt_logs::read_file_with(
+                path,
+                display,
+                &limits,
+                &mut buffers,
+                &mut sink,
+                diagnostics,
+            ),
+            Source::Bytes(body) => deadbolt_logs::read_bytes_with(
+                body,
+                display,
+                &limits,
+                &mut buffers,
+                &mut sink,
+                diagnostics,
+            ),
+        };
         bytes += summary.bytes;
         digest_files += u64::from(summary.digest);
         read_any |= !summary.incomplete;
@@ -347,6 +368,18 @@ pub fn run(args: LogsArgs) -> Result<u8> {
             ));
         }
         diagnostics.append(&mut record_diagnostics);
+    };
+    for (path, display) in &files {
+        read_one(display, Source::File(path), &mut diagnostics);
+    }
+    for url in &s3_urls {
+        crate::aws::s3_logs(
+            url,
+            args.profile.as_deref(),
+            args.endpoint_url.as_deref(),
+            &mut diagnostics,
+            &mut |display, body, diagnostics| read_one(display, Source::Bytes(body), diagnostics),
+        )?;
     }
     if let (Some((mut out, failed)), Some(path)) = (export, &args.export_ocsf) {
         if let Some(e) = failed {
@@ -386,7 +419,7 @@ pub fn run(args: LogsArgs) -> Result<u8> {
     let report = LogReport {
         alerts: &alerts,
         stats,
-        files: files.len() as u64,
+        files: read_files,
         digest_files,
         bytes,
         diagnostics: &diagnostics,
@@ -440,10 +473,18 @@ fn create_private(path: &Path) -> std::io::Result<std::fs::File> {
     options.open(path)
 }
 
+/// Where one input's records come from.
+enum Source<'a> {
+    /// A file on disk, streamed.
+    File(&'a Path),
+    /// An S3 object's body.
+    Bytes(&'a [u8]),
+}
+
 /// The `YYYYMMDDTHHMMZ` stamp in a CloudTrail delivery file's name
 /// (`ACCOUNT_CloudTrail_REGION_20261102T1005Z_UNIQUE.json.gz`), when there is one. Files without
 /// one sort first, in walk order.
-fn delivery_time(path: &Path) -> Option<String> {
+pub(crate) fn delivery_time(path: &Path) -> Option<String> {
     let name = path.file_name()?.to_str()?;
     name.split('_')
         .find(|part| {

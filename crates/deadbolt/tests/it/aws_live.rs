@@ -473,3 +473,86 @@ fn live_scan_finds_every_planted_misconfiguration_reads_only_and_matches_its_sna
     };
     assert_eq!(strip(&report), strip(&offline));
 }
+
+/// The alerts of a `deadbolt logs -f json` report, without where the records came from.
+fn alert_rows(report: &Value) -> Vec<String> {
+    let mut rows: Vec<String> = report["alerts"]
+        .as_array()
+        .expect("alerts")
+        .iter()
+        .map(|a| {
+            format!(
+                "{} {} {} {} {}",
+                a["detection"], a["time"], a["principal"]["arn"], a["event_name"], a["records"]
+            )
+        })
+        .collect();
+    rows.sort();
+    rows
+}
+
+#[test]
+fn logs_read_from_s3_raise_what_the_same_files_raise_on_disk() {
+    let moto = Moto::start();
+    let corpus = repo().join("../shared/data/cloudtrail-stratus-red-team");
+    let upload = format!(
+        r#"
+import boto3, pathlib
+s3 = boto3.client("s3", endpoint_url="{url}", region_name="eu-west-1",
+                  aws_access_key_id="testing", aws_secret_access_key="testing")
+s3.create_bucket(Bucket="trail-logs", CreateBucketConfiguration={{"LocationConstraint": "eu-west-1"}})
+for p in sorted(pathlib.Path("{corpus}").glob("*.json")):
+    s3.put_object(Bucket="trail-logs", Key="AWSLogs/stratus/" + p.name, Body=p.read_bytes())
+s3.put_object(Bucket="trail-logs", Key="AWSLogs/stratus/README.txt", Body=b"not a log")
+"#,
+        url = moto.url(),
+        corpus = corpus.display()
+    );
+    let out = Command::new(moto_python())
+        .args(["-c", &upload])
+        .output()
+        .expect("upload the corpus");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    let from_s3 = Command::new(env!("CARGO_BIN_EXE_deadbolt"))
+        .args([
+            "logs",
+            "s3://trail-logs/AWSLogs/",
+            "--endpoint-url",
+            &moto.url(),
+            "-f",
+            "json",
+        ])
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env("AWS_REGION", "eu-west-1")
+        .env("AWS_CONFIG_FILE", "/nonexistent/deadbolt-test-config")
+        .env(
+            "AWS_SHARED_CREDENTIALS_FILE",
+            "/nonexistent/deadbolt-test-credentials",
+        )
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env_remove("AWS_PROFILE")
+        .env_remove("AWS_ENDPOINT_URL")
+        .output()
+        .expect("run deadbolt logs");
+    assert_eq!(
+        from_s3.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&from_s3.stderr)
+    );
+    let from_s3: Value = serde_json::from_slice(&from_s3.stdout).expect("JSON report");
+    let on_disk = crate::deadbolt(&["logs", corpus.to_str().expect("utf-8 path"), "-f", "json"]);
+    let on_disk: Value = serde_json::from_slice(&on_disk.stdout).expect("JSON report");
+
+    assert!(alert_rows(&on_disk).len() > 30);
+    assert_eq!(alert_rows(&from_s3), alert_rows(&on_disk));
+    assert_eq!(from_s3["summary"]["files"], on_disk["summary"]["files"]);
+    assert_eq!(from_s3["summary"]["records"], on_disk["summary"]["records"]);
+    assert_eq!(from_s3["diagnostics"], serde_json::json!([]));
+}
