@@ -71,7 +71,20 @@ fn container<R: Read + Seek>(
         )
     })?;
     match read::extension(display, false).as_str() {
-        "xlsx" | "xlsm" => xlsx(cx, display, archive, budget),
+        "xlsx" | "xlsm" => {
+            // calamine is a large parser of hostile input that this crate does not control: a
+            // panic in it is a diagnostic for this workbook, not the end of the run.
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                xlsx(cx, display, archive, budget)
+            }))
+            .unwrap_or_else(|_| {
+                Err(Diagnostic::whole_file(
+                    Level::Error,
+                    display,
+                    "the workbook reader failed on this file; not scanned",
+                ))
+            })
+        }
         "docx" | "docm" => docx(cx, display, archive, budget),
         _ => Ok(zip(cx, display, archive, depth, budget)),
     }
