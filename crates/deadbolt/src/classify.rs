@@ -123,11 +123,16 @@ pub fn run(args: ClassifyArgs) -> Result<u8> {
                 summary.scanned += 1;
                 summary.bytes += report.bytes;
                 *summary.files_by_label.entry(report.label).or_default() += 1;
-                for t in &report.types {
-                    *summary.findings.entry(t.label).or_default() += t.count;
+                // An archive's members and a workbook's sheets are reported each on its own, as
+                // `archive.zip!member`, after the archive.
+                let first = reports.len();
+                flatten(report, &mut reports);
+                for r in &reports[first..] {
+                    for t in &r.types {
+                        *summary.findings.entry(t.label).or_default() += t.count;
+                    }
+                    diagnostics.extend(r.diagnostics.iter().cloned());
                 }
-                diagnostics.extend(report.diagnostics.iter().cloned());
-                reports.push(report);
             }
             Err(d) => {
                 summary.unreadable += 1;
@@ -175,6 +180,15 @@ pub fn run(args: ClassifyArgs) -> Result<u8> {
         .iter()
         .any(|r| matches!(r.label, Label::Restricted | Label::Confidential));
     Ok(u8::from(sensitive))
+}
+
+/// Appends `report` and then, in order, the entries of it and of its entries.
+fn flatten(mut report: FileReport, out: &mut Vec<FileReport>) {
+    let entries = std::mem::take(&mut report.entries);
+    out.push(report);
+    for e in entries {
+        flatten(e, out);
+    }
 }
 
 /// The human report: one block per file with findings, then the problems and the summary.
