@@ -24,4 +24,4 @@ pub use detector::{
 };
 pub use engine::{Engine, Match};
 pub use mask::{MAX_STARS, MaskStyle, mask};
-pub use read::{FileReport, Format, Limits, Options, Sample, TypeSummary, scan_file};
+pub use read::{FileReport, Format, Limits, Options, Sample, TypeSummary, scan_bytes, scan_file};

@@ -259,6 +259,71 @@ pub fn scan_file(
     Ok(report)
 }
 
+/// Scans one file already in memory (an S3 object), as [`scan_file`] scans one on disk: zip
+/// archives (xlsx, docx) by their members, gzip by its magic bytes, the rest by `display`'s
+/// extension and content.
+///
+/// # Errors
+/// A [`Diagnostic`] when the bytes cannot be read as what they claim to be (a corrupt gzip
+/// stream, a zip archive whose directory cannot be read).
+pub fn scan_bytes(
+    engine: &Engine,
+    bytes: &[u8],
+    display: &str,
+    options: &Options,
+) -> Result<FileReport, Diagnostic> {
+    let name: Arc<str> = display.into();
+    let fail = |e: io::Error| {
+        Diagnostic::whole_file(Level::Error, name.clone(), format!("cannot read: {e}"))
+    };
+    if crate::archive::is_zip(bytes) {
+        return crate::archive::scan_container(engine, options, display, io::Cursor::new(bytes), 0);
+    }
+    let gzip = bytes.starts_with(&GZIP_MAGIC);
+    let mut source = BytesSource {
+        bytes,
+        gzip,
+        limits: options.limits,
+        trip: Trip::default(),
+    };
+    let trip = source.trip.clone();
+    let mut report = scan_stream(
+        engine,
+        options,
+        display,
+        extension(display, gzip),
+        gzip,
+        None,
+        &mut source,
+    )
+    .map_err(fail)?;
+    trip.report(&mut report);
+    Ok(report)
+}
+
+/// A file held in memory, through a capped gzip decoder when it is compressed.
+struct BytesSource<'b> {
+    bytes: &'b [u8],
+    gzip: bool,
+    limits: Limits,
+    trip: Trip,
+}
+
+impl Reopen for BytesSource<'_> {
+    fn open(&mut self) -> io::Result<Box<dyn BufRead + '_>> {
+        Ok(if self.gzip {
+            gunzip(
+                Box::new(self.bytes),
+                self.limits.max_expanded,
+                &self.limits,
+                self.trip.clone(),
+            )
+        } else {
+            Box::new(self.bytes)
+        })
+    }
+}
+
 /// The first bytes of a gzip stream.
 pub(crate) const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
 

@@ -35,9 +35,16 @@ const SARIF_FINDINGS: usize = 1000;
 /// Arguments of `deadbolt classify`.
 #[derive(clap::Args)]
 pub struct ClassifyArgs {
-    /// Files or directories to classify.
+    /// Files or directories to classify, or `s3://BUCKET/PREFIX` (every object under it, through
+    /// the AWS SDK: the `aws` build).
     #[arg(required = true)]
     paths: Vec<PathBuf>,
+    /// For `s3://` inputs: a named profile of the AWS shared config and credentials files.
+    #[arg(long, value_name = "NAME")]
+    profile: Option<String>,
+    /// For `s3://` inputs: another S3 endpoint (`AWS_ENDPOINT_URL` works too).
+    #[arg(long, value_name = "URL")]
+    endpoint_url: Option<String>,
     /// Output format.
     #[arg(short = 'f', long, value_enum, default_value_t = ClassifyFormat::Human)]
     format: ClassifyFormat,
@@ -80,8 +87,9 @@ struct Inventory<'a> {
 
 /// Runs `deadbolt classify`; returns the exit code.
 pub fn run(args: ClassifyArgs) -> Result<u8> {
+    let is_s3 = |p: &Path| p.to_str().is_some_and(|p| p.starts_with("s3://"));
     for p in &args.paths {
-        if !p.exists() {
+        if !is_s3(p) && !p.exists() {
             bail!("{}: no such file or directory", p.display());
         }
     }
@@ -97,7 +105,7 @@ pub fn run(args: ClassifyArgs) -> Result<u8> {
     };
     let mut diagnostics: Vec<Diagnostic> = Vec::new();
     let mut files: Vec<(PathBuf, String)> = Vec::new();
-    for root in &args.paths {
+    for root in args.paths.iter().filter(|p| !is_s3(p)) {
         let base = if root.is_dir() {
             root.clone()
         } else {
@@ -108,11 +116,27 @@ pub fn run(args: ClassifyArgs) -> Result<u8> {
             files.push((path, display));
         }
     }
-    let results = deadbolt_files::parallel_map(&files, |(path, display)| {
+    let mut results = deadbolt_files::parallel_map(&files, |(path, display)| {
         deadbolt_classify::scan_file(&engine, path, display, &options)
     });
+    let mut objects = 0;
+    for url in args.paths.iter().filter(|p| is_s3(p)) {
+        let url = url.to_string_lossy();
+        objects += crate::aws::s3_objects(
+            &url,
+            crate::aws::Select::All,
+            args.profile.as_deref(),
+            args.endpoint_url.as_deref(),
+            &mut diagnostics,
+            &mut |display, body, _| {
+                results.push(deadbolt_classify::scan_bytes(
+                    &engine, body, display, &options,
+                ))
+            },
+        )?;
+    }
     let mut summary = Summary {
-        files: files.len(),
+        files: files.len() + objects,
         ..Summary::default()
     };
     let mut reports = Vec::new();
