@@ -379,9 +379,13 @@ fn live_scan_finds_every_planted_misconfiguration_reads_only_and_matches_its_sna
     for d in diagnostics {
         let file = d["file"].as_str().expect("file");
         assert!(
-            ["/accessanalyzer/ListAnalyzers", "/lightsail/", "/backup/ListProtectedResources"]
-                .iter()
-                .any(|gap| file.contains(gap)),
+            [
+                "/accessanalyzer/ListAnalyzers",
+                "/lightsail/",
+                "/backup/ListProtectedResources"
+            ]
+            .iter()
+            .any(|gap| file.contains(gap)),
             "unexpected diagnostic: {d}"
         );
     }
@@ -681,4 +685,20 @@ s3.put_object(Bucket="agency-public-media", Key="site/index.html", Body=b"<p>hel
         })
         .expect("the open-policy bucket is reported");
     assert_eq!(other["severity"], "high");
+}
+
+#[test]
+fn an_unreachable_account_is_an_error_naming_the_call() {
+    // A closed loopback port: no AWS account answers.
+    let out = deadbolt_at(&[
+        "scan",
+        "--aws",
+        "--endpoint-url",
+        "http://127.0.0.1:9",
+        "--region",
+        "eu-west-1",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("sts:GetCallerIdentity"), "{stderr}");
 }
