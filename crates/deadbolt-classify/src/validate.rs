@@ -370,7 +370,27 @@ pub(crate) fn ipv6(value: &str) -> bool {
 /// A phone number in E.164 form (ITU-T E.164) that Google's libphonenumber metadata (the
 /// `phonenumber` crate) says is a valid number for its country.
 pub(crate) fn phone(value: &str) -> bool {
+    roomy_phone_cache();
     phonenumber::parse(None, value).is_ok_and(|n| phonenumber::is_valid(&n))
+}
+
+/// Regular expressions the `phonenumber` crate may keep compiled: all that the regions of real
+/// data use. Each regex takes a few KiB and is compiled only when first met.
+const PHONE_REGEX_CACHE: usize = 4096;
+
+/// Gives the `phonenumber` crate's regex cache room for every pattern in use. It compiles its
+/// metadata's patterns on demand into an LRU cache of 100, fewer than the patterns of the ten
+/// national regions tried below: the cache thrashed, and recompiling regexes was most of
+/// classification's time on text with phone numbers.
+fn roomy_phone_cache() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let cache = phonenumber::metadata::DATABASE.cache();
+        // A poisoned lock means another thread panicked inside the crate: leave the cache be.
+        if let Ok(mut c) = cache.lock() {
+            *c = regex_cache::RegexCache::new(PHONE_REGEX_CACHE);
+        }
+    });
 }
 
 /// Countries whose national phone formats are tried, in order, when a number has no `+country`
@@ -395,6 +415,7 @@ const NATIONAL_REGIONS: &[phonenumber::country::Id] = {
 /// libphonenumber metadata (the `phonenumber` crate) for at least one of [`NATIONAL_REGIONS`].
 /// Loose on its own, so its detector requires context.
 pub(crate) fn phone_national(value: &str) -> bool {
+    roomy_phone_cache();
     let d = digits(value);
     if d.len() < 7 || all_same(&d) {
         return false;
