@@ -18,10 +18,14 @@ use regex_syntax::hir::{self, Class, ClassBytesRange, ClassUnicodeRange, Hir, Hi
 /// Lazy DFA cache of the prefilter, bytes: see [`Engine::new`].
 const PREFILTER_DFA_CACHE: usize = 32 * 1024 * 1024;
 
-/// Lazy DFA cache of the block gate and of each detector's line pattern, bytes. The gate holds
+/// Lazy DFA cache of the block gate, bytes. The gate holds
 /// all detectors in one automaton and meets many states in text dense with numbers; with the
 /// default (2 MiB) it kept clearing its cache. The memory is taken only as states are met.
 const BLOCK_DFA_CACHE: usize = 16 * 1024 * 1024;
+
+/// Lazy DFA cache of each detector's line pattern, bytes: one pattern meets few states, and there
+/// are forty-odd of them per thread.
+const LINE_DFA_CACHE: usize = 2 * 1024 * 1024;
 
 use crate::detector::{self, Confidence, ContextRequired, Detector, DetectorError};
 use crate::mask::mask;
@@ -157,7 +161,7 @@ impl Engine {
                 .configure(
                     meta::Config::new()
                         .utf8_empty(false)
-                        .hybrid_cache_capacity(BLOCK_DFA_CACHE),
+                        .hybrid_cache_capacity(LINE_DFA_CACHE),
                 )
                 .build_from_hir(&hir)
                 .map_err(|e| err(e.to_string()))?;
@@ -289,8 +293,7 @@ impl Engine {
                 let mut last = first;
                 while k + 1 < lines.len()
                     && lines[k + 1] as usize == last + 1
-                    && (ascii
-                        || line_is_ascii(bytes, starts[last + 1], line_end(last + 1)))
+                    && (ascii || line_is_ascii(bytes, starts[last + 1], line_end(last + 1)))
                 {
                     k += 1;
                     last += 1;
@@ -572,7 +575,11 @@ fn resolve_clusters(mut candidates: Vec<Match>) -> Vec<Match> {
         if !cluster.is_empty() && c.start >= reach {
             out.extend(resolve(std::mem::take(&mut cluster)));
         }
-        reach = if cluster.is_empty() { c.end } else { reach.max(c.end) };
+        reach = if cluster.is_empty() {
+            c.end
+        } else {
+            reach.max(c.end)
+        };
         cluster.push(c);
     }
     out.extend(resolve(cluster));
@@ -601,7 +608,9 @@ fn line_hir(hir: &Hir) -> Hir {
         }
         HirKind::Class(Class::Unicode(c)) => {
             let mut c = c.clone();
-            c.difference(&hir::ClassUnicode::new([ClassUnicodeRange::new('\n', '\n')]));
+            c.difference(&hir::ClassUnicode::new([ClassUnicodeRange::new(
+                '\n', '\n',
+            )]));
             Hir::class(Class::Unicode(c))
         }
         HirKind::Class(Class::Bytes(c)) => {
@@ -739,11 +748,19 @@ mod tests {
             for size in [1, 2, 3, 5] {
                 for window in lines.chunks(size) {
                     let block = window.join("\n");
-                    assert_eq!(e.scan_lines(&block, min), line_by_line(&e, &block, min), "{block:?}");
+                    assert_eq!(
+                        e.scan_lines(&block, min),
+                        line_by_line(&e, &block, min),
+                        "{block:?}"
+                    );
                 }
             }
             let ascii: Vec<&String> = lines.iter().filter(|l| l.is_ascii()).collect();
-            let block = ascii.iter().map(|l| l.as_str()).collect::<Vec<_>>().join("\n");
+            let block = ascii
+                .iter()
+                .map(|l| l.as_str())
+                .collect::<Vec<_>>()
+                .join("\n");
             assert_eq!(e.scan_lines(&block, min), line_by_line(&e, &block, min));
         }
     }
@@ -769,7 +786,11 @@ mod tests {
         // `\s` would take the newline: `password:` on one line and its value on the next.
         let block = "password:\n  hunter2secret";
         assert!(e.scan_lines(block, Confidence::Low).is_empty());
-        assert_eq!(e.scan(block, None, Confidence::Low).len(), 1, "a field is one text");
+        assert_eq!(
+            e.scan(block, None, Confidence::Low).len(),
+            1,
+            "a field is one text"
+        );
     }
 
     #[test]
@@ -793,9 +814,14 @@ mod tests {
 
     #[test]
     fn builtin_selected_by_id_and_prefix() {
-        let e = Engine::builtin_selected(&["us-".into(), "email-address".into()]).expect("selection");
+        let e =
+            Engine::builtin_selected(&["us-".into(), "email-address".into()]).expect("selection");
         assert!(e.detectors().len() >= 5);
-        assert!(e.detectors().iter().all(|d| d.id.starts_with("us-") || d.id == "email-address"));
+        assert!(
+            e.detectors()
+                .iter()
+                .all(|d| d.id.starts_with("us-") || d.id == "email-address")
+        );
         let err = Engine::builtin_selected(&["nope".into()]).expect_err("unknown");
         assert!(err.message.contains("names no detector"), "{err}");
     }

@@ -78,7 +78,7 @@ impl Default for Options {
             chunk: 64 * 1024,
             overlap: 1024,
             json_max: 32 * 1024 * 1024,
-            block: 4 * 1024 * 1024,
+            block: 1024 * 1024,
         }
     }
 }
@@ -561,7 +561,14 @@ impl<'e> Scan<'e> {
                 break;
             };
             line_no += memchr::memchr_iter(b'\n', &rest[..start]).count() as u64;
-            self.line(&rest[start..end], offset + start as u64, line_no, true, None, false);
+            self.line(
+                &rest[start..end],
+                offset + start as u64,
+                line_no,
+                true,
+                None,
+                false,
+            );
             if end >= rest.len() {
                 break;
             }
@@ -660,7 +667,9 @@ impl<'e> Scan<'e> {
                         self.largest_chunk = self.largest_chunk.max(text.len());
                         batch.text.push_str(text);
                         batch.text.push('\n');
-                        batch.place.push((headers.as_ref().map(|_| i), line, offset));
+                        batch
+                            .place
+                            .push((headers.as_ref().map(|_| i), line, offset));
                         continue;
                     }
                     _ => self.flush_fields(&mut batch, headers.as_deref()),
@@ -750,7 +759,9 @@ impl<'e> Scan<'e> {
         let start = self.strings.text.len();
         self.strings.text.push_str(s);
         self.strings.text.push('\n');
-        self.strings.place.push((path.to_string(), line, offset, start));
+        self.strings
+            .place
+            .push((path.to_string(), line, offset, start));
         if self.strings.text.len() >= self.options.block {
             self.flush_strings();
         }

@@ -306,8 +306,19 @@ fn detectors_selects_by_id_or_prefix() {
     let all = ids(&["classify", root, "--format", "json"]);
     assert!(all.contains(&"credit-card-number".to_string()), "{all:?}");
     assert_eq!(
-        ids(&["classify", root, "--format", "json", "--detectors", "aws-,email-address"]),
-        vec!["aws-access-key-id", "aws-secret-access-key", "email-address"]
+        ids(&[
+            "classify",
+            root,
+            "--format",
+            "json",
+            "--detectors",
+            "aws-,email-address"
+        ]),
+        vec![
+            "aws-access-key-id",
+            "aws-secret-access-key",
+            "email-address"
+        ]
     );
     let out = deadbolt(&["classify", root, "--detectors", "no-such"]);
     assert_eq!(out.status.code(), Some(2));
