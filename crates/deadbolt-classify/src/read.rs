@@ -404,29 +404,27 @@ impl<'e> Scan<'e> {
     /// Counts finding `m` and keeps it as a sample while there is room; `place` gives its line and
     /// file offset (computed only for samples).
     fn add(&mut self, m: Match, field: Option<&str>, place: impl Fn(&Match) -> (u64, u64)) {
-        {
-            let d = &self.engine.detectors()[m.detector];
-            let t = self.types.entry(m.detector).or_insert_with(|| TypeSummary {
-                detector: d.id.clone(),
-                name: d.name.clone(),
-                category: d.category,
-                label: d.label,
-                count: 0,
-                highest: m.confidence,
-                samples: Vec::new(),
+        let d = &self.engine.detectors()[m.detector];
+        let t = self.types.entry(m.detector).or_insert_with(|| TypeSummary {
+            detector: d.id.clone(),
+            name: d.name.clone(),
+            category: d.category,
+            label: d.label,
+            count: 0,
+            highest: m.confidence,
+            samples: Vec::new(),
+        });
+        t.count += 1;
+        t.highest = t.highest.max(m.confidence);
+        if t.samples.len() < self.options.samples {
+            let (line, offset) = place(&m);
+            t.samples.push(Sample {
+                line,
+                offset,
+                confidence: m.confidence,
+                masked: m.masked,
+                field: field.map(str::to_string),
             });
-            t.count += 1;
-            t.highest = t.highest.max(m.confidence);
-            if t.samples.len() < self.options.samples {
-                let (line, offset) = place(&m);
-                t.samples.push(Sample {
-                    line,
-                    offset,
-                    confidence: m.confidence,
-                    masked: m.masked,
-                    field: field.map(str::to_string),
-                });
-            }
         }
     }
 
