@@ -11,7 +11,8 @@ groups on top of the planted set), then prints, as medians of `--runs` runs:
 - with `--peer prowler`: Prowler (PyPI, installed into /work/peers/venv-prowler on first use) run on
   the same moto account for the same services and regions, and the ratio of wall times.
 
-Needs `target/release/deadbolt` built with `cargo build --release -p deadbolt --features aws`.
+Needs the release binary built with `cargo build --release -p deadbolt --features aws` (looked for in
+$CARGO_TARGET_DIR, default ~/.cache/deadbolt/target, as scripts/test.sh builds; or set DEADBOLT_BIN).
 """
 
 import argparse
@@ -28,7 +29,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 MOTO_PY = Path.home() / ".cache/deadbolt/venv-moto/bin/python"
-DEADBOLT = ROOT / "target/release/deadbolt"
+DEADBOLT = Path(
+    os.environ.get("DEADBOLT_BIN")
+    or Path(os.environ.get("CARGO_TARGET_DIR", Path.home() / ".cache/deadbolt/target")) / "release/deadbolt"
+)
 REGIONS = "eu-west-1,us-east-1"
 
 
@@ -132,7 +136,7 @@ def main():
     parser.add_argument("--peer", choices=["none", "prowler"], default="none")
     args = parser.parse_args()
     if not DEADBOLT.exists():
-        sys.exit("build first: cargo build --release -p deadbolt --features aws")
+        sys.exit(f"{DEADBOLT} is missing: build it with cargo build --release -p deadbolt --features aws")
 
     moto, endpoint = start_moto()
     try:

@@ -21,7 +21,8 @@ pub enum Scope {
 /// One API operation deadbolt calls.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Operation {
-    /// The service, lower case, as in a snapshot's `service`.
+    /// The service, lower case, as in a snapshot's `service` (the SDK's name, except `elbv2` for
+    /// Elastic Load Balancing v2 and `logs` for CloudWatch Logs, the names the AWS CLI uses).
     pub service: &'static str,
     /// The operation name, as AWS spells it.
     pub operation: &'static str,
@@ -176,6 +177,49 @@ pub const OPERATIONS: &[Operation] = &[
         &["InvalidAccessException"],
     ),
     op("accessanalyzer", "ListAnalyzers", Regional),
+    // DynamoDB
+    op("dynamodb", "ListTables", Regional),
+    op("dynamodb", "DescribeTable", PerResource("TableName")),
+    op(
+        "dynamodb",
+        "DescribeContinuousBackups",
+        PerResource("TableName"),
+    ),
+    // Elastic Load Balancing v2 (`elbv2`)
+    op("elbv2", "DescribeLoadBalancers", Regional),
+    op("elbv2", "DescribeListeners", PerResource("LoadBalancerArn")),
+    op(
+        "elbv2",
+        "DescribeLoadBalancerAttributes",
+        PerResource("LoadBalancerArn"),
+    ),
+    // CloudFront (global)
+    op("cloudfront", "ListDistributions", Global),
+    op("cloudfront", "GetDistributionConfig", PerResource("Id")),
+    // EKS
+    op("eks", "ListClusters", Regional),
+    op("eks", "DescribeCluster", PerResource("name")),
+    // ECR
+    op("ecr", "DescribeRepositories", Regional),
+    op("ecr", "GetRegistryScanningConfiguration", Regional),
+    // SNS and SQS
+    op("sns", "ListTopics", Regional),
+    op("sns", "GetTopicAttributes", PerResource("TopicArn")),
+    op("sqs", "ListQueues", Regional),
+    op("sqs", "GetQueueAttributes", PerResource("QueueUrl")),
+    // Lightsail
+    op("lightsail", "GetInstances", Regional),
+    op(
+        "lightsail",
+        "GetInstancePortStates",
+        PerResource("instanceName"),
+    ),
+    // Secrets Manager, Backup, CloudWatch Logs (`logs`)
+    op("secretsmanager", "ListSecrets", Regional),
+    op("backup", "ListBackupPlans", Regional),
+    op("backup", "GetBackupPlan", PerResource("BackupPlanId")),
+    op("backup", "ListProtectedResources", Regional),
+    op("logs", "DescribeLogGroups", Regional),
 ];
 
 /// The operations `deadbolt logs s3://BUCKET/PREFIX` makes to read CloudTrail delivery files

@@ -131,4 +131,15 @@ impl Clients {
     client!(/** A GuardDuty client. */ guardduty, aws_sdk_guardduty);
     client!(/** A Security Hub client. */ securityhub, aws_sdk_securityhub);
     client!(/** An IAM Access Analyzer client. */ accessanalyzer, aws_sdk_accessanalyzer);
+    client!(/** A DynamoDB client. */ dynamodb, aws_sdk_dynamodb);
+    client!(/** An Elastic Load Balancing v2 client. */ elbv2, aws_sdk_elasticloadbalancingv2);
+    client!(/** A CloudFront client. */ cloudfront, aws_sdk_cloudfront);
+    client!(/** An EKS client. */ eks, aws_sdk_eks);
+    client!(/** An ECR client. */ ecr, aws_sdk_ecr);
+    client!(/** An SNS client. */ sns, aws_sdk_sns);
+    client!(/** An SQS client. */ sqs, aws_sdk_sqs);
+    client!(/** A Lightsail client. */ lightsail, aws_sdk_lightsail);
+    client!(/** A Secrets Manager client. */ secretsmanager, aws_sdk_secretsmanager);
+    client!(/** An AWS Backup client. */ backup, aws_sdk_backup);
+    client!(/** A CloudWatch Logs client. */ logs, aws_sdk_cloudwatchlogs);
 }

@@ -153,6 +153,10 @@ async fn collect_async(options: &Options) -> Result<Collected, CollectError> {
         tasks.spawn(async move { services::s3::collect(&s, &c, &h).await });
     }
     {
+        let (s, c, h) = (session.clone(), clients.clone(), home.clone());
+        tasks.spawn(async move { services::cloudfront::collect(&s, &c, &h).await });
+    }
+    {
         let (s, c, h, a) = (session.clone(), clients.clone(), home.clone(), account_id);
         tasks.spawn(async move { services::s3::account_public_access_block(&s, &c, &h, &a).await });
     }
@@ -220,7 +224,12 @@ pub(crate) fn assemble(
 fn is_pagination(name: &str) -> bool {
     matches!(
         name,
-        "Marker" | "NextToken" | "nextToken" | "ContinuationToken"
+        "Marker"
+            | "NextToken"
+            | "nextToken"
+            | "ContinuationToken"
+            | "pageToken"
+            | "ExclusiveStartTableName"
     )
 }
 

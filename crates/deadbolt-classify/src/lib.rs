@@ -9,8 +9,11 @@
 //!   block of many lines with one pass that says which detectors match on which lines, and returns
 //!   **findings** ([`Match`]), one per span, each carrying a masked sample only.
 //! - The readers ([`scan_file`]) stream plain text, CSV/TSV, JSON/NDJSON and gzip with bounded
-//!   memory; CSV headers and JSON key paths act as context for the values under them.
+//!   memory; CSV headers and JSON key paths act as context for the values under them. Zip
+//!   archives, xlsx workbooks and docx documents are opened member by member within the caps of
+//!   [`Limits`], so a decompression bomb is reported, not expanded.
 
+mod archive;
 mod detector;
 mod engine;
 mod mask;
@@ -22,4 +25,4 @@ pub use detector::{
 };
 pub use engine::{Engine, LineMatch, Match};
 pub use mask::{MAX_STARS, MaskStyle, mask};
-pub use read::{FileReport, Format, Options, Sample, TypeSummary, scan_file};
+pub use read::{FileReport, Format, Limits, Options, Sample, TypeSummary, scan_bytes, scan_file};

@@ -1,7 +1,8 @@
 //! File readers: plain text and logs, CSV/TSV, JSON/NDJSON, each optionally gzip-compressed,
-//! streamed so memory stays bounded whatever the file size.
+//! streamed so memory stays bounded whatever the file size. Zip archives, xlsx and docx are opened
+//! by `archive`, which hands each member back to [`scan_stream`].
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
@@ -30,6 +31,14 @@ pub enum Format {
     Json,
     /// One JSON document per line.
     Ndjson,
+    /// A zip archive: each member is scanned by the reader its name and content select and
+    /// reported as an entry named `archive.zip!path/in/archive`.
+    Zip,
+    /// An Excel workbook (Office Open XML): one entry per sheet, `book.xlsx!Sheet1`, the first row
+    /// naming each column's values.
+    Xlsx,
+    /// A Word document (Office Open XML): the text of `word/document.xml`, a paragraph per line.
+    Docx,
     /// None of the above (NUL bytes or a known binary signature): skipped and counted.
     Binary,
 }
@@ -42,6 +51,9 @@ impl std::fmt::Display for Format {
             Format::Tsv => "tsv",
             Format::Json => "json",
             Format::Ndjson => "ndjson",
+            Format::Zip => "zip",
+            Format::Xlsx => "xlsx",
+            Format::Docx => "docx",
             Format::Binary => "binary",
         })
     }
@@ -68,6 +80,50 @@ pub struct Options {
     /// block is handed to the engine at once ([`Engine::scan_lines`]): one pass over a block costs
     /// far less than one per line. The findings are those of the lines one by one.
     pub block: usize,
+    /// Caps on decompression (gzip, zip and the Office containers), against bombs.
+    pub limits: Limits,
+}
+
+/// Caps on what compressed input may expand to. A stream that passes one is a **bomb**: what was
+/// read within the cap is scanned, the rest is not expanded, and a diagnostic names the file.
+/// Memory does not grow with these numbers (streams are scanned in windows); they bound time,
+/// and what a nested archive or an Office part held whole may cost.
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    /// Largest ratio of decompressed to compressed bytes, checked once a stream or entry is past
+    /// [`Limits::ratio_grace`]: for gzip on the bytes read so far, for a zip entry on its declared
+    /// sizes, which reading then holds it to.
+    pub max_ratio: u64,
+    /// Decompressed bytes (per gzip stream or zip entry) below which the ratio is not checked, so
+    /// small, very repetitive files are read whole.
+    pub ratio_grace: u64,
+    /// Decompressed bytes one file may expand to in all (a gzip stream, or all the entries of an
+    /// archive and of the archives nested in it together).
+    pub max_expanded: u64,
+    /// Entries of one archive that are scanned; past it the archive is reported and the rest is
+    /// not read.
+    pub max_entries: usize,
+    /// Largest archive nested in an archive (bytes, decompressed): it is held in memory to be
+    /// opened, since a zip needs to seek. One level only: an archive in a nested archive is
+    /// reported, not opened.
+    pub max_nested: u64,
+    /// Largest part of an Office document read whole or as one XML stream (bytes, decompressed):
+    /// a workbook's shared strings, styles and workbook parts, which calamine keeps in memory, and
+    /// a document's `word/document.xml`, of which only this much is read.
+    pub max_part: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_ratio: 100,
+            ratio_grace: 16 * 1024 * 1024,
+            max_expanded: 4 * 1024 * 1024 * 1024,
+            max_entries: 10_000,
+            max_nested: 64 * 1024 * 1024,
+            max_part: 64 * 1024 * 1024,
+        }
+    }
 }
 
 impl Default for Options {
@@ -79,6 +135,7 @@ impl Default for Options {
             overlap: 1024,
             json_max: 32 * 1024 * 1024,
             block: 1024 * 1024,
+            limits: Limits::default(),
         }
     }
 }
@@ -86,10 +143,12 @@ impl Default for Options {
 /// One masked sample of an identifier type in a file.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Sample {
-    /// 1-based line (for CSV, the line the record starts on).
+    /// 1-based line (for CSV, the line the record starts on; for a spreadsheet, the row; for a
+    /// Word document, the paragraph).
     pub line: u64,
     /// Byte offset of the value in the (decompressed) file; for CSV, of the record; for JSON
-    /// strings with escapes, of the string.
+    /// strings with escapes, of the string; for a Word document, in its text with a paragraph per
+    /// line; for a spreadsheet cell, its 0-based column.
     pub offset: u64,
     /// The finding's confidence.
     pub confidence: Confidence,
@@ -122,20 +181,27 @@ pub struct TypeSummary {
 /// What was found in one file.
 #[derive(Clone, Debug, Serialize)]
 pub struct FileReport {
-    /// The file as the user named it.
+    /// The file as the user named it; an archive member or a sheet is `archive.zip!member` or
+    /// `book.xlsx!Sheet1`.
     pub file: String,
     /// How it was read.
     pub format: Format,
     /// Whether it was gzip-compressed.
     pub gzip: bool,
-    /// Bytes scanned (after decompression).
+    /// Bytes scanned (after decompression; for an archive, of all its entries; for a sheet, of its
+    /// cells' text).
     pub bytes: u64,
     /// The most sensitive label among the findings; public when none.
     pub label: Label,
     /// Findings per identifier type, in detector order.
     pub types: Vec<TypeSummary>,
-    /// Problems that did not stop the scan (invalid UTF-8, a CSV record over the cap).
+    /// Problems that did not stop the scan (invalid UTF-8, a CSV record over the cap, a bomb, an
+    /// encrypted or corrupt archive member).
     pub diagnostics: Vec<Diagnostic>,
+    /// The members of an archive or the sheets of a workbook, each a report of its own (an
+    /// archive's own `types` stay empty; its `label` is the most sensitive of its entries').
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub entries: Vec<FileReport>,
     /// The largest chunk of text the engine scans as one text (bytes): a line, a window of a long
     /// line, a field or a JSON document. With the block of lines ([`Options::block`]) it bounds
     /// the reader's memory.
@@ -145,9 +211,13 @@ pub struct FileReport {
 
 /// Scans one file. `display` is the name reports carry.
 ///
+/// A zip archive (and an xlsx or docx, by extension) comes back as one report whose
+/// [`FileReport::entries`] are its members or sheets.
+///
 /// # Errors
 /// A [`Diagnostic`] when the file cannot be opened or read (not a regular file, no permission, a
-/// corrupt gzip stream). A binary file is not an error: its report has [`Format::Binary`].
+/// corrupt gzip stream, a zip archive whose directory cannot be read). A binary file is not an
+/// error: its report has [`Format::Binary`].
 pub fn scan_file(
     engine: &Engine,
     path: &Path,
@@ -166,50 +236,329 @@ pub fn scan_file(
             "not a regular file (a directory, FIFO or device); skipped",
         ));
     }
-    let mut head = [0u8; 2];
-    let n = File::open(path)
-        .and_then(|mut f| f.read(&mut head))
+    let mut head = Vec::with_capacity(4);
+    File::open(path)
+        .and_then(|f| f.take(4).read_to_end(&mut head))
         .map_err(fail)?;
-    let gzip = n == 2 && head == [0x1f, 0x8b];
-    let stem = if gzip {
-        display.strip_suffix(".gz").unwrap_or(display)
-    } else {
-        display
+    if crate::archive::is_zip(&head) {
+        let file = File::open(path).map_err(fail)?;
+        return crate::archive::scan_container(engine, options, display, file, 0);
+    }
+    let gzip = head.starts_with(&GZIP_MAGIC);
+    let mut source = FileSource {
+        path,
+        gzip,
+        limits: options.limits,
+        trip: Trip::default(),
     };
-    let ext = Path::new(stem)
+    let trip = source.trip.clone();
+    let mut report = scan_stream(
+        engine,
+        options,
+        display,
+        extension(display, gzip),
+        gzip,
+        None,
+        &mut source,
+    )
+    .map_err(fail)?;
+    trip.report(&mut report);
+    Ok(report)
+}
+
+/// Scans one file already in memory (an S3 object), as [`scan_file`] scans one on disk: zip
+/// archives (xlsx, docx) by their members, gzip by its magic bytes, the rest by `display`'s
+/// extension and content.
+///
+/// # Errors
+/// A [`Diagnostic`] when the bytes cannot be read as what they claim to be (a corrupt gzip
+/// stream, a zip archive whose directory cannot be read).
+pub fn scan_bytes(
+    engine: &Engine,
+    bytes: &[u8],
+    display: &str,
+    options: &Options,
+) -> Result<FileReport, Diagnostic> {
+    let name: Arc<str> = display.into();
+    let fail = |e: io::Error| {
+        Diagnostic::whole_file(Level::Error, name.clone(), format!("cannot read: {e}"))
+    };
+    if crate::archive::is_zip(bytes) {
+        return crate::archive::scan_container(engine, options, display, io::Cursor::new(bytes), 0);
+    }
+    let gzip = bytes.starts_with(&GZIP_MAGIC);
+    let mut source = BytesSource {
+        bytes,
+        gzip,
+        limits: options.limits,
+        trip: Trip::default(),
+    };
+    let trip = source.trip.clone();
+    let mut report = scan_stream(
+        engine,
+        options,
+        display,
+        extension(display, gzip),
+        gzip,
+        None,
+        &mut source,
+    )
+    .map_err(fail)?;
+    trip.report(&mut report);
+    Ok(report)
+}
+
+/// A file held in memory, through a capped gzip decoder when it is compressed.
+struct BytesSource<'b> {
+    bytes: &'b [u8],
+    gzip: bool,
+    limits: Limits,
+    trip: Trip,
+}
+
+impl Reopen for BytesSource<'_> {
+    fn open(&mut self) -> io::Result<Box<dyn BufRead + '_>> {
+        Ok(if self.gzip {
+            gunzip(
+                Box::new(self.bytes),
+                self.limits.max_expanded,
+                &self.limits,
+                self.trip.clone(),
+            )
+        } else {
+            Box::new(self.bytes)
+        })
+    }
+}
+
+/// The first bytes of a gzip stream.
+pub(crate) const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
+
+/// The lower-case extension of `name`, past a `.gz` when the content is gzip.
+pub(crate) fn extension(name: &str, gzip: bool) -> String {
+    let stem = if gzip {
+        name.strip_suffix(".gz").unwrap_or(name)
+    } else {
+        name
+    };
+    Path::new(stem)
         .extension()
         .and_then(|e| e.to_str())
         .map(str::to_ascii_lowercase)
-        .unwrap_or_default();
+        .unwrap_or_default()
+}
+
+/// A stream that can be read again from its start: a structured reader that gives up (a CSV
+/// record over the cap, JSON that is not JSON) leaves the stream to be read again as text.
+pub(crate) trait Reopen {
+    /// The stream's bytes from the start, decompressed and capped.
+    fn open(&mut self) -> io::Result<Box<dyn BufRead + '_>>;
+}
+
+/// A file on disk, through a capped gzip decoder when it is compressed.
+struct FileSource<'p> {
+    path: &'p Path,
+    gzip: bool,
+    limits: Limits,
+    trip: Trip,
+}
+
+impl Reopen for FileSource<'_> {
+    fn open(&mut self) -> io::Result<Box<dyn BufRead + '_>> {
+        let file = File::open(self.path)?;
+        Ok(if self.gzip {
+            gunzip(
+                Box::new(file),
+                self.limits.max_expanded,
+                &self.limits,
+                self.trip.clone(),
+            )
+        } else {
+            Box::new(BufReader::new(file))
+        })
+    }
+}
+
+/// A gzip decoder over `raw` (all members of a multi-member stream), capped at `hard` output
+/// bytes and, past the grace, at [`Limits::max_ratio`] times the compressed bytes read so far:
+/// a bomb stops early, with `trip` saying why.
+pub(crate) fn gunzip<'a>(
+    raw: Box<dyn Read + 'a>,
+    hard: u64,
+    limits: &Limits,
+    trip: Trip,
+) -> Box<dyn BufRead + 'a> {
+    let compressed = Counter::new(raw);
+    let read = compressed.count.clone();
+    let decoder = flate2::read::MultiGzDecoder::new(compressed);
+    Box::new(BufReader::new(Capped {
+        inner: decoder,
+        out: 0,
+        hard,
+        hard_why: format!("gzip expands past the cap of {} bytes", hard),
+        ratio: Some((limits.max_ratio, limits.ratio_grace, read)),
+        stopped: false,
+        trip,
+    }))
+}
+
+/// Why a capped stream stopped early, shared between the reader that stops and the scan that
+/// reports it. The first reason is kept.
+#[derive(Clone, Default)]
+pub(crate) struct Trip(Rc<RefCell<Option<String>>>);
+
+impl Trip {
+    pub(crate) fn set(&self, why: String) {
+        let mut slot = self.0.borrow_mut();
+        if slot.is_none() {
+            *slot = Some(why);
+        }
+    }
+
+    pub(crate) fn get(&self) -> Option<String> {
+        self.0.borrow().clone()
+    }
+
+    /// Adds the bomb diagnostic to `report` if a cap was passed.
+    pub(crate) fn report(&self, report: &mut FileReport) {
+        if let Some(why) = self.get() {
+            report.diagnostics.push(bomb(
+                &report.file,
+                &format!(
+                    "{why}; the first {} bytes were scanned, the rest was not expanded",
+                    report.bytes
+                ),
+            ));
+        }
+    }
+}
+
+/// The diagnostic of a decompression bomb in `file`.
+pub(crate) fn bomb(file: &str, why: &str) -> Diagnostic {
+    Diagnostic::whole_file(Level::Error, file, format!("decompression bomb: {why}"))
+}
+
+/// A decompressed stream that ends (and records why in its [`Trip`]) once it passes `hard` bytes,
+/// or, past a grace, a ratio to the compressed bytes read so far. Ending rather than failing lets
+/// the readers above keep what they found within the cap.
+pub(crate) struct Capped<R> {
+    pub(crate) inner: R,
+    pub(crate) out: u64,
+    pub(crate) hard: u64,
+    pub(crate) hard_why: String,
+    /// (largest ratio, grace in bytes, compressed bytes read so far).
+    pub(crate) ratio: Option<(u64, u64, Rc<Cell<u64>>)>,
+    pub(crate) stopped: bool,
+    pub(crate) trip: Trip,
+}
+
+impl<R: Read> Capped<R> {
+    /// `inner` capped at `hard` bytes, `why` saying what passing it means.
+    pub(crate) fn new(inner: R, hard: u64, why: String, trip: Trip) -> Self {
+        Capped {
+            inner,
+            out: 0,
+            hard,
+            hard_why: why,
+            ratio: None,
+            stopped: false,
+            trip,
+        }
+    }
+}
+
+impl<R: Read> Read for Capped<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.stopped || buf.is_empty() {
+            return Ok(0);
+        }
+        let room = self.hard.saturating_sub(self.out);
+        if room == 0 {
+            // At the cap: one more byte means the stream goes past it. The zip crate answers an
+            // entry read past its declared size with an error, which says the same; any other
+            // error (a bad checksum at the end) is the stream's own.
+            let mut probe = [0u8; 1];
+            match self.inner.read(&mut probe) {
+                Ok(0) => {}
+                Err(e) if !e.to_string().contains("larger than its declared") => return Err(e),
+                _ => {
+                    self.stopped = true;
+                    self.trip.set(self.hard_why.clone());
+                }
+            }
+            return Ok(0);
+        }
+        let want = buf.len().min(usize::try_from(room).unwrap_or(usize::MAX));
+        let n = self.inner.read(&mut buf[..want])?;
+        self.out += n as u64;
+        if let Some((ratio, grace, compressed)) = &self.ratio
+            && self.out > *grace
+            && self.out > ratio.saturating_mul(compressed.get())
+        {
+            // What was just read is passed on; nothing more will be.
+            self.stopped = true;
+            self.trip.set(format!(
+                "expands more than {ratio} times ({} bytes from {} compressed)",
+                self.out,
+                compressed.get()
+            ));
+        }
+        Ok(n)
+    }
+}
+
+/// The format a stream's extension selects.
+fn by_extension(ext: &str) -> Format {
+    match ext {
+        "csv" => Format::Csv,
+        "tsv" | "tab" => Format::Tsv,
+        "json" => Format::Json,
+        "ndjson" | "jsonl" => Format::Ndjson,
+        _ => Format::Text,
+    }
+}
+
+/// Scans one stream (a file, or an archive member) named `display`: the reader is chosen by
+/// `ext` unless `as_text` says the stream is the text of a document of that format; a binary
+/// stream is skipped. `gzip` is reported as given.
+pub(crate) fn scan_stream(
+    engine: &Engine,
+    options: &Options,
+    display: &str,
+    ext: String,
+    gzip: bool,
+    as_text: Option<Format>,
+    source: &mut dyn Reopen,
+) -> io::Result<FileReport> {
+    let name: Arc<str> = display.into();
     let mut scan = Scan::new(engine, options, name.clone());
-    let mut input = open(path, gzip).map_err(fail)?;
-    let format = if is_binary(input.fill_buf().map_err(fail)?) {
-        Format::Binary
-    } else {
-        match ext.as_str() {
-            "csv" => Format::Csv,
-            "tsv" | "tab" => Format::Tsv,
-            "json" => Format::Json,
-            "ndjson" | "jsonl" => Format::Ndjson,
-            _ => Format::Text,
-        }
-    };
-    let counted = Counter::new(input);
-    let bytes = counted.count.clone();
-    let mut input = BufReader::new(counted);
-    let result = match format {
-        Format::Binary => Ok(()),
-        Format::Text => scan.text(&mut input, false),
-        Format::Ndjson => scan.text(&mut input, true),
-        Format::Csv | Format::Tsv => {
-            scan.csv(input, if format == Format::Csv { b',' } else { b'\t' })
-        }
-        Format::Json => scan.json(&mut input),
+    let (format, result, bytes) = {
+        let mut input = source.open()?;
+        let format = match as_text {
+            Some(f) => f,
+            None if is_binary(input.fill_buf()?) => Format::Binary,
+            None => by_extension(&ext),
+        };
+        let counted = Counter::new(input);
+        let bytes = counted.count.clone();
+        let mut input = BufReader::new(counted);
+        let result = match format {
+            Format::Binary => Ok(()),
+            Format::Ndjson => scan.text(&mut input, true),
+            Format::Csv | Format::Tsv => {
+                scan.csv(input, if format == Format::Csv { b',' } else { b'\t' })
+            }
+            Format::Json => scan.json(&mut input),
+            Format::Text | Format::Zip | Format::Xlsx | Format::Docx => {
+                scan.text(&mut input, false)
+            }
+        };
+        (format, result, bytes)
     };
     let mut bytes = bytes.get();
     if let Err(why) = result {
         if why.kind() != io::ErrorKind::InvalidData {
-            return Err(fail(why));
+            return Err(why);
         }
         // The structured reader gave up (a CSV record over the cap, JSON too large or not JSON):
         // read the file again as plain text, which has no such limits, so nothing goes unscanned.
@@ -219,30 +568,18 @@ pub fn scan_file(
             name.clone(),
             format!("{why}; scanned as plain text"),
         ));
-        let counted = Counter::new(open(path, gzip).map_err(fail)?);
+        let counted = Counter::new(source.open()?);
         let again = counted.count.clone();
-        scan.text(&mut BufReader::new(counted), false)
-            .map_err(fail)?;
+        scan.text(&mut BufReader::new(counted), false)?;
         bytes = again.get();
     }
     Ok(scan.finish(display, format, gzip, bytes))
 }
 
-/// The file's bytes, through a gzip decoder when it is compressed.
-fn open(path: &Path, gzip: bool) -> io::Result<Box<dyn BufRead>> {
-    let file = File::open(path)?;
-    Ok(if gzip {
-        Box::new(BufReader::new(flate2::read::MultiGzDecoder::new(
-            BufReader::new(file),
-        )))
-    } else {
-        Box::new(BufReader::new(file))
-    })
-}
-
 /// Whether the first bytes of a file say it is binary: a NUL byte (no text encoding we read has
-/// one), or the signature of a format this reader does not open yet (zip and its Office
-/// documents, PDF, other compressors, executables).
+/// one), or the signature of a format this reader does not open (PDF, other compressors,
+/// executables, Parquet; and zip, which is opened before this is asked, except where nesting is
+/// too deep).
 fn is_binary(head: &[u8]) -> bool {
     const SIGNATURES: &[&[u8]] = &[
         b"PK\x03\x04",
@@ -258,13 +595,13 @@ fn is_binary(head: &[u8]) -> bool {
 }
 
 /// A reader that counts the bytes it passes on.
-struct Counter<R> {
+pub(crate) struct Counter<R> {
     inner: R,
-    count: Rc<Cell<u64>>,
+    pub(crate) count: Rc<Cell<u64>>,
 }
 
 impl<R> Counter<R> {
-    fn new(inner: R) -> Self {
+    pub(crate) fn new(inner: R) -> Self {
         Counter {
             inner,
             count: Rc::new(Cell::new(0)),
@@ -321,12 +658,12 @@ fn char_start(bytes: &[u8], mut at: usize) -> usize {
 }
 
 /// The scan of one file: the engine, the findings so far, the diagnostics.
-struct Scan<'e> {
+pub(crate) struct Scan<'e> {
     engine: &'e Engine,
     options: &'e Options,
     name: Arc<str>,
     types: BTreeMap<usize, TypeSummary>,
-    diagnostics: Vec<Diagnostic>,
+    pub(crate) diagnostics: Vec<Diagnostic>,
     warned_utf8: bool,
     largest_chunk: usize,
     /// Whole lines of text waiting to be scanned as one block, each ended by `\n`.
@@ -338,7 +675,7 @@ struct Scan<'e> {
 }
 
 impl<'e> Scan<'e> {
-    fn new(engine: &'e Engine, options: &'e Options, name: Arc<str>) -> Self {
+    pub(crate) fn new(engine: &'e Engine, options: &'e Options, name: Arc<str>) -> Self {
         Scan {
             engine,
             options,
@@ -358,7 +695,13 @@ impl<'e> Scan<'e> {
         self.types.clear();
     }
 
-    fn finish(self, display: &str, format: Format, gzip: bool, bytes: u64) -> FileReport {
+    pub(crate) fn finish(
+        self,
+        display: &str,
+        format: Format,
+        gzip: bool,
+        bytes: u64,
+    ) -> FileReport {
         let types: Vec<TypeSummary> = self.types.into_values().collect();
         FileReport {
             file: display.to_string(),
@@ -368,6 +711,7 @@ impl<'e> Scan<'e> {
             label: types.iter().map(|t| t.label).max().unwrap_or(Label::Public),
             types,
             diagnostics: self.diagnostics,
+            entries: Vec::new(),
             largest_chunk: self.largest_chunk,
         }
     }
@@ -375,7 +719,7 @@ impl<'e> Scan<'e> {
     /// Scans `text` and records its findings. `offset` and `line` place `text[0]` in the file;
     /// `accept_before` is as in [`Chunk`]. Unless `exact`, every finding is placed at `offset`
     /// and `line` themselves (the text is an unquoted copy of a CSV field).
-    fn record(
+    pub(crate) fn record(
         &mut self,
         text: &str,
         field: Option<&str>,
@@ -426,6 +770,36 @@ impl<'e> Scan<'e> {
                 field: field.map(str::to_string),
             });
         }
+    }
+
+    /// Scans one value that has no lines of its own (a spreadsheet cell), every finding placed at
+    /// `offset` and `line`; a value longer than [`Options::chunk`] is scanned in overlapping
+    /// windows, as a long line is.
+    pub(crate) fn record_value(&mut self, text: &str, field: Option<&str>, offset: u64, line: u64) {
+        let (cap, overlap) = (
+            self.options.chunk.max(2),
+            self.options.overlap.min(self.options.chunk / 2),
+        );
+        let mut rest = text;
+        while rest.len() > cap {
+            let mut end = cap;
+            while !rest.is_char_boundary(end) {
+                end -= 1;
+            }
+            if end == 0 {
+                end = rest.chars().next().map_or(rest.len(), char::len_utf8);
+            }
+            let mut keep = end.saturating_sub(overlap);
+            while !rest.is_char_boundary(keep) {
+                keep -= 1;
+            }
+            if keep == 0 {
+                keep = end;
+            }
+            self.record(&rest[..end], field, offset, line, Some(keep), false);
+            rest = &rest[keep..];
+        }
+        self.record(rest, field, offset, line, None, false);
     }
 
     /// Scans the valid UTF-8 runs of `chunk`; invalid bytes are skipped with one warning per file.

@@ -120,8 +120,15 @@ fn binary_is_skipped_and_invalid_utf8_is_scanned_around() {
     let dir = tempfile::tempdir().expect("tmp");
     let p = write(dir.path(), "blob.bin", b"\x00\x01AKIAUJZDE8GXD6NCF10E");
     assert_eq!(scan(&p, &Options::default()).format, Format::Binary);
-    let p = write(dir.path(), "zip.docx", b"PK\x03\x04rest");
+    let p = write(dir.path(), "doc.pdf", b"%PDF-1.7 AKIAUJZDE8GXD6NCF10E");
     assert_eq!(scan(&p, &Options::default()).format, Format::Binary);
+    // A zip signature is opened as an archive now: a broken one is a diagnostic, not "binary".
+    let p = write(dir.path(), "zip.docx", b"PK\x03\x04rest");
+    let err = scan_file(&engine(), &p, "zip.docx", &Options::default()).expect_err("corrupt");
+    assert!(
+        err.message.contains("corrupt or unsupported zip archive"),
+        "{err}"
+    );
 
     let p = write(
         dir.path(),

@@ -185,12 +185,7 @@ pub fn write(report: &ScanReport<'_>, options: Options, out: &mut dyn Write) -> 
         if in_layer.is_empty() {
             continue;
         }
-        in_layer.sort_by(|a, b| {
-            b.rule
-                .severity
-                .cmp(&a.rule.severity)
-                .then(a.span.cmp(&b.span))
-        });
+        in_layer.sort_by(|a, b| b.severity().cmp(&a.severity()).then(a.span.cmp(&b.span)));
         writeln!(
             out,
             "{}",
@@ -201,11 +196,11 @@ pub fn write(report: &ScanReport<'_>, options: Options, out: &mut dyn Write) -> 
             )
         )?;
         for f in in_layer {
-            let sev = format!("{:<8}", f.rule.severity.as_str().to_uppercase());
+            let sev = format!("{:<8}", f.severity().as_str().to_uppercase());
             writeln!(
                 out,
                 "{} {} {}",
-                paint(color, severity_style(f.rule.severity), &sev),
+                paint(color, severity_style(f.severity()), &sev),
                 paint(color, bold, f.rule.id),
                 f.rule.title
             )?;

@@ -150,7 +150,7 @@ fn finding(f: &Finding) -> FindingOut<'_> {
         rule_id: m.id,
         rule_name: m.name,
         title: m.title,
-        severity: m.severity,
+        severity: f.severity(),
         layer: m.layer.id(),
         service_models: m.service_models,
         resource: ResourceOut {

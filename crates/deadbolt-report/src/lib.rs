@@ -73,7 +73,7 @@ impl ScanReport<'_> {
             *table
                 .entry(f.rule.layer)
                 .or_default()
-                .entry(f.rule.severity)
+                .entry(f.severity())
                 .or_default() += 1;
         }
         table
@@ -84,7 +84,7 @@ impl ScanReport<'_> {
         self.evaluation
             .findings
             .iter()
-            .filter(|f| f.rule.severity >= self.fail_on)
+            .filter(|f| f.severity() >= self.fail_on)
             .count()
     }
 }

@@ -247,7 +247,7 @@ fn result<'a>(
     ResultOut {
         rule_id: f.rule.id,
         rule_index,
-        level: level(f.rule.severity),
+        level: level(f.severity()),
         message: Text {
             text: format!("{}: {} ({})", f.address, f.message, f.rule.title),
         },

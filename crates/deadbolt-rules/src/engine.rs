@@ -113,6 +113,7 @@ pub fn evaluate(
                         span: span.clone(),
                         message: message.clone(),
                         suppressed_by: suppression.cloned(),
+                        escalation: None,
                     };
                     match suppression {
                         Some(s) => {

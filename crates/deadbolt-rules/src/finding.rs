@@ -1,6 +1,6 @@
 //! Findings: what the engine reports about the model.
 
-use deadbolt_model::{Span, Suppression, Unknown};
+use deadbolt_model::{Severity, Span, Suppression, Unknown};
 use serde::Serialize;
 
 use crate::rule::RuleMeta;
@@ -21,6 +21,28 @@ pub struct Finding {
     pub message: String,
     /// The suppression that silenced it, for findings reported as suppressed.
     pub suppressed_by: Option<Suppression>,
+    /// A raised severity because of what the resource holds (`--data-inventory`), if any.
+    pub escalation: Option<Escalation>,
+}
+
+/// Why a finding's severity is above its rule's: the exposed resource holds sensitive data.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Escalation {
+    /// The severity the finding now has.
+    pub severity: Severity,
+    /// The rule's own severity.
+    pub from: Severity,
+    /// The data that raised it, for messages (`restricted data: payment card number (12)`).
+    pub reason: String,
+}
+
+impl Finding {
+    /// The finding's severity: the rule's, or the raised one when an [`Escalation`] applies.
+    pub fn severity(&self) -> Severity {
+        self.escalation
+            .as_ref()
+            .map_or(self.rule.severity, |e| e.severity)
+    }
 }
 
 fn rule_id<S: serde::Serializer>(rule: &&'static RuleMeta, s: S) -> Result<S::Ok, S::Error> {

@@ -7,6 +7,7 @@
 
 pub mod checks;
 pub mod engine;
+pub mod exposure;
 pub mod finding;
 pub mod registry;
 pub mod rule;
@@ -14,5 +15,6 @@ mod rules;
 
 pub use checks::{Checks, Outcome, mask};
 pub use engine::{Evaluation, Selection, evaluate};
-pub use finding::{Finding, NotEvaluated, UnusedReason, UnusedSuppression};
+pub use exposure::{DataInventory, HeldData, escalate_exposure};
+pub use finding::{Escalation, Finding, NotEvaluated, UnusedReason, UnusedSuppression};
 pub use rule::{Equivalents, References, Rule, RuleMeta};

@@ -59,17 +59,28 @@ pub fn collect(live: &LiveArgs, regions: &[String]) -> Result<Live> {
 pub type ReadObject<'a> =
     dyn FnMut(&std::sync::Arc<str>, &[u8], &mut Vec<deadbolt_model::Diagnostic>) + 'a;
 
-/// `deadbolt logs s3://BUCKET/PREFIX`: the log files under the prefix (the names `deadbolt logs`
-/// reads from disk), in delivery-time order, each body handed to `read`. An object that cannot be
-/// fetched is an error diagnostic naming it; a bucket that cannot be listed is an error.
-pub fn s3_logs(
+/// Which objects under an `s3://` prefix a command reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Select {
+    /// `deadbolt logs`: the names it reads from disk (`.json`, `.json.gz`, NDJSON...), in
+    /// delivery-time order.
+    CloudTrailLogs,
+    /// `deadbolt classify`: every object, in key order.
+    All,
+}
+
+/// The objects under `s3://BUCKET/PREFIX` that `select` picks, each body handed to `read` with
+/// its `s3://BUCKET/KEY` name; returns how many were picked. An object that cannot be fetched is
+/// an error diagnostic naming it; a bucket that cannot be listed is an error.
+pub fn s3_objects(
     url: &str,
+    select: Select,
     profile: Option<&str>,
     endpoint_url: Option<&str>,
     diagnostics: &mut Vec<deadbolt_model::Diagnostic>,
     read: &mut ReadObject<'_>,
-) -> Result<()> {
-    imp::s3_logs(url, profile, endpoint_url, diagnostics, read)
+) -> Result<usize> {
+    imp::s3_objects(url, select, profile, endpoint_url, diagnostics, read)
 }
 
 /// `deadbolt collect`.
@@ -158,13 +169,14 @@ mod imp {
         })
     }
 
-    pub fn s3_logs(
+    pub fn s3_objects(
         url: &str,
+        select: Select,
         profile: Option<&str>,
         endpoint_url: Option<&str>,
         diagnostics: &mut Vec<deadbolt_model::Diagnostic>,
         read: &mut ReadObject<'_>,
-    ) -> Result<()> {
+    ) -> Result<usize> {
         use deadbolt_aws::objects::{Objects, S3Location};
         let Some(location) = S3Location::parse(url) else {
             bail!("{url}: expected s3://BUCKET or s3://BUCKET/PREFIX");
@@ -178,10 +190,13 @@ mod imp {
         let mut keys: Vec<(String, i64)> = objects
             .keys
             .iter()
-            .filter(|(key, _)| crate::logs::is_log_file(Path::new(key)))
+            .filter(|(key, _)| select == Select::All || crate::logs::is_log_file(Path::new(key)))
             .cloned()
             .collect();
-        keys.sort_by_cached_key(|(key, _)| crate::logs::delivery_time(Path::new(key)));
+        if select == Select::CloudTrailLogs {
+            keys.sort_by_cached_key(|(key, _)| crate::logs::delivery_time(Path::new(key)));
+        }
+        let picked = keys.len();
         objects.fetch(&keys, |key, body| {
             let display: std::sync::Arc<str> = objects.url(key).into();
             match body {
@@ -193,7 +208,7 @@ mod imp {
                 )),
             }
         });
-        Ok(())
+        Ok(picked)
     }
 }
 
@@ -208,13 +223,14 @@ mod imp {
         )
     }
 
-    pub fn s3_logs(
+    pub fn s3_objects(
         url: &str,
+        _select: Select,
         _profile: Option<&str>,
         _endpoint_url: Option<&str>,
         _diagnostics: &mut Vec<deadbolt_model::Diagnostic>,
         _read: &mut ReadObject<'_>,
-    ) -> Result<()> {
+    ) -> Result<usize> {
         bail!(
             "{url}: reading from S3 needs the `aws` build (`cargo build --release -p deadbolt --features aws`); or download the files (aws s3 sync {url} DIR) and point deadbolt at DIR"
         )

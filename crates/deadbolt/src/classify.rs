@@ -35,9 +35,16 @@ const SARIF_FINDINGS: usize = 1000;
 /// Arguments of `deadbolt classify`.
 #[derive(clap::Args)]
 pub struct ClassifyArgs {
-    /// Files or directories to classify.
+    /// Files or directories to classify, or `s3://BUCKET/PREFIX` (every object under it, through
+    /// the AWS SDK: the `aws` build).
     #[arg(required = true)]
     paths: Vec<PathBuf>,
+    /// For `s3://` inputs: a named profile of the AWS shared config and credentials files.
+    #[arg(long, value_name = "NAME")]
+    profile: Option<String>,
+    /// For `s3://` inputs: another S3 endpoint (`AWS_ENDPOINT_URL` works too).
+    #[arg(long, value_name = "URL")]
+    endpoint_url: Option<String>,
     /// Output format.
     #[arg(short = 'f', long, value_enum, default_value_t = ClassifyFormat::Human)]
     format: ClassifyFormat,
@@ -84,8 +91,9 @@ struct Inventory<'a> {
 
 /// Runs `deadbolt classify`; returns the exit code.
 pub fn run(args: ClassifyArgs) -> Result<u8> {
+    let is_s3 = |p: &Path| p.to_str().is_some_and(|p| p.starts_with("s3://"));
     for p in &args.paths {
-        if !p.exists() {
+        if !is_s3(p) && !p.exists() {
             bail!("{}: no such file or directory", p.display());
         }
     }
@@ -105,7 +113,7 @@ pub fn run(args: ClassifyArgs) -> Result<u8> {
     };
     let mut diagnostics: Vec<Diagnostic> = Vec::new();
     let mut files: Vec<(PathBuf, String)> = Vec::new();
-    for root in &args.paths {
+    for root in args.paths.iter().filter(|p| !is_s3(p)) {
         let base = if root.is_dir() {
             root.clone()
         } else {
@@ -116,11 +124,27 @@ pub fn run(args: ClassifyArgs) -> Result<u8> {
             files.push((path, display));
         }
     }
-    let results = deadbolt_files::parallel_map(&files, |(path, display)| {
+    let mut results = deadbolt_files::parallel_map(&files, |(path, display)| {
         deadbolt_classify::scan_file(&engine, path, display, &options)
     });
+    let mut objects = 0;
+    for url in args.paths.iter().filter(|p| is_s3(p)) {
+        let url = url.to_string_lossy();
+        objects += crate::aws::s3_objects(
+            &url,
+            crate::aws::Select::All,
+            args.profile.as_deref(),
+            args.endpoint_url.as_deref(),
+            &mut diagnostics,
+            &mut |display, body, _| {
+                results.push(deadbolt_classify::scan_bytes(
+                    &engine, body, display, &options,
+                ))
+            },
+        )?;
+    }
     let mut summary = Summary {
-        files: files.len(),
+        files: files.len() + objects,
         ..Summary::default()
     };
     let mut reports = Vec::new();
@@ -131,11 +155,16 @@ pub fn run(args: ClassifyArgs) -> Result<u8> {
                 summary.scanned += 1;
                 summary.bytes += report.bytes;
                 *summary.files_by_label.entry(report.label).or_default() += 1;
-                for t in &report.types {
-                    *summary.findings.entry(t.label).or_default() += t.count;
+                // An archive's members and a workbook's sheets are reported each on its own, as
+                // `archive.zip!member`, after the archive.
+                let first = reports.len();
+                flatten(report, &mut reports);
+                for r in &reports[first..] {
+                    for t in &r.types {
+                        *summary.findings.entry(t.label).or_default() += t.count;
+                    }
+                    diagnostics.extend(r.diagnostics.iter().cloned());
                 }
-                diagnostics.extend(report.diagnostics.iter().cloned());
-                reports.push(report);
             }
             Err(d) => {
                 summary.unreadable += 1;
@@ -183,6 +212,15 @@ pub fn run(args: ClassifyArgs) -> Result<u8> {
         .iter()
         .any(|r| matches!(r.label, Label::Restricted | Label::Confidential));
     Ok(u8::from(sensitive))
+}
+
+/// Appends `report` and then, in order, the entries of it and of its entries.
+fn flatten(mut report: FileReport, out: &mut Vec<FileReport>) {
+    let entries = std::mem::take(&mut report.entries);
+    out.push(report);
+    for e in entries {
+        flatten(e, out);
+    }
 }
 
 /// The human report: one block per file with findings, then the problems and the summary.

@@ -373,8 +373,9 @@ pub fn run(args: LogsArgs) -> Result<u8> {
         read_one(display, Source::File(path), &mut diagnostics);
     }
     for url in &s3_urls {
-        crate::aws::s3_logs(
+        crate::aws::s3_objects(
             url,
+            crate::aws::Select::CloudTrailLogs,
             args.profile.as_deref(),
             args.endpoint_url.as_deref(),
             &mut diagnostics,

@@ -128,6 +128,11 @@ struct ScanArgs {
     /// deadbolt.yml or deadbolt.toml in the scanned directory].
     #[arg(long, value_name = "FILE")]
     stack: Option<PathBuf>,
+    /// A `deadbolt classify --format json` inventory of S3 objects (`s3://BUCKET/KEY` files):
+    /// exposure findings on buckets holding restricted data become critical, on buckets holding
+    /// confidential data one level higher, and their messages name the data.
+    #[arg(long, value_name = "FILE")]
+    data_inventory: Option<PathBuf>,
     /// Configuration file [default: deadbolt.toml in the scanned directory].
     #[arg(long)]
     config: Option<PathBuf>,
@@ -299,6 +304,10 @@ fn scan(mut args: ScanArgs) -> Result<u8> {
         }
     }
 
+    let inventory = match &args.data_inventory {
+        Some(path) => Some(read_inventory(path)?),
+        None => None,
+    };
     // Read before scanning: a stack file with problems is a usage error, reported before any work.
     let residency = match residency::stack_path(args.stack.as_deref(), &args.paths) {
         Some(path) => residency::policy(&path)?,
@@ -345,7 +354,10 @@ fn scan(mut args: ScanArgs) -> Result<u8> {
     }
     model.set_residency(residency);
     let rules: Vec<&'static dyn Rule> = registry::all().to_vec();
-    let evaluation = evaluate(&model, &rules, &selection, &registry::ids());
+    let mut evaluation = evaluate(&model, &rules, &selection, &registry::ids());
+    if let Some(inventory) = &inventory {
+        deadbolt_rules::escalate_exposure(&mut evaluation, &model, inventory);
+    }
     progress.finish();
 
     let ran: Vec<&'static dyn Rule> = rules
@@ -419,6 +431,63 @@ fn scan(mut args: ScanArgs) -> Result<u8> {
     } else {
         0
     })
+}
+
+/// The buckets of a `deadbolt classify --format json` inventory and the sensitive data classes in
+/// their objects. Entries that are not `s3://` objects are passed over.
+fn read_inventory(path: &Path) -> Result<deadbolt_rules::DataInventory> {
+    use deadbolt_rules::exposure::Sensitivity;
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read the data inventory {}", path.display()))?;
+    let report: serde_json::Value = serde_json::from_str(&text).with_context(|| {
+        format!(
+            "{}: not a `deadbolt classify --format json` inventory",
+            path.display()
+        )
+    })?;
+    let Some(files) = report.get("files").and_then(|f| f.as_array()) else {
+        bail!(
+            "{}: not a `deadbolt classify --format json` inventory (no `files`)",
+            path.display()
+        );
+    };
+    let mut inventory = deadbolt_rules::DataInventory::new();
+    for file in files {
+        let Some(bucket) = file
+            .get("file")
+            .and_then(|f| f.as_str())
+            .and_then(|f| f.strip_prefix("s3://"))
+            .and_then(|rest| rest.split('/').next())
+            .filter(|b| !b.is_empty())
+        else {
+            continue;
+        };
+        for t in file
+            .get("types")
+            .and_then(|t| t.as_array())
+            .into_iter()
+            .flatten()
+        {
+            let sensitivity = match t.get("label").and_then(|l| l.as_str()) {
+                Some("restricted") => Sensitivity::Restricted,
+                Some("confidential") => Sensitivity::Confidential,
+                _ => continue,
+            };
+            let class = t
+                .get("name")
+                .or_else(|| t.get("detector"))
+                .and_then(|n| n.as_str())
+                .unwrap_or("unnamed data");
+            inventory.add(bucket, class, sensitivity);
+        }
+    }
+    if inventory.is_empty() {
+        eprintln!(
+            "deadbolt: note: {} names no S3 object holding restricted or confidential data",
+            path.display()
+        );
+    }
+    Ok(inventory)
 }
 
 fn write_report(

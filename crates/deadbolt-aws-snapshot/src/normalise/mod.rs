@@ -14,6 +14,7 @@
 //!   unknown, with the reason naming the call, so the rules report "not evaluated", never a guess.
 
 mod account;
+mod backup;
 mod pages;
 mod security_services;
 mod sharing;
@@ -26,14 +27,22 @@ use serde_json::Value;
 
 use crate::format::{Call, Snapshot};
 
+mod cloudfront;
 mod cloudtrail;
+mod dynamodb;
 mod ec2;
+mod ecr;
+mod eks;
+mod elb;
 mod iam;
 mod kms;
 mod lambda;
+mod lightsail;
 mod rds;
 mod resource;
 mod s3;
+mod sns;
+mod sqs;
 
 /// The outcome of [`normalise`].
 #[derive(Debug, Default)]
@@ -98,6 +107,15 @@ const SERVICES: &[fn(&mut Context<'_>)] = &[
     cloudtrail::normalise,
     kms::normalise,
     lambda::normalise,
+    dynamodb::normalise,
+    elb::normalise,
+    cloudfront::normalise,
+    eks::normalise,
+    ecr::normalise,
+    sns::normalise,
+    sqs::normalise,
+    lightsail::normalise,
+    backup::normalise,
     account::normalise,
     security_services::normalise,
     sharing::normalise,
@@ -223,7 +241,14 @@ fn call_label(region: &str, service: &str, operation: &str, params: &[(&str, Str
 fn is_pagination_param(name: &str) -> bool {
     matches!(
         name,
-        "Marker" | "NextToken" | "nextToken" | "ContinuationToken" | "StartingToken" | "PageToken"
+        "Marker"
+            | "NextToken"
+            | "nextToken"
+            | "ContinuationToken"
+            | "StartingToken"
+            | "PageToken"
+            | "pageToken"
+            | "ExclusiveStartTableName"
     )
 }
 
@@ -248,7 +273,40 @@ pub(crate) fn lookup<'a>(
     absent_codes: &[&str],
     fallback: &Span,
 ) -> Lookup<'a> {
-    let Some(call) = calls.find(service, operation, params) else {
+    outcome(
+        calls.find(service, operation, params),
+        service,
+        operation,
+        absent_codes,
+        fallback,
+    )
+}
+
+/// [`lookup`] among the calls made in `region` only: for per-resource calls whose parameter
+/// (a table or cluster name) may name different resources in different regions.
+pub(crate) fn lookup_in<'a>(
+    calls: &Calls<'a>,
+    service: &str,
+    operation: &str,
+    region: &str,
+    params: &[(&str, &str)],
+    absent_codes: &[&str],
+    fallback: &Span,
+) -> Lookup<'a> {
+    let call = calls
+        .in_region(service, operation, region)
+        .find(|c| params.iter().all(|(k, v)| c.param(k) == Some(v)));
+    outcome(call, service, operation, absent_codes, fallback)
+}
+
+fn outcome<'a>(
+    call: Option<&'a Call>,
+    service: &str,
+    operation: &str,
+    absent_codes: &[&str],
+    fallback: &Span,
+) -> Lookup<'a> {
+    let Some(call) = call else {
         return Lookup::Unknown(
             Unknown::new(format!("{service}:{operation} was not collected")),
             fallback.clone(),

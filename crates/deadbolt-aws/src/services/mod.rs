@@ -8,16 +8,27 @@ use std::sync::Arc;
 use crate::{Clients, Session};
 
 pub(crate) mod accessanalyzer;
+pub(crate) mod backup;
+pub(crate) mod cloudfront;
 pub(crate) mod cloudtrail;
 pub(crate) mod config;
+pub(crate) mod dynamodb;
 pub(crate) mod ec2;
+pub(crate) mod ecr;
+pub(crate) mod eks;
+pub(crate) mod elbv2;
 pub(crate) mod guardduty;
 pub(crate) mod iam;
 pub(crate) mod kms;
 pub(crate) mod lambda;
+pub(crate) mod lightsail;
+pub(crate) mod logs;
 pub(crate) mod rds;
 pub(crate) mod s3;
+pub(crate) mod secretsmanager;
 pub(crate) mod securityhub;
+pub(crate) mod sns;
+pub(crate) mod sqs;
 pub(crate) mod sts;
 
 /// A regional collection task.
@@ -35,6 +46,16 @@ pub(crate) const REGIONAL: &[RegionalTask] = &[
     |s, c, r| Box::pin(async move { guardduty::collect(&s, &c, &r).await }),
     |s, c, r| Box::pin(async move { securityhub::collect(&s, &c, &r).await }),
     |s, c, r| Box::pin(async move { accessanalyzer::collect(&s, &c, &r).await }),
+    |s, c, r| Box::pin(async move { dynamodb::collect(&s, &c, &r).await }),
+    |s, c, r| Box::pin(async move { elbv2::collect(&s, &c, &r).await }),
+    |s, c, r| Box::pin(async move { eks::collect(&s, &c, &r).await }),
+    |s, c, r| Box::pin(async move { ecr::collect(&s, &c, &r).await }),
+    |s, c, r| Box::pin(async move { sns::collect(&s, &c, &r).await }),
+    |s, c, r| Box::pin(async move { sqs::collect(&s, &c, &r).await }),
+    |s, c, r| Box::pin(async move { lightsail::collect(&s, &c, &r).await }),
+    |s, c, r| Box::pin(async move { secretsmanager::collect(&s, &c, &r).await }),
+    |s, c, r| Box::pin(async move { backup::collect(&s, &c, &r).await }),
+    |s, c, r| Box::pin(async move { logs::collect(&s, &c, &r).await }),
 ];
 
 /// Runs `task` for every item at once (bounded by the session's limit on calls in flight) and

@@ -328,3 +328,62 @@ fn detectors_selects_by_id_or_prefix() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// Archives in a tree: members reported as `archive.zip!member`, a corrupt archive a diagnostic
+/// while the other files are still read.
+#[test]
+fn archives_are_read_member_by_member_and_a_corrupt_one_does_not_stop_the_run() {
+    use std::io::Write;
+    let dir = tree(&[("notes.txt", "card 4123 3320 5478 9178\n")]);
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    w.start_file("exports/people.csv", opts).expect("start");
+    w.write_all(b"name,ssn\nJane,536221234\n").expect("write");
+    let good = w.finish().expect("zip").into_inner();
+    std::fs::write(dir.path().join("good.zip"), good).expect("write");
+    std::fs::write(dir.path().join("corrupt.zip"), b"PK\x03\x04 truncated").expect("write");
+    let root = dir.path().to_str().expect("utf-8 path");
+    let out = deadbolt(&["classify", root, "--format", "json"]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    for s in SECRETS {
+        assert!(!stdout.contains(s), "{s} leaked");
+    }
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(json["summary"]["files"], 3);
+    assert_eq!(json["summary"]["scanned"], 2);
+    assert_eq!(json["summary"]["unreadable"], 1);
+    let files = json["files"].as_array().expect("files");
+    let member = files
+        .iter()
+        .find(|f| {
+            f["file"]
+                .as_str()
+                .is_some_and(|n| n.ends_with("good.zip!exports/people.csv"))
+        })
+        .unwrap_or_else(|| panic!("no member in {stdout}"));
+    assert_eq!(member["format"], "csv");
+    assert_eq!(member["types"][0]["detector"], "us-ssn");
+    assert_eq!(member["types"][0]["samples"][0]["line"], 2);
+    assert_eq!(member["types"][0]["samples"][0]["field"], "ssn");
+    assert!(files.iter().any(
+        |f| f["file"].as_str().is_some_and(|n| n.ends_with("notes.txt"))
+            && f["types"][0]["detector"] == "credit-card-number"
+    ));
+    let diags = json["diagnostics"].as_array().expect("diagnostics");
+    assert!(
+        diags.iter().any(|d| d["file"]
+            .as_str()
+            .is_some_and(|f| f.ends_with("corrupt.zip"))
+            && d["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("corrupt or unsupported zip"))),
+        "{diags:?}"
+    );
+}

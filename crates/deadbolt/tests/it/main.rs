@@ -6,6 +6,7 @@ mod bad_input;
 mod classify;
 mod cli;
 mod cloudformation;
+mod data_inventory;
 mod evaluation;
 mod kubernetes_bad_input;
 mod kubernetes_goat;
