@@ -1,10 +1,31 @@
-//! The matching engine: one prefilter pass over a chunk of text, then only the detectors that can
-//! match, then validation, exclusions, context, overlap resolution and masking.
+//! The matching engine: a chunk of text (a CSV field, a JSON string) or a block of many lines is
+//! searched once for every detector that can match it, then each candidate is validated, checked
+//! against exclusions and context, overlaps are resolved and values masked.
+//!
+//! A block of lines ([`Engine::scan_lines`], [`Engine::scan_fields`]) gives the same findings as
+//! scanning each line on its own ([`Engine::scan`]) at a fraction of the per-line cost (a prefilter
+//! pass and regex set-up per line, per detector). On text dense with values, what remains is
+//! mostly the validators (phone numbers against libphonenumber's metadata) and the gate pass.
 
 use regex::bytes::{RegexSet, RegexSetBuilder};
+use regex_automata::hybrid::dfa::{Cache as DfaCache, DFA, OverlappingState};
+use regex_automata::nfa::thompson::{self, WhichCaptures};
+use regex_automata::util::captures::Captures;
+use regex_automata::util::pool::Pool;
+use regex_automata::{Input, MatchKind, meta};
+use regex_syntax::hir::{self, Class, ClassBytesRange, ClassUnicodeRange, Hir, HirKind, Look};
 
 /// Lazy DFA cache of the prefilter, bytes: see [`Engine::new`].
 const PREFILTER_DFA_CACHE: usize = 32 * 1024 * 1024;
+
+/// Lazy DFA cache of the block gate, bytes. The gate holds
+/// all detectors in one automaton and meets many states in text dense with numbers; with the
+/// default (2 MiB) it kept clearing its cache. The memory is taken only as states are met.
+const BLOCK_DFA_CACHE: usize = 16 * 1024 * 1024;
+
+/// Lazy DFA cache of each detector's line pattern, bytes: one pattern meets few states, and there
+/// are forty-odd of them per thread.
+const LINE_DFA_CACHE: usize = 2 * 1024 * 1024;
 
 use crate::detector::{self, Confidence, ContextRequired, Detector, DetectorError};
 use crate::mask::mask;
@@ -24,13 +45,44 @@ pub struct Match {
     pub masked: String,
 }
 
-/// Compiled detectors and their prefilter.
+/// One finding in a block of lines ([`Engine::scan_lines`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LineMatch {
+    /// 0-based index of the line in the block.
+    pub line: usize,
+    /// The finding; its offsets are in the block.
+    pub found: Match,
+}
+
+/// A detector's pattern as it runs over a block of lines: `\n` taken out of every class and
+/// literal, `^` and `$` at line edges, ASCII classes. Over the lines of an ASCII block it finds
+/// exactly what the detector's own pattern finds in each line alone (see [`line_hir`]).
+#[derive(Debug)]
+struct LinePattern {
+    regex: meta::Regex,
+    /// Index of the `value` capture group, when the pattern has one.
+    value: Option<usize>,
+}
+
+/// Makes a gate cache for [`Engine::gate_caches`].
+type GateCache = Box<dyn Fn() -> DfaCache + Send + Sync>;
+
+/// Compiled detectors and their prefilters.
 #[derive(Debug)]
 pub struct Engine {
     detectors: Vec<Detector>,
     /// Every detector's pattern in one automaton: one pass says which detectors can match a chunk,
     /// so the cost of a chunk with nothing in it does not grow with the number of detectors.
     prefilter: RegexSet,
+    /// Every detector's line pattern in one lazy DFA reporting all matches of all patterns
+    /// (overlapping, `MatchKind::All`): one pass over a block says which detectors match on which
+    /// lines, so only those lines are searched again by the detector's own line pattern.
+    gate: DFA,
+    /// The gate's lazy DFA caches, one per thread at a time: a cache made per block would build
+    /// the same states again for every block.
+    gate_caches: Pool<DfaCache, GateCache>,
+    /// Per detector, its line pattern.
+    lines: Vec<LinePattern>,
 }
 
 impl Engine {
@@ -42,11 +94,38 @@ impl Engine {
         Engine::new(detector::parse(detector::BUILTIN)?)
     }
 
+    /// The built-in detectors named by `select`: each entry is a detector ID or the start of IDs
+    /// (`us-` selects every US identifier). For measuring and for narrow scans.
+    ///
+    /// # Errors
+    /// A [`DetectorError`] naming an entry that selects no detector, with the known IDs.
+    pub fn builtin_selected(select: &[String]) -> Result<Engine, DetectorError> {
+        let all = detector::parse(detector::BUILTIN)?;
+        for s in select {
+            if !all.iter().any(|d| d.id.starts_with(s.as_str())) {
+                let ids: Vec<&str> = all.iter().map(|d| d.id.as_str()).collect();
+                return Err(DetectorError {
+                    file: "(selection)".into(),
+                    message: format!("`{s}` names no detector; known: {}", ids.join(", ")),
+                });
+            }
+        }
+        Engine::new(
+            all.into_iter()
+                .filter(|d| select.iter().any(|s| d.id.starts_with(s.as_str())))
+                .collect(),
+        )
+    }
+
     /// An engine over `detectors`.
     ///
     /// # Errors
     /// A [`DetectorError`] if the combined prefilter exceeds the regex size limit.
     pub fn new(detectors: Vec<Detector>) -> Result<Engine, DetectorError> {
+        let all_err = |what: &str, e: String| DetectorError {
+            file: "(all detectors)".into(),
+            message: format!("{what}: {e}"),
+        };
         // The combined automaton of forty-odd patterns overflows the lazy DFA's default cache,
         // which then thrashes and falls back to a far slower engine: give it room (it grows only
         // as states are met, so the memory is used only when the text needs it).
@@ -62,13 +141,64 @@ impl Engine {
             .unicode(false)
             .dfa_size_limit(PREFILTER_DFA_CACHE)
             .build()
-            .map_err(|e| DetectorError {
+            .map_err(|e| all_err("prefilter", e.to_string()))?;
+        let mut hirs = Vec::with_capacity(detectors.len());
+        let mut lines = Vec::with_capacity(detectors.len());
+        for d in &detectors {
+            let err = |e: String| DetectorError {
                 file: "(all detectors)".into(),
-                message: format!("prefilter: {e}"),
-            })?;
+                message: format!("detector `{}`: line pattern: {e}", d.id),
+            };
+            // The same ASCII reading of the pattern as the prefilter's.
+            let parsed = regex_syntax::ParserBuilder::new()
+                .unicode(false)
+                .utf8(false)
+                .build()
+                .parse(d.pattern.as_str())
+                .map_err(|e| err(e.to_string()))?;
+            let hir = line_hir(&parsed);
+            let regex = meta::Builder::new()
+                .configure(
+                    meta::Config::new()
+                        .utf8_empty(false)
+                        .hybrid_cache_capacity(LINE_DFA_CACHE),
+                )
+                .build_from_hir(&hir)
+                .map_err(|e| err(e.to_string()))?;
+            let value = regex
+                .group_info()
+                .to_index(regex_automata::PatternID::ZERO, "value");
+            lines.push(LinePattern { regex, value });
+            hirs.push(hir);
+        }
+        let nfa = thompson::Compiler::new()
+            .configure(
+                thompson::Config::new()
+                    .utf8(false)
+                    .which_captures(WhichCaptures::None),
+            )
+            .build_many_from_hir(&hirs)
+            .map_err(|e| all_err("block gate", e.to_string()))?;
+        let gate = DFA::builder()
+            .configure(
+                DFA::config()
+                    .match_kind(MatchKind::All)
+                    .cache_capacity(BLOCK_DFA_CACHE)
+                    // Never give up on the cache: a search that clears it often is slower, not
+                    // wrong, and a gate that gave up would have to search every line again.
+                    .minimum_cache_clear_count(None),
+            )
+            .build_from_nfa(nfa)
+            .map_err(|e| all_err("block gate", e.to_string()))?;
+        let for_cache = gate.clone();
+        let gate_caches: Pool<DfaCache, GateCache> =
+            Pool::new(Box::new(move || DfaCache::new(&for_cache)));
         Ok(Engine {
             detectors,
             prefilter,
+            gate,
+            gate_caches,
+            lines,
         })
     }
 
@@ -84,21 +214,179 @@ impl Engine {
         let mut candidates = Vec::new();
         let field = field.map(str::to_lowercase);
         for i in self.prefilter.matches(text.as_bytes()).iter() {
-            let d = &self.detectors[i];
-            for caps in d.pattern.captures_iter(text) {
-                let Some(m) = caps.name("value").or_else(|| caps.get(0)) else {
-                    continue;
-                };
-                if let Some(found) = self.judge(i, text, m.start(), m.end(), field.as_deref())
-                    && found.confidence >= min
-                {
-                    candidates.push(found);
-                }
-            }
+            self.scan_one(i, text, 0, field.as_deref(), min, &mut candidates);
         }
         resolve(candidates)
     }
 
+    /// Detector `i` over `text` (its own haystack, as [`Engine::scan`] sees it): the candidates
+    /// at or above `min`, their offsets moved by `base`.
+    fn scan_one(
+        &self,
+        i: usize,
+        text: &str,
+        base: usize,
+        field: Option<&str>,
+        min: Confidence,
+        out: &mut Vec<Match>,
+    ) {
+        for caps in self.detectors[i].pattern.captures_iter(text) {
+            let Some(m) = caps.name("value").or_else(|| caps.get(0)) else {
+                continue;
+            };
+            if let Some(mut found) = self.judge(i, text, m.start(), m.end(), field, min) {
+                found.start += base;
+                found.end += base;
+                out.push(found);
+            }
+        }
+    }
+
+    /// The findings in a block of lines (separated by `\n`; the text after the last `\n` is a line
+    /// too): exactly what [`Engine::scan`] finds in each line on its own with no field, with
+    /// offsets in the block, in block order.
+    ///
+    /// One pass of the gate over the block says which detectors match on which lines; each such
+    /// detector then searches only those lines (runs of them at once), and validation and context
+    /// run on its matches only, with the line as their text: the context window ends at the line
+    /// as it does when lines are scanned one by one.
+    pub fn scan_lines(&self, block: &str, min: Confidence) -> Vec<LineMatch> {
+        self.scan_fields(block, |_| None, min)
+    }
+
+    /// [`Engine::scan_lines`] where each line is a separate value with its own structured
+    /// context, `field(line)` (a CSV column header): exactly what [`Engine::scan`] finds in each
+    /// line with its field.
+    pub fn scan_fields<'f>(
+        &self,
+        block: &str,
+        field: impl Fn(usize) -> Option<&'f str>,
+        min: Confidence,
+    ) -> Vec<LineMatch> {
+        let field = |l: usize| field(l).map(str::to_lowercase);
+        let bytes = block.as_bytes();
+        let starts: Vec<usize> = std::iter::once(0)
+            .chain(memchr::memchr_iter(b'\n', bytes).map(|i| i + 1))
+            .collect();
+        let line_end = |l: usize| starts.get(l + 1).map_or(bytes.len(), |&s| s - 1);
+        let flagged = self.gate(bytes, &starts);
+        let ascii = bytes.is_ascii();
+        let mut candidates: Vec<Match> = Vec::new();
+        for (i, lines) in flagged.iter().enumerate() {
+            let pattern = &self.lines[i];
+            let mut caps: Option<Captures> = None;
+            let mut k = 0;
+            while k < lines.len() {
+                let first = lines[k] as usize;
+                // The line patterns give the detector's matches on ASCII lines only: on other
+                // text the detector's Unicode classes and word boundaries differ from ASCII ones,
+                // and its own pattern runs on the line alone, as a line-by-line scan does.
+                if !ascii && !line_is_ascii(bytes, starts[first], line_end(first)) {
+                    let (a, b) = (starts[first], line_end(first));
+                    let f = field(first);
+                    self.scan_one(i, &block[a..b], a, f.as_deref(), min, &mut candidates);
+                    k += 1;
+                    continue;
+                }
+                // Consecutive flagged ASCII lines are searched as one run: no match crosses a
+                // line, so a run gives the same matches as its lines one by one.
+                let mut last = first;
+                while k + 1 < lines.len()
+                    && lines[k + 1] as usize == last + 1
+                    && (ascii || line_is_ascii(bytes, starts[last + 1], line_end(last + 1)))
+                {
+                    k += 1;
+                    last += 1;
+                }
+                k += 1;
+                let input = Input::new(bytes).range(starts[first]..line_end(last));
+                let mut judge = |start: usize, end: usize| {
+                    let l = starts.partition_point(|&s| s <= start) - 1;
+                    let (a, b) = (starts[l], line_end(l));
+                    let f = field(l);
+                    if let Some(mut found) =
+                        self.judge(i, &block[a..b], start - a, end - a, f.as_deref(), min)
+                    {
+                        found.start += a;
+                        found.end += a;
+                        candidates.push(found);
+                    }
+                };
+                match pattern.value {
+                    None => {
+                        for m in pattern.regex.find_iter(input) {
+                            judge(m.start(), m.end());
+                        }
+                    }
+                    Some(g) => {
+                        let caps = caps.get_or_insert_with(|| pattern.regex.create_captures());
+                        let mut at = input;
+                        loop {
+                            // Reuse one set of slots: `search_captures` resets them.
+                            pattern.regex.search_captures(&at, caps);
+                            let Some(whole) = caps.get_match() else {
+                                break;
+                            };
+                            let span = caps.get_group(g).unwrap_or(whole.span());
+                            judge(span.start, span.end);
+                            // No line pattern matches the empty string (a match holds at least
+                            // one character of its line), but never loop on one.
+                            let next = whole.end().max(whole.start() + 1);
+                            if next > at.end() {
+                                break;
+                            }
+                            at.set_start(next);
+                        }
+                    }
+                }
+            }
+        }
+        let lines_of = |m: &Match| starts.partition_point(|&s| s <= m.start) - 1;
+        resolve_clusters(candidates)
+            .into_iter()
+            .map(|found| LineMatch {
+                line: lines_of(&found),
+                found,
+            })
+            .collect()
+    }
+
+    /// Per detector, the sorted lines of `bytes` (starting at `starts`) on which its line
+    /// pattern matches, from one overlapping pass of the gate.
+    fn gate(&self, bytes: &[u8], starts: &[usize]) -> Vec<Vec<u32>> {
+        let n = self.detectors.len();
+        let mut flagged: Vec<Vec<u32>> = vec![Vec::new(); n];
+        let mut cache = self.gate_caches.get();
+        let mut state = OverlappingState::start();
+        let input = Input::new(bytes);
+        let mut line = 0usize;
+        loop {
+            if self
+                .gate
+                .try_search_overlapping_fwd(&mut cache, &input, &mut state)
+                .is_err()
+            {
+                // Cannot happen with this configuration (no quit bytes, never gives up); if it
+                // did, every line is searched by every detector, which is slower, not wrong.
+                let all: Vec<u32> = (0..starts.len() as u32).collect();
+                return vec![all; n];
+            }
+            let Some(hm) = state.get_match() else {
+                break;
+            };
+            // A match of a line pattern holds at least one byte of its line and ends there.
+            let last = hm.offset().saturating_sub(1);
+            while line + 1 < starts.len() && starts[line + 1] <= last {
+                line += 1;
+            }
+            let l = line as u32;
+            let v = &mut flagged[hm.pattern().as_usize()];
+            if v.last() != Some(&l) {
+                v.push(l);
+            }
+        }
+        flagged
+    }
     /// Validation, exclusions, entropy and context for one pattern match.
     fn judge(
         &self,
@@ -107,16 +395,15 @@ impl Engine {
         start: usize,
         end: usize,
         field: Option<&str>,
+        min: Confidence,
     ) -> Option<Match> {
+        // The checks that drop a value are independent of one another, so the cheap ones go
+        // first and the validator last: some validators cost far more than the rest (phone
+        // numbers are parsed against libphonenumber's metadata for up to ten regions), and a
+        // national phone number without context, or a value that could not reach `min`, never
+        // needs it. The confidence is the same in any order.
         let d = &self.detectors[i];
         let value = &text[start..end];
-        let mut confidence = d.confidence;
-        if let Some(validate) = d.validator {
-            if !validate(value) {
-                return None;
-            }
-            confidence = confidence.raised();
-        }
         if !d.exclusions.is_empty() && d.exclusions.contains(&detector::normalize(value)) {
             return None;
         }
@@ -139,8 +426,18 @@ impl Engine {
         if required && !in_context {
             return None;
         }
+        let mut confidence = d.confidence;
+        if d.validator.is_some() {
+            confidence = confidence.raised();
+        }
         if in_context {
             confidence = confidence.raised();
+        }
+        if confidence < min {
+            return None;
+        }
+        if d.validator.is_some_and(|validate| !validate(value)) {
+            return None;
         }
         Some(Match {
             detector: i,
@@ -266,6 +563,79 @@ fn resolve(mut candidates: Vec<Match>) -> Vec<Match> {
     kept
 }
 
+/// [`resolve`] over candidates that may be many (a block's): only candidates that overlap, directly
+/// or through others, compete, so each such cluster is resolved on its own, in text order. The
+/// result is the same as one `resolve` over all of them, without its quadratic cost.
+fn resolve_clusters(mut candidates: Vec<Match>) -> Vec<Match> {
+    candidates.sort_by_key(|m| (m.start, m.end));
+    let mut out = Vec::with_capacity(candidates.len());
+    let mut cluster: Vec<Match> = Vec::new();
+    let mut reach = 0;
+    for c in candidates {
+        if !cluster.is_empty() && c.start >= reach {
+            out.extend(resolve(std::mem::take(&mut cluster)));
+        }
+        reach = if cluster.is_empty() {
+            c.end
+        } else {
+            reach.max(c.end)
+        };
+        cluster.push(c);
+    }
+    out.extend(resolve(cluster));
+    out
+}
+
+/// Whether `bytes[a..b]` is ASCII.
+fn line_is_ascii(bytes: &[u8], a: usize, b: usize) -> bool {
+    bytes[a..b].is_ascii()
+}
+
+/// `hir` as it runs over a block of lines: no class or literal matches `\n` (so no match crosses
+/// a line) and `^`/`$` match at line edges. On a haystack without `\n` it matches exactly what
+/// `hir` does; in a block, a line's matches are those of the line alone, because the look-arounds
+/// (`\b`, `^`, `$`) at a line's edge see a `\n`, which they treat as they treat the haystack's
+/// edge.
+fn line_hir(hir: &Hir) -> Hir {
+    match hir.kind() {
+        HirKind::Empty => Hir::empty(),
+        HirKind::Literal(hir::Literal(bytes)) => {
+            if bytes.contains(&b'\n') {
+                Hir::fail()
+            } else {
+                hir.clone()
+            }
+        }
+        HirKind::Class(Class::Unicode(c)) => {
+            let mut c = c.clone();
+            c.difference(&hir::ClassUnicode::new([ClassUnicodeRange::new(
+                '\n', '\n',
+            )]));
+            Hir::class(Class::Unicode(c))
+        }
+        HirKind::Class(Class::Bytes(c)) => {
+            let mut c = c.clone();
+            c.difference(&hir::ClassBytes::new([ClassBytesRange::new(b'\n', b'\n')]));
+            Hir::class(Class::Bytes(c))
+        }
+        HirKind::Look(look) => Hir::look(match look {
+            Look::Start => Look::StartLF,
+            Look::End => Look::EndLF,
+            other => *other,
+        }),
+        HirKind::Repetition(r) => Hir::repetition(hir::Repetition {
+            sub: Box::new(line_hir(&r.sub)),
+            ..r.clone()
+        }),
+        HirKind::Capture(c) => Hir::capture(hir::Capture {
+            sub: Box::new(line_hir(&c.sub)),
+            ..c.clone()
+        }),
+        HirKind::Concat(subs) => Hir::concat(subs.iter().map(line_hir).collect()),
+        HirKind::Alternation(subs) => Hir::alternation(subs.iter().map(line_hir).collect()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -311,6 +681,157 @@ mod tests {
             }
         }
         assert!(failures.is_empty(), "{}", failures.join("\n"));
+    }
+
+    /// What `scan_lines` must return: `scan` of each line alone, moved to block offsets.
+    fn line_by_line(e: &Engine, block: &str, min: Confidence) -> Vec<LineMatch> {
+        let mut out = Vec::new();
+        let mut at = 0;
+        for (line, text) in block.split('\n').enumerate() {
+            for mut found in e.scan(text, None, min) {
+                found.start += at;
+                found.end += at;
+                out.push(LineMatch { line, found });
+            }
+            at += text.len() + 1;
+        }
+        out
+    }
+
+    /// Lines that exercise the block scan: every example, examples side by side, with non-ASCII
+    /// neighbours (Unicode word boundaries and digits differ from ASCII ones), keywords on the line
+    /// before, anchors at line edges, CR line ends.
+    fn tricky_lines(e: &Engine) -> Vec<String> {
+        let mut lines = Vec::new();
+        let examples: Vec<&String> = e
+            .detectors()
+            .iter()
+            .flat_map(|d| d.examples.positive.iter().chain(&d.examples.negative))
+            .collect();
+        for (k, ex) in examples.iter().enumerate() {
+            let next = examples[(k + 7) % examples.len()];
+            lines.push((*ex).clone());
+            lines.push(format!("{ex} {next}"));
+            lines.push(format!("é{ex}é"));
+            lines.push(format!("Chloé: {ex}"));
+            lines.push(format!("{ex}\r"));
+            lines.push(String::new());
+            lines.push(format!("  {ex}  ,{ex}"));
+        }
+        lines.extend(
+            [
+                "ssn",
+                "536221234",
+                "password: hunter2secret",
+                "x=AKIAUJZDE8GXD6NCF10E",
+                "٤١١١١١١١١١١١١١١١ ４１１１",
+                "card 4111 1111 1111 1111 and 4714 3523 3978 6539 then 3523 3978 6539",
+                "ts=1600000000006 1600000000006",
+                "id 550e8400-e29b-41d4-a716-446655440000",
+            ]
+            .map(String::from),
+        );
+        lines
+    }
+
+    /// The block scan finds exactly what scanning each line alone finds, ASCII or not.
+    #[test]
+    fn scan_lines_equals_scanning_each_line() {
+        let e = engine();
+        let lines = tricky_lines(&e);
+        for min in [Confidence::Low, Confidence::High] {
+            // One block of everything, and small blocks at every alignment.
+            let all = lines.join("\n");
+            let got = e.scan_lines(&all, min);
+            assert!(got.len() > 100, "the lines hold findings: {}", got.len());
+            assert_eq!(got, line_by_line(&e, &all, min));
+            for size in [1, 2, 3, 5] {
+                for window in lines.chunks(size) {
+                    let block = window.join("\n");
+                    assert_eq!(
+                        e.scan_lines(&block, min),
+                        line_by_line(&e, &block, min),
+                        "{block:?}"
+                    );
+                }
+            }
+            let ascii: Vec<&String> = lines.iter().filter(|l| l.is_ascii()).collect();
+            let block = ascii
+                .iter()
+                .map(|l| l.as_str())
+                .collect::<Vec<_>>()
+                .join("\n");
+            assert_eq!(e.scan_lines(&block, min), line_by_line(&e, &block, min));
+        }
+    }
+
+    /// A keyword on the line before does not count (the window ends at the line), as when lines
+    /// were scanned one by one; on the same line it does.
+    #[test]
+    fn context_window_stays_on_its_line() {
+        let e = engine();
+        let ssn = |block: &str| {
+            e.scan_lines(block, Confidence::Low)
+                .iter()
+                .filter(|m| e.detectors()[m.found.detector].id == "us-ssn")
+                .count()
+        };
+        assert_eq!(ssn("ssn 536221234"), 1);
+        assert_eq!(ssn("ssn\n536221234"), 0);
+    }
+
+    #[test]
+    fn line_patterns_never_match_across_lines() {
+        let e = engine();
+        // `\s` would take the newline: `password:` on one line and its value on the next.
+        let block = "password:\n  hunter2secret";
+        assert!(e.scan_lines(block, Confidence::Low).is_empty());
+        assert_eq!(
+            e.scan(block, None, Confidence::Low).len(),
+            1,
+            "a field is one text"
+        );
+        // Both lines flagged, so they are searched as one run: a match crossing the line end
+        // would show here.
+        let block = "pwd=abcdefgh password:\n  hunter2secret";
+        assert_eq!(e.scan_lines(block, Confidence::Low).len(), 1);
+        assert_eq!(
+            e.scan_lines(block, Confidence::Low),
+            line_by_line(&e, block, Confidence::Low)
+        );
+    }
+
+    #[test]
+    fn resolve_clusters_equals_resolve() {
+        let m = |detector, start, end, confidence| Match {
+            detector,
+            start,
+            end,
+            confidence,
+            masked: String::new(),
+        };
+        let mut all = Vec::new();
+        // Chains of overlaps of every shape, and lone spans.
+        for k in 0..200usize {
+            let c = [Confidence::Low, Confidence::Medium, Confidence::High][k % 3];
+            let s = (k * 7) % 300;
+            all.push(m(k % 5, s, s + 1 + (k * 13) % 17, c));
+        }
+        assert_eq!(resolve_clusters(all.clone()), resolve(all));
+    }
+
+    #[test]
+    fn builtin_selected_by_id_and_prefix() {
+        let e =
+            Engine::builtin_selected(&["us-".into(), "email-address".into()]).expect("selection");
+        assert!(e.detectors().len() >= 5);
+        assert!(
+            e.detectors()
+                .iter()
+                .all(|d| d.id.starts_with("us-") || d.id == "email-address")
+        );
+        let err = Engine::builtin_selected(&["nope".into()]).expect_err("unknown");
+        assert!(err.message.contains("names no detector"), "{err}");
     }
 
     #[test]

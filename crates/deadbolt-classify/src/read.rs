@@ -15,7 +15,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::detector::{Category, Confidence, Label};
-use crate::engine::Engine;
+use crate::engine::{Engine, Match};
 
 /// How a file is read.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -76,6 +76,10 @@ pub struct Options {
     /// Largest JSON document (bytes, after decompression) parsed as JSON; larger ones are scanned
     /// as text, because a parsed document lives in memory whole.
     pub json_max: usize,
+    /// Whole lines of plain text are gathered into blocks of about this many bytes, and each
+    /// block is handed to the engine at once ([`Engine::scan_lines`]): one pass over a block costs
+    /// far less than one per line. The findings are those of the lines one by one.
+    pub block: usize,
     /// Caps on decompression (gzip, zip and the Office containers), against bombs.
     pub limits: Limits,
 }
@@ -130,6 +134,7 @@ impl Default for Options {
             chunk: 64 * 1024,
             overlap: 1024,
             json_max: 32 * 1024 * 1024,
+            block: 1024 * 1024,
             limits: Limits::default(),
         }
     }
@@ -197,7 +202,9 @@ pub struct FileReport {
     /// archive's own `types` stay empty; its `label` is the most sensitive of its entries').
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub entries: Vec<FileReport>,
-    /// The largest chunk of text handed to the engine (bytes): what bounds the reader's memory.
+    /// The largest chunk of text the engine scans as one text (bytes): a line, a window of a long
+    /// line, a field or a JSON document. With the block of lines ([`Options::block`]) it bounds
+    /// the reader's memory.
     #[serde(skip)]
     pub largest_chunk: usize,
 }
@@ -624,6 +631,24 @@ struct Chunk<'a> {
     whole: bool,
 }
 
+/// JSON strings and numbers waiting to be scanned together.
+#[derive(Default)]
+struct Strings {
+    /// The values, each followed by `\n` (none holds one).
+    text: String,
+    /// Per value: its key path, line and file offset, and where it starts in `text`.
+    place: Vec<(String, u64, u64, usize)>,
+}
+
+/// CSV fields waiting to be scanned together.
+#[derive(Default)]
+struct Fields {
+    /// The fields, each followed by `\n` (none holds one).
+    text: String,
+    /// Per field: its column (`None` in the header row), the line and offset of its record.
+    place: Vec<(Option<usize>, u64, u64)>,
+}
+
 /// The largest `i <= at` that starts a UTF-8 character in `bytes` (so a window never splits one).
 fn char_start(bytes: &[u8], mut at: usize) -> usize {
     while at > 0 && at < bytes.len() && bytes[at] & 0xC0 == 0x80 {
@@ -641,6 +666,12 @@ pub(crate) struct Scan<'e> {
     pub(crate) diagnostics: Vec<Diagnostic>,
     warned_utf8: bool,
     largest_chunk: usize,
+    /// Whole lines of text waiting to be scanned as one block, each ended by `\n`.
+    block: Vec<u8>,
+    /// File offset and line of the block's first byte.
+    block_at: (u64, u64),
+    /// JSON values waiting to be scanned together.
+    strings: Strings,
 }
 
 impl<'e> Scan<'e> {
@@ -653,6 +684,9 @@ impl<'e> Scan<'e> {
             diagnostics: Vec::new(),
             warned_utf8: false,
             largest_chunk: 0,
+            block: Vec::new(),
+            block_at: (0, 1),
+            strings: Strings::default(),
         }
     }
 
@@ -699,33 +733,42 @@ impl<'e> Scan<'e> {
             if accept_before.is_some_and(|a| m.start >= a) {
                 continue;
             }
-            let d = &self.engine.detectors()[m.detector];
-            let t = self.types.entry(m.detector).or_insert_with(|| TypeSummary {
-                detector: d.id.clone(),
-                name: d.name.clone(),
-                category: d.category,
-                label: d.label,
-                count: 0,
-                highest: m.confidence,
-                samples: Vec::new(),
-            });
-            t.count += 1;
-            t.highest = t.highest.max(m.confidence);
-            if t.samples.len() < self.options.samples {
-                let (line, offset) = if exact {
+            let place = |m: &Match| {
+                if exact {
                     let newlines = text[..m.start].bytes().filter(|&b| b == b'\n').count();
                     (line + newlines as u64, offset + m.start as u64)
                 } else {
                     (line, offset)
-                };
-                t.samples.push(Sample {
-                    line,
-                    offset,
-                    confidence: m.confidence,
-                    masked: m.masked,
-                    field: field.map(str::to_string),
-                });
-            }
+                }
+            };
+            self.add(m, field, place);
+        }
+    }
+
+    /// Counts finding `m` and keeps it as a sample while there is room; `place` gives its line and
+    /// file offset (computed only for samples).
+    fn add(&mut self, m: Match, field: Option<&str>, place: impl Fn(&Match) -> (u64, u64)) {
+        let d = &self.engine.detectors()[m.detector];
+        let t = self.types.entry(m.detector).or_insert_with(|| TypeSummary {
+            detector: d.id.clone(),
+            name: d.name.clone(),
+            category: d.category,
+            label: d.label,
+            count: 0,
+            highest: m.confidence,
+            samples: Vec::new(),
+        });
+        t.count += 1;
+        t.highest = t.highest.max(m.confidence);
+        if t.samples.len() < self.options.samples {
+            let (line, offset) = place(&m);
+            t.samples.push(Sample {
+                line,
+                offset,
+                confidence: m.confidence,
+                masked: m.masked,
+                field: field.map(str::to_string),
+            });
         }
     }
 
@@ -801,8 +844,14 @@ impl<'e> Scan<'e> {
             let avail = input.fill_buf()?;
             if avail.is_empty() {
                 if !line.is_empty() {
-                    self.line(&line, offset, line_no, !continued, None, ndjson);
+                    if continued || ndjson {
+                        self.flush_block();
+                        self.line(&line, offset, line_no, !continued, None, ndjson);
+                    } else {
+                        self.push_line(&line, offset, line_no);
+                    }
                 }
+                self.flush_block();
                 return Ok(());
             }
             let room = cap - line.len();
@@ -810,7 +859,13 @@ impl<'e> Scan<'e> {
             if let Some(nl) = avail[..take].iter().position(|&b| b == b'\n') {
                 line.extend_from_slice(&avail[..nl]);
                 input.consume(nl + 1);
-                self.line(&line, offset, line_no, !continued, None, ndjson);
+                if continued || ndjson {
+                    // Windows of a long line and NDJSON documents go on their own, in order.
+                    self.flush_block();
+                    self.line(&line, offset, line_no, !continued, None, ndjson);
+                } else {
+                    self.push_line(&line, offset, line_no);
+                }
                 offset += line.len() as u64 + 1;
                 line_no += 1;
                 line.clear();
@@ -826,10 +881,83 @@ impl<'e> Scan<'e> {
             // next window so a value across the edge is whole there.
             let end = char_start(&line, cap);
             let keep = char_start(&line, end.saturating_sub(overlap)).max(1);
+            self.flush_block();
             self.line(&line[..end], offset, line_no, false, Some(keep), ndjson);
             line.drain(..keep);
             offset += keep as u64;
             continued = true;
+        }
+    }
+
+    /// Adds a whole line (without its `\n`) at `offset`, line `line_no`, to the block, and scans
+    /// the block once it is full.
+    fn push_line(&mut self, bytes: &[u8], offset: u64, line_no: u64) {
+        if self.block.is_empty() {
+            self.block_at = (offset, line_no);
+        }
+        self.largest_chunk = self.largest_chunk.max(bytes.len());
+        self.block.extend_from_slice(bytes);
+        self.block.push(b'\n');
+        if self.block.len() >= self.options.block {
+            self.flush_block();
+        }
+    }
+
+    /// Scans the block of whole lines, if any. Lines with invalid UTF-8 are scanned on their own
+    /// (their valid runs, with one warning per file), as before blocks; the lines around them
+    /// still go as blocks.
+    fn flush_block(&mut self) {
+        if self.block.is_empty() {
+            return;
+        }
+        let block = std::mem::take(&mut self.block);
+        let (mut offset, mut line_no) = self.block_at;
+        // Each line ends with `\n`; the last one is not followed by another line.
+        let mut rest = &block[..block.len() - 1];
+        loop {
+            let (good, bad) = match std::str::from_utf8(rest) {
+                Ok(text) => (text, None),
+                Err(e) => {
+                    let at = e.valid_up_to();
+                    let start = memchr::memrchr(b'\n', &rest[..at]).map_or(0, |i| i + 1);
+                    let end = memchr::memchr(b'\n', &rest[at..]).map_or(rest.len(), |i| at + i);
+                    // `rest[..start]` is valid UTF-8 up to a line's end (or empty).
+                    let good = std::str::from_utf8(&rest[..start.saturating_sub(1)]).unwrap_or("");
+                    (good, Some((start, end)))
+                }
+            };
+            if bad.is_none_or(|(start, _)| start > 0) {
+                self.record_lines(good, offset, line_no);
+            }
+            let Some((start, end)) = bad else {
+                break;
+            };
+            line_no += memchr::memchr_iter(b'\n', &rest[..start]).count() as u64;
+            self.line(
+                &rest[start..end],
+                offset + start as u64,
+                line_no,
+                true,
+                None,
+                false,
+            );
+            if end >= rest.len() {
+                break;
+            }
+            offset += end as u64 + 1;
+            line_no += 1;
+            rest = &rest[end + 1..];
+        }
+        // Keep the allocation for the next block.
+        self.block = block;
+        self.block.clear();
+    }
+
+    /// Scans `text`, whole lines from file offset `offset` and line `line`, as one block.
+    fn record_lines(&mut self, text: &str, offset: u64, line: u64) {
+        for lm in self.engine.scan_lines(text, self.options.min_confidence) {
+            let at = (line + lm.line as u64, offset + lm.found.start as u64);
+            self.add(lm.found, None, |_| at);
         }
     }
 
@@ -857,6 +985,7 @@ impl<'e> Scan<'e> {
             let text = String::from_utf8_lossy(bytes);
             let mut at = Locator::new(&text, offset, line);
             self.walk(&value, &mut String::from("$"), &mut at);
+            self.flush_strings();
             return;
         }
         self.record_bytes(&chunk, None, true);
@@ -881,8 +1010,13 @@ impl<'e> Scan<'e> {
             .from_reader(guard);
         let mut headers: Option<Vec<String>> = None;
         let mut record = csv::ByteRecord::new();
+        let mut batch = Fields::default();
         loop {
-            match reader.read_byte_record(&mut record) {
+            let read = reader.read_byte_record(&mut record);
+            if !matches!(read, Ok(true)) || batch.text.len() >= self.options.block {
+                self.flush_fields(&mut batch, headers.as_deref());
+            }
+            match read {
                 Ok(false) => return Ok(()),
                 Ok(true) => {}
                 Err(e) => {
@@ -897,6 +1031,21 @@ impl<'e> Scan<'e> {
             let (line, offset) = record.position().map_or((0, 0), |p| (p.line(), p.byte()));
             consumed.set(reader.position().byte());
             for (i, field) in record.iter().enumerate() {
+                // Most fields are one line of UTF-8: they are scanned many at a time, each as
+                // its own text with its column as context.
+                match std::str::from_utf8(field) {
+                    Ok("") => continue,
+                    Ok(text) if !text.contains('\n') => {
+                        self.largest_chunk = self.largest_chunk.max(text.len());
+                        batch.text.push_str(text);
+                        batch.text.push('\n');
+                        batch
+                            .place
+                            .push((headers.as_ref().map(|_| i), line, offset));
+                        continue;
+                    }
+                    _ => self.flush_fields(&mut batch, headers.as_deref()),
+                }
                 let column = headers.as_ref().and_then(|h| h.get(i)).map(String::as_str);
                 let chunk = Chunk {
                     bytes: field,
@@ -910,6 +1059,8 @@ impl<'e> Scan<'e> {
                 self.record_bytes(&chunk, column, false);
             }
             if headers.is_none() {
+                // The header row's own fields are scanned without a column.
+                self.flush_fields(&mut batch, None);
                 headers = Some(
                     record
                         .iter()
@@ -918,6 +1069,29 @@ impl<'e> Scan<'e> {
                 );
             }
         }
+    }
+
+    /// Scans the gathered CSV fields (one per line of `batch.text`), each with its column's header
+    /// as context, placed at its record.
+    fn flush_fields(&mut self, batch: &mut Fields, headers: Option<&[String]>) {
+        if batch.text.is_empty() {
+            return;
+        }
+        let text = &batch.text[..batch.text.len() - 1];
+        let column = |l: usize| {
+            let (c, _, _) = batch.place.get(l).copied().unwrap_or((None, 0, 0));
+            c.and_then(|c| headers.and_then(|h| h.get(c)))
+                .map(String::as_str)
+        };
+        for lm in self
+            .engine
+            .scan_fields(text, column, self.options.min_confidence)
+        {
+            let (_, line, offset) = batch.place.get(lm.line).copied().unwrap_or((None, 0, 0));
+            self.add(lm.found, column(lm.line), |_| (line, offset));
+        }
+        batch.text.clear();
+        batch.place.clear();
     }
 
     /// One JSON document, parsed whole when at most `json_max` bytes; each string and number is
@@ -938,7 +1112,55 @@ impl<'e> Scan<'e> {
         let text = String::from_utf8_lossy(&raw);
         let mut at = Locator::new(&text, 0, 1);
         self.walk(&value, &mut String::from("$"), &mut at);
+        self.flush_strings();
         Ok(())
+    }
+
+    /// Scans a JSON string or number under `path` at file `offset` and `line`: one without a
+    /// newline is gathered with others and scanned many at a time, each as its own text.
+    fn json_value(&mut self, s: &str, path: &str, offset: u64, line: u64) {
+        if s.is_empty() {
+            return;
+        }
+        if s.contains('\n') {
+            self.flush_strings();
+            self.record(s, Some(path), offset, line, None, true);
+            return;
+        }
+        self.largest_chunk = self.largest_chunk.max(s.len());
+        let start = self.strings.text.len();
+        self.strings.text.push_str(s);
+        self.strings.text.push('\n');
+        self.strings
+            .place
+            .push((path.to_string(), line, offset, start));
+        if self.strings.text.len() >= self.options.block {
+            self.flush_strings();
+        }
+    }
+
+    /// Scans the gathered JSON values (one per line), each with its key path as context.
+    fn flush_strings(&mut self) {
+        let mut batch = std::mem::take(&mut self.strings);
+        if batch.text.is_empty() {
+            return;
+        }
+        let text = &batch.text[..batch.text.len() - 1];
+        let place = &batch.place;
+        let path = |l: usize| place.get(l).map(|p| p.0.as_str());
+        for lm in self
+            .engine
+            .scan_fields(text, path, self.options.min_confidence)
+        {
+            let Some((path, line, offset, start)) = place.get(lm.line) else {
+                continue;
+            };
+            let at = (*line, offset + (lm.found.start - start) as u64);
+            self.add(lm.found, Some(path), |_| at);
+        }
+        batch.text.clear();
+        batch.place.clear();
+        self.strings = batch;
     }
 
     /// Visits `value` in document order, scanning strings and numbers with `path` as context.
@@ -963,12 +1185,12 @@ impl<'e> Scan<'e> {
             }
             Value::String(s) => {
                 let (offset, line) = at.find(&serde_json::to_string(s).unwrap_or_default(), 1);
-                self.record(s, Some(path), offset, line, None, true);
+                self.json_value(s, path, offset, line);
             }
             Value::Number(n) => {
                 let s = n.to_string();
                 let (offset, line) = at.find(&s, 0);
-                self.record(&s, Some(path), offset, line, None, true);
+                self.json_value(&s, path, offset, line);
             }
             Value::Bool(_) | Value::Null => {}
         }

@@ -370,7 +370,54 @@ pub(crate) fn ipv6(value: &str) -> bool {
 /// A phone number in E.164 form (ITU-T E.164) that Google's libphonenumber metadata (the
 /// `phonenumber` crate) says is a valid number for its country.
 pub(crate) fn phone(value: &str) -> bool {
-    phonenumber::parse(None, value).is_ok_and(|n| phonenumber::is_valid(&n))
+    remembered(value, |v| {
+        roomy_phone_cache();
+        phonenumber::parse(None, v).is_ok_and(|n| phonenumber::is_valid(&n))
+    })
+}
+
+/// Phone numbers whose validity a thread remembers; past this the memory starts again.
+const PHONE_MEMO: usize = 1 << 16;
+
+/// `check(value)`, remembered per thread: checking a phone number against libphonenumber's
+/// metadata costs microseconds (many regexes behind one lock), and logs repeat their numbers.
+fn remembered(value: &str, check: impl Fn(&str) -> bool) -> bool {
+    use std::cell::RefCell;
+    use std::collections::HashMap;
+    thread_local! {
+        static MEMO: RefCell<HashMap<Box<str>, bool>> = RefCell::new(HashMap::new());
+    }
+    if let Some(known) = MEMO.with(|m| m.borrow().get(value).copied()) {
+        return known;
+    }
+    let valid = check(value);
+    MEMO.with(|m| {
+        let mut m = m.borrow_mut();
+        if m.len() >= PHONE_MEMO {
+            m.clear();
+        }
+        m.insert(value.into(), valid);
+    });
+    valid
+}
+
+/// Regular expressions the `phonenumber` crate may keep compiled: all that the regions of real
+/// data use. Each regex takes a few KiB and is compiled only when first met.
+const PHONE_REGEX_CACHE: usize = 4096;
+
+/// Gives the `phonenumber` crate's regex cache room for every pattern in use. It compiles its
+/// metadata's patterns on demand into an LRU cache of 100, fewer than the patterns of the ten
+/// national regions tried below: the cache thrashed, and recompiling regexes was most of
+/// classification's time on text with phone numbers.
+fn roomy_phone_cache() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let cache = phonenumber::metadata::DATABASE.cache();
+        // A poisoned lock means another thread panicked inside the crate: leave the cache be.
+        if let Ok(mut c) = cache.lock() {
+            *c = regex_cache::RegexCache::new(PHONE_REGEX_CACHE);
+        }
+    });
 }
 
 /// Countries whose national phone formats are tried, in order, when a number has no `+country`
@@ -399,6 +446,7 @@ pub(crate) fn phone_national(value: &str) -> bool {
     if d.len() < 7 || all_same(&d) {
         return false;
     }
+    roomy_phone_cache();
     NATIONAL_REGIONS
         .iter()
         .any(|&r| phonenumber::parse(Some(r), value).is_ok_and(|n| phonenumber::is_valid(&n)))
@@ -723,6 +771,30 @@ mod tests {
         assert!(!cpf("111.111.111-11"));
         assert!(npi_luhn("1234567893"));
         assert!(!npi_luhn("1234567890"));
+    }
+
+    /// The memory of checked numbers answers as the check does, and a number checked again is
+    /// answered from it.
+    #[test]
+    fn remembered_phone_checks() {
+        for v in [
+            "+44 20 7946 0958",
+            "+1 415 555 2671",
+            "+1 000 000 0000",
+            "+999 1234",
+        ] {
+            let fresh = phonenumber::parse(None, v).is_ok_and(|n| phonenumber::is_valid(&n));
+            assert_eq!(phone(v), fresh, "{v}");
+            assert_eq!(phone(v), fresh, "{v} again");
+        }
+        let calls = std::cell::Cell::new(0);
+        let check = |_: &str| {
+            calls.set(calls.get() + 1);
+            true
+        };
+        assert!(remembered("+49 30 901820 unique to this test", check));
+        assert!(remembered("+49 30 901820 unique to this test", check));
+        assert_eq!(calls.get(), 1);
     }
 
     #[test]

@@ -54,6 +54,10 @@ pub struct ClassifyArgs {
     /// Write to this file instead of standard output.
     #[arg(short = 'o', long)]
     output: Option<PathBuf>,
+    /// Run only these detectors: IDs or starts of IDs, comma-separated (`us-,email-address`).
+    /// All by default.
+    #[arg(long, value_delimiter = ',', value_name = "ID,...")]
+    detectors: Vec<String>,
 }
 
 /// Totals over the scanned files.
@@ -93,7 +97,11 @@ pub fn run(args: ClassifyArgs) -> Result<u8> {
             bail!("{}: no such file or directory", p.display());
         }
     }
-    let engine = Engine::builtin().map_err(|e| anyhow!("built-in detectors: {e}"))?;
+    let engine = if args.detectors.is_empty() {
+        Engine::builtin().map_err(|e| anyhow!("built-in detectors: {e}"))?
+    } else {
+        Engine::builtin_selected(&args.detectors).map_err(|e| anyhow!("--detectors: {e}"))?
+    };
     let options = Options {
         min_confidence: args.min_confidence,
         samples: if args.format == ClassifyFormat::Sarif {

@@ -285,6 +285,50 @@ fn csv_has_one_row_per_file_and_identifier() {
     );
 }
 
+#[test]
+fn detectors_selects_by_id_or_prefix() {
+    let dir = planted();
+    let root = dir.path().to_str().expect("utf-8 path");
+    let ids = |args: &[&str]| -> Vec<String> {
+        let out = deadbolt(args);
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+        let mut ids: Vec<String> = json["files"]
+            .as_array()
+            .expect("files")
+            .iter()
+            .flat_map(|f| f["types"].as_array().cloned().unwrap_or_default())
+            .map(|t| t["detector"].as_str().expect("id").to_string())
+            .collect();
+        ids.sort();
+        ids.dedup();
+        ids
+    };
+    let all = ids(&["classify", root, "--format", "json"]);
+    assert!(all.contains(&"credit-card-number".to_string()), "{all:?}");
+    assert_eq!(
+        ids(&[
+            "classify",
+            root,
+            "--format",
+            "json",
+            "--detectors",
+            "aws-,email-address"
+        ]),
+        vec![
+            "aws-access-key-id",
+            "aws-secret-access-key",
+            "email-address"
+        ]
+    );
+    let out = deadbolt(&["classify", root, "--detectors", "no-such"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("names no detector"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 /// Archives in a tree: members reported as `archive.zip!member`, a corrupt archive a diagnostic
 /// while the other files are still read.
 #[test]
