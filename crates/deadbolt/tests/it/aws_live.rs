@@ -183,12 +183,13 @@ impl Proxy {
     }
 }
 
-/// Serves one client connection: each request is recorded, sent upstream on a fresh connection
-/// (`Connection: close`), and the whole answer relayed back.
+/// Serves one client connection and one request on it: the request is recorded, sent upstream on
+/// a fresh connection (`Connection: close`), and the whole answer relayed back saying
+/// `Connection: close`, so the client opens a new connection for its next request.
 fn relay(client: TcpStream, upstream: u16, record: &Mutex<Vec<Seen>>) {
     let mut reader = BufReader::new(client.try_clone().expect("clone client stream"));
     let mut client = client;
-    loop {
+    {
         let mut head = Vec::new();
         loop {
             let mut line = String::new();
@@ -270,7 +271,6 @@ fn relay(client: TcpStream, upstream: u16, record: &Mutex<Vec<Seen>>) {
         }
         let _ = client.write_all(&answer);
         let _ = client.shutdown(Shutdown::Both);
-        return;
     }
 }
 
