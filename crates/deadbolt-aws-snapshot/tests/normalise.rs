@@ -393,3 +393,39 @@ fn lambda_functions_urls_and_permissions() {
     assert_eq!(bad.model.all::<Permission>().count(), 0);
     assert!(diagnostics(&bad).contains("an entry has no `FunctionName`"));
 }
+
+#[test]
+fn lambda_functions_of_the_same_name_in_two_regions_keep_their_own_urls() {
+    let text = r#"{
+      "deadbolt_snapshot": 1, "provider": "aws", "collected_at": "2026-11-29T20:00:00Z",
+      "collector": "test", "account": {"id": "123456789012", "partition": "aws", "caller_arn": "arn:aws:iam::123456789012:user/a"},
+      "regions": ["eu-west-1", "us-east-1"],
+      "calls": [
+        {"service": "lambda", "operation": "ListFunctions", "region": "eu-west-1",
+         "response": {"Functions": [{"FunctionName": "intake", "FunctionArn": "arn:aws:lambda:eu-west-1:123456789012:function:intake"}]}},
+        {"service": "lambda", "operation": "ListFunctions", "region": "us-east-1",
+         "response": {"Functions": [{"FunctionName": "intake", "FunctionArn": "arn:aws:lambda:us-east-1:123456789012:function:intake"}]}},
+        {"service": "lambda", "operation": "GetFunctionUrlConfig", "region": "us-east-1", "params": {"FunctionName": "intake"},
+         "response": {"AuthType": "AWS_IAM"}},
+        {"service": "lambda", "operation": "GetFunctionUrlConfig", "region": "eu-west-1", "params": {"FunctionName": "intake"},
+         "response": {"AuthType": "NONE"}},
+        {"service": "lambda", "operation": "GetPolicy", "region": "eu-west-1", "params": {"FunctionName": "intake"},
+         "error": {"code": "ResourceNotFoundException", "message": "", "http_status": 404}},
+        {"service": "lambda", "operation": "GetPolicy", "region": "us-east-1", "params": {"FunctionName": "intake"},
+         "error": {"code": "ResourceNotFoundException", "message": "", "http_status": 404}}
+      ]
+    }"#;
+    let snapshot = parse("two-regions.json", text).expect("a snapshot");
+    let n = normalise(&snapshot, "two-regions.json");
+    let auth = |region: &str| {
+        n.model
+            .all::<FunctionUrl>()
+            .find(|u| {
+                u.meta.address
+                    == format!("arn:aws:lambda:{region}:123456789012:function:intake/url")
+            })
+            .and_then(|u| u.auth_type.known().cloned())
+    };
+    assert_eq!(auth("eu-west-1").as_deref(), Some("NONE"));
+    assert_eq!(auth("us-east-1").as_deref(), Some("AWS_IAM"));
+}

@@ -13,7 +13,7 @@ use deadbolt_model::{Attr, Span, Unknown};
 use serde_json::Value;
 
 use super::resource::{regional, required};
-use super::{Context, Lookup, lookup, span_of};
+use super::{Context, Lookup, lookup_in, span_of};
 use crate::format::Call;
 use crate::json::{list, path, text};
 
@@ -61,10 +61,13 @@ pub(super) fn normalise(cx: &mut Context<'_>) {
 
 fn url(cx: &mut Context<'_>, listed_by: &Call, name: &str, arn: &str) {
     let span = span_of(listed_by);
-    let found = lookup(
+    // Function names repeat across regions: the call must be the one made where the function
+    // was listed.
+    let found = lookup_in(
         cx.calls,
         "lambda",
         "GetFunctionUrlConfig",
+        &listed_by.region,
         &[("FunctionName", name)],
         NOT_FOUND,
         &span,
@@ -91,10 +94,13 @@ fn url(cx: &mut Context<'_>, listed_by: &Call, name: &str, arn: &str) {
 
 fn permissions(cx: &mut Context<'_>, listed_by: &Call, name: &str, arn: &str) {
     let span = span_of(listed_by);
-    let found = lookup(
+    // Function names repeat across regions: the call must be the one made where the function
+    // was listed.
+    let found = lookup_in(
         cx.calls,
         "lambda",
         "GetPolicy",
+        &listed_by.region,
         &[("FunctionName", name)],
         NOT_FOUND,
         &span,
