@@ -20,6 +20,17 @@ pub use normalise::{Normalised, normalise};
 
 use deadbolt_model::{Diagnostic, Level};
 
+/// The region of an S3 bucket from its `GetBucketLocation` `LocationConstraint`: none or empty
+/// means us-east-1 and the legacy `EU` means eu-west-1 (Amazon S3 API Reference,
+/// GetBucketLocation); any other value is the region itself.
+pub fn bucket_region(location_constraint: Option<&str>) -> String {
+    match location_constraint {
+        None | Some("") => "us-east-1".to_string(),
+        Some("EU") => "eu-west-1".to_string(),
+        Some(region) => region.to_string(),
+    }
+}
+
 /// Whether `text` is (meant to be) a snapshot: JSON naming `deadbolt_snapshot` in its first KiB.
 pub fn is_snapshot(text: &str) -> bool {
     let head = &text[..text.floor_char_boundary(1024)];

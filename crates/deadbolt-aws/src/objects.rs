@@ -64,11 +64,9 @@ impl Objects {
                 .send()
                 .await
                 .map_err(|e| CollectError::Objects(DisplayErrorContext(&e).to_string()))?;
-            let region = match located.location_constraint().map(|l| l.as_str()) {
-                None | Some("") => "us-east-1".to_string(),
-                Some("EU") => "eu-west-1".to_string(),
-                Some(other) => other.to_string(),
-            };
+            let region = deadbolt_aws_snapshot::bucket_region(
+                located.location_constraint().map(|l| l.as_str()),
+            );
             let client = clients.s3(&region);
             let mut keys = Vec::new();
             let mut token: Option<String> = None;

@@ -245,13 +245,26 @@ pub fn scan_file(
         return crate::archive::scan_container(engine, options, display, file, 0);
     }
     let gzip = head.starts_with(&GZIP_MAGIC);
+    let trip = Trip::default();
     let mut source = FileSource {
         path,
         gzip,
         limits: options.limits,
-        trip: Trip::default(),
+        trip: trip.clone(),
     };
-    let trip = source.trip.clone();
+    scan_capped(engine, options, display, gzip, &mut source, &trip).map_err(fail)
+}
+
+/// Scans a stream that is not an archive and adds the caps its decompression hit (`trip`) to
+/// the report.
+fn scan_capped(
+    engine: &Engine,
+    options: &Options,
+    display: &str,
+    gzip: bool,
+    source: &mut dyn Reopen,
+    trip: &Trip,
+) -> io::Result<FileReport> {
     let mut report = scan_stream(
         engine,
         options,
@@ -259,9 +272,8 @@ pub fn scan_file(
         extension(display, gzip),
         gzip,
         None,
-        &mut source,
-    )
-    .map_err(fail)?;
+        source,
+    )?;
     trip.report(&mut report);
     Ok(report)
 }
@@ -287,25 +299,14 @@ pub fn scan_bytes(
         return crate::archive::scan_container(engine, options, display, io::Cursor::new(bytes), 0);
     }
     let gzip = bytes.starts_with(&GZIP_MAGIC);
+    let trip = Trip::default();
     let mut source = BytesSource {
         bytes,
         gzip,
         limits: options.limits,
-        trip: Trip::default(),
+        trip: trip.clone(),
     };
-    let trip = source.trip.clone();
-    let mut report = scan_stream(
-        engine,
-        options,
-        display,
-        extension(display, gzip),
-        gzip,
-        None,
-        &mut source,
-    )
-    .map_err(fail)?;
-    trip.report(&mut report);
-    Ok(report)
+    scan_capped(engine, options, display, gzip, &mut source, &trip).map_err(fail)
 }
 
 /// A file held in memory, through a capped gzip decoder when it is compressed.

@@ -156,12 +156,7 @@ fn bucket_region(cx: &mut Context<'_>, lookup: &Lookup<'_>) -> Attr<String> {
                     span_of(call),
                 );
             };
-            let region = match constraint.as_str() {
-                "" => "us-east-1".to_string(),
-                "EU" => "eu-west-1".to_string(),
-                region => region.to_string(),
-            };
-            Attr::set(region, span_of(call))
+            Attr::set(crate::bucket_region(Some(&constraint)), span_of(call))
         }
         Lookup::None(call) => Attr::unknown(
             Unknown::new("s3:GetBucketLocation gave no region"),

@@ -52,11 +52,8 @@ async fn collect_bucket(session: &Session, clients: &Clients, home: &str, bucket
     else {
         return;
     };
-    let region = match location.location_constraint().map(|l| l.as_str()) {
-        None | Some("") => "us-east-1".to_string(),
-        Some("EU") => "eu-west-1".to_string(),
-        Some(other) => other.to_string(),
-    };
+    let region =
+        deadbolt_aws_snapshot::bucket_region(location.location_constraint().map(|l| l.as_str()));
     let s3 = clients.s3(&region);
     let r = region.as_str();
     macro_rules! get {

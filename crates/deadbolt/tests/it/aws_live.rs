@@ -274,27 +274,11 @@ fn relay(client: TcpStream, upstream: u16, record: &Mutex<Vec<Seen>>) {
     }
 }
 
-/// `deadbolt` with credentials and endpoint of the test account only: no profile, no instance
-/// metadata, nothing from the developer's machine.
+/// `deadbolt ARGS --aws --endpoint-url ENDPOINT` with the test account only ([`deadbolt_at`]).
 fn deadbolt_aws(args: &[&str], endpoint: &str) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_deadbolt"))
-        .args(args)
-        .args(["--aws", "--endpoint-url", endpoint])
-        .env("NO_COLOR", "1")
-        .env("AWS_ACCESS_KEY_ID", "testing")
-        .env("AWS_SECRET_ACCESS_KEY", "testing")
-        .env("AWS_REGION", "eu-west-1")
-        .env("AWS_CONFIG_FILE", "/nonexistent/deadbolt-test-config")
-        .env(
-            "AWS_SHARED_CREDENTIALS_FILE",
-            "/nonexistent/deadbolt-test-credentials",
-        )
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env_remove("AWS_PROFILE")
-        .env_remove("AWS_SESSION_TOKEN")
-        .env_remove("AWS_ENDPOINT_URL")
-        .output()
-        .expect("run deadbolt")
+    let mut all = args.to_vec();
+    all.extend(["--aws", "--endpoint-url", endpoint]);
+    deadbolt_at(&all)
 }
 
 /// Findings of a JSON report by resource address: the rule IDs.
@@ -525,28 +509,14 @@ s3.put_object(Bucket="trail-logs", Key="AWSLogs/stratus/README.txt", Body=b"not 
         String::from_utf8_lossy(&out.stderr)
     );
 
-    let from_s3 = Command::new(env!("CARGO_BIN_EXE_deadbolt"))
-        .args([
-            "logs",
-            "s3://trail-logs/AWSLogs/",
-            "--endpoint-url",
-            &moto.url(),
-            "-f",
-            "json",
-        ])
-        .env("AWS_ACCESS_KEY_ID", "testing")
-        .env("AWS_SECRET_ACCESS_KEY", "testing")
-        .env("AWS_REGION", "eu-west-1")
-        .env("AWS_CONFIG_FILE", "/nonexistent/deadbolt-test-config")
-        .env(
-            "AWS_SHARED_CREDENTIALS_FILE",
-            "/nonexistent/deadbolt-test-credentials",
-        )
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env_remove("AWS_PROFILE")
-        .env_remove("AWS_ENDPOINT_URL")
-        .output()
-        .expect("run deadbolt logs");
+    let from_s3 = deadbolt_at(&[
+        "logs",
+        "s3://trail-logs/AWSLogs/",
+        "--endpoint-url",
+        &moto.url(),
+        "-f",
+        "json",
+    ]);
     assert_eq!(
         from_s3.status.code(),
         Some(1),
@@ -564,7 +534,8 @@ s3.put_object(Bucket="trail-logs", Key="AWSLogs/stratus/README.txt", Body=b"not 
     assert_eq!(from_s3["diagnostics"], serde_json::json!([]));
 }
 
-/// `deadbolt` against moto with the test account's credentials only.
+/// `deadbolt` with the test account's credentials only: no profile, no instance metadata,
+/// nothing from the developer's machine.
 fn deadbolt_at(args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_deadbolt"))
         .args(args)
@@ -579,6 +550,7 @@ fn deadbolt_at(args: &[&str]) -> std::process::Output {
         )
         .env("AWS_EC2_METADATA_DISABLED", "true")
         .env_remove("AWS_PROFILE")
+        .env_remove("AWS_SESSION_TOKEN")
         .env_remove("AWS_ENDPOINT_URL")
         .output()
         .expect("run deadbolt")
