@@ -429,3 +429,25 @@ fn lambda_functions_of_the_same_name_in_two_regions_keep_their_own_urls() {
     assert_eq!(auth("eu-west-1").as_deref(), Some("NONE"));
     assert_eq!(auth("us-east-1").as_deref(), Some("AWS_IAM"));
 }
+
+#[test]
+fn bad_snapshot_files_are_errors_naming_the_file_and_line() {
+    let truncated = "{\n  \"deadbolt_snapshot\": 1,\n  \"provider\": \"aws\",\n  \"calls\": [\n";
+    let d = parse("cut.json", truncated).expect_err("a truncated snapshot");
+    assert_eq!(&*d.file, "cut.json");
+    assert!(d.line >= 4, "{d}");
+    let newer = r#"{"deadbolt_snapshot": 2, "provider": "aws", "collected_at": "", "collector": "",
+        "account": {"id": "", "partition": "", "caller_arn": ""}, "regions": [], "calls": []}"#;
+    let d = parse("newer.json", newer).expect_err("an unknown format version");
+    assert!(d.message.contains("version 2"), "{d}");
+    let deep = format!(
+        r#"{{"deadbolt_snapshot": 1, "provider": "aws", "x": {}1{}}}"#,
+        "[".repeat(10_000),
+        "]".repeat(10_000)
+    );
+    let d = parse("deep.json", &deep).expect_err("nesting past the parser's limit");
+    assert!(
+        d.message.contains("not a readable deadbolt snapshot"),
+        "{d}"
+    );
+}
