@@ -5,6 +5,7 @@ use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_smithy_http_client::tls;
 use aws_smithy_runtime_api::client::interceptors::SharedInterceptor;
 use aws_smithy_types::retry::RetryConfig;
+use aws_smithy_types::timeout::TimeoutConfig;
 
 use crate::record::ReadOnlyGuard;
 use crate::{MAX_ATTEMPTS, Options};
@@ -48,7 +49,15 @@ impl Clients {
             .build_https();
         let mut loader = aws_config::defaults(BehaviorVersion::latest())
             .http_client(https)
-            .retry_config(RetryConfig::standard().with_max_attempts(MAX_ATTEMPTS));
+            .retry_config(RetryConfig::standard().with_max_attempts(MAX_ATTEMPTS))
+            // An endpoint that accepts a request and never answers must cost one attempt, not
+            // the whole collection.
+            .timeout_config(
+                TimeoutConfig::builder()
+                    .connect_timeout(std::time::Duration::from_secs(10))
+                    .operation_attempt_timeout(std::time::Duration::from_secs(60))
+                    .build(),
+            );
         if let Some(profile) = &options.profile {
             loader = loader.profile_name(profile);
         }

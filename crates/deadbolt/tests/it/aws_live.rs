@@ -239,6 +239,8 @@ fn relay(client: TcpStream, upstream: u16, record: &Mutex<Vec<Seen>>) {
         let Ok(mut server) = TcpStream::connect(("127.0.0.1", upstream)) else {
             return;
         };
+        // A stuck upstream closes the client's connection (the SDK retries) instead of hanging.
+        let _ = server.set_read_timeout(Some(Duration::from_secs(30)));
         let mut forwarded = String::new();
         forwarded.push_str(request_line);
         for h in head.iter().skip(1) {
