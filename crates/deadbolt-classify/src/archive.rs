@@ -490,8 +490,9 @@ fn xlsx<R: Read + Seek>(
 }
 
 /// The text of a cell as a person reads it: strings as they are, whole numbers without a
-/// fraction (a card number or SSN typed into a number cell). Booleans, dates, errors and empty
-/// cells carry no identifier.
+/// fraction (a card number or SSN typed into a number cell), date cells as `YYYY-MM-DD` (a date
+/// of birth column; the time of day is dropped). Booleans, durations, errors and empty cells carry
+/// no identifier.
 fn cell_text(value: &DataRef<'_>) -> Option<String> {
     let text = match value {
         DataRef::String(s) | DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => s.clone(),
@@ -500,6 +501,11 @@ fn cell_text(value: &DataRef<'_>) -> Option<String> {
         // Below 2^53 a whole float is exact, and Excel keeps 15 significant digits anyway.
         DataRef::Float(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => format!("{f:.0}"),
         DataRef::Float(f) => f.to_string(),
+        DataRef::DateTime(when) if when.is_datetime() => {
+            // calamine clamps serials out of range and knows the 1900 and 1904 date systems.
+            let (year, month, day, ..) = when.to_ymd_hms_milli();
+            format!("{year:04}-{month:02}-{day:02}")
+        }
         DataRef::Bool(_) | DataRef::DateTime(_) | DataRef::Error(_) | DataRef::Empty => {
             return None;
         }
@@ -508,13 +514,15 @@ fn cell_text(value: &DataRef<'_>) -> Option<String> {
 }
 
 /// A Word document: the text of `word/document.xml`, a paragraph per line, read as plain text.
+/// The text Word keeps in other parts (headers, footers, footnotes, endnotes, comments) comes back
+/// as [`FileReport::entries`] named `report.docx!word/header1.xml`, and the document's label is
+/// the most sensitive of its own and theirs.
 fn docx<R: Read + Seek>(
     cx: &Cx<'_>,
     display: &str,
     mut archive: ZipArchive<R>,
     budget: &mut u64,
 ) -> Result<FileReport, Diagnostic> {
-    let limits = cx.options.limits;
     let Some(i) = archive.index_for_name("word/document.xml") else {
         return Err(Diagnostic::whole_file(
             Level::Warning,
@@ -522,13 +530,63 @@ fn docx<R: Read + Seek>(
             "no word/document.xml: not a Word document; not scanned",
         ));
     };
-    let m = match member(&archive, i, display, &limits, *budget) {
+    let mut report = docx_part(cx, display, display, &mut archive, i, budget)?;
+    let others: Vec<(usize, String)> = (0..archive.len())
+        .filter_map(|j| {
+            let name = archive.name_for_index(j)?.ok()?;
+            is_other_text_part(&name).then(|| (j, name.into_owned()))
+        })
+        .take(cx.options.limits.max_entries)
+        .collect();
+    for (j, name) in others {
+        let full = format!("{display}!{name}");
+        match docx_part(cx, &full, display, &mut archive, j, budget) {
+            Ok(part) => {
+                report.label = report.label.max(part.label);
+                report.entries.push(part);
+            }
+            Err(d) => report.diagnostics.push(d),
+        }
+    }
+    Ok(report)
+}
+
+/// Whether `name` is a part of a Word document, besides the body, that holds text a person
+/// wrote: headers and footers (`word/header1.xml`), footnotes, endnotes and comments.
+fn is_other_text_part(name: &str) -> bool {
+    let Some(file) = name.strip_prefix("word/") else {
+        return false;
+    };
+    let Some(stem) = file.strip_suffix(".xml") else {
+        return false;
+    };
+    let numbered = |prefix: &str| {
+        stem.strip_prefix(prefix)
+            .is_some_and(|n| n.bytes().all(|b| b.is_ascii_digit()))
+    };
+    numbered("header")
+        || numbered("footer")
+        || matches!(stem, "footnotes" | "endnotes" | "comments")
+}
+
+/// One XML part of a Word document (entry `index` of `archive`), its text a paragraph per line,
+/// reported as `display`; `document` names the document in diagnostics of the part's size.
+fn docx_part<R: Read + Seek>(
+    cx: &Cx<'_>,
+    display: &str,
+    document: &str,
+    archive: &mut ZipArchive<R>,
+    index: usize,
+    budget: &mut u64,
+) -> Result<FileReport, Diagnostic> {
+    let limits = cx.options.limits;
+    let m = match member(archive, index, document, &limits, *budget) {
         Ok(m) => m,
         Err(Skip::Dir) => {
             return Err(Diagnostic::whole_file(
                 Level::Warning,
                 display,
-                "word/document.xml is a directory; not scanned",
+                "a directory where a part of the document should be; not scanned",
             ));
         }
         Err(Skip::One(d) | Skip::Rest(d)) => return Err(d),
@@ -550,8 +608,8 @@ fn docx<R: Read + Seek>(
         m.size
     };
     let mut source = DocxSource {
-        archive: &mut archive,
-        index: i,
+        archive,
+        index,
         hard,
         // Past the part cap the stream stops quietly (warned above); past the declared size it
         // is a bomb.
@@ -586,7 +644,7 @@ fn docx<R: Read + Seek>(
     Ok(report)
 }
 
-/// `word/document.xml` as text, capped.
+/// One XML part of a Word document as its text, capped.
 struct DocxSource<'a, R> {
     archive: &'a mut ZipArchive<R>,
     index: usize,

@@ -11,12 +11,15 @@
 //! - The readers ([`scan_file`]) stream plain text, CSV/TSV, JSON/NDJSON and gzip with bounded
 //!   memory; CSV headers and JSON key paths act as context for the values under them. Zip
 //!   archives, xlsx workbooks and docx documents are opened member by member within the caps of
-//!   [`Limits`], so a decompression bomb is reported, not expanded.
+//!   [`Limits`], so a decompression bomb is reported, not expanded. Parquet files (feature
+//!   `parquet`) are read a row group at a time, each value with its column path as context.
 
 mod archive;
 mod detector;
 mod engine;
 mod mask;
+#[cfg(feature = "parquet")]
+mod parquet;
 mod read;
 mod validate;
 

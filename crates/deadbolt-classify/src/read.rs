@@ -39,6 +39,9 @@ pub enum Format {
     Xlsx,
     /// A Word document (Office Open XML): the text of `word/document.xml`, a paragraph per line.
     Docx,
+    /// An Apache Parquet file (feature `parquet`): each row a line, each value with its column
+    /// path as context. Without the feature it is skipped, with a warning.
+    Parquet,
     /// None of the above (NUL bytes or a known binary signature): skipped and counted.
     Binary,
 }
@@ -54,6 +57,7 @@ impl std::fmt::Display for Format {
             Format::Zip => "zip",
             Format::Xlsx => "xlsx",
             Format::Docx => "docx",
+            Format::Parquet => "parquet",
             Format::Binary => "binary",
         })
     }
@@ -244,6 +248,15 @@ pub fn scan_file(
         let file = File::open(path).map_err(fail)?;
         return crate::archive::scan_container(engine, options, display, file, 0);
     }
+    if head.starts_with(PARQUET_MAGIC) {
+        #[cfg(feature = "parquet")]
+        {
+            let file = File::open(path).map_err(fail)?;
+            return crate::parquet::scan_parquet(engine, options, display, file);
+        }
+        #[cfg(not(feature = "parquet"))]
+        return Ok(parquet_not_built(display));
+    }
     let gzip = head.starts_with(&GZIP_MAGIC);
     let trip = Trip::default();
     let mut source = FileSource {
@@ -298,6 +311,17 @@ pub fn scan_bytes(
     if crate::archive::is_zip(bytes) {
         return crate::archive::scan_container(engine, options, display, io::Cursor::new(bytes), 0);
     }
+    if bytes.starts_with(PARQUET_MAGIC) {
+        #[cfg(feature = "parquet")]
+        return crate::parquet::scan_parquet(
+            engine,
+            options,
+            display,
+            bytes::Bytes::copy_from_slice(bytes),
+        );
+        #[cfg(not(feature = "parquet"))]
+        return Ok(parquet_not_built(display));
+    }
     let gzip = bytes.starts_with(&GZIP_MAGIC);
     let trip = Trip::default();
     let mut source = BytesSource {
@@ -307,6 +331,31 @@ pub fn scan_bytes(
         trip: trip.clone(),
     };
     scan_capped(engine, options, display, gzip, &mut source, &trip).map_err(fail)
+}
+
+/// The first bytes of an Apache Parquet file.
+pub(crate) const PARQUET_MAGIC: &[u8; 4] = b"PAR1";
+
+/// The report of a Parquet file in a build without the `parquet` feature: skipped, and a warning
+/// that says so, so a data lake does not read as clean.
+#[cfg(not(feature = "parquet"))]
+fn parquet_not_built(display: &str) -> FileReport {
+    FileReport {
+        file: display.to_string(),
+        format: Format::Parquet,
+        gzip: false,
+        bytes: 0,
+        label: Label::Public,
+        types: Vec::new(),
+        diagnostics: vec![Diagnostic::whole_file(
+            Level::Warning,
+            display,
+            "a Parquet file; this build does not read Parquet (build deadbolt with \
+             `--features parquet`), so it was not scanned",
+        )],
+        entries: Vec::new(),
+        largest_chunk: 0,
+    }
 }
 
 /// A file held in memory, through a capped gzip decoder when it is compressed.
@@ -537,7 +586,17 @@ pub(crate) fn scan_stream(
         let mut input = source.open()?;
         let format = match as_text {
             Some(f) => f,
-            None if is_binary(input.fill_buf()?) => Format::Binary,
+            None if is_binary(input.fill_buf()?) => {
+                if is_encrypted_office(input.fill_buf()?, &ext) {
+                    scan.diagnostics.push(Diagnostic::whole_file(
+                        Level::Warning,
+                        name.clone(),
+                        "a password-protected Office document (an encrypted OLE container): \
+                         its content cannot be read without the password; not scanned",
+                    ));
+                }
+                Format::Binary
+            }
             None => by_extension(&ext),
         };
         let counted = Counter::new(input);
@@ -550,7 +609,7 @@ pub(crate) fn scan_stream(
                 scan.csv(input, if format == Format::Csv { b',' } else { b'\t' })
             }
             Format::Json => scan.json(&mut input),
-            Format::Text | Format::Zip | Format::Xlsx | Format::Docx => {
+            Format::Text | Format::Zip | Format::Xlsx | Format::Docx | Format::Parquet => {
                 scan.text(&mut input, false)
             }
         };
@@ -593,6 +652,18 @@ fn is_binary(head: &[u8]) -> bool {
         b"PAR1",
     ];
     head.contains(&0) || SIGNATURES.iter().any(|s| head.starts_with(s))
+}
+
+/// Whether a stream named with extension `ext` is an Office Open XML document that was saved
+/// with a password: Office then wraps the encrypted package in an OLE compound file (MS-OFFCRYPTO
+/// 2.3.4), whose signature it starts with, instead of the zip the extension promises.
+fn is_encrypted_office(head: &[u8], ext: &str) -> bool {
+    const OLE_SIGNATURE: &[u8] = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1";
+    head.starts_with(OLE_SIGNATURE)
+        && matches!(
+            ext,
+            "docx" | "docm" | "xlsx" | "xlsm" | "xlsb" | "pptx" | "pptm"
+        )
 }
 
 /// A reader that counts the bytes it passes on.

@@ -486,13 +486,13 @@ fn encrypted_and_corrupt_members_are_diagnostics_and_the_rest_goes_on() {
 /// A minimal workbook: two sheets, shared and inline strings, a number cell.
 fn xlsx_of(sheets: &[(&str, &str)], shared: &[&str]) -> Vec<u8> {
     let mut content_types = String::from(
-        r#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>"#,
+        r#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/><Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>"#,
     );
     let mut workbook = String::from(
         r#"<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>"#,
     );
     let mut rels = String::from(
-        r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rIdS" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/>"#,
+        r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rIdS" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/><Relationship Id="rIdT" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>"#,
     );
     let mut parts: Vec<(String, String)> = Vec::new();
     for (i, (name, rows)) in sheets.iter().enumerate() {
@@ -522,6 +522,11 @@ fn xlsx_of(sheets: &[(&str, &str)], shared: &[&str]) -> Vec<u8> {
             r#"<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="{0}" uniqueCount="{0}">{strings}</sst>"#,
             shared.len()
         ),
+    ));
+    // Style 1 is Excel's built-in short date (number format 14), for date cells (`s="1"`).
+    parts.push((
+        "xl/styles.xml".into(),
+        r#"<?xml version="1.0" encoding="UTF-8"?><styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><cellXfs count="2"><xf numFmtId="0"/><xf numFmtId="14" applyNumberFormat="1"/></cellXfs></styleSheet>"#.into(),
     ));
     let root_rels = r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#;
     let mut members: Vec<(&str, &[u8])> = vec![
@@ -579,6 +584,28 @@ fn xlsx_sheets_are_read_with_the_header_row_as_context() {
 }
 
 #[test]
+fn xlsx_date_cells_read_as_dates() {
+    let dir = tempfile::tempdir().expect("tmp");
+    // Serial 31159 is 1985-04-22 in the 1900 date system; styled as a date it is a date of birth
+    // under its header, and the same serial unstyled is just a number.
+    let rows = r#"<row r="1"><c r="A1" t="inlineStr"><is><t>date of birth</t></is></c><c r="B1" t="inlineStr"><is><t>count</t></is></c></row><row r="2"><c r="A2" s="1"><v>31159</v></c><c r="B2"><v>31159</v></c></row>"#;
+    let p = write(dir.path(), "dates.xlsx", &xlsx_of(&[("People", rows)], &[]));
+    let r = scan(&p, &Options::default());
+    let people = entry(&r, "dates.xlsx!People");
+    let dob = people
+        .types
+        .iter()
+        .find(|t| t.detector == "date-of-birth")
+        .expect("the date cell is a date of birth");
+    assert_eq!(dob.count, 1, "the unstyled serial is not a date");
+    assert_eq!(
+        first(people, "date-of-birth"),
+        (2, 0, Some("date of birth".to_string()))
+    );
+    assert!(messages(&r).is_empty(), "{:?}", messages(&r));
+}
+
+#[test]
 fn a_broken_xlsx_is_a_diagnostic() {
     let dir = tempfile::tempdir().expect("tmp");
     let p = write(
@@ -615,6 +642,60 @@ fn docx_of(body: &str) -> Vec<u8> {
         ("[Content_Types].xml", b"<Types/>"),
         ("word/document.xml", document.as_bytes()),
     ])
+}
+
+#[test]
+fn docx_headers_footers_and_comments_are_entries_of_the_document() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let part = |root: &str, text: &str| {
+        format!(
+            r#"<?xml version="1.0" encoding="UTF-8"?><w:{root} xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:{root}>"#
+        )
+    };
+    let document = part("document", "Quarterly report");
+    let header = part("hdr", &format!("Prepared for card {CARD}"));
+    let comments = part("comments", &format!("ssn {SSN} per HR"));
+    // A style part is not text a person wrote, even with digits in it.
+    let styles = part("styles", &format!("ssn {SSN}"));
+    let p = write(
+        dir.path(),
+        "report.docx",
+        &zip_of(&[
+            ("[Content_Types].xml", b"<Types/>"),
+            ("word/document.xml", document.as_bytes()),
+            ("word/header2.xml", header.as_bytes()),
+            ("word/comments.xml", comments.as_bytes()),
+            ("word/styles.xml", styles.as_bytes()),
+        ]),
+    );
+    let r = scan(&p, &Options::default());
+    assert!(r.types.is_empty(), "the body holds nothing");
+    let names: Vec<&str> = r.entries.iter().map(|e| e.file.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "report.docx!word/header2.xml",
+            "report.docx!word/comments.xml"
+        ]
+    );
+    assert_eq!(
+        first(
+            entry(&r, "report.docx!word/header2.xml"),
+            "credit-card-number"
+        )
+        .0,
+        1
+    );
+    assert_eq!(
+        first(entry(&r, "report.docx!word/comments.xml"), "us-ssn").0,
+        1
+    );
+    assert_eq!(
+        r.label,
+        Label::Restricted,
+        "the document carries its parts' label"
+    );
+    assert!(messages(&r).is_empty(), "{:?}", messages(&r));
 }
 
 #[test]
@@ -659,4 +740,30 @@ fn docx_text_is_read_a_paragraph_per_line() {
     let p = write(dir.path(), "empty.docx", &zip_of(&[("x.txt", b"")]));
     let err = scan_file(&engine(), &p, "empty.docx", &Options::default()).expect_err("no document");
     assert!(err.message.contains("no word/document.xml"), "{err}");
+}
+
+#[test]
+fn a_password_protected_office_document_is_said_not_skipped_silently() {
+    let dir = tempfile::tempdir().expect("tmp");
+    // What Office writes for a workbook saved with a password: an OLE compound file holding
+    // `EncryptionInfo` and `EncryptedPackage` streams, not a zip.
+    let mut ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1".to_vec();
+    ole.resize(512, 0);
+    ole.extend("EncryptedPackage".encode_utf16().flat_map(u16::to_le_bytes));
+    ole.resize(2048, 0);
+    let p = write(dir.path(), "payroll.xlsx", &ole);
+    let r = scan(&p, &Options::default());
+    assert_eq!(r.format, Format::Binary);
+    assert!(
+        messages(&r)
+            .iter()
+            .any(|m| m.starts_with("payroll.xlsx: warning: a password-protected Office document")),
+        "{:?}",
+        messages(&r)
+    );
+    // A legacy .doc is the same container and is just a binary file.
+    let p = write(dir.path(), "old.doc", &ole);
+    let r = scan(&p, &Options::default());
+    assert_eq!(r.format, Format::Binary);
+    assert!(messages(&r).is_empty(), "{:?}", messages(&r));
 }
