@@ -63,8 +63,12 @@ pub type ReadObject<'a> =
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Select {
     /// `deadbolt logs`: the names it reads from disk (`.json`, `.json.gz`, NDJSON...), in
-    /// delivery-time order.
-    CloudTrailLogs,
+    /// delivery-time order; with `since_ms` (`--since`, milliseconds since the epoch), not the
+    /// delivery files whose names say they were delivered before it.
+    CloudTrailLogs {
+        /// `--since`, milliseconds since the epoch.
+        since_ms: Option<i64>,
+    },
     /// `deadbolt classify`: every object, in key order.
     All,
 }
@@ -190,10 +194,18 @@ mod imp {
         let mut keys: Vec<(String, i64)> = objects
             .keys
             .iter()
-            .filter(|(key, _)| select == Select::All || crate::logs::is_log_file(Path::new(key)))
+            .filter(|(key, _)| match select {
+                Select::All => true,
+                Select::CloudTrailLogs { since_ms } => {
+                    crate::logs::is_log_file(Path::new(key))
+                        && !since_ms.is_some_and(|since| {
+                            crate::logs::delivered_before(Path::new(key), since)
+                        })
+                }
+            })
             .cloned()
             .collect();
-        if select == Select::CloudTrailLogs {
+        if matches!(select, Select::CloudTrailLogs { .. }) {
             keys.sort_by_cached_key(|(key, _)| crate::logs::delivery_time(Path::new(key)));
         }
         let picked = keys.len();

@@ -73,7 +73,9 @@ pub struct LogsArgs {
     /// Run only the rules given with --rules, not the built-in detections.
     #[arg(long)]
     no_builtin: bool,
-    /// Only records at or after this time (`2026-11-01` or RFC 3339, UTC).
+    /// Only records at or after this time (`2026-11-01` or RFC 3339, UTC). Delivery files whose
+    /// name says they were delivered before it are not read at all (a delivery file holds only
+    /// records written before its delivery time).
     #[arg(long)]
     since: Option<String>,
     /// Only records before this time (`2026-11-02` or RFC 3339, UTC).
@@ -261,6 +263,9 @@ pub fn run(args: LogsArgs) -> Result<u8> {
             _ => deadbolt_logs::Baseline::new(options).context("baseline")?,
         })
     };
+    if let Some(since) = window.since_ms {
+        files.retain(|(path, _)| !delivered_before(path, since));
+    }
     // Correlation windows and the baseline assume records arrive roughly in time order; S3
     // delivery files are laid out per account, region and day, so walking the folders would replay
     // each region's month before the next region's. Their names carry the delivery time.
@@ -375,7 +380,9 @@ pub fn run(args: LogsArgs) -> Result<u8> {
     for url in &s3_urls {
         crate::aws::s3_objects(
             url,
-            crate::aws::Select::CloudTrailLogs,
+            crate::aws::Select::CloudTrailLogs {
+                since_ms: window.since_ms,
+            },
             args.profile.as_deref(),
             args.endpoint_url.as_deref(),
             &mut diagnostics,
@@ -496,6 +503,31 @@ pub(crate) fn delivery_time(path: &Path) -> Option<String> {
                 && part[9..13].bytes().all(|b| b.is_ascii_digit())
         })
         .map(str::to_string)
+}
+
+/// Whether the delivery file at `path` was delivered, by the time stamped in its name, before
+/// `since_ms` (milliseconds since the epoch): then every record in it was written before
+/// `--since`, and it need not be read. CloudTrail stamps the minute of delivery, and "a log file
+/// delivered at a specific time can contain records written at any point before that time" (AWS
+/// CloudTrail User Guide, log file name format), so a file counts as delivered at the end of its
+/// minute. A name without a stamp is never skipped.
+pub(crate) fn delivered_before(path: &Path, since_ms: i64) -> bool {
+    let Some(stamp) = delivery_time(path) else {
+        return false;
+    };
+    // `20261102T1005Z` is the basic form of `2026-11-02T10:05:00Z`.
+    let rfc3339 = format!(
+        "{}-{}-{}T{}:{}:00Z",
+        &stamp[..4],
+        &stamp[4..6],
+        &stamp[6..8],
+        &stamp[9..11],
+        &stamp[11..13]
+    );
+    let Ok(minute) = rfc3339.parse::<jiff::Timestamp>() else {
+        return false;
+    };
+    minute.as_millisecond() + 60_000 <= since_ms
 }
 
 /// Where `--export-parquet` writes.

@@ -295,6 +295,46 @@ fn delivery_gzip_ndjson_forms_and_the_time_window() {
 }
 
 #[test]
+fn since_skips_delivery_files_delivered_before_it_unread() {
+    // The records' own times say "in the window", so only the file names can keep them out: a
+    // file stamped 23:59 was delivered before 00:00 and is not read with --since of that day,
+    // the one stamped 00:00 may hold records of 00:00:xx and is read.
+    let stop = event(
+        "StopLogging",
+        "cloudtrail.amazonaws.com",
+        "2026-11-02T00:00:10Z",
+        "e-early",
+    );
+    let late = event(
+        "StopLogging",
+        "cloudtrail.amazonaws.com",
+        "2026-11-02T00:00:20Z",
+        "e-on-time",
+    );
+    let dir = tree(&[
+        (
+            "111122223333_CloudTrail_eu-west-1_20261101T2359Z_abc.json",
+            &format!(r#"{{"Records":[{stop}]}}"#),
+        ),
+        (
+            "111122223333_CloudTrail_eu-west-1_20261102T0000Z_def.json",
+            &format!(r#"{{"Records":[{late}]}}"#),
+        ),
+    ]);
+    let root = dir.path().to_str().expect("utf-8");
+    let (_, all, _) = json_report(&["logs", root]);
+    assert_eq!(all["summary"]["records"]["events"], 2);
+    let (_, since, stderr) = json_report(&["logs", root, "--since", "2026-11-02"]);
+    assert_eq!(since["summary"]["records"]["events"], 1, "{stderr}");
+    assert_eq!(since["summary"]["records"]["outside_window"], 0);
+    let text = since["alerts"].to_string();
+    assert!(
+        text.contains("e-on-time") && !text.contains("e-early"),
+        "{text}"
+    );
+}
+
+#[test]
 fn bad_input_is_reported_by_file_and_line_and_the_rest_is_reviewed() {
     let stop = event(
         "StopLogging",
