@@ -9,9 +9,9 @@ use deadbolt_classify::{
     Confidence, Engine, FileReport, Format, Label, Limits, Options, scan_bytes, scan_file,
 };
 use parquet::basic::Compression;
-use parquet::data_type::{ByteArray, ByteArrayType, Int64Type};
+use parquet::data_type::{ByteArray, ByteArrayType, DataType, Int64Type};
 use parquet::file::properties::WriterProperties;
-use parquet::file::writer::SerializedFileWriter;
+use parquet::file::writer::{SerializedFileWriter, SerializedRowGroupWriter};
 use parquet::schema::parser::parse_message_type;
 
 const SCHEMA: &str = "message people {
@@ -36,31 +36,25 @@ fn write(dir: &Path, name: &str, groups: &[&[Person]], codec: Compression) -> Pa
         let text = |pick: fn(&Person) -> &'static str| -> Vec<ByteArray> {
             rows.iter().map(|r| ByteArray::from(pick(r))).collect()
         };
-        for values in [text(|r| r.0), text(|r| r.1)] {
-            let mut column = group.next_column().expect("column").expect("a column");
-            column
-                .typed::<ByteArrayType>()
-                .write_batch(&values, None, None)
-                .expect("write");
-            column.close().expect("close");
-        }
         let ids: Vec<i64> = rows.iter().map(|r| r.2).collect();
-        let mut column = group.next_column().expect("column").expect("a column");
-        column
-            .typed::<Int64Type>()
-            .write_batch(&ids, None, None)
-            .expect("write");
-        column.close().expect("close");
-        let mut column = group.next_column().expect("column").expect("a column");
-        column
-            .typed::<ByteArrayType>()
-            .write_batch(&text(|r| r.3), None, None)
-            .expect("write");
-        column.close().expect("close");
+        column::<ByteArrayType>(&mut group, &text(|r| r.0));
+        column::<ByteArrayType>(&mut group, &text(|r| r.1));
+        column::<Int64Type>(&mut group, &ids);
+        column::<ByteArrayType>(&mut group, &text(|r| r.3));
         group.close().expect("close group");
     }
     writer.close().expect("close file");
     path
+}
+
+/// Writes the next column of `group`, all required values.
+fn column<T: DataType>(group: &mut SerializedRowGroupWriter<'_, std::fs::File>, values: &[T::T]) {
+    let mut column = group.next_column().expect("column").expect("a column");
+    column
+        .typed::<T>()
+        .write_batch(values, None, None)
+        .expect("write");
+    column.close().expect("close");
 }
 
 const JANE: Person = ("Jane Roe", "536221234", 536_221_234, "4929 1234 5678 9015");
