@@ -6,6 +6,7 @@
 //! the decompressed sizes it declares are checked against [`Limits`] before a row group is read,
 //! and a row group past them is reported as a bomb, not expanded.
 
+use std::collections::HashMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use deadbolt_model::{Diagnostic, Level};
@@ -13,7 +14,7 @@ use parquet::file::reader::{ChunkReader, FileReader, SerializedFileReader};
 use parquet::record::{Field, Row};
 
 use crate::engine::Engine;
-use crate::read::{FileReport, Format, Limits, Options, Scan, bomb};
+use crate::read::{Fields, FileReport, Format, Limits, Options, Scan, bomb};
 
 /// Scans the Parquet file `reader` named `display`: one finding line per row (1-based, across
 /// row groups), the 0-based leaf column as the offset, and the column's dotted path
@@ -55,6 +56,8 @@ fn scan<R: ChunkReader + 'static>(
         )
     })?;
     let mut scan = Scan::new(engine, options, display.into());
+    let mut columns = Columns::default();
+    let mut batch = Fields::default();
     let mut bytes = 0u64;
     let mut row_number = 0u64;
     let mut budget = options.limits.max_expanded;
@@ -94,19 +97,56 @@ fn scan<R: ChunkReader + 'static>(
                 Ok(row) => row,
                 Err(e) => {
                     scan.diagnostics.push(group_failed(display, g, &e));
+                    scan.flush_fields(&mut batch, Some(&columns.paths));
                     return Ok(scan.finish(display, Format::Parquet, false, bytes));
                 }
             };
             row_number += 1;
-            let mut column = 0u64;
+            let mut leaf = 0u64;
             walk_row(&row, &mut path, &mut |text, field| {
-                scan.record_value(text, Some(field), column, row_number);
+                match columns.index(field) {
+                    Some(column) => scan.push_field(
+                        &mut batch,
+                        &columns.paths,
+                        (text, column),
+                        row_number,
+                        leaf,
+                    ),
+                    None => scan.record_value(text, Some(field), leaf, row_number),
+                }
                 bytes += text.len() as u64;
-                column += 1;
+                leaf += 1;
             });
         }
     }
+    scan.flush_fields(&mut batch, Some(&columns.paths));
     Ok(scan.finish(display, Format::Parquet, false, bytes))
+}
+
+/// The distinct column paths of a file, each scanned value naming its path by index (values are
+/// scanned many at a time, as CSV fields are).
+#[derive(Default)]
+struct Columns {
+    paths: Vec<String>,
+    index: HashMap<String, usize>,
+}
+
+impl Columns {
+    /// Paths kept: a map column's paths end in its keys, which a file may make unique per row.
+    /// Past this many, values of new paths are scanned one at a time instead.
+    const MAX: usize = 10_000;
+
+    fn index(&mut self, path: &str) -> Option<usize> {
+        if let Some(&i) = self.index.get(path) {
+            return Some(i);
+        }
+        if self.paths.len() >= Self::MAX {
+            return None;
+        }
+        self.paths.push(path.to_string());
+        self.index.insert(path.to_string(), self.paths.len() - 1);
+        Some(self.paths.len() - 1)
+    }
 }
 
 /// Why a row group that declares `declared` decompressed bytes from `compressed` must not be

@@ -712,9 +712,9 @@ struct Strings {
     place: Vec<(String, u64, u64, usize)>,
 }
 
-/// CSV fields waiting to be scanned together.
+/// CSV fields (or Parquet values) waiting to be scanned together.
 #[derive(Default)]
-struct Fields {
+pub(crate) struct Fields {
     /// The fields, each followed by `\n` (none holds one).
     text: String,
     /// Per field: its column (`None` in the header row), the line and offset of its record.
@@ -1143,9 +1143,40 @@ impl<'e> Scan<'e> {
         }
     }
 
+    /// Gathers one value of a table-like file (a Parquet leaf) into `batch`, to be scanned with
+    /// many others with `headers[column]` as context and placed at `line` and `offset`; a value
+    /// of many lines or longer than [`Options::chunk`] is scanned on its own, as a CSV field is.
+    /// The batch is scanned once it holds [`Options::block`] bytes; [`Scan::flush_fields`]
+    /// scans the rest.
+    pub(crate) fn push_field(
+        &mut self,
+        batch: &mut Fields,
+        headers: &[String],
+        value: (&str, usize),
+        line: u64,
+        offset: u64,
+    ) {
+        let (text, column) = value;
+        if text.is_empty() {
+            return;
+        }
+        if text.contains('\n') || text.len() > self.options.chunk {
+            self.flush_fields(batch, Some(headers));
+            self.record_value(text, headers.get(column).map(String::as_str), offset, line);
+            return;
+        }
+        self.largest_chunk = self.largest_chunk.max(text.len());
+        batch.text.push_str(text);
+        batch.text.push('\n');
+        batch.place.push((Some(column), line, offset));
+        if batch.text.len() >= self.options.block {
+            self.flush_fields(batch, Some(headers));
+        }
+    }
+
     /// Scans the gathered CSV fields (one per line of `batch.text`), each with its column's header
     /// as context, placed at its record.
-    fn flush_fields(&mut self, batch: &mut Fields, headers: Option<&[String]>) {
+    pub(crate) fn flush_fields(&mut self, batch: &mut Fields, headers: Option<&[String]>) {
         if batch.text.is_empty() {
             return;
         }
