@@ -222,18 +222,25 @@ impl Session<'_> {
         also: &mut dyn FnMut(&Event<'_>),
     ) {
         self.stats.records += 1;
-        let header: Header = match serde_json::from_str(record.json) {
-            Ok(h) => h,
-            Err(e) => {
-                self.stats.not_events += 1;
-                self.problem(
-                    Level::Error,
-                    record,
-                    format!("record not read: {e}"),
-                    diagnostics,
-                );
-                return;
-            }
+        let parsed: Header;
+        let header: &Header = match record.header {
+            Some(h) => h,
+            None => match serde_json::from_str(record.json) {
+                Ok(h) => {
+                    parsed = h;
+                    &parsed
+                }
+                Err(e) => {
+                    self.stats.not_events += 1;
+                    self.problem(
+                        Level::Error,
+                        record,
+                        format!("record not read: {e}"),
+                        diagnostics,
+                    );
+                    return;
+                }
+            },
         };
         if header.is_insight() {
             self.stats.insights += 1;
@@ -263,7 +270,7 @@ impl Session<'_> {
         self.stats.events += 1;
         also(&Event {
             record,
-            header: &header,
+            header,
             time_ms,
         });
         self.candidates.clear();
@@ -282,7 +289,7 @@ impl Session<'_> {
         self.candidates.extend_from_slice(&self.engine.unindexed);
         let detections = &self.engine.detections;
         self.candidates
-            .retain(|&i| detections[i].rule.may_match(&header));
+            .retain(|&i| detections[i].rule.may_match(header));
         if self.candidates.is_empty() {
             return;
         }
@@ -305,10 +312,10 @@ impl Session<'_> {
                 continue;
             }
             if self.engine.alerts_itself[i] {
-                self.single_record_alert(i, record, &header, time_ms);
+                self.single_record_alert(i, record, header, time_ms);
             }
             for &ci in &self.engine.counted_by[i] {
-                self.correlate(ci, &tree, record, &header, time_ms);
+                self.correlate(ci, &tree, record, header, time_ms);
             }
         }
         self.candidates = candidates;
