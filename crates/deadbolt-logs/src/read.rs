@@ -18,7 +18,7 @@ use std::sync::Arc;
 
 use deadbolt_model::{Diagnostic, Level};
 
-use crate::event::Header;
+use crate::event::{CheckedHeader, Header};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
@@ -579,8 +579,9 @@ impl Reader<'_> {
                 let Some(rest) = text.get(at..) else {
                     return false;
                 };
-                let mut stream = serde_json::Deserializer::from_str(rest).into_iter::<Header>();
-                let Some(Ok(header)) = stream.next() else {
+                let mut stream =
+                    serde_json::Deserializer::from_str(rest).into_iter::<CheckedHeader>();
+                let Some(Ok(CheckedHeader(header))) = stream.next() else {
                     return false;
                 };
                 let end = at + stream.byte_offset();
