@@ -423,7 +423,7 @@ impl Reader<'_> {
                 first = false;
                 // A document that spans lines (a pretty-printed array or Records object) does not
                 // parse on its first line alone: read the rest and parse it whole.
-                if self.document(trimmed, start_line, true) {
+                if self.document(trimmed, start_line, true, true) {
                     let mut doc = std::mem::take(line_buf);
                     doc.push(b'\n');
                     let limit = self.limits.max_document_bytes;
@@ -444,7 +444,7 @@ impl Reader<'_> {
                     }
                     match std::str::from_utf8(&doc) {
                         Ok(text) if serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok() => {
-                            self.document(text.trim(), start_line, false);
+                            self.document(text.trim(), start_line, false, false);
                         }
                         Ok(_) => {
                             // Not one document after all: a broken first record of NDJSON. Lose
@@ -471,17 +471,19 @@ impl Reader<'_> {
                 }
                 continue;
             }
-            self.document(trimmed, start_line, false);
+            self.document(trimmed, start_line, false, true);
         }
     }
 
     /// One complete JSON text: a record, a `Records` wrapper, an array of records, or a digest.
     /// With `may_continue`, a text that ends early is not an error: the return value says the
-    /// caller should read on and try again with more (nothing was handed on).
-    fn document(&mut self, text: &str, line: u64, may_continue: bool) -> bool {
+    /// caller should read on and try again with more (nothing was handed on). With `one_line`,
+    /// the text is one line: every record in it is on `line`, and counting the line breaks before
+    /// each record (a pass over the whole text) is skipped.
+    fn document(&mut self, text: &str, line: u64, may_continue: bool, one_line: bool) -> bool {
         let base = text.as_ptr() as usize;
         let mut lines = LineCounter {
-            text,
+            text: if one_line { "" } else { text },
             offset: 0,
             line,
         };
