@@ -573,7 +573,7 @@ impl Reader<'_> {
         at = skip_space(bytes, at + 1);
         // Held until the whole document has read: a document that breaks half-way is skipped
         // whole, as the general path does.
-        let mut found: Vec<(usize, usize, Header<'_>)> = Vec::new();
+        let mut found: Vec<(usize, &str, Header<'_>)> = Vec::new();
         if bytes.get(at) == Some(&b']') {
             at += 1;
         } else {
@@ -587,7 +587,10 @@ impl Reader<'_> {
                     return false;
                 };
                 let end = at + stream.byte_offset();
-                found.push((at, end, header));
+                let Some(json) = text.get(at..end) else {
+                    return false;
+                };
+                found.push((at, json, header));
                 at = skip_space(bytes, end);
                 match bytes.get(at) {
                     Some(b',') => at = skip_space(bytes, at + 1),
@@ -603,7 +606,7 @@ impl Reader<'_> {
         if bytes.get(at) != Some(&b'}') || skip_space(bytes, at + 1) != bytes.len() {
             return false;
         }
-        for (index, (start, end, header)) in found.iter().enumerate() {
+        for (index, (start, json, header)) in found.iter().enumerate() {
             let line = lines.line_at(*start);
             self.summary.records += 1;
             (self.sink)(Record {
@@ -612,7 +615,7 @@ impl Reader<'_> {
                     line,
                     index: index as u64,
                 },
-                json: &text[*start..*end],
+                json,
                 header: Some(header),
             });
         }
