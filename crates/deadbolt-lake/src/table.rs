@@ -469,6 +469,7 @@ mod tests {
                     index: i as u64,
                 },
                 json,
+                header: None,
             };
             session.record(&record, &mut diags, &mut |e| table.push(e));
         }

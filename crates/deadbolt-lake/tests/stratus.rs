@@ -240,6 +240,7 @@ fn examples_agree() {
                         index: index as u64,
                     },
                     json: &json,
+                    header: None,
                 };
                 session.record(&record, &mut d2, &mut |e| table.push(e));
             }

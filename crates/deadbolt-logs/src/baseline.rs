@@ -1891,6 +1891,7 @@ mod tests {
                     index: 0,
                 },
                 json: &text,
+                header: None,
             };
             baseline.observe(&Event {
                 record: &record,

@@ -3,7 +3,9 @@
 //!
 //! Each record's top-level fields are read first ([`Header`]); the full tree is built only when a
 //! detection could match, which the rule index decides by `eventName` (most records match
-//! nothing). Correlations keep per-group windows ([`crate::sigma::CorrelationState`]).
+//! nothing), and the header alone cannot decide it (rules and correlations over header fields only,
+//! such as who called from where, need no tree). Correlations keep per-group windows
+//! ([`crate::sigma::CorrelationState`]).
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -14,7 +16,7 @@ use serde_json::Value;
 
 use crate::alert::Alert;
 use crate::detection::Detection;
-use crate::event::{Header, parse_time};
+use crate::event::{CheckedHeader, Header, HeaderField, parse_time};
 use crate::read::Record;
 use crate::sigma::{CorrelationKind, CorrelationState};
 
@@ -30,14 +32,52 @@ pub const MERGE_WINDOW_MS: i64 = 3_600_000;
 #[derive(Debug)]
 pub struct Engine {
     detections: Vec<Detection>,
-    /// Lower-cased `eventName` → the single-record detections that can match it.
-    by_event_name: HashMap<String, Vec<usize>>,
+    /// Lower-cased `eventName` → the single-record detections that can match it. Looked up for
+    /// every record: foldhash rather than SipHash (no keys here come from the input).
+    by_event_name: HashMap<String, Vec<usize>, foldhash::fast::RandomState>,
     /// Single-record detections that can match any `eventName`.
     unindexed: Vec<usize>,
     /// Per detection: the correlations that count its matches.
     counted_by: Vec<Vec<usize>>,
     /// Per detection: whether its matches raise alerts of their own.
     alerts_itself: Vec<bool>,
+    /// Per detection: a correlation's group-by and counted fields, when all are header fields.
+    header_keys: Vec<Option<HeaderKeys>>,
+}
+
+/// A correlation's fields as header fields.
+#[derive(Debug)]
+struct HeaderKeys {
+    group_by: Vec<HeaderField>,
+    /// The counted field of a `value_count`, and whether it is nested (`userIdentity.type`).
+    value: Option<(HeaderField, bool)>,
+}
+
+impl HeaderKeys {
+    fn of(detection: &Detection) -> Option<HeaderKeys> {
+        let correlation = detection.rule.correlation()?;
+        let group_by = correlation
+            .group_by
+            .iter()
+            .map(|f| HeaderField::from_path(f))
+            .collect::<Option<Vec<_>>>()?;
+        let value = match &correlation.kind {
+            CorrelationKind::EventCount => None,
+            CorrelationKind::ValueCount(f) => Some((HeaderField::from_path(f)?, f.contains('.'))),
+        };
+        Some(HeaderKeys { group_by, value })
+    }
+
+    /// Whether the header gives the same group and values as the tree would. The group is read
+    /// as `first_text` reads it, which follows real keys only; the counted values as `all_texts`
+    /// does, which also finds a literal dotted key when a nested field's parent is missing, so a
+    /// nested field the header lacks is left to the tree.
+    fn decide(&self, header: &Header<'_>) -> bool {
+        header.plain
+            && self
+                .value
+                .is_none_or(|(field, nested)| !nested || header.get(field).is_some())
+    }
 }
 
 /// Which records to consider.
@@ -130,7 +170,8 @@ impl Engine {
         for list in &mut counted_by {
             list.retain(|ci| !dropped[*ci]);
         }
-        let mut by_event_name: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut by_event_name: HashMap<String, Vec<usize>, foldhash::fast::RandomState> =
+            HashMap::default();
         let mut unindexed = Vec::new();
         for (i, d) in detections.iter().enumerate() {
             if d.rule.correlation().is_some() {
@@ -145,12 +186,14 @@ impl Engine {
                 None => unindexed.push(i),
             }
         }
+        let header_keys = detections.iter().map(HeaderKeys::of).collect();
         Engine {
             detections,
             by_event_name,
             unindexed,
             counted_by,
             alerts_itself,
+            header_keys,
         }
     }
 
@@ -180,6 +223,8 @@ impl Engine {
             alerts: Vec::new(),
             stats: Stats::default(),
             candidates: Vec::new(),
+            decided: Vec::new(),
+            lowered: String::new(),
             file_problems: (None, 0),
             open: HashMap::new(),
         }
@@ -195,6 +240,10 @@ pub struct Session<'e> {
     alerts: Vec<Alert>,
     stats: Stats,
     candidates: Vec<usize>,
+    /// Per candidate: whether it matches, when the header decides it.
+    decided: Vec<Option<bool>>,
+    /// The record's `eventName`, lower-cased (reused).
+    lowered: String,
     file_problems: (Option<Arc<str>>, u32),
     /// (detection, principal, event name) → (index in `alerts`, time of its latest record), for
     /// merging single-record alerts.
@@ -222,18 +271,25 @@ impl Session<'_> {
         also: &mut dyn FnMut(&Event<'_>),
     ) {
         self.stats.records += 1;
-        let header: Header = match serde_json::from_str(record.json) {
-            Ok(h) => h,
-            Err(e) => {
-                self.stats.not_events += 1;
-                self.problem(
-                    Level::Error,
-                    record,
-                    format!("record not read: {e}"),
-                    diagnostics,
-                );
-                return;
-            }
+        let parsed: Header;
+        let header: &Header = match record.header {
+            Some(h) => h,
+            None => match serde_json::from_str::<CheckedHeader>(record.json) {
+                Ok(CheckedHeader(h)) => {
+                    parsed = h;
+                    &parsed
+                }
+                Err(e) => {
+                    self.stats.not_events += 1;
+                    self.problem(
+                        Level::Error,
+                        record,
+                        format!("record not read: {e}"),
+                        diagnostics,
+                    );
+                    return;
+                }
+            },
         };
         if header.is_insight() {
             self.stats.insights += 1;
@@ -263,55 +319,90 @@ impl Session<'_> {
         self.stats.events += 1;
         also(&Event {
             record,
-            header: &header,
+            header,
             time_ms,
         });
         self.candidates.clear();
         if let Some(name) = header.event_name.as_deref() {
-            let lowered;
-            let key = if name.bytes().any(|b| b.is_ascii_uppercase()) {
-                lowered = name.to_ascii_lowercase();
-                lowered.as_str()
-            } else {
-                name
-            };
-            if let Some(list) = self.engine.by_event_name.get(key) {
+            // Lowered into a buffer kept across records: CloudTrail's names are mixed-case, and
+            // a new string per record was a measurable share of the allocations.
+            self.lowered.clear();
+            self.lowered.push_str(name);
+            self.lowered.make_ascii_lowercase();
+            if let Some(list) = self.engine.by_event_name.get(self.lowered.as_str()) {
                 self.candidates.extend_from_slice(list);
             }
         }
         self.candidates.extend_from_slice(&self.engine.unindexed);
         let detections = &self.engine.detections;
         self.candidates
-            .retain(|&i| detections[i].rule.may_match(&header));
+            .retain(|&i| detections[i].rule.may_match(header));
         if self.candidates.is_empty() {
             return;
         }
-        let tree: Value = match serde_json::from_str(record.json) {
-            Ok(v) => v,
-            Err(e) => {
-                self.problem(
-                    Level::Error,
-                    record,
-                    format!("record not analysed: {e}"),
-                    diagnostics,
-                );
-                return;
+        // The header decides what it can; the tree is built when anything is left, before any
+        // alert, so a record whose tree does not read raises nothing, as before.
+        let engine = self.engine;
+        self.decided.clear();
+        let mut need_tree = false;
+        for &i in &self.candidates {
+            let decided = detections[i].rule.matches_header(header);
+            need_tree |= match decided {
+                None => true,
+                Some(true) => engine.counted_by[i].iter().any(|&ci| {
+                    !engine.header_keys[ci]
+                        .as_ref()
+                        .is_some_and(|k| k.decide(header))
+                }),
+                Some(false) => false,
+            };
+            self.decided.push(decided);
+        }
+        // The header was read leniently (values it skips are not checked for depth, number range
+        // or lone surrogates): a record whose tree would not build still gets the tree's error,
+        // and none of its alerts, as when every candidate built the tree.
+        need_tree = need_tree
+            || (!self.candidates.is_empty()
+                && serde_json::from_str::<Strict>(record.json).is_err());
+        let tree: Option<Value> = if need_tree {
+            match serde_json::from_str(record.json) {
+                Ok(v) => {
+                    self.stats.full_reads += 1;
+                    Some(v)
+                }
+                Err(e) => {
+                    self.problem(
+                        Level::Error,
+                        record,
+                        format!("record not analysed: {e}"),
+                        diagnostics,
+                    );
+                    return;
+                }
             }
+        } else {
+            None
         };
-        self.stats.full_reads += 1;
         let candidates = std::mem::take(&mut self.candidates);
-        for &i in &candidates {
-            if !self.engine.detections[i].rule.matches(&tree, record.json) {
+        let decided = std::mem::take(&mut self.decided);
+        for (&i, decided) in candidates.iter().zip(&decided) {
+            let rule = &engine.detections[i].rule;
+            let matched = match decided {
+                Some(m) => *m,
+                None => tree.as_ref().is_some_and(|t| rule.matches(t, record.json)),
+            };
+            if !matched {
                 continue;
             }
-            if self.engine.alerts_itself[i] {
-                self.single_record_alert(i, record, &header, time_ms);
+            if engine.alerts_itself[i] {
+                self.single_record_alert(i, record, header, time_ms);
             }
-            for &ci in &self.engine.counted_by[i] {
-                self.correlate(ci, &tree, record, &header, time_ms);
+            for &ci in &engine.counted_by[i] {
+                self.correlate(ci, tree.as_ref(), record, header, time_ms);
             }
         }
         self.candidates = candidates;
+        self.decided = decided;
     }
 
     fn single_record_alert(
@@ -360,7 +451,7 @@ impl Session<'_> {
     fn correlate(
         &mut self,
         ci: usize,
-        tree: &Value,
+        tree: Option<&Value>,
         record: &Record<'_>,
         header: &Header<'_>,
         time_ms: Option<i64>,
@@ -372,9 +463,18 @@ impl Session<'_> {
         let Some(time_ms) = time_ms else {
             return;
         };
+        // Read from the header when it gives what the tree would (`HeaderKeys::decide`); the
+        // tree is there whenever it does not.
+        let keys = self.engine.header_keys[ci]
+            .as_ref()
+            .filter(|k| k.decide(header));
         let mut group = String::new();
-        for field in &correlation.group_by {
-            group.push_str(&first_text(tree, field).unwrap_or_default());
+        for (n, field) in correlation.group_by.iter().enumerate() {
+            match (keys, tree) {
+                (Some(k), _) => group.push_str(header.get(k.group_by[n]).unwrap_or_default()),
+                (None, Some(tree)) => group.push_str(&first_text(tree, field).unwrap_or_default()),
+                (None, None) => {}
+            }
             group.push('\u{1f}');
         }
         let values = match &correlation.kind {
@@ -382,7 +482,11 @@ impl Session<'_> {
             // Every element of a list counts, as matching treats a list as any of its elements:
             // one GetParameters call naming ten parameters reads ten values.
             CorrelationKind::ValueCount(field) => {
-                let values = all_texts(tree, field);
+                let values = match (keys.and_then(|k| k.value), tree) {
+                    (Some((f, _)), _) => header.get(f).map(String::from).into_iter().collect(),
+                    (None, Some(tree)) => all_texts(tree, field),
+                    (None, None) => Vec::new(),
+                };
                 if values.is_empty() {
                     // A record without the counted field adds no value.
                     return;
@@ -510,6 +614,48 @@ impl Session<'_> {
             }
         }
         (self.alerts, self.stats)
+    }
+}
+
+/// A JSON value checked as strictly as building a [`Value`] checks it, without building it.
+struct Strict;
+
+impl<'de> serde::Deserialize<'de> for Strict {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(Strict)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for Strict {
+    type Value = Strict;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<Strict, E> {
+        Ok(Strict)
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<Strict, E> {
+        Ok(Strict)
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<Strict, E> {
+        Ok(Strict)
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<Strict, E> {
+        Ok(Strict)
+    }
+    fn visit_str<E>(self, _: &str) -> Result<Strict, E> {
+        Ok(Strict)
+    }
+    fn visit_unit<E>(self) -> Result<Strict, E> {
+        Ok(Strict)
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Strict, A::Error> {
+        while seq.next_element::<Strict>()?.is_some() {}
+        Ok(Strict)
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Strict, A::Error> {
+        while map.next_entry::<Strict, Strict>()?.is_some() {}
+        Ok(Strict)
     }
 }
 

@@ -6,6 +6,7 @@
 //! lets the engine decide that without allocating the full tree.
 
 use std::borrow::Cow;
+use std::cell::Cell;
 
 use serde::Deserialize;
 use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
@@ -63,6 +64,38 @@ pub struct Header<'a> {
     /// `additionalEventData`, read for `MFAUsed` on console sign-ins.
     #[serde(borrow, default, deserialize_with = "lenient_object")]
     pub additional_event_data: Option<AdditionalData<'a>>,
+    /// `vpcEndpointId`: the VPC endpoint the call came through.
+    #[serde(borrow, default, deserialize_with = "lenient_text")]
+    pub vpc_endpoint_id: Option<Cow<'a, str>>,
+    /// Whether every field above held a string, a null, an integer or a boolean (or was missing)
+    /// where the record's full tree would read it: the fields then say exactly what a rule would
+    /// find in the tree, and rules over them alone need no tree (see [`CheckedHeader`]). False
+    /// when not known.
+    #[serde(skip)]
+    pub(crate) plain: bool,
+}
+
+thread_local! {
+    /// Set while a header is read when a field holds what its text cannot stand for (a list, an
+    /// object in a text field, a float, whose text differs from the tree's). A side channel,
+    /// because the lenient readers fill fields that are plain text and have nowhere else to say it.
+    static ODD: Cell<bool> = const { Cell::new(false) };
+}
+
+fn odd() {
+    ODD.with(|o| o.set(true));
+}
+
+/// A [`Header`] read with [`Header::plain`] set.
+pub(crate) struct CheckedHeader<'a>(pub(crate) Header<'a>);
+
+impl<'de> Deserialize<'de> for CheckedHeader<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        ODD.with(|o| o.set(false));
+        let mut header = Header::deserialize(d)?;
+        header.plain = !ODD.with(|o| o.replace(false));
+        Ok(CheckedHeader(header))
+    }
 }
 
 /// `userIdentity`.
@@ -165,6 +198,7 @@ fn lenient_text<'de: 'a, 'a, D: Deserializer<'de>>(d: D) -> Result<Option<Cow<'a
             Ok(Some(Cow::Owned(v.to_string())))
         }
         fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+            odd();
             Ok(Some(Cow::Owned(v.to_string())))
         }
         fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
@@ -174,10 +208,12 @@ fn lenient_text<'de: 'a, 'a, D: Deserializer<'de>>(d: D) -> Result<Option<Cow<'a
             Ok(None)
         }
         fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+            odd();
             while seq.next_element::<IgnoredAny>()?.is_some() {}
             Ok(None)
         }
         fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            odd();
             while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
             Ok(None)
         }
@@ -200,6 +236,7 @@ fn lenient_object<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
             T::deserialize(de::value::MapAccessDeserializer::new(map)).map(Some)
         }
         fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+            odd();
             while seq.next_element::<IgnoredAny>()?.is_some() {}
             Ok(None)
         }
@@ -288,6 +325,8 @@ pub enum HeaderField {
     SessionIssuerType,
     /// `additionalEventData.MFAUsed`.
     MfaUsed,
+    /// `vpcEndpointId`.
+    VpcEndpointId,
 }
 
 impl HeaderField {
@@ -317,6 +356,7 @@ impl HeaderField {
             "userIdentity.sessionContext.sessionIssuer.arn" => SessionIssuerArn,
             "userIdentity.sessionContext.sessionIssuer.type" => SessionIssuerType,
             "additionalEventData.MFAUsed" => MfaUsed,
+            "vpcEndpointId" => VpcEndpointId,
             _ => return None,
         })
     }
@@ -357,6 +397,7 @@ impl Header<'_> {
                 .additional_event_data
                 .as_ref()
                 .and_then(|a| a.mfa_used.as_deref()),
+            VpcEndpointId => self.vpc_endpoint_id.as_deref(),
         }
     }
 

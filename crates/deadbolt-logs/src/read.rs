@@ -17,6 +17,8 @@ use std::path::Path;
 use std::sync::Arc;
 
 use deadbolt_model::{Diagnostic, Level};
+
+use crate::event::{CheckedHeader, Header};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
@@ -60,6 +62,9 @@ pub struct Record<'a> {
     pub position: Position,
     /// The record's JSON text.
     pub json: &'a str,
+    /// Its header fields, when the reader already deserialized them on its way through the file
+    /// (the engine then does not read the record's text a second time for them).
+    pub header: Option<&'a Header<'a>>,
 }
 
 /// What reading one file gave.
@@ -418,7 +423,7 @@ impl Reader<'_> {
                 first = false;
                 // A document that spans lines (a pretty-printed array or Records object) does not
                 // parse on its first line alone: read the rest and parse it whole.
-                if self.document(trimmed, start_line, true) {
+                if self.document(trimmed, start_line, true, true) {
                     let mut doc = std::mem::take(line_buf);
                     doc.push(b'\n');
                     let limit = self.limits.max_document_bytes;
@@ -439,7 +444,7 @@ impl Reader<'_> {
                     }
                     match std::str::from_utf8(&doc) {
                         Ok(text) if serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok() => {
-                            self.document(text.trim(), start_line, false);
+                            self.document(text.trim(), start_line, false, false);
                         }
                         Ok(_) => {
                             // Not one document after all: a broken first record of NDJSON. Lose
@@ -466,17 +471,19 @@ impl Reader<'_> {
                 }
                 continue;
             }
-            self.document(trimmed, start_line, false);
+            self.document(trimmed, start_line, false, true);
         }
     }
 
     /// One complete JSON text: a record, a `Records` wrapper, an array of records, or a digest.
     /// With `may_continue`, a text that ends early is not an error: the return value says the
-    /// caller should read on and try again with more (nothing was handed on).
-    fn document(&mut self, text: &str, line: u64, may_continue: bool) -> bool {
+    /// caller should read on and try again with more (nothing was handed on). With `one_line`,
+    /// the text is one line: every record in it is on `line`, and counting the line breaks before
+    /// each record (a pass over the whole text) is skipped.
+    fn document(&mut self, text: &str, line: u64, may_continue: bool, one_line: bool) -> bool {
         let base = text.as_ptr() as usize;
         let mut lines = LineCounter {
-            text,
+            text: if one_line { "" } else { text },
             offset: 0,
             line,
         };
@@ -490,6 +497,9 @@ impl Reader<'_> {
                 // Records carry no `Records` or `digestStartTime` key; only wrappers and digests do.
                 let looks_wrapped =
                     text.contains("\"Records\"") || text.contains("\"digestStartTime\"");
+                if looks_wrapped && self.delivery_records(text, &mut lines) {
+                    return false;
+                }
                 if looks_wrapped {
                     match serde_json::from_str::<Wrapper>(text) {
                         Ok(Wrapper {
@@ -521,6 +531,7 @@ impl Reader<'_> {
                             file: self.display,
                             position: Position { line, index: 0 },
                             json: record.get(),
+                            header: None,
                         });
                     }
                     Err(e) if may_continue && e.is_eof() => return true,
@@ -536,6 +547,81 @@ impl Reader<'_> {
         false
     }
 
+    /// Reads the delivery-file form, `{"Records":[...]}`, in one pass: each record's header is
+    /// deserialized while its end is found, where the general path scans the array for the record
+    /// texts and the engine then scans each text again for its header (together a third of the CPU
+    /// time). Returns false, having handed nothing on, when the text is not exactly that form or a
+    /// record's header does not read: the general path then reads the document and says what is
+    /// wrong, so both paths hand on the same records and report the same problems.
+    fn delivery_records(&mut self, text: &str, lines: &mut LineCounter<'_>) -> bool {
+        let bytes = text.as_bytes();
+        let mut at = skip_space(bytes, 1);
+        let Some(rest) = bytes.get(at..) else {
+            return false;
+        };
+        if !rest.starts_with(b"\"Records\"") {
+            return false;
+        }
+        at = skip_space(bytes, at + b"\"Records\"".len());
+        if bytes.get(at) != Some(&b':') {
+            return false;
+        }
+        at = skip_space(bytes, at + 1);
+        if bytes.get(at) != Some(&b'[') {
+            return false;
+        }
+        at = skip_space(bytes, at + 1);
+        // Held until the whole document has read: a document that breaks half-way is skipped
+        // whole, as the general path does.
+        let mut found: Vec<(usize, &str, Header<'_>)> = Vec::new();
+        if bytes.get(at) == Some(&b']') {
+            at += 1;
+        } else {
+            loop {
+                let Some(rest) = text.get(at..) else {
+                    return false;
+                };
+                let mut stream =
+                    serde_json::Deserializer::from_str(rest).into_iter::<CheckedHeader>();
+                let Some(Ok(CheckedHeader(header))) = stream.next() else {
+                    return false;
+                };
+                let end = at + stream.byte_offset();
+                let Some(json) = text.get(at..end) else {
+                    return false;
+                };
+                found.push((at, json, header));
+                at = skip_space(bytes, end);
+                match bytes.get(at) {
+                    Some(b',') => at = skip_space(bytes, at + 1),
+                    Some(b']') => {
+                        at += 1;
+                        break;
+                    }
+                    _ => return false,
+                }
+            }
+        }
+        at = skip_space(bytes, at);
+        if bytes.get(at) != Some(&b'}') || skip_space(bytes, at + 1) != bytes.len() {
+            return false;
+        }
+        for (index, (start, json, header)) in found.iter().enumerate() {
+            let line = lines.line_at(*start);
+            self.summary.records += 1;
+            (self.sink)(Record {
+                file: self.display,
+                position: Position {
+                    line,
+                    index: index as u64,
+                },
+                json,
+                header: Some(header),
+            });
+        }
+        true
+    }
+
     fn records(&mut self, records: &[&RawValue], base: usize, lines: &mut LineCounter<'_>) {
         for (index, record) in records.iter().enumerate() {
             let json = record.get();
@@ -548,6 +634,7 @@ impl Reader<'_> {
                     index: index as u64,
                 },
                 json,
+                header: None,
             });
         }
     }
@@ -566,6 +653,14 @@ impl Reader<'_> {
             format!("{what}: the records of this document are skipped"),
         );
     }
+}
+
+/// The index of the first byte at or after `at` that is not JSON whitespace.
+fn skip_space(bytes: &[u8], mut at: usize) -> usize {
+    while let Some(b' ' | b'\t' | b'\n' | b'\r') = bytes.get(at) {
+        at += 1;
+    }
+    at
 }
 
 /// Counts lines up to increasing byte offsets of one text, without rescanning.
@@ -686,6 +781,44 @@ mod tests {
         );
         assert_eq!(recs.len(), 1);
         assert_eq!(recs[0].0.line, 3);
+    }
+
+    #[test]
+    fn delivery_files_are_read_in_one_pass_or_else_as_before() {
+        let display: Arc<str> = Arc::from("f.json");
+        let read = |text: &str| {
+            let mut out = Vec::new();
+            let mut diags = Vec::new();
+            read_str(
+                text,
+                &display,
+                &Limits::default(),
+                &mut |r| {
+                    let name = r
+                        .header
+                        .and_then(|h| h.event_name.as_deref().map(String::from));
+                    out.push((r.position, r.json.to_string(), name));
+                },
+                &mut diags,
+            );
+            (out, diags)
+        };
+        let (recs, diags) = read(r#"{ "Records" : [ {"eventName":"A"} ,{"eventName":"B"}] } "#);
+        assert!(diags.is_empty());
+        assert_eq!(recs[0].1, r#"{"eventName":"A"}"#);
+        assert_eq!(recs[1].2.as_deref(), Some("B"));
+        assert_eq!(recs[1].0, Position { line: 1, index: 1 });
+        // A record that is no object: every record is handed on without a header, for the engine
+        // to report the odd one.
+        let (recs, _) = read(r#"{"Records":[{"eventName":"A"},5]}"#);
+        assert_eq!(recs.len(), 2);
+        assert!(recs.iter().all(|r| r.2.is_none()));
+        // A document that breaks half-way hands nothing on.
+        let (recs, diags) = read(r#"{"Records":[{"eventName":"A"},{"eventName":]}"#);
+        assert!(recs.is_empty());
+        assert_eq!(diags.len(), 1);
+        let (recs, _) = read(r#"{"Records":[],"digestStartTime":null}"#);
+        assert!(recs.is_empty());
     }
 
     #[test]

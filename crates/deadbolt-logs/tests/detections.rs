@@ -54,6 +54,7 @@ fn alerts(engine: &Engine, example: &Example) -> Vec<Alert> {
                         index: index as u64,
                     },
                     json: &json,
+                    header: None,
                 };
                 session.record(&record, &mut diags, &mut |_| {});
             }

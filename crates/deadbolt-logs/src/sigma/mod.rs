@@ -109,6 +109,9 @@ pub(crate) struct Detection {
     condition: Condition,
     /// What must hold of the record's [`Header`] fields for the condition to hold.
     prefilter: Prefilter,
+    /// When the header alone decides the condition: per selection, the header field of each of
+    /// its entries (in order, the maps of a list one after the other).
+    on_header: Option<Vec<Vec<HeaderField>>>,
 }
 
 /// A necessary condition on [`Header`] fields, derived from a rule's condition: if it fails, the
@@ -238,6 +241,19 @@ impl Rule {
         }
     }
 
+    /// Whether the rule matches, judged from the record's header alone; `None` when the header
+    /// cannot decide it (a field it does not read, a test it cannot answer, or a field that did
+    /// not hold plain text), and the full tree must be asked with [`Rule::matches`].
+    pub(crate) fn matches_header(&self, header: &Header<'_>) -> Option<bool> {
+        match &self.body {
+            Body::Detection(d) if header.plain => d
+                .on_header
+                .as_ref()
+                .map(|fields| d.holds_on_header(fields, &d.condition, header)),
+            _ => None,
+        }
+    }
+
     /// The lower-cased `eventName`s a record must have for this rule to match, when the rule's
     /// condition pins them down; `None` when any record may match. The engine indexes rules by it.
     pub fn event_names(&self) -> Option<BTreeSet<String>> {
@@ -277,6 +293,41 @@ impl Detection {
             Condition::And(terms) => terms.iter().all(|t| self.holds(t, record, raw)),
             Condition::Or(terms) => terms.iter().any(|t| self.holds(t, record, raw)),
             Condition::Not(term) => !self.holds(term, record, raw),
+        }
+    }
+
+    /// [`Detection::holds`] over header fields. With no `exists` or `fieldref` tests (see
+    /// [`header_fields`]), `may_match_text` is exact: it is what the tree's test does with a
+    /// string, a null or a missing field.
+    fn holds_on_header(
+        &self,
+        fields: &[Vec<HeaderField>],
+        condition: &Condition,
+        header: &Header<'_>,
+    ) -> bool {
+        let entry = |f: &FieldMatch, field: &HeaderField| f.may_match_text(header.get(*field));
+        match condition {
+            Condition::Selection(i) => match &self.selections[*i] {
+                Selection::AllOf(entries) => {
+                    entries.iter().zip(&fields[*i]).all(|(f, h)| entry(f, h))
+                }
+                Selection::AnyOf(maps) => {
+                    let mut rest = &fields[*i][..];
+                    maps.iter().any(|m| {
+                        let (these, after) = rest.split_at(m.len().min(rest.len()));
+                        rest = after;
+                        m.iter().zip(these).all(|(f, h)| entry(f, h))
+                    })
+                }
+                Selection::Keywords(_) => false,
+            },
+            Condition::And(terms) => terms
+                .iter()
+                .all(|t| self.holds_on_header(fields, t, header)),
+            Condition::Or(terms) => terms
+                .iter()
+                .any(|t| self.holds_on_header(fields, t, header)),
+            Condition::Not(term) => !self.holds_on_header(fields, term, header),
         }
     }
 
@@ -500,11 +551,66 @@ fn detection<'a>(node: &'a Node, budget: &mut usize) -> Result<Detection, Failur
         None => parse_condition(condition_node, &names)?,
     };
     let prefilter = Prefilter::of(&condition, &selections);
+    let on_header = header_fields(&condition, &selections);
     Ok(Detection {
         selections,
         condition,
         prefilter,
+        on_header,
     })
+}
+
+/// The header field of every entry of every selection, when the header decides the condition
+/// exactly for records whose header is plain ([`Header`]'s `plain`). Not when an entry names a
+/// field the header does not read, tests `exists` (a null is present, a missing field is not: the
+/// header has `None` for both) or `fieldref`, or is a keyword. A nested field (`userIdentity.type`)
+/// also must not be tested for null nor sit under a `not`: the tree also finds a literal dotted key
+/// (`"userIdentity.type"`) when `userIdentity` is missing, where the header reads nothing. In the
+/// positive places left that only loses matches the prefilter already ruled out.
+fn header_fields(condition: &Condition, selections: &[Selection]) -> Option<Vec<Vec<HeaderField>>> {
+    let mut negated = vec![false; selections.len()];
+    mark_negated(condition, false, &mut negated);
+    selections
+        .iter()
+        .zip(&negated)
+        .map(|(selection, &negated)| {
+            let entries: Vec<&FieldMatch> = match selection {
+                Selection::AllOf(entries) => entries.iter().collect(),
+                Selection::AnyOf(maps) => maps.iter().flatten().collect(),
+                Selection::Keywords(_) => return None,
+            };
+            entries
+                .into_iter()
+                .map(|f| {
+                    let field = HeaderField::from_path(&f.path.join("."))?;
+                    let nested = f.path.len() > 1;
+                    let exact = f.values.iter().all(|v| match v {
+                        ValueMatch::Exists(_) | ValueMatch::FieldRef(_) => false,
+                        ValueMatch::Null => !nested,
+                        _ => true,
+                    });
+                    (exact && !(nested && negated)).then_some(field)
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// Marks the selections that appear under a `not`.
+fn mark_negated(condition: &Condition, under_not: bool, negated: &mut [bool]) {
+    match condition {
+        Condition::Selection(i) => {
+            if let Some(n) = negated.get_mut(*i) {
+                *n |= under_not;
+            }
+        }
+        Condition::And(terms) | Condition::Or(terms) => {
+            for t in terms {
+                mark_negated(t, under_not, negated);
+            }
+        }
+        Condition::Not(term) => mark_negated(term, true, negated),
+    }
 }
 
 fn parse_condition<'a>(node: &'a Node, names: &[String]) -> Result<Condition, Failure<'a>> {
@@ -710,6 +816,48 @@ mod tests {
             rule.event_names().unwrap().into_iter().collect::<Vec<_>>(),
             ["createaccesskey", "createloginprofile"]
         );
+    }
+
+    #[test]
+    fn the_header_decides_rules_over_its_fields_when_they_are_plain_text() {
+        use crate::event::CheckedHeader;
+        fn header(text: &str) -> Header<'_> {
+            serde_json::from_str::<CheckedHeader>(text).unwrap().0
+        }
+        let rule = one(&format!(
+            "{HEAD}detection:\n  user:\n    userIdentity.type: IAMUser\n  aws:\n    - sourceIPAddress|endswith: .amazonaws.com\n    - vpcEndpointId: null\n  condition: user and not aws\n"
+        ));
+        let texts = [
+            r#"{"userIdentity":{"type":"IAMUser"},"sourceIPAddress":"203.0.113.1","vpcEndpointId":"vpce-1"}"#,
+            r#"{"userIdentity":{"type":"IAMUser"},"sourceIPAddress":"s3.amazonaws.com","vpcEndpointId":"vpce-1"}"#,
+            r#"{"userIdentity":{"type":"Root"},"sourceIPAddress":"203.0.113.1","vpcEndpointId":"vpce-1"}"#,
+            r#"{"userIdentity":{"type":"IAMUser"},"sourceIPAddress":"203.0.113.1"}"#,
+        ];
+        for text in texts {
+            let tree: Value = serde_json::from_str(text).unwrap();
+            assert_eq!(
+                rule.matches_header(&header(text)),
+                Some(rule.matches(&tree, text)),
+                "{text}"
+            );
+        }
+        // A list where the header reads text: the tree decides (it reads each element).
+        let text = r#"{"userIdentity":{"type":"IAMUser"},"sourceIPAddress":["s3.amazonaws.com"],"vpcEndpointId":"v"}"#;
+        assert_eq!(rule.matches_header(&header(text)), None);
+        assert!(!rule.matches(&serde_json::from_str(text).unwrap(), text));
+        // A nested field under a `not`, or a field the header does not read: never the header.
+        for detection in [
+            "  a:\n    eventName: X\n  b:\n    userIdentity.type: Root\n  condition: a and not b\n",
+            "  a:\n    eventName: X\n    requestParameters.name: y\n  condition: a\n",
+            "  a:\n    eventName: X\n    userIdentity.invokedBy: null\n  condition: a\n",
+        ] {
+            let rule = one(&format!("{HEAD}detection:\n{detection}"));
+            assert_eq!(
+                rule.matches_header(&header(r#"{"eventName":"X"}"#)),
+                None,
+                "{detection}"
+            );
+        }
     }
 
     #[test]
