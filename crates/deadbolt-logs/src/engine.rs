@@ -34,8 +34,8 @@ pub struct Engine {
     by_event_name: HashMap<String, Vec<usize>>,
     /// Single-record detections that can match any `eventName`.
     unindexed: Vec<usize>,
-    /// Per detection: the correlations that count its matches.
-    counted_by: Vec<Vec<usize>>,
+    /// Per detection: the correlations that count its matches, and which of their `rules` it is.
+    counted_by: Vec<Vec<(usize, usize)>>,
     /// Per detection: whether its matches raise alerts of their own.
     alerts_itself: Vec<bool>,
 }
@@ -47,6 +47,10 @@ pub struct Window {
     pub since_ms: Option<i64>,
     /// Skip records at or after this time.
     pub until_ms: Option<i64>,
+    /// How much older than the newest match of a correlation seen so far a match may be and
+    /// still count, in milliseconds; `None` is [`crate::sigma::DEFAULT_LATENESS_MS`]. Within it
+    /// the order of the records does not matter; the state kept grows with it.
+    pub lateness_ms: Option<i64>,
 }
 
 /// Counts of one run.
@@ -106,10 +110,10 @@ impl Engine {
             let Some(correlation) = d.rule.correlation() else {
                 continue;
             };
-            for name in &correlation.rules {
+            for (member, name) in correlation.rules.iter().enumerate() {
                 match names.get(name.as_str()) {
                     Some(&base) if detections[base].rule.correlation().is_none() => {
-                        counted_by[base].push(ci);
+                        counted_by[base].push((ci, member));
                         if !correlation.generate {
                             alerts_itself[base] = false;
                         }
@@ -128,7 +132,7 @@ impl Engine {
             }
         }
         for list in &mut counted_by {
-            list.retain(|ci| !dropped[*ci]);
+            list.retain(|(ci, _)| !dropped[*ci]);
         }
         let mut by_event_name: HashMap<String, Vec<usize>> = HashMap::new();
         let mut unindexed = Vec::new();
@@ -175,7 +179,13 @@ impl Engine {
             engine: self,
             window,
             states: (0..self.detections.len())
-                .map(|_| CorrelationState::default())
+                .map(|_| {
+                    CorrelationState::new(
+                        window
+                            .lateness_ms
+                            .unwrap_or(crate::sigma::DEFAULT_LATENESS_MS),
+                    )
+                })
                 .collect(),
             alerts: Vec::new(),
             stats: Stats::default(),
@@ -307,8 +317,8 @@ impl Session<'_> {
             if self.engine.alerts_itself[i] {
                 self.single_record_alert(i, record, &header, time_ms);
             }
-            for &ci in &self.engine.counted_by[i] {
-                self.correlate(ci, &tree, record, &header, time_ms);
+            for &(ci, member) in &self.engine.counted_by[i] {
+                self.correlate(ci, member, &tree, record, &header, time_ms);
             }
         }
         self.candidates = candidates;
@@ -360,6 +370,7 @@ impl Session<'_> {
     fn correlate(
         &mut self,
         ci: usize,
+        member: usize,
         tree: &Value,
         record: &Record<'_>,
         header: &Header<'_>,
@@ -373,12 +384,15 @@ impl Session<'_> {
             return;
         };
         let mut group = String::new();
-        for field in &correlation.group_by {
+        for entry in 0..correlation.group_by.len() {
+            let field = correlation.group_field(member, entry);
             group.push_str(&first_text(tree, field).unwrap_or_default());
             group.push('\u{1f}');
         }
         let values = match &correlation.kind {
-            CorrelationKind::EventCount => Vec::new(),
+            CorrelationKind::EventCount
+            | CorrelationKind::Temporal
+            | CorrelationKind::TemporalOrdered => Vec::new(),
             // Every element of a list counts, as matching treats a list as any of its elements:
             // one GetParameters call naming ten parameters reads ten values.
             CorrelationKind::ValueCount(field) => {
@@ -395,6 +409,7 @@ impl Session<'_> {
         let Some((window, count)) = self.states[ci].observe(
             correlation,
             group,
+            member,
             time_ms,
             values,
             event_id,
@@ -503,8 +518,23 @@ impl Session<'_> {
                     Level::Warning,
                     d.rule.file.clone(),
                     format!(
-                        "{}: {} matching records came after newer ones of their group by more than the window and were not counted (is the input in time order?)",
-                        d.meta.id, state.late
+                        "{}: {} matching records were more than {} older than matches read before them and were not counted (the input is far from time order: --max-lateness sets how far it may be)",
+                        d.meta.id,
+                        state.late,
+                        crate::sigma::duration_text(self.window.lateness_ms.unwrap_or(crate::sigma::DEFAULT_LATENESS_MS)),
+                    ),
+                ));
+            }
+            if state.dropped > 0 {
+                let d = &self.engine.detections[i];
+                diagnostics.push(Diagnostic::whole_file(
+                    Level::Warning,
+                    d.rule.file.clone(),
+                    format!(
+                        "{}: {} matching records were let go because one group held {} matches without firing; counts near them may be low",
+                        d.meta.id,
+                        state.dropped,
+                        crate::sigma::MAX_GROUP_ENTRIES,
                     ),
                 ));
             }

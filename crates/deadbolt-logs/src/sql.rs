@@ -543,22 +543,25 @@ impl Compiler {
         let Some(correlation) = d.rule.correlation() else {
             return Err("not a correlation".into());
         };
-        let groups: Vec<(String, String)> = correlation
-            .group_by
-            .iter()
-            .map(|field| {
-                let expr = self.first_text(field);
-                (expr, format!("group_{}", identifier(field)))
-            })
-            .collect();
         // value_count: every non-null leaf of the field is a value (a list of ten names is ten
         // values), as the stream engine counts them.
         let values = match &correlation.kind {
             CorrelationKind::EventCount => None,
             CorrelationKind::ValueCount(field) => Some(self.all_texts(field)),
+            CorrelationKind::Temporal | CorrelationKind::TemporalOrdered => {
+                return Err(format!(
+                    "{}: temporal correlations (distinct rules within a window, in order or not) have no SQL translation yet; the stream engine runs them",
+                    d.rule.file
+                ));
+            }
         };
+        let columns: Vec<String> = correlation
+            .group_by
+            .iter()
+            .map(|g| format!("group_{}", identifier(g)))
+            .collect();
         let mut bases = Vec::new();
-        for name in &correlation.rules {
+        for (member, name) in correlation.rules.iter().enumerate() {
             let base = by_name
                 .get(name.as_str())
                 .ok_or_else(|| format!("the correlation counts {name:?}, which is not loaded"))?;
@@ -571,8 +574,10 @@ impl Compiler {
             let mut select = String::from(
                 "  SELECT eventid AS event_id, eventtime AS event_time, eventtime_ms AS t, principal_arn",
             );
-            for (expr, alias) in &groups {
-                let _ = write!(select, ",\n    COALESCE({expr}, '') AS {alias}");
+            // An alias in `group-by` reads each rule's own field into one column.
+            for (entry, column) in columns.iter().enumerate() {
+                let expr = self.first_text(correlation.group_field(member, entry));
+                let _ = write!(select, ",\n    COALESCE({expr}, '') AS {column}");
             }
             if let Some(values) = &values {
                 let _ = write!(select, ",\n    {values} AS vs");
@@ -583,7 +588,7 @@ impl Compiler {
             );
             bases.push(select);
         }
-        let g: Vec<&str> = groups.iter().map(|(_, a)| a.as_str()).collect();
+        let g: Vec<&str> = columns.iter().map(String::as_str).collect();
         let join_on: String = g.iter().map(|a| format!("b.{a} = a.{a} AND ")).collect();
         let partition = if g.is_empty() {
             String::new()

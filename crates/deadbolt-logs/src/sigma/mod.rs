@@ -20,8 +20,8 @@ use serde_json::Value;
 use crate::event::{Header, HeaderField};
 
 pub(crate) use condition::Condition;
-pub use correlation::{Correlation, CorrelationKind};
-pub(crate) use correlation::{CorrelationState, MAX_EVIDENCE};
+pub use correlation::{Correlation, CorrelationKind, DEFAULT_LATENESS_MS, timespan};
+pub(crate) use correlation::{CorrelationState, MAX_EVIDENCE, MAX_GROUP_ENTRIES, duration_text};
 pub(crate) use matcher::for_each_leaf;
 pub(crate) use matcher::{Anchor, Compare, FieldMatch, Pattern, ValueMatch};
 
