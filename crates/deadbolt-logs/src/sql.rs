@@ -47,7 +47,9 @@
 //!   anchors a window `[t - timespan, t]` over the matches of its group (a self-join); anchors
 //!   whose window meets the condition fire; fired anchors of one group less than an hour apart
 //!   are one alert ([`crate::engine::MERGE_WINDOW_MS`]), with the distinct event IDs of their
-//!   windows.
+//!   windows. An alias in `group-by` reads each rule's own field into the group column.
+//!   `temporal` and `temporal_ordered` correlations are not expressible here (yet): the stream
+//!   engine runs them.
 //!
 //! # Differences from the stream engine
 //!
@@ -729,12 +731,12 @@ SELECT\n  {} AS detection_id,\n  {first_anchor} AS event_id,\n  {ids} AS event_i
                     .collect::<Result<Vec<_>, _>>()?;
                 format!("({})", parts.join(" OR "))
             }
-            Selection::Keywords(words) => {
+            Selection::Keywords { words, all } => {
                 let parts = words
                     .iter()
                     .map(|w| self.value("raw", w))
                     .collect::<Result<Vec<_>, _>>()?;
-                format!("({})", parts.join(" OR "))
+                format!("({})", parts.join(if *all { " AND " } else { " OR " }))
             }
         })
     }

@@ -173,7 +173,7 @@ impl Prefilter {
                 Selection::AnyOf(maps) => {
                     Prefilter::any(maps.iter().map(|m| Prefilter::of_fields(m)).collect())
                 }
-                Selection::Keywords(_) => Prefilter::Maybe,
+                Selection::Keywords { .. } => Prefilter::Maybe,
             },
             Condition::And(terms) => {
                 Prefilter::all(terms.iter().map(|t| Prefilter::of(t, selections)).collect())
@@ -193,8 +193,14 @@ pub(crate) enum Selection {
     AllOf(Vec<FieldMatch>),
     /// A list of maps: one of them holds.
     AnyOf(Vec<Vec<FieldMatch>>),
-    /// A list of plain values: one occurs anywhere in the raw record.
-    Keywords(Vec<ValueMatch>),
+    /// A list of plain values: one occurs anywhere in the raw record; with `all` (a map whose
+    /// only key is `'|all'`), every one does.
+    Keywords {
+        /// The values, as `contains` matchers.
+        words: Vec<ValueMatch>,
+        /// Whether every value must occur.
+        all: bool,
+    },
 }
 
 impl Rule {
@@ -269,10 +275,17 @@ impl Detection {
             Condition::Selection(i) => match &self.selections[*i] {
                 Selection::AllOf(fields) => fields.iter().all(|f| f.matches(record)),
                 Selection::AnyOf(maps) => maps.iter().any(|m| m.iter().all(|f| f.matches(record))),
-                Selection::Keywords(words) => words.iter().any(|w| match w {
-                    ValueMatch::Regex(re, _) => re.is_match(raw),
-                    _ => false,
-                }),
+                Selection::Keywords { words, all } => {
+                    let found = |w: &ValueMatch| match w {
+                        ValueMatch::Regex(re, _) => re.is_match(raw),
+                        _ => false,
+                    };
+                    if *all {
+                        words.iter().all(found)
+                    } else {
+                        words.iter().any(found)
+                    }
+                }
             },
             Condition::And(terms) => terms.iter().all(|t| self.holds(t, record, raw)),
             Condition::Or(terms) => terms.iter().any(|t| self.holds(t, record, raw)),
@@ -291,7 +304,7 @@ impl Detection {
                     }
                     Some(all)
                 }
-                Selection::Keywords(_) => None,
+                Selection::Keywords { .. } => None,
             },
             Condition::And(terms) => terms
                 .iter()
@@ -538,6 +551,37 @@ fn selection<'a>(node: &'a Node, budget: &mut usize) -> Result<Selection, Failur
         return Err((node, "is empty".into()));
     }
     match &node.data {
+        // Sigma's keyword form with a modifier: `'|all': [a, b]`, every keyword must occur.
+        Data::Mapping(entries) if entries.iter().any(|(k, _)| is_bare_modifier(k)) => {
+            let [(key, value)] = entries.as_slice() else {
+                let (key, _) = entries
+                    .iter()
+                    .find(|(k, _)| is_bare_modifier(k))
+                    .unwrap_or(&entries[0]);
+                return Err((
+                    key,
+                    "a keyword map ('|all') must be the selection's only entry: put fields in another selection".into(),
+                ));
+            };
+            if key.as_str() != Some("|all") {
+                return Err((
+                    key,
+                    format!(
+                        "keywords take only the `all` modifier ('|all'), not {:?}",
+                        key.as_str().unwrap_or_default()
+                    ),
+                ));
+            }
+            let items = match value.as_sequence() {
+                Some(items) if !items.is_empty() => items,
+                Some(_) => return Err((value, "'|all' has an empty list".into())),
+                None => std::slice::from_ref(value),
+            };
+            Ok(Selection::Keywords {
+                words: keywords(items, budget)?,
+                all: true,
+            })
+        }
         Data::Mapping(entries) => Ok(Selection::AllOf(field_matches(entries, budget)?)),
         Data::Sequence(items)
             if items.iter().all(|i| i.as_mapping().is_some()) && !items.is_empty() =>
@@ -551,26 +595,39 @@ fn selection<'a>(node: &'a Node, budget: &mut usize) -> Result<Selection, Failur
             }
             Ok(Selection::AnyOf(maps))
         }
-        Data::Sequence(items) => {
-            let mut words = Vec::new();
-            for item in items {
-                let word = item
-                    .scalar_text()
-                    .ok_or((item, "a keyword list holds plain values only".to_string()))?;
-                let m = matcher::string_matcher(&word, Anchor::Contains, false)
-                    .map_err(|e| (item, e))?;
-                spend(budget, &m).map_err(|e| (item, e))?;
-                words.push(m);
-            }
-            Ok(Selection::Keywords(words))
-        }
+        Data::Sequence(items) => Ok(Selection::Keywords {
+            words: keywords(items, budget)?,
+            all: false,
+        }),
         Data::Scalar(_) => {
             let word = node.scalar_text().unwrap_or_default();
-            Ok(Selection::Keywords(vec![
-                matcher::string_matcher(&word, Anchor::Contains, false).map_err(|e| (node, e))?,
-            ]))
+            Ok(Selection::Keywords {
+                words: vec![
+                    matcher::string_matcher(&word, Anchor::Contains, false)
+                        .map_err(|e| (node, e))?,
+                ],
+                all: false,
+            })
         }
     }
+}
+
+/// A key with no field name, only modifiers (`'|all'`).
+fn is_bare_modifier(key: &Node) -> bool {
+    key.as_str().is_some_and(|k| k.starts_with('|'))
+}
+
+fn keywords<'a>(items: &'a [Node], budget: &mut usize) -> Result<Vec<ValueMatch>, Failure<'a>> {
+    let mut words = Vec::new();
+    for item in items {
+        let word = item
+            .scalar_text()
+            .ok_or((item, "a keyword list holds plain values only".to_string()))?;
+        let m = matcher::string_matcher(&word, Anchor::Contains, false).map_err(|e| (item, e))?;
+        spend(budget, &m).map_err(|e| (item, e))?;
+        words.push(m);
+    }
+    Ok(words)
 }
 
 fn field_matches<'a>(
@@ -720,6 +777,40 @@ mod tests {
         assert!(rule.matches(&json!({}), r#"{"userAgent":"Stratus-Red-Team_1"}"#));
         assert!(!rule.matches(&json!({}), r#"{"userAgent":"aws-cli"}"#));
         assert!(rule.event_names().is_none());
+    }
+
+    #[test]
+    fn all_keywords_must_each_occur() {
+        let rule = one(&format!(
+            "{HEAD}detection:\n  words:\n    '|all':\n      - stratus\n      - GetSecretValue\n  condition: words\n"
+        ));
+        assert!(rule.matches(
+            &json!({}),
+            r#"{"eventName":"GetSecretValue","userAgent":"stratus-red-team"}"#
+        ));
+        assert!(!rule.matches(&json!({}), r#"{"eventName":"GetSecretValue"}"#));
+        assert!(!rule.matches(&json!({}), r#"{"userAgent":"stratus-red-team"}"#));
+        // One value is a list of one.
+        let rule = one(&format!(
+            "{HEAD}detection:\n  words: {{'|all': stratus}}\n  condition: words\n"
+        ));
+        assert!(rule.matches(&json!({}), r#"{"userAgent":"Stratus"}"#));
+        for (bad, says) in [
+            ("{'|all': [a], eventName: x}", "only entry"),
+            ("{'|contains': [a]}", "only the `all` modifier"),
+            ("{'|all': []}", "empty list"),
+            ("{'|all': [{a: b}]}", "plain values"),
+        ] {
+            let mut diags = Vec::new();
+            let text = format!("{HEAD}detection:\n  words: {bad}\n  condition: words\n");
+            assert!(
+                load(&Arc::from("t.yml"), &text, &mut diags).is_empty(),
+                "{bad}"
+            );
+            assert_eq!(diags.len(), 1, "{bad}: {diags:?}");
+            assert_eq!(diags[0].line, 4, "{bad}");
+            assert!(diags[0].message.contains(says), "{bad}: {:?}", diags[0]);
+        }
     }
 
     #[test]
