@@ -47,8 +47,8 @@ pub struct Window {
     pub since_ms: Option<i64>,
     /// Skip records at or after this time.
     pub until_ms: Option<i64>,
-    /// How much older than the newest match of a correlation seen so far a match may be and
-    /// still count, in milliseconds; `None` is [`crate::sigma::DEFAULT_LATENESS_MS`]. Within it
+    /// How much older than the newest match of its group (of a correlation) a match may be and
+    /// still count, in milliseconds (a correlation with a longer timespan uses that); `None` is [`crate::sigma::DEFAULT_LATENESS_MS`]. Within it
     /// the order of the records does not matter; the state kept grows with it.
     pub lateness_ms: Option<i64>,
 }
@@ -518,7 +518,7 @@ impl Session<'_> {
                     Level::Warning,
                     d.rule.file.clone(),
                     format!(
-                        "{}: {} matching records were more than {} older than matches read before them and were not counted (the input is far from time order: --max-lateness sets how far it may be)",
+                        "{}: {} matching records were more than {} older than matches of their group read before them and were not counted (the input is far from time order: --max-lateness sets how far it may be)",
                         d.meta.id,
                         state.late,
                         crate::sigma::duration_text(self.window.lateness_ms.unwrap_or(crate::sigma::DEFAULT_LATENESS_MS)),

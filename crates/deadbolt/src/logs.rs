@@ -79,8 +79,9 @@ pub struct LogsArgs {
     /// Only records before this time (`2026-11-02` or RFC 3339, UTC).
     #[arg(long)]
     until: Option<String>,
-    /// How much older than a correlation's matches already read a match may be and still count
-    /// (`30m`, `1h`, `2d`): within it, the order of the records does not change the alerts. Raise
+    /// How much older than matches of its group already read a correlation's match may be and
+    /// still count (`30m`, `1h`, `2d`): within it, the order of the records does not change the
+    /// alerts. Raise
     /// it for an export in reverse time order spanning longer; the state kept grows with it.
     #[arg(long, value_name = "SPAN", default_value = "1h", value_parser = parse_lateness)]
     max_lateness: i64,

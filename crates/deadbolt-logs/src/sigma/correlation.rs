@@ -10,9 +10,9 @@ use super::Failure;
 /// How many event IDs an alert keeps as evidence; the count of the rest is kept too.
 pub(crate) const MAX_EVIDENCE: usize = 20;
 
-/// How much older than the newest match of a correlation seen so far a match may be and still
+/// How much older than the newest match of its group a correlation's match may be and still
 /// count, unless the caller says otherwise ([`crate::Window::lateness_ms`]): one hour, in
-/// milliseconds.
+/// milliseconds. A correlation whose timespan is longer uses its timespan.
 ///
 /// CloudTrail writes a delivery file per account and region about every five minutes, and an
 /// event can land in a file delivered well after its time; walking a trail's files in delivery
@@ -327,12 +327,13 @@ pub fn timespan(text: &str) -> Option<i64> {
 ///
 /// Records need not arrive in time order: each match is put in its place, and every window that
 /// holds it is evaluated, so the order of the records within the horizon does not change whether
-/// a group fires. The horizon is the newest time among the correlation's matches so far minus the
-/// allowed lateness (the correlation's own matches: a sparse rule is not hurried by a busy
-/// stream of other records): a match
-/// older than that is not counted (and counted in [`CorrelationState::late`]), and what is older
-/// than the horizon minus the timespan is let go, because no window of a countable match reaches
-/// it. Memory is therefore what matched within the lateness plus the timespan.
+/// a group fires. A group's horizon is its newest match's time minus the allowed lateness (or the
+/// timespan, when longer): per group, so files of other principals or periods read in between do
+/// not hurry it. A match older than that is not counted (and counted in
+/// [`CorrelationState::late`]); what is older than the horizon minus the timespan is let go,
+/// because no window of a countable match reaches it; and a group whose newest match is that far
+/// behind the newest match of the whole correlation is let go on a periodic sweep. Memory is
+/// therefore what matched within the lateness plus the timespan.
 #[derive(Debug)]
 pub(crate) struct CorrelationState {
     /// Matches that came too late to count (see the type's documentation).
@@ -342,7 +343,7 @@ pub(crate) struct CorrelationState {
     lateness_ms: i64,
     groups: HashMap<String, Group>,
     inserts: u64,
-    newest_ms: Option<i64>,
+    newest_ms: i64,
 }
 
 /// One match kept in a group's window.
@@ -372,6 +373,7 @@ pub(crate) struct Group {
     /// The `eventTime` text of the earliest match counted.
     pub first_time: Option<String>,
     first_ms: i64,
+    newest_ms: i64,
 }
 
 impl Group {
@@ -458,7 +460,8 @@ impl Group {
 }
 
 impl CorrelationState {
-    /// An empty state that counts matches up to `lateness_ms` older than the newest one seen.
+    /// An empty state that counts matches up to `lateness_ms` older than the newest one of their
+    /// group.
     pub(crate) fn new(lateness_ms: i64) -> CorrelationState {
         CorrelationState {
             late: 0,
@@ -466,7 +469,7 @@ impl CorrelationState {
             lateness_ms: lateness_ms.max(0),
             groups: HashMap::new(),
             inserts: 0,
-            newest_ms: None,
+            newest_ms: i64::MIN,
         }
     }
 
@@ -486,24 +489,25 @@ impl CorrelationState {
         time_text: &str,
     ) -> Option<(Group, u64)> {
         let span = correlation.timespan_ms;
-        let newest = self.newest_ms.map_or(time_ms, |n| n.max(time_ms));
-        self.newest_ms = Some(newest);
-        let horizon = newest.saturating_sub(self.lateness_ms);
+        let reach = self.lateness_ms.max(span);
+        self.newest_ms = self.newest_ms.max(time_ms);
+        self.inserts += 1;
+        if self.inserts.is_multiple_of(4096) {
+            let behind = self.newest_ms.saturating_sub(reach).saturating_sub(span);
+            self.groups.retain(|_, g| g.newest_ms >= behind);
+        }
+        let g = self.groups.entry(group).or_insert_with(|| Group {
+            newest_ms: time_ms,
+            ..Group::default()
+        });
+        g.newest_ms = g.newest_ms.max(time_ms);
+        let horizon = g.newest_ms.saturating_sub(reach);
         if time_ms < horizon {
             self.late += 1;
             return None;
         }
         // No window of a match at or after the horizon reaches further back than this.
-        let floor = horizon.saturating_sub(span);
-        self.inserts += 1;
-        if self.inserts.is_multiple_of(4096) {
-            self.groups.retain(|_, g| {
-                g.evict(floor);
-                !g.entries.is_empty()
-            });
-        }
-        let g = self.groups.entry(group).or_default();
-        g.evict(floor);
+        g.evict(horizon.saturating_sub(span));
         if g.member_refs.len() < correlation.rules.len() {
             g.member_refs.resize(correlation.rules.len(), 0);
         }
@@ -534,7 +538,10 @@ impl CorrelationState {
             },
         );
         let count = Self::fired(g, correlation, time_ms)?;
-        Some((std::mem::take(g), count))
+        let fired = std::mem::take(g);
+        // The group starts afresh, but what is late for it stays late.
+        g.newest_ms = fired.newest_ms;
+        Some((fired, count))
     }
 
     /// The count of a window holding the match at `time_ms` that meets the condition, if any.
@@ -750,6 +757,18 @@ mod tests {
                     .observe(&c, "g".into(), 0, t, vec![], "e", "")
                     .is_none()
             );
+        }
+        assert_eq!(state.late, 3);
+        // Another group's newer matches do not make this group's late.
+        assert!(
+            state
+                .observe(&c, "other".into(), 0, 50_000_000, vec![], "e", "")
+                .is_none()
+        );
+        // 9_500_000, 9_550_000 and 9_600_000 are three within five minutes.
+        for (t, fires) in [(9_600_000, false), (9_550_000, true)] {
+            let fired = state.observe(&c, "g".into(), 0, t, vec![], "e", "");
+            assert_eq!(fired.is_some(), fires, "{t}");
         }
         assert_eq!(state.late, 3);
         // Groups whose matches all fell behind the horizon are let go on the periodic sweep.
