@@ -41,7 +41,8 @@
 //!   inline; `cidr` (IPv4) a dotted-quad check and an integer range (IPv6 networks are not
 //!   expressible); `null` is `IS NULL` (no non-null leaf), `exists` a count of leaves, `fieldref`
 //!   an equality between the two fields' leaves, `gt`/`gte`/`lt`/`lte` a `TRY_CAST` to `DOUBLE`;
-//!   keywords are `LOWER(raw) LIKE '%word%'`.
+//!   keywords are `LOWER(raw) LIKE '%word%'` (approximate: the raw text holds the keys too, where
+//!   the stream engine searches values only).
 //! - Conditions keep SQL's three-valued logic from leaking: `not x` is `NOT COALESCE(x, FALSE)`.
 //! - A correlation is a query over the matches of its rules: each matching event with a time
 //!   anchors a window `[t - timespan, t]` over the matches of its group (a self-join); anchors
@@ -732,6 +733,10 @@ SELECT\n  {} AS detection_id,\n  {first_anchor} AS event_id,\n  {ids} AS event_i
                 format!("({})", parts.join(" OR "))
             }
             Selection::Keywords { words, all } => {
+                self.note(
+                    "keywords search the raw JSON text here, keys included and a wildcard across values; the stream engine searches each value"
+                        .into(),
+                );
                 let parts = words
                     .iter()
                     .map(|w| self.value("raw", w))

@@ -277,7 +277,9 @@ impl Detection {
                 Selection::AnyOf(maps) => maps.iter().any(|m| m.iter().all(|f| f.matches(record))),
                 Selection::Keywords { words, all } => {
                     let found = |w: &ValueMatch| match w {
-                        ValueMatch::Regex(re, _) => re.is_match(raw),
+                        ValueMatch::Regex(re, pattern) => {
+                            keyword_in_values(re, pattern, record, raw)
+                        }
                         _ => false,
                     };
                     if *all {
@@ -319,6 +321,42 @@ impl Detection {
             }
             Condition::Not(_) => None,
         }
+    }
+}
+
+/// Whether a keyword occurs in one of the record's values: strings, and numbers and booleans as
+/// JSON writes them; keys are not searched (Sigma's keywords are a search of the log's text, and
+/// a CloudTrail record's keys are the same in every record).
+///
+/// The raw text is searched first: most records do not hold the keyword anywhere, and then no
+/// value does either, provided the value's text appears in the raw text as it is. It may not when
+/// JSON escaped a character of it (`\"`, `\/`, `\u00e9`), so a raw miss is final only when the
+/// raw text has no escapes or the keyword has no character that JSON escapes (nor a `?`, which
+/// stands for one character where the raw text has an escape's several).
+fn keyword_in_values(re: &regex::Regex, pattern: &Pattern, record: &Value, raw: &str) -> bool {
+    if !re.is_match(raw) {
+        let plain = match pattern {
+            Pattern::Sigma { value, .. } => value.chars().all(|c| {
+                c == ' ' || (c.is_ascii_graphic() && !matches!(c, '"' | '\\' | '/' | '?'))
+            }),
+            Pattern::Re { .. } => false,
+        };
+        if plain || !raw.contains('\\') {
+            return false;
+        }
+    }
+    any_value(record, &mut |text| re.is_match(text))
+}
+
+/// Calls `f` on the text of every scalar value in `value` (not on keys) until it returns true.
+fn any_value(value: &Value, f: &mut dyn FnMut(&str) -> bool) -> bool {
+    match value {
+        Value::String(s) => f(s),
+        Value::Number(n) => f(&n.to_string()),
+        Value::Bool(b) => f(if *b { "true" } else { "false" }),
+        Value::Null => false,
+        Value::Array(items) => items.iter().any(|v| any_value(v, f)),
+        Value::Object(map) => map.values().any(|v| any_value(v, f)),
     }
 }
 
@@ -769,14 +807,48 @@ mod tests {
         );
     }
 
+    /// Whether `rule` matches the record whose JSON text is `raw`.
+    fn on(rule: &Rule, raw: &str) -> bool {
+        rule.matches(&serde_json::from_str(raw).unwrap(), raw)
+    }
+
     #[test]
-    fn keywords_search_the_raw_record() {
+    fn keywords_search_the_values_of_the_record() {
         let rule = one(&format!(
             "{HEAD}detection:\n  words: [stratus-red-team]\n  condition: words\n"
         ));
-        assert!(rule.matches(&json!({}), r#"{"userAgent":"Stratus-Red-Team_1"}"#));
-        assert!(!rule.matches(&json!({}), r#"{"userAgent":"aws-cli"}"#));
+        assert!(on(&rule, r#"{"userAgent":"Stratus-Red-Team_1"}"#));
+        assert!(on(&rule, r#"{"a":{"b":["x","aws-stratus-red-team"]}}"#));
+        assert!(!on(&rule, r#"{"userAgent":"aws-cli"}"#));
         assert!(rule.event_names().is_none());
+        // Keys are not values.
+        assert!(!on(&rule, r#"{"stratus-red-team":"x"}"#));
+        // A wildcard does not reach from one value into the next.
+        let rule = one(&format!(
+            "{HEAD}detection:\n  words: ['leave-org*role']\n  condition: words\n"
+        ));
+        assert!(on(&rule, r#"{"a":"stratus-leave-org-role"}"#));
+        assert!(!on(&rule, r#"{"a":"leave-org","b":"role"}"#));
+        // Numbers and booleans as JSON writes them.
+        let rule = one(&format!(
+            "{HEAD}detection:\n  words: ['3389', 'false']\n  condition: words\n"
+        ));
+        assert!(on(&rule, r#"{"toPort":3389}"#));
+        assert!(on(&rule, r#"{"readOnly":false}"#));
+        assert!(!on(&rule, r#"{"false":null}"#));
+        // A value JSON escaped is found by what it says, not by its escapes.
+        for (word, raw) in [
+            (r#"'say "hi"'"#, r#"{"a":"they say \"hi\" here"}"#),
+            ("'a/b'", r#"{"a":"x a\/b y"}"#),
+            ("'café'", r#"{"a":"le caf\u00e9"}"#),
+            ("'dom\\user'", r#"{"a":"dom\\user"}"#),
+            ("'a?c'", r#"{"a":"a\"c"}"#),
+        ] {
+            let rule = one(&format!(
+                "{HEAD}detection:\n  words: [{word}]\n  condition: words\n"
+            ));
+            assert!(on(&rule, raw), "{word} in {raw}");
+        }
     }
 
     #[test]
@@ -784,17 +856,17 @@ mod tests {
         let rule = one(&format!(
             "{HEAD}detection:\n  words:\n    '|all':\n      - stratus\n      - GetSecretValue\n  condition: words\n"
         ));
-        assert!(rule.matches(
-            &json!({}),
+        assert!(on(
+            &rule,
             r#"{"eventName":"GetSecretValue","userAgent":"stratus-red-team"}"#
         ));
-        assert!(!rule.matches(&json!({}), r#"{"eventName":"GetSecretValue"}"#));
-        assert!(!rule.matches(&json!({}), r#"{"userAgent":"stratus-red-team"}"#));
+        assert!(!on(&rule, r#"{"eventName":"GetSecretValue"}"#));
+        assert!(!on(&rule, r#"{"userAgent":"stratus-red-team"}"#));
         // One value is a list of one.
         let rule = one(&format!(
             "{HEAD}detection:\n  words: {{'|all': stratus}}\n  condition: words\n"
         ));
-        assert!(rule.matches(&json!({}), r#"{"userAgent":"Stratus"}"#));
+        assert!(on(&rule, r#"{"userAgent":"Stratus"}"#));
         for (bad, says) in [
             ("{'|all': [a], eventName: x}", "only entry"),
             ("{'|contains': [a]}", "only the `all` modifier"),
