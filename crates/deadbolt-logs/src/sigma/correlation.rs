@@ -561,6 +561,29 @@ impl CorrelationState {
         if most < correlation.at_least {
             return None;
         }
+        // Every window holding `time_ms` lies within a timespan of it on either side: what that
+        // stretch holds bounds them too, and spares a newest-first read the scan of each window
+        // when a busy group has many values over the horizon but few in any window.
+        let near = match &correlation.kind {
+            CorrelationKind::EventCount => most,
+            CorrelationKind::ValueCount(_) => {
+                let mut seen: HashSet<&str> = HashSet::new();
+                for e in g.range(time_ms - span, time_ms + span) {
+                    seen.extend(e.values.iter().map(String::as_str));
+                }
+                seen.len() as u64
+            }
+            CorrelationKind::Temporal | CorrelationKind::TemporalOrdered => {
+                let mut seen = vec![false; g.member_refs.len()];
+                for e in g.range(time_ms - span, time_ms + span) {
+                    seen[e.member] = true;
+                }
+                seen.iter().filter(|s| **s).count() as u64
+            }
+        };
+        if near < correlation.at_least {
+            return None;
+        }
         if correlation.kind == CorrelationKind::TemporalOrdered {
             return g
                 .in_order(span, time_ms)
@@ -779,6 +802,31 @@ mod tests {
             let _ = state.observe(&c, "h".into(), 0, 20_000_000 + i * 1000, vec![], "e", "");
         }
         assert!(state.groups.len() < 10, "{}", state.groups.len());
+    }
+
+    #[test]
+    fn a_busy_group_read_newest_first_is_not_quadratic() {
+        // 20,000 matches over an hour, newest first; a new value every 6 minutes, so the hour
+        // holds 10 values but no 5-minute window more than 2: nothing fires, and no insert may
+        // scan every window around it (20,000 x 3,000 windows x 3,000 entries).
+        let c = correlation(CorrelationKind::ValueCount("v".into()), 10);
+        let mut state = state();
+        let started = std::time::Instant::now();
+        for i in (0..20_000i64).rev() {
+            let t = i * 180;
+            let value = format!("v{}", t / 360_000);
+            assert!(
+                state
+                    .observe(&c, "g".into(), 0, t, vec![value], "e", "")
+                    .is_none()
+            );
+        }
+        assert_eq!(state.late, 0);
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(30),
+            "{:?}",
+            started.elapsed()
+        );
     }
 
     #[test]
