@@ -200,13 +200,21 @@ title: b\nname: b\n{HEAD}detection: {{s: {{eventName: B}}, condition: s}}\n---\n
             "no `condition`",
         ),
     ];
+    let many: String = (0..10_000).map(|i| format!("r{i}, ")).collect();
+    let too_many_rules = format!(
+        "correlation:\n  type: temporal\n  rules: [{many}a]\n  group-by: [{many}u]\n  timespan: 5m\n"
+    );
+    let cases: Vec<(&str, &str)> = cases
+        .into_iter()
+        .chain([(too_many_rules.as_str(), "at most 100 rules")])
+        .collect();
     for (correlation, says) in cases {
         let text = format!("{base}title: c\n{correlation}");
         let errors = errors(&text);
-        assert_eq!(errors.len(), 1, "{correlation}: {errors:?}");
-        assert!(errors[0].1.contains(says), "{correlation}: {errors:?}");
+        assert_eq!(errors.len(), 1, "{says}: {errors:?}");
+        assert!(errors[0].1.contains(says), "{says}: {:?}", errors[0]);
         // The line is inside the correlation document (it starts at line 9).
-        assert!(errors[0].0 >= 9, "{correlation}: {errors:?}");
+        assert!(errors[0].0 >= 9, "{says}: {errors:?}");
     }
 }
 

@@ -27,6 +27,11 @@ pub const DEFAULT_LATENESS_MS: i64 = 3_600_000;
 /// application) comes near it.
 pub(crate) const MAX_GROUP_ENTRIES: usize = 50_000;
 
+/// How many rules one correlation may count, and by how many fields it may group: each rule keeps
+/// a field per `group-by` entry, so a hostile rule file of 10,000 of each would hold 10^8.
+const MAX_RULES: usize = 100;
+const MAX_GROUP_BY: usize = 20;
+
 /// A compiled `correlation:` block.
 #[derive(Debug, Clone)]
 pub struct Correlation {
@@ -142,6 +147,12 @@ pub(crate) fn parse<'a>(node: &'a Node, doc: &'a Node) -> Result<Correlation, Fa
     if rules.is_empty() {
         return Err((node, "the correlation names no `rules`".into()));
     }
+    if rules.len() > MAX_RULES {
+        return Err((
+            node.get("rules").unwrap_or(node),
+            format!("a correlation counts at most {MAX_RULES} rules"),
+        ));
+    }
     let span_node = node
         .get("timespan")
         .ok_or((node, "the correlation has no `timespan`".to_string()))?;
@@ -176,6 +187,12 @@ pub(crate) fn parse<'a>(node: &'a Node, doc: &'a Node) -> Result<Correlation, Fa
         ));
     }
     let group_by = strings(node.get("group-by"));
+    if group_by.len() > MAX_GROUP_BY {
+        return Err((
+            node.get("group-by").unwrap_or(node),
+            format!("a correlation groups by at most {MAX_GROUP_BY} fields"),
+        ));
+    }
     let group_fields = aliases(node, &rules, &group_by)?;
     Ok(Correlation {
         kind,
@@ -435,27 +452,42 @@ impl Group {
     /// Whether the rules occur in order, with the first and the last at most a timespan apart,
     /// in a chain that holds the match at `time_ms` (any other chain was found before it).
     fn in_order(&self, span: i64, time_ms: i64) -> bool {
+        let entries = &self.entries;
         let members = self.member_refs.len();
-        self.range(time_ms - span, time_ms)
-            .filter(|e| e.member == 0)
-            .any(|start| {
-                let end = start.time_ms + span;
-                let mut at = start.time_ms;
-                // The earliest occurrence of each next rule leaves the most room for the rest.
-                (1..members).all(|member| {
-                    match self
-                        .range(at, end)
-                        .find(|e| e.member == member)
-                        .map(|e| e.time_ms)
-                    {
-                        Some(t) => {
-                            at = t;
-                            true
-                        }
-                        None => false,
+        let first = entries.partition_point(|e| e.time_ms < time_ms - span);
+        // Per rule, where the search for its next occurrence resumes. The earliest occurrence of
+        // each next rule leaves the most room for the rest, and a later start never needs an
+        // earlier one, so the positions only move forward: one pass over the window per rule.
+        let mut next = vec![first; members];
+        for start in entries.range(first..) {
+            if start.time_ms > time_ms {
+                break;
+            }
+            if start.member != 0 {
+                continue;
+            }
+            let end = start.time_ms + span;
+            let mut at = start.time_ms;
+            let mut chained = true;
+            for (member, p) in next.iter_mut().enumerate().skip(1) {
+                while *p < entries.len()
+                    && (entries[*p].time_ms < at || entries[*p].member != member)
+                {
+                    *p += 1;
+                }
+                match entries.get(*p) {
+                    Some(e) if e.time_ms <= end => at = e.time_ms,
+                    _ => {
+                        chained = false;
+                        break;
                     }
-                })
-            })
+                }
+            }
+            if chained {
+                return true;
+            }
+        }
+        false
     }
 }
 
@@ -873,6 +905,97 @@ mod tests {
         );
         // First to last more than the timespan: no.
         assert!(fire_times(&c, &[(0, 0), (1, 10_000), (2, 300_001)]).is_empty());
+    }
+
+    /// Whether some window of `span` holds what `c` asks for, by brute force over the whole set.
+    fn exists(c: &Correlation, matches: &[(usize, i64)]) -> bool {
+        let span = c.timespan_ms;
+        let members = c.rules.len();
+        match c.kind {
+            CorrelationKind::TemporalOrdered => {
+                // Every choice of one match per rule, in order, first to last within the span.
+                fn chain(
+                    ms: &[(usize, i64)],
+                    member: usize,
+                    n: usize,
+                    from: i64,
+                    end: i64,
+                ) -> bool {
+                    if member == n {
+                        return true;
+                    }
+                    ms.iter().any(|&(m, t)| {
+                        m == member && t >= from && t <= end && chain(ms, member + 1, n, t, end)
+                    })
+                }
+                matches
+                    .iter()
+                    .any(|&(m, t)| m == 0 && chain(matches, 1, members, t, t + span))
+            }
+            _ => matches.iter().any(|&(_, end)| {
+                let inside: Vec<&(usize, i64)> = matches
+                    .iter()
+                    .filter(|(_, t)| *t >= end - span && *t <= end)
+                    .collect();
+                let count = match c.kind {
+                    CorrelationKind::EventCount => inside.len(),
+                    _ => {
+                        let mut seen: Vec<usize> = inside.iter().map(|(m, _)| *m).collect();
+                        seen.sort();
+                        seen.dedup();
+                        seen.len()
+                    }
+                };
+                count as u64 >= c.at_least
+            }),
+        }
+    }
+
+    #[test]
+    fn whether_a_group_fires_does_not_depend_on_order() {
+        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = move |n: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % n
+        };
+        let mut kinds = vec![
+            temporal(true, &["a", "b", "c"]),
+            temporal(false, &["a", "b", "c"]),
+        ];
+        let mut counting = temporal(false, &["a", "b", "c"]);
+        counting.kind = CorrelationKind::EventCount;
+        counting.at_least = 4;
+        kinds.push(counting);
+        let (mut fired, mut quiet) = (0, 0);
+        for case in 0..600 {
+            let c = &kinds[case % kinds.len()];
+            let n = 3 + next(8) as usize;
+            let matches: Vec<(usize, i64)> = (0..n)
+                .map(|_| (next(3) as usize, next(60) as i64 * 20_000))
+                .collect();
+            let expected = exists(c, &matches);
+            if expected {
+                fired += 1;
+            } else {
+                quiet += 1;
+            }
+            let mut order = matches.clone();
+            for _ in 0..4 {
+                for i in (1..order.len()).rev() {
+                    order.swap(i, next(i as u64 + 1) as usize);
+                }
+                assert_eq!(
+                    !fire_times(c, &order).is_empty(),
+                    expected,
+                    "{:?} {order:?}",
+                    c.kind
+                );
+            }
+        }
+        // Both outcomes were exercised.
+        assert!(fired > 50 && quiet > 50, "{fired} fired, {quiet} quiet");
     }
 
     #[test]
