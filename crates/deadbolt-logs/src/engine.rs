@@ -47,9 +47,10 @@ pub struct Window {
     pub since_ms: Option<i64>,
     /// Skip records at or after this time.
     pub until_ms: Option<i64>,
-    /// How much older than the newest match of its group (of a correlation) a match may be and
-    /// still count, in milliseconds (a correlation with a longer timespan uses that); `None` is [`crate::sigma::DEFAULT_LATENESS_MS`]. Within it
-    /// the order of the records does not matter; the state kept grows with it.
+    /// How much older than the newest match of its group a correlation's match may be and still
+    /// count, in milliseconds (a correlation with a longer timespan uses that); `None` is
+    /// [`crate::sigma::DEFAULT_LATENESS_MS`]. Within it the order of the records does not
+    /// matter; the state kept grows with it.
     pub lateness_ms: Option<i64>,
 }
 
@@ -514,6 +515,11 @@ impl Session<'_> {
         for (i, state) in self.states.iter().enumerate() {
             if state.late > 0 {
                 let d = &self.engine.detections[i];
+                let reach = self
+                    .window
+                    .lateness_ms
+                    .unwrap_or(crate::sigma::DEFAULT_LATENESS_MS)
+                    .max(d.rule.correlation().map_or(0, |c| c.timespan_ms));
                 diagnostics.push(Diagnostic::whole_file(
                     Level::Warning,
                     d.rule.file.clone(),
@@ -521,7 +527,7 @@ impl Session<'_> {
                         "{}: {} matching records were more than {} older than matches of their group read before them and were not counted (the input is far from time order: --max-lateness sets how far it may be)",
                         d.meta.id,
                         state.late,
-                        crate::sigma::duration_text(self.window.lateness_ms.unwrap_or(crate::sigma::DEFAULT_LATENESS_MS)),
+                        crate::sigma::duration_text(reach),
                     ),
                 ));
             }
