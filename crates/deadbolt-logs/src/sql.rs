@@ -49,8 +49,8 @@
 //!   whose window meets the condition fire; fired anchors of one group less than an hour apart
 //!   are one alert ([`crate::engine::MERGE_WINDOW_MS`]), with the distinct event IDs of their
 //!   windows. An alias in `group-by` reads each rule's own field into the group column.
-//!   `temporal` and `temporal_ordered` correlations are not expressible here (yet): the stream
-//!   engine runs them.
+//!   `temporal` counts the distinct rules in the window; `temporal_ordered` is not expressible
+//!   here (yet): the stream engine runs it.
 //!
 //! # Differences from the stream engine
 //!
@@ -551,13 +551,15 @@ impl Compiler {
         let values = match &correlation.kind {
             CorrelationKind::EventCount => None,
             CorrelationKind::ValueCount(field) => Some(self.all_texts(field)),
-            CorrelationKind::Temporal | CorrelationKind::TemporalOrdered => {
+            CorrelationKind::Temporal => None,
+            CorrelationKind::TemporalOrdered => {
                 return Err(format!(
-                    "{}: temporal correlations (distinct rules within a window, in order or not) have no SQL translation yet; the stream engine runs them",
+                    "{}: temporal_ordered correlations (every rule in order within a window) have no SQL translation yet; the stream engine runs them",
                     d.rule.file
                 ));
             }
         };
+        let temporal = correlation.kind == CorrelationKind::Temporal;
         let columns: Vec<String> = correlation
             .group_by
             .iter()
@@ -574,8 +576,9 @@ impl Compiler {
                 ));
             };
             let condition = self.condition(det, det.condition())?;
-            let mut select = String::from(
-                "  SELECT eventid AS event_id, eventtime AS event_time, eventtime_ms AS t, principal_arn",
+            // `rule_index`: which of the correlation's rules matched, for temporal's count of rules.
+            let mut select = format!(
+                "  SELECT eventid AS event_id, eventtime AS event_time, eventtime_ms AS t, principal_arn, {member} AS rule_index"
             );
             // An alias in `group-by` reads each rule's own field into one column.
             for (entry, column) in columns.iter().enumerate() {
@@ -616,6 +619,8 @@ counted AS (\n  SELECT * FROM numbered WHERE k IN (SELECT k FROM vals)\n),\n"
                 "COUNT(DISTINCT vals.v)",
                 " JOIN vals ON vals.k = pairs.member",
             )
+        } else if temporal {
+            (String::new(), "numbered", "COUNT(DISTINCT member_rule)", "")
         } else {
             (String::new(), "numbered", "COUNT(*)", "")
         };
@@ -648,7 +653,7 @@ counted AS (\n  SELECT * FROM numbered WHERE k IN (SELECT k FROM vals)\n),\n"
             out,
             "\n),\nnumbered AS (\n  SELECT m.*, ROW_NUMBER() OVER (ORDER BY t, event_id) AS k FROM matches m\n),\n{value_ctes}\
 pairs AS (\n  SELECT a.k AS anchor, a.t AS anchor_t, a.event_id AS anchor_event, a.principal_arn{a_list},\n    \
-b.k AS member, b.event_id AS member_id, b.event_time AS member_time\n  \
+b.k AS member, b.rule_index AS member_rule, b.event_id AS member_id, b.event_time AS member_time\n  \
 FROM {counted_from} a JOIN {counted_from} b ON {join_on}b.t BETWEEN a.t - {span} AND a.t\n),\n\
 fired AS (\n  SELECT anchor, anchor_t, anchor_event, principal_arn{g_list}, {counted} AS n\n  FROM pairs{count_join}\n  \
 GROUP BY anchor, anchor_t, anchor_event, principal_arn{g_list}\n  HAVING {having}\n),\n\

@@ -219,7 +219,7 @@ title: b\nname: b\n{HEAD}detection: {{s: {{eventName: B}}, condition: s}}\n---\n
 }
 
 #[test]
-fn sql_translates_aliases_and_says_temporal_is_not_expressible() {
+fn sql_translates_aliases_and_temporal_and_says_temporal_ordered_is_not_expressible() {
     for dialect in [Dialect::Spark, Dialect::DuckDb, Dialect::DataFusion] {
         let queries = sql::compile(&engine(&key_then_use("temporal_ordered")), dialect);
         let q = queries
@@ -240,6 +240,18 @@ fn sql_translates_aliases_and_says_temporal_is_not_expressible() {
             "{script}"
         );
     }
+    // temporal counts the distinct rules of a window (the DataFusion and DuckDB comparisons in
+    // deadbolt-lake run it on Stratus).
+    let queries = sql::compile(&engine(&key_then_use("temporal")), Dialect::DuckDb);
+    let sql = queries
+        .iter()
+        .find(|q| q.detection == "KEY-USED")
+        .and_then(|q| q.sql.clone())
+        .expect("a temporal correlation compiles");
+    assert!(
+        sql.contains("HAVING COUNT(DISTINCT member_rule) >= 2"),
+        "{sql}"
+    );
     // An alias in an event_count reads each rule's own field into one group column.
     let text = key_then_use("event_count")
         .replace("level: high\n", "  condition: {gte: 2}\nlevel: high\n");
