@@ -37,8 +37,8 @@ pub struct Engine {
     by_event_name: HashMap<String, Vec<usize>, foldhash::fast::RandomState>,
     /// Single-record detections that can match any `eventName`.
     unindexed: Vec<usize>,
-    /// Per detection: the correlations that count its matches.
-    counted_by: Vec<Vec<usize>>,
+    /// Per detection: the correlations that count its matches, and which of their `rules` it is.
+    counted_by: Vec<Vec<(usize, usize)>>,
     /// Per detection: whether its matches raise alerts of their own.
     alerts_itself: Vec<bool>,
     /// Per detection: a correlation's group-by and counted fields, when all are header fields.
@@ -48,7 +48,9 @@ pub struct Engine {
 /// A correlation's fields as header fields.
 #[derive(Debug)]
 struct HeaderKeys {
-    group_by: Vec<HeaderField>,
+    /// Per rule the correlation counts (in its `rules` order), the group-by fields it reads
+    /// (`aliases` give each rule its own).
+    group_by: Vec<Vec<HeaderField>>,
     /// The counted field of a `value_count`, and whether it is nested (`userIdentity.type`).
     value: Option<(HeaderField, bool)>,
 }
@@ -56,13 +58,17 @@ struct HeaderKeys {
 impl HeaderKeys {
     fn of(detection: &Detection) -> Option<HeaderKeys> {
         let correlation = detection.rule.correlation()?;
-        let group_by = correlation
-            .group_by
-            .iter()
-            .map(|f| HeaderField::from_path(f))
+        let group_by = (0..correlation.rules.len())
+            .map(|member| {
+                (0..correlation.group_by.len())
+                    .map(|entry| HeaderField::from_path(correlation.group_field(member, entry)))
+                    .collect::<Option<Vec<_>>>()
+            })
             .collect::<Option<Vec<_>>>()?;
         let value = match &correlation.kind {
-            CorrelationKind::EventCount => None,
+            CorrelationKind::EventCount
+            | CorrelationKind::Temporal
+            | CorrelationKind::TemporalOrdered => None,
             CorrelationKind::ValueCount(f) => Some((HeaderField::from_path(f)?, f.contains('.'))),
         };
         Some(HeaderKeys { group_by, value })
@@ -87,6 +93,11 @@ pub struct Window {
     pub since_ms: Option<i64>,
     /// Skip records at or after this time.
     pub until_ms: Option<i64>,
+    /// How much older than the newest match of its group a correlation's match may be and still
+    /// count, in milliseconds (a correlation with a longer timespan uses that); `None` is
+    /// [`crate::sigma::DEFAULT_LATENESS_MS`]. Within it the order of the records does not
+    /// matter; the state kept grows with it.
+    pub lateness_ms: Option<i64>,
 }
 
 /// Counts of one run.
@@ -146,10 +157,10 @@ impl Engine {
             let Some(correlation) = d.rule.correlation() else {
                 continue;
             };
-            for name in &correlation.rules {
+            for (member, name) in correlation.rules.iter().enumerate() {
                 match names.get(name.as_str()) {
                     Some(&base) if detections[base].rule.correlation().is_none() => {
-                        counted_by[base].push(ci);
+                        counted_by[base].push((ci, member));
                         if !correlation.generate {
                             alerts_itself[base] = false;
                         }
@@ -168,7 +179,7 @@ impl Engine {
             }
         }
         for list in &mut counted_by {
-            list.retain(|ci| !dropped[*ci]);
+            list.retain(|(ci, _)| !dropped[*ci]);
         }
         let mut by_event_name: HashMap<String, Vec<usize>, foldhash::fast::RandomState> =
             HashMap::default();
@@ -218,7 +229,13 @@ impl Engine {
             engine: self,
             window,
             states: (0..self.detections.len())
-                .map(|_| CorrelationState::default())
+                .map(|_| {
+                    CorrelationState::new(
+                        window
+                            .lateness_ms
+                            .unwrap_or(crate::sigma::DEFAULT_LATENESS_MS),
+                    )
+                })
                 .collect(),
             alerts: Vec::new(),
             stats: Stats::default(),
@@ -349,7 +366,7 @@ impl Session<'_> {
             let decided = detections[i].rule.matches_header(header);
             need_tree |= match decided {
                 None => true,
-                Some(true) => engine.counted_by[i].iter().any(|&ci| {
+                Some(true) => engine.counted_by[i].iter().any(|&(ci, _)| {
                     !engine.header_keys[ci]
                         .as_ref()
                         .is_some_and(|k| k.decide(header))
@@ -397,8 +414,8 @@ impl Session<'_> {
             if engine.alerts_itself[i] {
                 self.single_record_alert(i, record, header, time_ms);
             }
-            for &ci in &engine.counted_by[i] {
-                self.correlate(ci, tree.as_ref(), record, header, time_ms);
+            for &(ci, member) in &engine.counted_by[i] {
+                self.correlate(ci, member, tree.as_ref(), record, header, time_ms);
             }
         }
         self.candidates = candidates;
@@ -451,6 +468,7 @@ impl Session<'_> {
     fn correlate(
         &mut self,
         ci: usize,
+        member: usize,
         tree: Option<&Value>,
         record: &Record<'_>,
         header: &Header<'_>,
@@ -469,16 +487,23 @@ impl Session<'_> {
             .as_ref()
             .filter(|k| k.decide(header));
         let mut group = String::new();
-        for (n, field) in correlation.group_by.iter().enumerate() {
+        for entry in 0..correlation.group_by.len() {
             match (keys, tree) {
-                (Some(k), _) => group.push_str(header.get(k.group_by[n]).unwrap_or_default()),
-                (None, Some(tree)) => group.push_str(&first_text(tree, field).unwrap_or_default()),
+                (Some(k), _) => {
+                    group.push_str(header.get(k.group_by[member][entry]).unwrap_or_default());
+                }
+                (None, Some(tree)) => {
+                    let field = correlation.group_field(member, entry);
+                    group.push_str(&first_text(tree, field).unwrap_or_default());
+                }
                 (None, None) => {}
             }
             group.push('\u{1f}');
         }
         let values = match &correlation.kind {
-            CorrelationKind::EventCount => Vec::new(),
+            CorrelationKind::EventCount
+            | CorrelationKind::Temporal
+            | CorrelationKind::TemporalOrdered => Vec::new(),
             // Every element of a list counts, as matching treats a list as any of its elements:
             // one GetParameters call naming ten parameters reads ten values.
             CorrelationKind::ValueCount(field) => {
@@ -499,6 +524,7 @@ impl Session<'_> {
         let Some((window, count)) = self.states[ci].observe(
             correlation,
             group,
+            member,
             time_ms,
             values,
             event_id,
@@ -603,12 +629,32 @@ impl Session<'_> {
         for (i, state) in self.states.iter().enumerate() {
             if state.late > 0 {
                 let d = &self.engine.detections[i];
+                let reach = self
+                    .window
+                    .lateness_ms
+                    .unwrap_or(crate::sigma::DEFAULT_LATENESS_MS)
+                    .max(d.rule.correlation().map_or(0, |c| c.timespan_ms));
                 diagnostics.push(Diagnostic::whole_file(
                     Level::Warning,
                     d.rule.file.clone(),
                     format!(
-                        "{}: {} matching records came after newer ones of their group by more than the window and were not counted (is the input in time order?)",
-                        d.meta.id, state.late
+                        "{}: {} matching records were more than {} older than matches of their group read before them and were not counted (the input is far from time order: --max-lateness sets how far it may be)",
+                        d.meta.id,
+                        state.late,
+                        crate::sigma::duration_text(reach),
+                    ),
+                ));
+            }
+            if state.dropped > 0 {
+                let d = &self.engine.detections[i];
+                diagnostics.push(Diagnostic::whole_file(
+                    Level::Warning,
+                    d.rule.file.clone(),
+                    format!(
+                        "{}: {} matching records were let go because one group held {} matches without firing; counts near them may be low",
+                        d.meta.id,
+                        state.dropped,
+                        crate::sigma::MAX_GROUP_ENTRIES,
                     ),
                 ));
             }

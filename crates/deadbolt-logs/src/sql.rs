@@ -41,13 +41,16 @@
 //!   inline; `cidr` (IPv4) a dotted-quad check and an integer range (IPv6 networks are not
 //!   expressible); `null` is `IS NULL` (no non-null leaf), `exists` a count of leaves, `fieldref`
 //!   an equality between the two fields' leaves, `gt`/`gte`/`lt`/`lte` a `TRY_CAST` to `DOUBLE`;
-//!   keywords are `LOWER(raw) LIKE '%word%'`.
+//!   keywords are `LOWER(raw) LIKE '%word%'` (approximate: the raw text holds the keys too, where
+//!   the stream engine searches values only).
 //! - Conditions keep SQL's three-valued logic from leaking: `not x` is `NOT COALESCE(x, FALSE)`.
 //! - A correlation is a query over the matches of its rules: each matching event with a time
 //!   anchors a window `[t - timespan, t]` over the matches of its group (a self-join); anchors
 //!   whose window meets the condition fire; fired anchors of one group less than an hour apart
 //!   are one alert ([`crate::engine::MERGE_WINDOW_MS`]), with the distinct event IDs of their
-//!   windows.
+//!   windows. An alias in `group-by` reads each rule's own field into the group column.
+//!   `temporal` counts the distinct rules in the window; `temporal_ordered` is not expressible
+//!   here (yet): the stream engine runs it.
 //!
 //! # Differences from the stream engine
 //!
@@ -543,22 +546,27 @@ impl Compiler {
         let Some(correlation) = d.rule.correlation() else {
             return Err("not a correlation".into());
         };
-        let groups: Vec<(String, String)> = correlation
-            .group_by
-            .iter()
-            .map(|field| {
-                let expr = self.first_text(field);
-                (expr, format!("group_{}", identifier(field)))
-            })
-            .collect();
         // value_count: every non-null leaf of the field is a value (a list of ten names is ten
         // values), as the stream engine counts them.
         let values = match &correlation.kind {
             CorrelationKind::EventCount => None,
             CorrelationKind::ValueCount(field) => Some(self.all_texts(field)),
+            CorrelationKind::Temporal => None,
+            CorrelationKind::TemporalOrdered => {
+                return Err(format!(
+                    "{}: temporal_ordered correlations (every rule in order within a window) have no SQL translation yet; the stream engine runs them",
+                    d.rule.file
+                ));
+            }
         };
+        let temporal = correlation.kind == CorrelationKind::Temporal;
+        let columns: Vec<String> = correlation
+            .group_by
+            .iter()
+            .map(|g| format!("group_{}", identifier(g)))
+            .collect();
         let mut bases = Vec::new();
-        for name in &correlation.rules {
+        for (member, name) in correlation.rules.iter().enumerate() {
             let base = by_name
                 .get(name.as_str())
                 .ok_or_else(|| format!("the correlation counts {name:?}, which is not loaded"))?;
@@ -568,11 +576,14 @@ impl Compiler {
                 ));
             };
             let condition = self.condition(det, det.condition())?;
-            let mut select = String::from(
-                "  SELECT eventid AS event_id, eventtime AS event_time, eventtime_ms AS t, principal_arn",
+            // `rule_index`: which of the correlation's rules matched, for temporal's count of rules.
+            let mut select = format!(
+                "  SELECT eventid AS event_id, eventtime AS event_time, eventtime_ms AS t, principal_arn, {member} AS rule_index"
             );
-            for (expr, alias) in &groups {
-                let _ = write!(select, ",\n    COALESCE({expr}, '') AS {alias}");
+            // An alias in `group-by` reads each rule's own field into one column.
+            for (entry, column) in columns.iter().enumerate() {
+                let expr = self.first_text(correlation.group_field(member, entry));
+                let _ = write!(select, ",\n    COALESCE({expr}, '') AS {column}");
             }
             if let Some(values) = &values {
                 let _ = write!(select, ",\n    {values} AS vs");
@@ -583,7 +594,7 @@ impl Compiler {
             );
             bases.push(select);
         }
-        let g: Vec<&str> = groups.iter().map(|(_, a)| a.as_str()).collect();
+        let g: Vec<&str> = columns.iter().map(String::as_str).collect();
         let join_on: String = g.iter().map(|a| format!("b.{a} = a.{a} AND ")).collect();
         let partition = if g.is_empty() {
             String::new()
@@ -608,6 +619,8 @@ counted AS (\n  SELECT * FROM numbered WHERE k IN (SELECT k FROM vals)\n),\n"
                 "COUNT(DISTINCT vals.v)",
                 " JOIN vals ON vals.k = pairs.member",
             )
+        } else if temporal {
+            (String::new(), "numbered", "COUNT(DISTINCT member_rule)", "")
         } else {
             (String::new(), "numbered", "COUNT(*)", "")
         };
@@ -640,7 +653,7 @@ counted AS (\n  SELECT * FROM numbered WHERE k IN (SELECT k FROM vals)\n),\n"
             out,
             "\n),\nnumbered AS (\n  SELECT m.*, ROW_NUMBER() OVER (ORDER BY t, event_id) AS k FROM matches m\n),\n{value_ctes}\
 pairs AS (\n  SELECT a.k AS anchor, a.t AS anchor_t, a.event_id AS anchor_event, a.principal_arn{a_list},\n    \
-b.k AS member, b.event_id AS member_id, b.event_time AS member_time\n  \
+b.k AS member, b.rule_index AS member_rule, b.event_id AS member_id, b.event_time AS member_time\n  \
 FROM {counted_from} a JOIN {counted_from} b ON {join_on}b.t BETWEEN a.t - {span} AND a.t\n),\n\
 fired AS (\n  SELECT anchor, anchor_t, anchor_event, principal_arn{g_list}, {counted} AS n\n  FROM pairs{count_join}\n  \
 GROUP BY anchor, anchor_t, anchor_event, principal_arn{g_list}\n  HAVING {having}\n),\n\
@@ -724,12 +737,16 @@ SELECT\n  {} AS detection_id,\n  {first_anchor} AS event_id,\n  {ids} AS event_i
                     .collect::<Result<Vec<_>, _>>()?;
                 format!("({})", parts.join(" OR "))
             }
-            Selection::Keywords(words) => {
+            Selection::Keywords { words, all } => {
+                self.note(
+                    "keywords search the raw JSON text here, keys included and a wildcard across values; the stream engine searches each value"
+                        .into(),
+                );
                 let parts = words
                     .iter()
                     .map(|w| self.value("raw", w))
                     .collect::<Result<Vec<_>, _>>()?;
-                format!("({})", parts.join(" OR "))
+                format!("({})", parts.join(if *all { " AND " } else { " OR " }))
             }
         })
     }

@@ -81,6 +81,12 @@ pub struct LogsArgs {
     /// Only records before this time (`2026-11-02` or RFC 3339, UTC).
     #[arg(long)]
     until: Option<String>,
+    /// How much older than matches of its group already read a correlation's match may be and
+    /// still count (`30m`, `1h`, `2d`): within it, the order of the records does not change the
+    /// alerts. Raise
+    /// it for an export in reverse time order spanning longer; the state kept grows with it.
+    #[arg(long, value_name = "SPAN", default_value = "1h", value_parser = parse_lateness)]
+    max_lateness: i64,
     /// Output format.
     #[arg(short = 'f', long, value_enum, default_value_t = LogsFormat::Human)]
     format: LogsFormat,
@@ -176,6 +182,11 @@ pub(crate) fn is_log_file(path: &Path) -> bool {
     .any(|ext| name.ends_with(ext))
 }
 
+fn parse_lateness(text: &str) -> Result<i64, String> {
+    deadbolt_logs::sigma::timespan(text)
+        .ok_or_else(|| format!("{text:?} is not a span: a number and s, m, h, d or w (1h)"))
+}
+
 /// Runs `deadbolt logs`; returns the exit code.
 pub fn run(args: LogsArgs) -> Result<u8> {
     let window = Window {
@@ -189,6 +200,7 @@ pub fn run(args: LogsArgs) -> Result<u8> {
             .as_deref()
             .map(|s| parse_bound("--until", s))
             .transpose()?,
+        lateness_ms: Some(args.max_lateness),
     };
     if let (Some(since), Some(until)) = (window.since_ms, window.until_ms)
         && since >= until

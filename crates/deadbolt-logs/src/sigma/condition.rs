@@ -191,8 +191,9 @@ impl Parser<'_> {
         }
     }
 
-    /// The selections a `1 of` / `all of` pattern names. `them` is every selection except those
-    /// whose name starts with an underscore, as Sigma specifies.
+    /// The selections a `1 of` / `all of` pattern names: `*` stands for any run of characters,
+    /// anywhere (`sel_*`, `*_filter`, `a*b`). `them` is every selection except those whose name
+    /// starts with an underscore, as Sigma specifies.
     fn matching(&self, pattern: &str) -> Result<Vec<usize>, String> {
         let members: Vec<usize> = self
             .names
@@ -201,10 +202,8 @@ impl Parser<'_> {
             .filter(|(_, name)| {
                 if pattern == "them" {
                     !name.starts_with('_')
-                } else if let Some(prefix) = pattern.strip_suffix('*') {
-                    name.starts_with(prefix)
                 } else {
-                    *name == pattern
+                    glob(pattern, name)
                 }
             })
             .map(|(i, _)| i)
@@ -214,6 +213,30 @@ impl Parser<'_> {
         }
         Ok(members)
     }
+}
+
+/// Whether `name` matches `pattern`, where `*` is any run of characters. Greedy with one point
+/// of return, so a hostile pattern of many stars costs time linear in its length times the name's.
+fn glob(pattern: &str, name: &str) -> bool {
+    let (p, n) = (pattern.as_bytes(), name.as_bytes());
+    let (mut pi, mut ni) = (0, 0);
+    let mut star: Option<(usize, usize)> = None;
+    while ni < n.len() {
+        if pi < p.len() && p[pi] == b'*' {
+            star = Some((pi, ni));
+            pi += 1;
+        } else if pi < p.len() && p[pi] == n[ni] {
+            pi += 1;
+            ni += 1;
+        } else if let Some((sp, sn)) = star {
+            pi = sp + 1;
+            ni = sn + 1;
+            star = Some((sp, sn + 1));
+        } else {
+            return false;
+        }
+    }
+    p[pi..].iter().all(|b| *b == b'*')
 }
 
 #[cfg(test)]
@@ -266,6 +289,41 @@ mod tests {
                 Condition::Selection(2)
             ])
         );
+    }
+
+    #[test]
+    fn patterns_match_with_a_star_anywhere() {
+        let names: Vec<String> = ["sel_a", "sel_b", "x_filter", "y_filter", "filter"]
+            .map(String::from)
+            .to_vec();
+        assert_eq!(
+            parse("1 of *_filter", &names).unwrap(),
+            Condition::Or(vec![Condition::Selection(2), Condition::Selection(3)])
+        );
+        assert_eq!(
+            parse("all of *filter", &names).unwrap(),
+            Condition::And(vec![
+                Condition::Selection(2),
+                Condition::Selection(3),
+                Condition::Selection(4)
+            ])
+        );
+        assert_eq!(
+            parse("1 of s*_b", &names).unwrap(),
+            Condition::Or(vec![Condition::Selection(1)])
+        );
+        assert!(glob("*", ""));
+        assert!(glob("a**b", "ab"));
+        assert!(!glob("*_filter", "filter"));
+        assert!(!glob("a*b", "ab_"));
+        assert!(
+            parse("1 of *_none", &names)
+                .unwrap_err()
+                .contains("matches no selection")
+        );
+        // Many stars against a long name stay quick.
+        let stars = "*a".repeat(2_000);
+        assert!(!glob(&stars, &"a".repeat(1_999)));
     }
 
     #[test]

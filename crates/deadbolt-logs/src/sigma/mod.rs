@@ -20,8 +20,8 @@ use serde_json::Value;
 use crate::event::{Header, HeaderField};
 
 pub(crate) use condition::Condition;
-pub use correlation::{Correlation, CorrelationKind};
-pub(crate) use correlation::{CorrelationState, MAX_EVIDENCE};
+pub use correlation::{Correlation, CorrelationKind, DEFAULT_LATENESS_MS, timespan};
+pub(crate) use correlation::{CorrelationState, MAX_EVIDENCE, MAX_GROUP_ENTRIES, duration_text};
 pub(crate) use matcher::for_each_leaf;
 pub(crate) use matcher::{Anchor, Compare, FieldMatch, Pattern, ValueMatch};
 
@@ -176,7 +176,7 @@ impl Prefilter {
                 Selection::AnyOf(maps) => {
                     Prefilter::any(maps.iter().map(|m| Prefilter::of_fields(m)).collect())
                 }
-                Selection::Keywords(_) => Prefilter::Maybe,
+                Selection::Keywords { .. } => Prefilter::Maybe,
             },
             Condition::And(terms) => {
                 Prefilter::all(terms.iter().map(|t| Prefilter::of(t, selections)).collect())
@@ -196,8 +196,14 @@ pub(crate) enum Selection {
     AllOf(Vec<FieldMatch>),
     /// A list of maps: one of them holds.
     AnyOf(Vec<Vec<FieldMatch>>),
-    /// A list of plain values: one occurs anywhere in the raw record.
-    Keywords(Vec<ValueMatch>),
+    /// A list of plain values: one occurs anywhere in the raw record; with `all` (a map whose
+    /// only key is `'|all'`), every one does.
+    Keywords {
+        /// The values, as `contains` matchers.
+        words: Vec<ValueMatch>,
+        /// Whether every value must occur.
+        all: bool,
+    },
 }
 
 impl Rule {
@@ -285,10 +291,19 @@ impl Detection {
             Condition::Selection(i) => match &self.selections[*i] {
                 Selection::AllOf(fields) => fields.iter().all(|f| f.matches(record)),
                 Selection::AnyOf(maps) => maps.iter().any(|m| m.iter().all(|f| f.matches(record))),
-                Selection::Keywords(words) => words.iter().any(|w| match w {
-                    ValueMatch::Regex(re, _) => re.is_match(raw),
-                    _ => false,
-                }),
+                Selection::Keywords { words, all } => {
+                    let found = |w: &ValueMatch| match w {
+                        ValueMatch::Regex(re, pattern) => {
+                            keyword_in_values(re, pattern, record, raw)
+                        }
+                        _ => false,
+                    };
+                    if *all {
+                        words.iter().all(found)
+                    } else {
+                        words.iter().any(found)
+                    }
+                }
             },
             Condition::And(terms) => terms.iter().all(|t| self.holds(t, record, raw)),
             Condition::Or(terms) => terms.iter().any(|t| self.holds(t, record, raw)),
@@ -319,7 +334,7 @@ impl Detection {
                         m.iter().zip(these).all(|(f, h)| entry(f, h))
                     })
                 }
-                Selection::Keywords(_) => false,
+                Selection::Keywords { .. } => false,
             },
             Condition::And(terms) => terms
                 .iter()
@@ -342,7 +357,7 @@ impl Detection {
                     }
                     Some(all)
                 }
-                Selection::Keywords(_) => None,
+                Selection::Keywords { .. } => None,
             },
             Condition::And(terms) => terms
                 .iter()
@@ -357,6 +372,42 @@ impl Detection {
             }
             Condition::Not(_) => None,
         }
+    }
+}
+
+/// Whether a keyword occurs in one of the record's values: strings, and numbers and booleans as
+/// JSON writes them; keys are not searched (Sigma's keywords are a search of the log's text, and
+/// a CloudTrail record's keys are the same in every record).
+///
+/// The raw text is searched first: most records do not hold the keyword anywhere, and then no
+/// value does either, provided the value's text appears in the raw text as it is. It may not when
+/// JSON escaped a character of it (`\"`, `\/`, `\u00e9`), so a raw miss is final only when the
+/// raw text has no escapes or the keyword has no character that JSON escapes (nor a `?`, which
+/// stands for one character where the raw text has an escape's several).
+fn keyword_in_values(re: &regex::Regex, pattern: &Pattern, record: &Value, raw: &str) -> bool {
+    if !re.is_match(raw) {
+        let plain = match pattern {
+            Pattern::Sigma { value, .. } => value.chars().all(|c| {
+                c == ' ' || (c.is_ascii_graphic() && !matches!(c, '"' | '\\' | '/' | '?'))
+            }),
+            Pattern::Re { .. } => false,
+        };
+        if plain || !raw.contains('\\') {
+            return false;
+        }
+    }
+    any_value(record, &mut |text| re.is_match(text))
+}
+
+/// Calls `f` on the text of every scalar value in `value` (not on keys) until it returns true.
+fn any_value(value: &Value, f: &mut dyn FnMut(&str) -> bool) -> bool {
+    match value {
+        Value::String(s) => f(s),
+        Value::Number(n) => f(&n.to_string()),
+        Value::Bool(b) => f(if *b { "true" } else { "false" }),
+        Value::Null => false,
+        Value::Array(items) => items.iter().any(|v| any_value(v, f)),
+        Value::Object(map) => map.values().any(|v| any_value(v, f)),
     }
 }
 
@@ -577,7 +628,7 @@ fn header_fields(condition: &Condition, selections: &[Selection]) -> Option<Vec<
             let entries: Vec<&FieldMatch> = match selection {
                 Selection::AllOf(entries) => entries.iter().collect(),
                 Selection::AnyOf(maps) => maps.iter().flatten().collect(),
-                Selection::Keywords(_) => return None,
+                Selection::Keywords { .. } => return None,
             };
             entries
                 .into_iter()
@@ -644,6 +695,37 @@ fn selection<'a>(node: &'a Node, budget: &mut usize) -> Result<Selection, Failur
         return Err((node, "is empty".into()));
     }
     match &node.data {
+        // Sigma's keyword form with a modifier: `'|all': [a, b]`, every keyword must occur.
+        Data::Mapping(entries) if entries.iter().any(|(k, _)| is_bare_modifier(k)) => {
+            let [(key, value)] = entries.as_slice() else {
+                let (key, _) = entries
+                    .iter()
+                    .find(|(k, _)| is_bare_modifier(k))
+                    .unwrap_or(&entries[0]);
+                return Err((
+                    key,
+                    "a keyword map ('|all') must be the selection's only entry: put fields in another selection".into(),
+                ));
+            };
+            if key.as_str() != Some("|all") {
+                return Err((
+                    key,
+                    format!(
+                        "keywords take only the `all` modifier ('|all'), not {:?}",
+                        key.as_str().unwrap_or_default()
+                    ),
+                ));
+            }
+            let items = match value.as_sequence() {
+                Some(items) if !items.is_empty() => items,
+                Some(_) => return Err((value, "'|all' has an empty list".into())),
+                None => std::slice::from_ref(value),
+            };
+            Ok(Selection::Keywords {
+                words: keywords(items, budget)?,
+                all: true,
+            })
+        }
         Data::Mapping(entries) => Ok(Selection::AllOf(field_matches(entries, budget)?)),
         Data::Sequence(items)
             if items.iter().all(|i| i.as_mapping().is_some()) && !items.is_empty() =>
@@ -657,26 +739,39 @@ fn selection<'a>(node: &'a Node, budget: &mut usize) -> Result<Selection, Failur
             }
             Ok(Selection::AnyOf(maps))
         }
-        Data::Sequence(items) => {
-            let mut words = Vec::new();
-            for item in items {
-                let word = item
-                    .scalar_text()
-                    .ok_or((item, "a keyword list holds plain values only".to_string()))?;
-                let m = matcher::string_matcher(&word, Anchor::Contains, false)
-                    .map_err(|e| (item, e))?;
-                spend(budget, &m).map_err(|e| (item, e))?;
-                words.push(m);
-            }
-            Ok(Selection::Keywords(words))
-        }
+        Data::Sequence(items) => Ok(Selection::Keywords {
+            words: keywords(items, budget)?,
+            all: false,
+        }),
         Data::Scalar(_) => {
             let word = node.scalar_text().unwrap_or_default();
-            Ok(Selection::Keywords(vec![
-                matcher::string_matcher(&word, Anchor::Contains, false).map_err(|e| (node, e))?,
-            ]))
+            Ok(Selection::Keywords {
+                words: vec![
+                    matcher::string_matcher(&word, Anchor::Contains, false)
+                        .map_err(|e| (node, e))?,
+                ],
+                all: false,
+            })
         }
     }
+}
+
+/// A key with no field name, only modifiers (`'|all'`).
+fn is_bare_modifier(key: &Node) -> bool {
+    key.as_str().is_some_and(|k| k.starts_with('|'))
+}
+
+fn keywords<'a>(items: &'a [Node], budget: &mut usize) -> Result<Vec<ValueMatch>, Failure<'a>> {
+    let mut words = Vec::new();
+    for item in items {
+        let word = item
+            .scalar_text()
+            .ok_or((item, "a keyword list holds plain values only".to_string()))?;
+        let m = matcher::string_matcher(&word, Anchor::Contains, false).map_err(|e| (item, e))?;
+        spend(budget, &m).map_err(|e| (item, e))?;
+        words.push(m);
+    }
+    Ok(words)
 }
 
 fn field_matches<'a>(
@@ -818,6 +913,11 @@ mod tests {
         );
     }
 
+    /// Whether `rule` matches the record whose JSON text is `raw`.
+    fn on(rule: &Rule, raw: &str) -> bool {
+        rule.matches(&serde_json::from_str(raw).unwrap(), raw)
+    }
+
     #[test]
     fn the_header_decides_rules_over_its_fields_when_they_are_plain_text() {
         use crate::event::CheckedHeader;
@@ -861,13 +961,76 @@ mod tests {
     }
 
     #[test]
-    fn keywords_search_the_raw_record() {
+    fn keywords_search_the_values_of_the_record() {
         let rule = one(&format!(
             "{HEAD}detection:\n  words: [stratus-red-team]\n  condition: words\n"
         ));
-        assert!(rule.matches(&json!({}), r#"{"userAgent":"Stratus-Red-Team_1"}"#));
-        assert!(!rule.matches(&json!({}), r#"{"userAgent":"aws-cli"}"#));
+        assert!(on(&rule, r#"{"userAgent":"Stratus-Red-Team_1"}"#));
+        assert!(on(&rule, r#"{"a":{"b":["x","aws-stratus-red-team"]}}"#));
+        assert!(!on(&rule, r#"{"userAgent":"aws-cli"}"#));
         assert!(rule.event_names().is_none());
+        // Keys are not values.
+        assert!(!on(&rule, r#"{"stratus-red-team":"x"}"#));
+        // A wildcard does not reach from one value into the next.
+        let rule = one(&format!(
+            "{HEAD}detection:\n  words: ['leave-org*role']\n  condition: words\n"
+        ));
+        assert!(on(&rule, r#"{"a":"stratus-leave-org-role"}"#));
+        assert!(!on(&rule, r#"{"a":"leave-org","b":"role"}"#));
+        // Numbers and booleans as JSON writes them.
+        let rule = one(&format!(
+            "{HEAD}detection:\n  words: ['3389', 'false']\n  condition: words\n"
+        ));
+        assert!(on(&rule, r#"{"toPort":3389}"#));
+        assert!(on(&rule, r#"{"readOnly":false}"#));
+        assert!(!on(&rule, r#"{"false":null}"#));
+        // A value JSON escaped is found by what it says, not by its escapes.
+        for (word, raw) in [
+            (r#"'say "hi"'"#, r#"{"a":"they say \"hi\" here"}"#),
+            ("'a/b'", r#"{"a":"x a\/b y"}"#),
+            ("'café'", r#"{"a":"le caf\u00e9"}"#),
+            ("'dom\\user'", r#"{"a":"dom\\user"}"#),
+            ("'a?c'", r#"{"a":"a\"c"}"#),
+        ] {
+            let rule = one(&format!(
+                "{HEAD}detection:\n  words: [{word}]\n  condition: words\n"
+            ));
+            assert!(on(&rule, raw), "{word} in {raw}");
+        }
+    }
+
+    #[test]
+    fn all_keywords_must_each_occur() {
+        let rule = one(&format!(
+            "{HEAD}detection:\n  words:\n    '|all':\n      - stratus\n      - GetSecretValue\n  condition: words\n"
+        ));
+        assert!(on(
+            &rule,
+            r#"{"eventName":"GetSecretValue","userAgent":"stratus-red-team"}"#
+        ));
+        assert!(!on(&rule, r#"{"eventName":"GetSecretValue"}"#));
+        assert!(!on(&rule, r#"{"userAgent":"stratus-red-team"}"#));
+        // One value is a list of one.
+        let rule = one(&format!(
+            "{HEAD}detection:\n  words: {{'|all': stratus}}\n  condition: words\n"
+        ));
+        assert!(on(&rule, r#"{"userAgent":"Stratus"}"#));
+        for (bad, says) in [
+            ("{'|all': [a], eventName: x}", "only entry"),
+            ("{'|contains': [a]}", "only the `all` modifier"),
+            ("{'|all': []}", "empty list"),
+            ("{'|all': [{a: b}]}", "plain values"),
+        ] {
+            let mut diags = Vec::new();
+            let text = format!("{HEAD}detection:\n  words: {bad}\n  condition: words\n");
+            assert!(
+                load(&Arc::from("t.yml"), &text, &mut diags).is_empty(),
+                "{bad}"
+            );
+            assert_eq!(diags.len(), 1, "{bad}: {diags:?}");
+            assert_eq!(diags[0].line, 4, "{bad}");
+            assert!(diags[0].message.contains(says), "{bad}: {:?}", diags[0]);
+        }
     }
 
     #[test]

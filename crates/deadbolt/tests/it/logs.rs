@@ -660,8 +660,8 @@ fn records_are_exported_as_parquet() {
     );
 }
 
-/// A correlation cannot count records that arrive after newer ones by more than its window; the
-/// review says so rather than staying silent.
+/// A correlation cannot count matches older than newer ones by more than the lateness; the review
+/// says so rather than staying silent, and `--max-lateness` stretches it.
 #[test]
 fn records_out_of_time_order_are_reported() {
     let read = |i: u32, time: &str| {
@@ -679,9 +679,23 @@ fn records_out_of_time_order_are_reported() {
         json_report(&["logs", dir.path().to_str().expect("utf-8"), "--no-baseline"]);
     let diags = report["diagnostics"].to_string();
     assert!(
-        diags.contains("CT-ATT-005: 12 matching records came after newer ones"),
+        diags.contains("CT-ATT-005: 12 matching records were more than 1h older"),
         "{diags}"
     );
+    assert!(!detections_raised(&report).contains(&"CT-ATT-005".to_string()));
+    // Two hours out of order is within a lateness of three: the burst is counted.
+    let (_, report, _) = json_report(&[
+        "logs",
+        dir.path().to_str().expect("utf-8"),
+        "--no-baseline",
+        "--max-lateness",
+        "3h",
+    ]);
+    assert!(
+        detections_raised(&report).contains(&"CT-ATT-005".to_string()),
+        "{report}"
+    );
+    assert!(!report["diagnostics"].to_string().contains("older than"));
 }
 
 /// A record whose eventTime is not a time is still reviewed, and the review says what it missed.

@@ -32,11 +32,11 @@ fn emit_sql_prints_the_table_and_one_query_per_detection_without_logs() {
         assert_eq!(out.status.code(), Some(0), "{dialect}");
         let sql = String::from_utf8(out.stdout).unwrap();
         assert!(sql.contains("CREATE TABLE IF NOT EXISTS cloudtrail_events"));
-        // 16 alerting fixture detections (the three correlation bases raise nothing alone, one
-        // correlation generates its base's alerts too).
-        assert_eq!(sql.matches("AS detection_id").count(), 16, "{dialect}");
+        // 17 alerting fixture detections (a correlation's base rules raise nothing alone unless
+        // the correlation generates them; one does).
+        assert_eq!(sql.matches("AS detection_id").count(), 17, "{dialect}");
         let summary = String::from_utf8(out.stderr).unwrap();
-        assert!(summary.contains("16 detections"), "{summary}");
+        assert!(summary.contains("17 detections"), "{summary}");
     }
 }
 
