@@ -436,14 +436,16 @@ fn valid_number(number: &phonenumber::PhoneNumber) -> bool {
             continue;
         };
         let r = region(meta);
-        let source = match &r.leading {
-            Some(_) => r.leading_at_start(&national),
-            None => r.known_type(&national),
+        let leading = meta.leading_digits().is_some();
+        let source = if leading {
+            r.leading_at_start(&national)
+        } else {
+            r.known_type(&national)
         };
         if source {
             return by_region(name).is_some_and(|m| {
                 // The same region gives the number a type: asked already.
-                (std::ptr::eq(m, meta) && r.leading.is_none()) || region(m).known_type(&national)
+                (std::ptr::eq(m, meta) && !leading) || region(m).known_type(&national)
             });
         }
     }
@@ -555,7 +557,8 @@ impl Region {
         found.iter().any(|p| length_ok(&lengths[p.as_usize()]))
     }
 
-    /// Whether the region's leading digits match at the start of `national`.
+    /// Whether the region's leading digits match at the start of `national` (never when it has
+    /// none, or they did not compile).
     fn leading_at_start(&self, national: &str) -> bool {
         self.leading
             .as_ref()
