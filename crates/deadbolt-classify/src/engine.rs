@@ -20,10 +20,8 @@ const PREFILTER_DFA_CACHE: usize = 32 * 1024 * 1024;
 
 /// Lazy DFA cache of the block gate, bytes. The gate holds
 /// all detectors in one automaton and meets many states in text dense with numbers; with the
-/// default (2 MiB) it kept clearing its cache, and at 16 MiB building states again was still a
-/// tenth of the time on the mixed benchmark corpus (64 MiB: 6% less CPU, peak RSS unchanged). The
-/// memory is taken only as states are met.
-const BLOCK_DFA_CACHE: usize = 64 * 1024 * 1024;
+/// default (2 MiB) it kept clearing its cache. The memory is taken only as states are met.
+const BLOCK_DFA_CACHE: usize = 16 * 1024 * 1024;
 
 /// Lazy DFA cache of each detector's line pattern, bytes: one pattern meets few states, and there
 /// are forty-odd of them per thread.
