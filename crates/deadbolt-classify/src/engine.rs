@@ -83,6 +83,10 @@ pub struct Engine {
     gate_caches: Pool<DfaCache, GateCache>,
     /// Per detector, its line pattern.
     lines: Vec<LinePattern>,
+    /// Per detector, its context keywords.
+    context: Vec<Keywords>,
+    /// [`TIME_WORDS`].
+    time_words: Keywords,
 }
 
 impl Engine {
@@ -194,11 +198,16 @@ impl Engine {
         let gate_caches: Pool<DfaCache, GateCache> =
             Pool::new(Box::new(move || DfaCache::new(&for_cache)));
         Ok(Engine {
-            detectors,
             prefilter,
             gate,
             gate_caches,
             lines,
+            context: detectors
+                .iter()
+                .map(|d| Keywords::new(&d.context))
+                .collect(),
+            time_words: Keywords::new(TIME_WORDS),
+            detectors,
         })
     }
 
@@ -212,7 +221,7 @@ impl Engine {
     /// names a detector's type, it counts as a context keyword for every value in the chunk.
     pub fn scan(&self, text: &str, field: Option<&str>, min: Confidence) -> Vec<Match> {
         let mut candidates = Vec::new();
-        let field = field.map(str::to_lowercase);
+        let field = field.map(lowercase);
         for i in self.prefilter.matches(text.as_bytes()).iter() {
             self.scan_one(i, text, 0, field.as_deref(), min, &mut candidates);
         }
@@ -263,7 +272,7 @@ impl Engine {
         field: impl Fn(usize) -> Option<&'f str>,
         min: Confidence,
     ) -> Vec<LineMatch> {
-        let field = |l: usize| field(l).map(str::to_lowercase);
+        let field = |l: usize| field(l).map(lowercase);
         let bytes = block.as_bytes();
         let starts: Vec<usize> = std::iter::once(0)
             .chain(memchr::memchr_iter(b'\n', bytes).map(|i| i + 1))
@@ -413,11 +422,12 @@ impl Engine {
         if d.min_entropy.is_some_and(|e| detector::entropy(value) < e) {
             return None;
         }
-        if numeric_noise(text, start, end, field) {
+        if numeric_noise(text, start, end, field, &self.time_words) {
             return None;
         }
-        let in_context = field.is_some_and(|f| has_keyword(f, &d.context))
-            || has_keyword(&window(text, start, end, d.window), &d.context);
+        let context = &self.context[i];
+        let in_context = field.is_some_and(|f| context.in_text(f))
+            || context.in_text(&window(text, start, end, d.window));
         let required = match d.context_required {
             ContextRequired::Never => false,
             ContextRequired::Always => true,
@@ -474,7 +484,13 @@ const TIME_WORDS: &[&str] = &[
 /// - a digit group of a UUID or hex digest (`550e8400-e29b-41d4-a716-446655440000`);
 /// - a millisecond Unix timestamp (13 digits, `15…`–`19…`, i.e. 2017–2033) named as a time by
 ///   its surroundings or its field.
-fn numeric_noise(text: &str, start: usize, end: usize, field: Option<&str>) -> bool {
+fn numeric_noise(
+    text: &str,
+    start: usize,
+    end: usize,
+    field: Option<&str>,
+    time_words: &Keywords,
+) -> bool {
     let value = &text[start..end];
     if value.chars().any(char::is_alphabetic) {
         return false;
@@ -494,9 +510,8 @@ fn numeric_noise(text: &str, start: usize, end: usize, field: Option<&str>) -> b
         return true;
     }
     if d.len() == 13 && value.len() == 13 && d[0] == 1 && d[1] >= 5 {
-        let words: Vec<String> = TIME_WORDS.iter().map(|w| (*w).to_string()).collect();
-        return field.is_some_and(|f| has_keyword(f, &words))
-            || has_keyword(&window(text, start, end, 24), &words);
+        return field.is_some_and(|f| time_words.in_text(f))
+            || time_words.in_text(&window(text, start, end, 24));
     }
     false
 }
@@ -522,25 +537,81 @@ fn inside_hex_token(text: &str, start: usize, end: usize) -> bool {
         && token.iter().any(|c| matches!(c, b'a'..=b'f' | b'A'..=b'F'))
 }
 
-/// The text within `chars` characters either side of `start..end`, lower case.
+/// The text within `chars` characters either side of `start..end`, joined by a space, lower
+/// case: sliced in place and lowered in one buffer, since it is made for every candidate.
 fn window(text: &str, start: usize, end: usize, chars: usize) -> String {
-    let before: String = text[..start].chars().rev().take(chars).collect();
-    let before: String = before.chars().rev().collect();
-    let after: String = text[end..].chars().take(chars).collect();
-    format!("{before} {after}").to_lowercase()
+    let from = match chars {
+        0 => start,
+        n => text[..start]
+            .char_indices()
+            .rev()
+            .nth(n - 1)
+            .map_or(0, |(i, _)| i),
+    };
+    let to = text[end..]
+        .char_indices()
+        .nth(chars)
+        .map_or(text.len(), |(i, _)| end + i);
+    let mut out = String::with_capacity(start - from + 1 + to - end);
+    out.push_str(&text[from..start]);
+    out.push(' ');
+    out.push_str(&text[end..to]);
+    lowercase(&out).into_owned()
 }
 
-/// Whether `haystack` (lower case) holds one of `keywords` as a whole word: `ssn` in
-/// `customer.ssn` or `SSN:` but not in `lessnumber`. Underscores and dots separate words, so a
-/// column `card_number` names `card`.
-fn has_keyword(haystack: &str, keywords: &[String]) -> bool {
-    keywords.iter().any(|k| {
-        haystack.match_indices(k.as_str()).any(|(at, _)| {
-            let before = haystack[..at].chars().next_back();
-            let after = haystack[at + k.len()..].chars().next();
-            !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+/// `s` in lower case, borrowed when it already is (column headers and key paths mostly are).
+fn lowercase(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.is_ascii() {
+        if s.bytes().any(|b| b.is_ascii_uppercase()) {
+            std::borrow::Cow::Owned(s.to_ascii_lowercase())
+        } else {
+            std::borrow::Cow::Borrowed(s)
+        }
+    } else {
+        std::borrow::Cow::Owned(s.to_lowercase())
+    }
+}
+
+/// Keywords looked for as whole words, each with its substring searcher made once rather than at
+/// every candidate.
+#[derive(Debug)]
+struct Keywords(Vec<memchr::memmem::Finder<'static>>);
+
+impl Keywords {
+    fn new(words: &[impl AsRef<str>]) -> Keywords {
+        Keywords(
+            words
+                .iter()
+                .map(|w| memchr::memmem::Finder::new(w.as_ref().as_bytes()).into_owned())
+                .collect(),
+        )
+    }
+
+    /// Whether `haystack` (lower case) holds one of the keywords as a whole word: `ssn` in
+    /// `customer.ssn` or `SSN:` but not in `lessnumber`. Underscores and dots separate words, so
+    /// a column `card_number` names `card`. Occurrences are taken as `str::match_indices` takes
+    /// them (left to right, not overlapping).
+    fn in_text(&self, haystack: &str) -> bool {
+        self.0.iter().any(|f| {
+            let k = f.needle();
+            if k.is_empty() {
+                // Every boundary between characters: not a byte offset memmem would give.
+                return haystack
+                    .match_indices("")
+                    .any(|(at, _)| whole_word(haystack, at, at));
+            }
+            // A match of a whole UTF-8 keyword starts and ends on character boundaries.
+            f.find_iter(haystack.as_bytes())
+                .any(|at| whole_word(haystack, at, at + k.len()))
         })
-    })
+    }
+}
+
+/// Whether `haystack[start..end]` has no letter or digit right before or after it.
+fn whole_word(haystack: &str, start: usize, end: usize) -> bool {
+    let before = haystack[..start].chars().next_back();
+    let after = haystack[end..].chars().next();
+    !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
 }
 
 /// One finding per span: the best candidate (highest confidence, then longest, then earliest) wins
@@ -799,6 +870,61 @@ mod tests {
             e.scan_lines(block, Confidence::Low),
             line_by_line(&e, block, Confidence::Low)
         );
+    }
+
+    /// The sliced window and the prebuilt keyword searchers answer as the plain versions did:
+    /// characters collected each side, and `str::match_indices` per keyword.
+    #[test]
+    fn window_and_keywords_as_plain_versions() {
+        fn plain_window(text: &str, start: usize, end: usize, chars: usize) -> String {
+            let before: String = text[..start].chars().rev().take(chars).collect();
+            let before: String = before.chars().rev().collect();
+            let after: String = text[end..].chars().take(chars).collect();
+            format!("{before} {after}").to_lowercase()
+        }
+        fn plain_keyword(haystack: &str, keywords: &[&str]) -> bool {
+            keywords.iter().any(|k| {
+                haystack
+                    .match_indices(k)
+                    .any(|(at, _)| whole_word(haystack, at, at + k.len()))
+            })
+        }
+        let texts = [
+            "Call SSN: 536-22-1234 now",
+            "Chloé Ünal, tel. +33 6 12 34 56 78 (mobile)",
+            "x",
+            "soc sec soc sec 1 social security",
+            "aaa a a a ss#ss# ÉÉÉ ssn",
+        ];
+        let words: &[&str] = &[
+            "ssn",
+            "soc sec",
+            "social security",
+            "a a",
+            "ss#",
+            "tel",
+            "é",
+            "",
+        ];
+        let keywords = Keywords::new(words);
+        for text in texts {
+            let bounds: Vec<usize> = (0..=text.len())
+                .filter(|&i| text.is_char_boundary(i))
+                .collect();
+            for (k, &start) in bounds.iter().enumerate() {
+                for &end in &bounds[k..] {
+                    for chars in [0, 1, 3, 40] {
+                        let w = window(text, start, end, chars);
+                        assert_eq!(w, plain_window(text, start, end, chars));
+                        for n in 0..words.len() {
+                            let some = Keywords::new(&words[n..=n]);
+                            assert_eq!(some.in_text(&w), plain_keyword(&w, &words[n..=n]), "{w:?}");
+                        }
+                        assert_eq!(keywords.in_text(&w), plain_keyword(&w, words));
+                    }
+                }
+            }
+        }
     }
 
     #[test]

@@ -371,8 +371,7 @@ pub(crate) fn ipv6(value: &str) -> bool {
 /// `phonenumber` crate) says is a valid number for its country.
 pub(crate) fn phone(value: &str) -> bool {
     remembered(value, |v| {
-        roomy_phone_cache();
-        phonenumber::parse(None, v).is_ok_and(|n| phonenumber::is_valid(&n))
+        phonenumber::parse(None, v).is_ok_and(|n| valid_number(&n))
     })
 }
 
@@ -380,7 +379,7 @@ pub(crate) fn phone(value: &str) -> bool {
 const PHONE_MEMO: usize = 1 << 16;
 
 /// `check(value)`, remembered per thread: checking a phone number against libphonenumber's
-/// metadata costs microseconds (many regexes behind one lock), and logs repeat their numbers.
+/// metadata costs microseconds (a parse and several regex searches), and logs repeat their numbers.
 fn remembered(value: &str, check: impl Fn(&str) -> bool) -> bool {
     use std::cell::RefCell;
     use std::collections::HashMap;
@@ -401,23 +400,170 @@ fn remembered(value: &str, check: impl Fn(&str) -> bool) -> bool {
     valid
 }
 
-/// Regular expressions the `phonenumber` crate may keep compiled: all that the regions of real
-/// data use. Each regex takes a few KiB and is compiled only when first met.
-const PHONE_REGEX_CACHE: usize = 4096;
-
-/// Gives the `phonenumber` crate's regex cache room for every pattern in use. It compiles its
-/// metadata's patterns on demand into an LRU cache of 100, fewer than the patterns of the ten
-/// national regions tried below: the cache thrashed, and recompiling regexes was most of
-/// classification's time on text with phone numbers.
-fn roomy_phone_cache() {
-    static ONCE: std::sync::Once = std::sync::Once::new();
-    ONCE.call_once(|| {
-        let cache = phonenumber::metadata::DATABASE.cache();
-        // A poisoned lock means another thread panicked inside the crate: leave the cache be.
-        if let Ok(mut c) = cache.lock() {
-            *c = regex_cache::RegexCache::new(PHONE_REGEX_CACHE);
+/// `phonenumber::is_valid(number)`, over the crate's metadata with its patterns compiled once per
+/// region and shared.
+///
+/// The crate looks every pattern up in one LRU cache behind one mutex, keyed by the pattern's
+/// text, and runs a score of unanchored searches per number. This follows the crate's
+/// `is_valid_with`, `source_for`, `number_type` and `Descriptor::is_match` step by step over the
+/// same metadata, so it answers as the crate does; see [`Region`] for how the searches are cut.
+fn valid_number(number: &phonenumber::PhoneNumber) -> bool {
+    use phonenumber::country::Id;
+    use phonenumber::metadata::DATABASE;
+    let code = number.country().code();
+    let national = number.national().to_string();
+    let Some(regions) = DATABASE.region(&code) else {
+        return false;
+    };
+    let by_region = |region: &str| {
+        region
+            .parse::<Id>()
+            .ok()
+            .and_then(|id| DATABASE.by_id(id.as_ref()))
+    };
+    if let [only] = regions[..] {
+        let meta = if only == "001" {
+            DATABASE.by_code(&code).and_then(|m| m.into_iter().next())
+        } else {
+            by_region(only)
+        };
+        return meta.is_some_and(|m| region(m).known_type(&national));
+    }
+    // The first region whose leading digits start the number, or, for a region without them,
+    // that gives it a type.
+    for name in regions {
+        let Some(meta) = DATABASE.by_id(name) else {
+            continue;
+        };
+        let r = region(meta);
+        let leading = meta.leading_digits().is_some();
+        let source = if leading {
+            r.leading_at_start(&national)
+        } else {
+            r.known_type(&national)
+        };
+        if source {
+            return by_region(name).is_some_and(|m| {
+                // The same region gives the number a type: asked already.
+                (std::ptr::eq(m, meta) && !leading) || region(m).known_type(&national)
+            });
         }
+    }
+    false
+}
+
+/// One region's patterns from libphonenumber's metadata, compiled as the crate compiles them
+/// (`ignore_whitespace`).
+///
+/// The crate asks `find(value)` and keeps a match that starts at 0; a match starts at 0 if and
+/// only if the leftmost one does, so an anchored search answers the same and stops sooner. The
+/// type patterns (fixed line, mobile, toll free, ...) are one automaton: one anchored overlapping
+/// search says which match, where the crate searched them one by one.
+struct Region {
+    /// The general pattern and its possible lengths.
+    general: Option<(meta::Regex, Vec<u16>)>,
+    /// The type patterns, and per pattern its possible lengths.
+    types: Option<(meta::Regex, Vec<Vec<u16>>)>,
+    /// The leading digits that pick this region among those sharing a country code.
+    leading: Option<meta::Regex>,
+}
+
+use regex_automata::{Anchored, Input, PatternSet, meta};
+
+/// The compiled [`Region`] of `meta`, made on first use and shared by all threads.
+fn region(meta: &'static phonenumber::Metadata) -> &'static Region {
+    use std::collections::HashMap;
+    use std::sync::OnceLock;
+    static REGIONS: OnceLock<HashMap<usize, OnceLock<Region>>> = OnceLock::new();
+    let key = |m: &'static phonenumber::Metadata| std::ptr::from_ref(m) as usize;
+    let slots = REGIONS.get_or_init(|| {
+        phonenumber::metadata::DATABASE
+            .iter()
+            .map(|m| (key(m), OnceLock::new()))
+            .collect()
     });
+    // Every metadata entry has a slot; a missing one (cannot happen) is compiled apart, once.
+    static STRAY: OnceLock<Region> = OnceLock::new();
+    slots
+        .get(&key(meta))
+        .unwrap_or(&STRAY)
+        .get_or_init(|| Region::new(meta))
+}
+
+impl Region {
+    fn new(meta: &'static phonenumber::Metadata) -> Region {
+        let build = |patterns: &[&str], kind: regex_automata::MatchKind| {
+            meta::Regex::builder()
+                .syntax(regex_automata::util::syntax::Config::new().ignore_whitespace(true))
+                .configure(meta::Regex::config().match_kind(kind))
+                .build_many(patterns)
+                .ok()
+        };
+        let first = regex_automata::MatchKind::LeftmostFirst;
+        let d = meta.descriptors();
+        let general = build(&[d.general().national_number().as_str()], first)
+            .map(|re| (re, d.general().possible_length().to_vec()));
+        let types: Vec<&phonenumber::metadata::Descriptor> = [
+            d.premium_rate(),
+            d.toll_free(),
+            d.shared_cost(),
+            d.voip(),
+            d.personal_number(),
+            d.pager(),
+            d.uan(),
+            d.voicemail(),
+            d.fixed_line(),
+            d.mobile(),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        let sources: Vec<&str> = types.iter().map(|t| t.national_number().as_str()).collect();
+        let types = build(&sources, regex_automata::MatchKind::All).map(|re| {
+            let lengths = types.iter().map(|t| t.possible_length().to_vec()).collect();
+            (re, lengths)
+        });
+        let leading = meta
+            .leading_digits()
+            .and_then(|l| build(&[l.as_str()], first));
+        Region {
+            general,
+            types,
+            leading,
+        }
+    }
+
+    /// `number_type(meta, national) != Type::Unknown`: the general pattern matches and so does one
+    /// type's (`Descriptor::is_match`: a possible length, and a match at the start). A pattern that
+    /// did not compile matches nothing (the crate would have panicked on it).
+    fn known_type(&self, national: &str) -> bool {
+        let length_ok =
+            |lengths: &[u16]| lengths.is_empty() || lengths.contains(&(national.len() as u16));
+        let input = Input::new(national).anchored(Anchored::Yes);
+        let Some((general, lengths)) = &self.general else {
+            return false;
+        };
+        if !length_ok(lengths) || !general.is_match(input.clone()) {
+            return false;
+        }
+        let Some((types, lengths)) = &self.types else {
+            return false;
+        };
+        if !lengths.iter().any(|l| length_ok(l)) {
+            return false;
+        }
+        let mut found = PatternSet::new(types.pattern_len());
+        types.which_overlapping_matches(&input, &mut found);
+        found.iter().any(|p| length_ok(&lengths[p.as_usize()]))
+    }
+
+    /// Whether the region's leading digits match at the start of `national` (never when it has
+    /// none, or they did not compile).
+    fn leading_at_start(&self, national: &str) -> bool {
+        self.leading
+            .as_ref()
+            .is_some_and(|re| re.is_match(Input::new(national).anchored(Anchored::Yes)))
+    }
 }
 
 /// Countries whose national phone formats are tried, in order, when a number has no `+country`
@@ -446,10 +592,9 @@ pub(crate) fn phone_national(value: &str) -> bool {
     if d.len() < 7 || all_same(&d) {
         return false;
     }
-    roomy_phone_cache();
     NATIONAL_REGIONS
         .iter()
-        .any(|&r| phonenumber::parse(Some(r), value).is_ok_and(|n| phonenumber::is_valid(&n)))
+        .any(|&r| phonenumber::parse(Some(r), value).is_ok_and(|n| valid_number(&n)))
 }
 
 /// Upper-case letters and digits of `value` (separators dropped).
@@ -795,6 +940,65 @@ mod tests {
         assert!(remembered("+49 30 901820 unique to this test", check));
         assert!(remembered("+49 30 901820 unique to this test", check));
         assert_eq!(calls.get(), 1);
+    }
+
+    /// The shared-pattern check answers as the crate's `is_valid` on every example number of the
+    /// metadata (each region, each type), on each with its last digit changed, one dropped and one
+    /// added, and in national form for the regions tried without a country code.
+    #[test]
+    fn valid_number_answers_as_the_crate() {
+        use phonenumber::metadata::DATABASE;
+        let mut numbers: Vec<String> = Vec::new();
+        for meta in DATABASE.iter() {
+            let d = meta.descriptors();
+            let examples = [
+                Some(d.general()),
+                d.fixed_line(),
+                d.mobile(),
+                d.toll_free(),
+                d.premium_rate(),
+                d.shared_cost(),
+                d.voip(),
+                d.personal_number(),
+                d.pager(),
+                d.uan(),
+                d.voicemail(),
+            ]
+            .into_iter()
+            .flatten()
+            .filter_map(|desc| desc.example());
+            for ex in examples {
+                let code = meta.country_code();
+                let changed =
+                    ex[..ex.len() - 1].to_string() + if ex.ends_with('7') { "3" } else { "7" };
+                for n in [
+                    ex.to_string(),
+                    changed,
+                    ex[..ex.len() - 1].into(),
+                    format!("{ex}5"),
+                ] {
+                    numbers.push(format!("+{code} {n}"));
+                }
+            }
+        }
+        assert!(numbers.len() > 2000, "{}", numbers.len());
+        let mut checked = 0;
+        for n in &numbers {
+            let Ok(parsed) = phonenumber::parse(None, n) else {
+                continue;
+            };
+            assert_eq!(valid_number(&parsed), phonenumber::is_valid(&parsed), "{n}");
+            checked += 1;
+            for &r in NATIONAL_REGIONS {
+                let national = parsed.national().to_string();
+                for text in [national.clone(), format!("0{national}")] {
+                    if let Ok(p) = phonenumber::parse(Some(r), &text) {
+                        assert_eq!(valid_number(&p), phonenumber::is_valid(&p), "{r:?} {text}");
+                    }
+                }
+            }
+        }
+        assert!(checked > 2000, "{checked}");
     }
 
     #[test]
