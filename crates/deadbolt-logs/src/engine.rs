@@ -376,10 +376,12 @@ impl Session<'_> {
             self.decided.push(decided);
         }
         // The header was read leniently (values it skips are not checked for depth, number range
-        // or lone surrogates): a record whose tree would not build still gets the tree's error,
-        // and none of its alerts, as when every candidate built the tree.
+        // or lone surrogates): a record the header says matches, whose tree would not build,
+        // still gets the tree's error and none of its alerts, as when every candidate built the
+        // tree. A record nothing matches raises nothing either way, and is not read again, as a
+        // record no detection can match never is.
         need_tree = need_tree
-            || (!self.candidates.is_empty()
+            || (self.decided.contains(&Some(true))
                 && serde_json::from_str::<Strict>(record.json).is_err());
         let tree: Option<Value> = if need_tree {
             match serde_json::from_str(record.json) {
