@@ -4,8 +4,10 @@
 use std::sync::Arc;
 
 use deadbolt_logs::sql::{self, Dialect, Fidelity};
-use deadbolt_logs::{Alert, Engine, Position, Record, Window, detection};
+use deadbolt_logs::{Alert, Engine, Window, detection};
 use serde_json::{Value, json};
+
+mod common;
 
 const HEAD: &str = "logsource: {product: aws, service: cloudtrail}\n";
 
@@ -35,23 +37,8 @@ fn errors(text: &str) -> Vec<(u32, String)> {
 }
 
 fn run(engine: &Engine, events: &[Value]) -> Vec<Alert> {
-    let mut session = engine.session(Window::default());
-    let mut diags = Vec::new();
-    let file: Arc<str> = Arc::from("events");
-    for (index, event) in events.iter().enumerate() {
-        let json = event.to_string();
-        let record = Record {
-            file: &file,
-            position: Position {
-                line: 1,
-                index: index as u64,
-            },
-            json: &json,
-            header: None,
-        };
-        session.record(&record, &mut diags, &mut |_| {});
-    }
-    let (alerts, _) = session.finish(&mut diags);
+    let texts: Vec<String> = events.iter().map(Value::to_string).collect();
+    let (alerts, diags) = common::replay(engine, &texts, Window::default(), "events");
     assert!(diags.is_empty(), "{diags:#?}");
     alerts
 }

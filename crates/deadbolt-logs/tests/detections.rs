@@ -2,16 +2,13 @@
 //! positives raise it, negatives do not. Every Stratus Red Team technique raises an alert.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use deadbolt_logs::{
-    Alert, Detection, Engine, Example, Limits, Position, Record, Window, detection, read_file,
-};
+use deadbolt_logs::{Alert, Detection, Engine, Example, Limits, Window, detection, read_file};
 
-fn stratus_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/cloudtrail-stratus-red-team")
-}
+mod common;
+
+use common::{stratus_dir, stratus_names};
 
 fn engine() -> Engine {
     let mut diags = Vec::new();
@@ -27,11 +24,11 @@ fn engine() -> Engine {
 
 /// The alerts `engine` raises on one example.
 fn alerts(engine: &Engine, example: &Example) -> Vec<Alert> {
-    let mut session = engine.session(Window::default());
-    let mut diags = Vec::new();
-    let mut read_diags = Vec::new();
-    match example {
+    let (alerts, mut diags) = match example {
         Example::Stratus(name) => {
+            let mut session = engine.session(Window::default());
+            let mut diags = Vec::new();
+            let mut read_diags = Vec::new();
             let path = stratus_dir().join(format!("{name}.json"));
             assert!(path.is_file(), "no Stratus file {}", path.display());
             let display: Arc<str> = Arc::from(path.display().to_string());
@@ -42,26 +39,15 @@ fn alerts(engine: &Engine, example: &Example) -> Vec<Alert> {
                 &mut |record| session.record(&record, &mut diags, &mut |_| {}),
                 &mut read_diags,
             );
+            let (alerts, _) = session.finish(&mut diags);
+            diags.extend(read_diags);
+            (alerts, diags)
         }
         Example::Events(events) => {
-            let file: Arc<str> = Arc::from("example");
-            for (index, event) in events.iter().enumerate() {
-                let json = event.to_string();
-                let record = Record {
-                    file: &file,
-                    position: Position {
-                        line: 1,
-                        index: index as u64,
-                    },
-                    json: &json,
-                    header: None,
-                };
-                session.record(&record, &mut diags, &mut |_| {});
-            }
+            let texts: Vec<String> = events.iter().map(|e| e.to_string()).collect();
+            common::replay(engine, &texts, Window::default(), "example")
         }
-    }
-    let (alerts, _) = session.finish(&mut diags);
-    diags.extend(read_diags);
+    };
     // Most inline examples carry no eventTime; the review saying so is expected.
     diags.retain(|d| !d.message.contains("no valid eventTime"));
     assert!(diags.is_empty(), "{example:?}: {diags:#?}");
@@ -159,17 +145,7 @@ fn every_stratus_technique_raises_its_detection() {
             }
         }
     }
-    let mut files: Vec<String> = std::fs::read_dir(stratus_dir())
-        .expect("../shared/data/cloudtrail-stratus-red-team is readable")
-        .filter_map(|e| e.ok())
-        .filter_map(|e| {
-            e.file_name()
-                .to_str()?
-                .strip_suffix(".json")
-                .map(String::from)
-        })
-        .collect();
-    files.sort();
+    let files = stratus_names();
     assert_eq!(files.len(), 35, "the shared data has 35 technique files");
     let mut missing = Vec::new();
     println!("| technique | detections written for it | all alerts raised |");
@@ -269,44 +245,14 @@ fn stratus_records(name: &str) -> Vec<String> {
     all.iter().map(|r| r.to_string()).collect()
 }
 
-fn stratus_names() -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(stratus_dir())
-        .expect("stratus")
-        .filter_map(|e| e.ok())
-        .filter_map(|e| {
-            e.file_name()
-                .to_str()?
-                .strip_suffix(".json")
-                .map(String::from)
-        })
-        .collect();
-    names.sort();
-    names
-}
-
 fn time_of(json: &str) -> String {
     let v: serde_json::Value = serde_json::from_str(json).expect("json");
     v["eventTime"].as_str().unwrap_or_default().to_string()
 }
 
-/// Runs `engine` over `records` in the order given; the alerts and the diagnostics.
+/// Runs `engine` over `records` in the order given; the alerts and the diagnostics' messages.
 fn run(engine: &Engine, records: &[String], window: Window) -> (Vec<Alert>, Vec<String>) {
-    let mut session = engine.session(window);
-    let mut diags = Vec::new();
-    let file: Arc<str> = Arc::from("ordered");
-    for (index, json) in records.iter().enumerate() {
-        let record = Record {
-            file: &file,
-            position: Position {
-                line: 1,
-                index: index as u64,
-            },
-            json,
-            header: None,
-        };
-        session.record(&record, &mut diags, &mut |_| {});
-    }
-    let (alerts, _) = session.finish(&mut diags);
+    let (alerts, diags) = common::replay(engine, records, window, "ordered");
     (alerts, diags.into_iter().map(|d| d.message).collect())
 }
 
