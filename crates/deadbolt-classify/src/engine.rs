@@ -216,6 +216,31 @@ impl Engine {
         &self.detectors
     }
 
+    /// `text` with every value any detector finds in it (at any confidence) replaced by its
+    /// masked form, and control characters replaced by `?`: for text a report shows beside a
+    /// finding, such as a column name or a JSON key path, which may itself be a card number or an
+    /// email address (a map keyed by customer).
+    pub fn mask_all(&self, text: &str) -> String {
+        let mut out = String::with_capacity(text.len());
+        let mut at = 0;
+        for m in self.scan(text, None, Confidence::Low) {
+            if m.start < at {
+                continue;
+            }
+            out.push_str(&text[at..m.start]);
+            out.push_str(&m.masked);
+            at = m.end;
+        }
+        out.push_str(&text[at..]);
+        if out.chars().any(char::is_control) {
+            out = out
+                .chars()
+                .map(|c| if c.is_control() { '?' } else { c })
+                .collect();
+        }
+        out
+    }
+
     /// The findings in `text` at or above `min`, one per span, in text order. `field` is
     /// structured context for the whole chunk (a CSV column header, a JSON key path): when it
     /// names a detector's type, it counts as a context keyword for every value in the chunk.

@@ -10,8 +10,10 @@ use std::collections::HashMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use deadbolt_model::{Diagnostic, Level};
+use parquet::basic::ConvertedType;
 use parquet::file::reader::{ChunkReader, FileReader, SerializedFileReader};
 use parquet::record::{Field, Row};
+use parquet::schema::types::{Type, TypePtr};
 
 use crate::engine::Engine;
 use crate::read::{Fields, FileReport, Format, Limits, Options, Scan, bomb};
@@ -62,8 +64,25 @@ fn scan<R: ChunkReader + 'static>(
     let mut row_number = 0u64;
     let mut budget = options.limits.max_expanded;
     let mut path = String::new();
+    let (projection, unreadable) = readable_columns(file.metadata().file_metadata().schema());
+    if !unreadable.is_empty() {
+        scan.diagnostics.push(Diagnostic::whole_file(
+            Level::Warning,
+            display,
+            format!(
+                "column(s) {} not read: INTERVAL values, which the Parquet reader cannot convert",
+                unreadable.join(", ")
+            ),
+        ));
+    }
     let groups = file.metadata().num_row_groups();
-    for g in 0..groups {
+    // What the file's pages hold compressed: decoded text past `max_ratio` times this is a bomb
+    // the declared sizes did not show (a dictionary page repeated by reference).
+    let compressed_total: u64 = (0..groups)
+        .map(|g| u64::try_from(file.metadata().row_group(g).compressed_size()).unwrap_or(0))
+        .sum();
+    let limits = &options.limits;
+    'groups: for g in 0..groups {
         let meta = file.metadata().row_group(g);
         let declared = u64::try_from(meta.total_byte_size()).unwrap_or(u64::MAX);
         let compressed = u64::try_from(meta.compressed_size()).unwrap_or(0);
@@ -85,7 +104,7 @@ fn scan<R: ChunkReader + 'static>(
                 break;
             }
         };
-        let rows = match group.get_row_iter(None) {
+        let rows = match group.get_row_iter(projection.clone()) {
             Ok(rows) => rows,
             Err(e) => {
                 scan.diagnostics.push(group_failed(display, g, &e));
@@ -117,6 +136,23 @@ fn scan<R: ChunkReader + 'static>(
                 bytes += text.len() as u64;
                 leaf += 1;
             });
+            let past_ratio = bytes > limits.ratio_grace
+                && bytes > limits.max_ratio.saturating_mul(compressed_total);
+            if bytes > limits.max_expanded || past_ratio {
+                scan.diagnostics.push(bomb(
+                    display,
+                    &format!(
+                        "its values decode to more than {} ({bytes} bytes of text from {compressed_total} \
+                         compressed); the rows after row {row_number} were not read",
+                        if past_ratio {
+                            format!("{} times its compressed pages", limits.max_ratio)
+                        } else {
+                            format!("the cap of {} bytes", limits.max_expanded)
+                        }
+                    ),
+                ));
+                break 'groups;
+            }
         }
     }
     scan.flush_fields(&mut batch, Some(&columns.paths));
@@ -147,6 +183,32 @@ impl Columns {
         self.index.insert(path.to_string(), self.paths.len() - 1);
         Some(self.paths.len() - 1)
     }
+}
+
+/// The projection that leaves out the top-level columns holding INTERVAL values (the parquet
+/// crate's record reader panics on them), and their names; no projection when there are none.
+fn readable_columns(schema: &Type) -> (Option<Type>, Vec<String>) {
+    fn has_interval(t: &Type) -> bool {
+        if t.is_group() {
+            t.get_fields().iter().any(|f| has_interval(f))
+        } else {
+            t.get_basic_info().converted_type() == ConvertedType::INTERVAL
+        }
+    }
+    let (skipped, kept): (Vec<TypePtr>, Vec<TypePtr>) = schema
+        .get_fields()
+        .iter()
+        .cloned()
+        .partition(|f| has_interval(f));
+    if skipped.is_empty() {
+        return (None, Vec::new());
+    }
+    let names = skipped.iter().map(|f| f.name().to_string()).collect();
+    let projection = Type::group_type_builder(schema.name())
+        .with_fields(kept)
+        .build()
+        .ok();
+    (projection, names)
 }
 
 /// Why a row group that declares `declared` decompressed bytes from `compressed` must not be

@@ -839,7 +839,7 @@ impl<'e> Scan<'e> {
                 offset,
                 confidence: m.confidence,
                 masked: m.masked,
-                field: field.map(str::to_string),
+                field: field.map(|f| self.engine.mask_all(f)),
             });
         }
     }

@@ -9,7 +9,7 @@ use deadbolt_classify::{
     Confidence, Engine, FileReport, Format, Label, Limits, Options, scan_bytes, scan_file,
 };
 use parquet::basic::Compression;
-use parquet::data_type::{ByteArray, ByteArrayType, DataType, Int64Type};
+use parquet::data_type::{ByteArray, ByteArrayType, DataType, FixedLenByteArrayType, Int64Type};
 use parquet::file::properties::WriterProperties;
 use parquet::file::writer::{SerializedFileWriter, SerializedRowGroupWriter};
 use parquet::schema::parser::parse_message_type;
@@ -199,4 +199,67 @@ fn a_row_group_past_the_caps_is_a_bomb_and_the_ones_before_are_kept() {
         "{} of {one_group}",
         r.bytes
     );
+}
+
+#[test]
+fn an_interval_column_is_left_out_and_the_rest_is_read() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let path = dir.path().join("iv.parquet");
+    let schema = Arc::new(
+        parse_message_type(
+            "message t { required binary email (UTF8); required fixed_len_byte_array(12) iv (INTERVAL); }",
+        )
+        .expect("schema"),
+    );
+    let file = std::fs::File::create(&path).expect("create");
+    let mut writer =
+        SerializedFileWriter::new(file, schema, Arc::new(WriterProperties::builder().build()))
+            .expect("writer");
+    let mut group = writer.next_row_group().expect("row group");
+    column::<ByteArrayType>(&mut group, &[ByteArray::from("jane.roe@corp.io")]);
+    // The bytes of an SSN, which the reader must neither panic on nor print.
+    column::<FixedLenByteArrayType>(&mut group, &[ByteArray::from(&b"536221234JD!"[..]).into()]);
+    group.close().expect("close group");
+    writer.close().expect("close file");
+    let r = scan(&path, &Options::default());
+    assert_eq!(r.types.len(), 1, "{:?}", types(&r));
+    assert_eq!(r.types[0].detector, "email-address");
+    assert!(
+        r.diagnostics
+            .iter()
+            .any(|d| d.message.contains("column(s) iv not read")),
+        "{:?}",
+        r.diagnostics
+    );
+}
+
+#[test]
+fn values_decoding_far_past_their_pages_are_a_bomb() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let path = dir.path().join("dict.parquet");
+    let schema =
+        Arc::new(parse_message_type("message t { required binary s (UTF8); }").expect("schema"));
+    let file = std::fs::File::create(&path).expect("create");
+    let props = WriterProperties::builder()
+        .set_compression(Compression::SNAPPY)
+        .build();
+    let mut writer = SerializedFileWriter::new(file, schema, Arc::new(props)).expect("writer");
+    let mut group = writer.next_row_group().expect("row group");
+    // One long value, dictionary-encoded: each row is a reference to it.
+    let long = format!("{} jane.roe@corp.io", "x".repeat(5_000));
+    let values = vec![ByteArray::from(long.as_str()); 8_000];
+    column::<ByteArrayType>(&mut group, &values);
+    group.close().expect("close group");
+    writer.close().expect("close file");
+    let size = std::fs::metadata(&path).expect("size").len();
+    let r = scan(&path, &Options::default());
+    assert!(
+        r.diagnostics
+            .iter()
+            .any(|d| d.message.contains("decompression bomb")
+                && d.message.contains("decode to more")),
+        "{size} bytes on disk: {:?}",
+        r.diagnostics
+    );
+    assert!(r.bytes < 40_000_000, "stopped early: {}", r.bytes);
 }

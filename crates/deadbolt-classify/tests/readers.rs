@@ -227,3 +227,24 @@ fn window_edges_neither_lose_nor_double_values() {
     let found: Vec<u64> = r.types[0].samples.iter().map(|s| s.offset).collect();
     assert_eq!(found, expected);
 }
+
+#[test]
+fn a_key_or_header_that_is_itself_sensitive_is_masked_where_it_names_a_value() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let p = write(
+        dir.path(),
+        "users.json",
+        br#"{"users": {"jane.doe@corp.io": {"card": "4539578763621486"}}}"#,
+    );
+    let r = scan(&p, &Options::default());
+    let fields: Vec<String> = r
+        .types
+        .iter()
+        .flat_map(|t| t.samples.iter().filter_map(|s| s.field.clone()))
+        .collect();
+    assert!(!fields.is_empty());
+    for field in &fields {
+        assert!(!field.contains("jane.doe"), "{field}");
+    }
+    assert!(fields.iter().any(|f| f.contains("@corp.io")), "{fields:?}");
+}

@@ -1,8 +1,9 @@
 //! `deadbolt classify`: an inventory of the sensitive data in files, masked.
 //!
 //! Exit codes: 0 — no restricted or confidential data found (internal data such as IP addresses
-//! does not count); 1 — restricted or confidential data found; 2 — usage error, or no file could
-//! be read.
+//! does not count) and every file read whole; 1 — restricted or confidential data found, or an
+//! input problem left part of the input unread (an unreadable file, a corrupt row group or member,
+//! a bomb: any error diagnostic); 2 — usage error, or no file could be read.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -150,7 +151,11 @@ pub fn run(args: ClassifyArgs) -> Result<u8> {
     let mut reports = Vec::new();
     for r in results {
         match r {
-            Ok(report) if report.format == Format::Binary => summary.skipped_binary += 1,
+            Ok(report) if report.format == Format::Binary => {
+                // A password-protected Office document is binary with a warning that says so.
+                summary.skipped_binary += 1;
+                diagnostics.extend(report.diagnostics);
+            }
             Ok(report) => {
                 summary.scanned += 1;
                 summary.bytes += report.bytes;
@@ -211,7 +216,10 @@ pub fn run(args: ClassifyArgs) -> Result<u8> {
     let sensitive = reports
         .iter()
         .any(|r| matches!(r.label, Label::Restricted | Label::Confidential));
-    Ok(u8::from(sensitive))
+    let partial = diagnostics
+        .iter()
+        .any(|d| d.level == deadbolt_model::Level::Error);
+    Ok(u8::from(sensitive || partial))
 }
 
 /// Appends `report` and then, in order, the entries of it and of its entries.

@@ -275,8 +275,15 @@ pub fn run(args: LogsArgs) -> Result<u8> {
             _ => deadbolt_logs::Baseline::new(options).context("baseline")?,
         })
     };
+    let listed = files.len();
     if let Some(since) = window.since_ms {
         files.retain(|(path, _)| !delivered_before(path, since));
+    }
+    let skipped_by_since = listed - files.len();
+    if skipped_by_since > 0 {
+        eprintln!(
+            "deadbolt: {skipped_by_since} delivery file(s) delivered before --since were not read"
+        );
     }
     // Correlation windows and the baseline assume records arrive roughly in time order; S3
     // delivery files are laid out per account, region and day, so walking the folders would replay
@@ -475,6 +482,11 @@ pub fn run(args: LogsArgs) -> Result<u8> {
         .filter(|d| d.level == Level::Error)
         .count();
     if !read_any {
+        if skipped_by_since > 0 && files.is_empty() && s3_urls.is_empty() && errors == 0 {
+            // A daily run with nothing delivered since the last one: nothing new, not a failure.
+            eprintln!("deadbolt: nothing new: every delivery file predates --since");
+            return Ok(0);
+        }
         eprintln!("deadbolt: nothing could be reviewed: no CloudTrail record was read");
         return Ok(2);
     }
@@ -524,6 +536,17 @@ pub(crate) fn delivery_time(path: &Path) -> Option<String> {
 /// CloudTrail User Guide, log file name format), so a file counts as delivered at the end of its
 /// minute. A name without a stamp is never skipped.
 pub(crate) fn delivered_before(path: &Path, since_ms: i64) -> bool {
+    // Only CloudTrail's own names (`ACCOUNT_CloudTrail_REGION_STAMP_UNIQUE...`) say when a file
+    // was delivered; any other name with a stamp in it says nothing about its records.
+    let is_delivery_name = path.file_name().and_then(|n| n.to_str()).is_some_and(|n| {
+        let parts: Vec<&str> = n.split('_').collect();
+        parts.len() >= 5
+            && parts[1] == "CloudTrail"
+            && delivery_time(path).as_deref() == Some(parts[3])
+    });
+    if !is_delivery_name {
+        return false;
+    }
     let Some(stamp) = delivery_time(path) else {
         return false;
     };

@@ -371,6 +371,9 @@ struct Entry {
     member: usize,
     /// `value_count`: the counted field's values in the record.
     values: Box<[String]>,
+    /// The record's `eventID` and `eventTime` text, the evidence an alert shows.
+    event_id: Box<str>,
+    time_text: Box<str>,
 }
 
 /// The window of one group.
@@ -383,17 +386,33 @@ pub(crate) struct Group {
     value_refs: HashMap<String, u32>,
     /// Per member rule, how many entries it has.
     member_refs: Vec<u32>,
-    /// The latest event IDs by arrival, newest last, at most [`MAX_EVIDENCE`].
+    /// Set when the group fires: the latest event IDs of the matches within a timespan of the
+    /// one that fired it, in time order, at most [`MAX_EVIDENCE`].
     pub event_ids: VecDeque<String>,
-    /// How many matches were counted in all (the evidence list keeps only the latest).
+    /// Set when the group fires: how many matches lie within a timespan of the one that fired it
+    /// (the evidence list keeps only the latest).
     pub matched: u64,
-    /// The `eventTime` text of the earliest match counted.
+    /// Set when the group fires: the `eventTime` text of the earliest of those matches.
     pub first_time: Option<String>,
-    first_ms: i64,
     newest_ms: i64,
 }
 
 impl Group {
+    /// Fills the evidence fields from the matches in `[lo, hi]`: the stretch every window holding
+    /// the firing match lies in. Older matches the group still holds (within the lateness
+    /// horizon) are not this burst's evidence.
+    fn set_evidence(&mut self, lo: i64, hi: i64) {
+        let in_reach: Vec<&Entry> = self.range(lo, hi).collect();
+        let matched = in_reach.len() as u64;
+        let first_time = in_reach.first().map(|e| e.time_text.to_string());
+        let event_ids = in_reach
+            .iter()
+            .skip(in_reach.len().saturating_sub(MAX_EVIDENCE))
+            .map(|e| e.event_id.to_string())
+            .collect();
+        (self.matched, self.first_time, self.event_ids) = (matched, first_time, event_ids);
+    }
+
     fn remove_front(&mut self) {
         let Some(entry) = self.entries.pop_front() else {
             return;
@@ -547,15 +566,6 @@ impl CorrelationState {
             g.remove_front();
             self.dropped += 1;
         }
-        g.matched += 1;
-        if g.first_time.is_none() || time_ms < g.first_ms {
-            g.first_time = Some(time_text.to_string());
-            g.first_ms = time_ms;
-        }
-        if g.event_ids.len() == MAX_EVIDENCE {
-            g.event_ids.pop_front();
-        }
-        g.event_ids.push_back(event_id.to_string());
         for value in &values {
             *g.value_refs.entry(value.clone()).or_default() += 1;
         }
@@ -567,10 +577,13 @@ impl CorrelationState {
                 time_ms,
                 member,
                 values: values.into_boxed_slice(),
+                event_id: event_id.into(),
+                time_text: time_text.into(),
             },
         );
         let count = Self::fired(g, correlation, time_ms)?;
-        let fired = std::mem::take(g);
+        let mut fired = std::mem::take(g);
+        fired.set_evidence(time_ms.saturating_sub(span), time_ms.saturating_add(span));
         // The group starts afresh, but what is late for it stays late.
         g.newest_ms = fired.newest_ms;
         Some((fired, count))
@@ -752,7 +765,9 @@ mod tests {
         let (group, _) = state
             .observe(&c, "a".into(), 0, 401_000, vec![], "e4", "")
             .unwrap();
-        assert_eq!(group.event_ids, ["e1", "e2", "e3", "e4"]);
+        // The evidence is the burst: e1 left the window long before it fired.
+        assert_eq!(group.event_ids, ["e2", "e3", "e4"]);
+        assert_eq!(group.matched, 3);
     }
 
     #[test]

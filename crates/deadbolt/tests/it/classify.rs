@@ -158,6 +158,26 @@ fn exit_codes_and_min_confidence() {
         Some(0)
     );
 
+    // Nothing sensitive, but part of the input could not be read: the inventory is partial.
+    let partial = tree(&[("a.txt", "hello\n"), ("broken.zip", "PK\x03\x04 truncated")]);
+    let out = deadbolt(&["classify", partial.path().to_str().expect("path")]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "an unreadable file is an input problem"
+    );
+    // A password-protected workbook is said, not skipped in silence.
+    let mut ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1".to_vec();
+    ole.resize(2048, 0);
+    let locked = tempfile::tempdir().expect("tmp");
+    std::fs::write(locked.path().join("payroll.xlsx"), &ole).expect("write");
+    let out = deadbolt(&["classify", locked.path().to_str().expect("path")]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("password-protected Office document"),
+        "{text}"
+    );
+
     let out = deadbolt(&["classify", "/no/such/dir"]);
     assert_eq!(out.status.code(), Some(2));
     let out = deadbolt(&["classify", path, "--min-confidence", "certain"]);

@@ -332,6 +332,72 @@ fn since_skips_delivery_files_delivered_before_it_unread() {
         text.contains("e-on-time") && !text.contains("e-early"),
         "{text}"
     );
+
+    // Only CloudTrail's own names are delivery names: a stamp in another name says nothing.
+    let other = tree(&[(
+        "notes_20261101T2359Z_export.json",
+        &format!(r#"{{"Records":[{stop}]}}"#),
+    )]);
+    let (_, report, _) = json_report(&[
+        "logs",
+        other.path().to_str().expect("utf-8"),
+        "--since",
+        "2026-11-02",
+    ]);
+    assert_eq!(report["summary"]["records"]["events"], 1);
+
+    // A daily run with nothing delivered since the last one is not a failure.
+    let old = tree(&[(
+        "111122223333_CloudTrail_eu-west-1_20261101T2359Z_abc.json",
+        &format!(r#"{{"Records":[{stop}]}}"#),
+    )]);
+    let out = deadbolt(&[
+        "logs",
+        old.path().to_str().expect("utf-8"),
+        "--since",
+        "2026-11-02",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("predates --since"));
+}
+
+#[test]
+fn a_correlation_alert_shows_its_burst_not_older_matches_of_its_group() {
+    // Two GetPasswordData calls a day before a burst of five by the same principal: the alert is
+    // the burst's, with its time and its five records.
+    let call = |time: &str, id: &str, instance: &str| {
+        format!(
+            r#"{{"eventVersion":"1.08","eventTime":"{time}","eventSource":"ec2.amazonaws.com","eventName":"GetPasswordData","awsRegion":"eu-west-1","sourceIPAddress":"203.0.113.9","userAgent":"aws-cli/2","eventID":"{id}","recipientAccountId":"111122223333","requestParameters":{{"instanceId":"{instance}"}},"userIdentity":{{"type":"IAMUser","arn":"arn:aws:iam::111122223333:user/mallory","accountId":"111122223333","userName":"mallory","accessKeyId":"AKIAEXAMPLE"}}}}"#
+        )
+    };
+    let mut lines = vec![
+        call("2026-11-28T10:00:00Z", "old-1", "i-0a"),
+        call("2026-11-28T15:00:00Z", "old-2", "i-0b"),
+    ];
+    for i in 0..5 {
+        lines.push(call(
+            &format!("2026-11-29T10:00:0{i}Z"),
+            &format!("burst-{i}"),
+            &format!("i-1{i}"),
+        ));
+    }
+    let dir = tree(&[("events.ndjson", &lines.join("\n"))]);
+    let (_, report, stderr) = json_report(&["logs", dir.path().to_str().expect("utf-8")]);
+    let alerts = report["alerts"].as_array().expect("alerts");
+    let burst = alerts
+        .iter()
+        .find(|a| {
+            a["explanation"]
+                .as_str()
+                .is_some_and(|e| e.contains("distinct"))
+        })
+        .unwrap_or_else(|| panic!("no correlation alert: {stderr} {alerts:#?}"));
+    assert_eq!(burst["time"], "2026-11-29T10:00:00Z", "{burst:#}");
+    assert_eq!(burst["records"], 5, "{burst:#}");
+    assert!(
+        !burst["event_ids"].to_string().contains("old-"),
+        "{burst:#}"
+    );
 }
 
 #[test]
