@@ -607,17 +607,7 @@ impl Reader<'_> {
             return false;
         }
         for (index, (start, json, header)) in found.iter().enumerate() {
-            let line = lines.line_at(*start);
-            self.summary.records += 1;
-            (self.sink)(Record {
-                file: self.display,
-                position: Position {
-                    line,
-                    index: index as u64,
-                },
-                json,
-                header: Some(header),
-            });
+            self.emit(index, lines.line_at(*start), json, Some(header));
         }
         true
     }
@@ -625,18 +615,27 @@ impl Reader<'_> {
     fn records(&mut self, records: &[&RawValue], base: usize, lines: &mut LineCounter<'_>) {
         for (index, record) in records.iter().enumerate() {
             let json = record.get();
-            let line = lines.line_at(json.as_ptr() as usize - base);
-            self.summary.records += 1;
-            (self.sink)(Record {
-                file: self.display,
-                position: Position {
-                    line,
-                    index: index as u64,
-                },
+            self.emit(
+                index,
+                lines.line_at(json.as_ptr() as usize - base),
                 json,
-                header: None,
-            });
+                None,
+            );
         }
+    }
+
+    /// Hands record `index` of the document (at `line`) to the sink and counts it.
+    fn emit(&mut self, index: usize, line: u64, json: &str, header: Option<&Header<'_>>) {
+        self.summary.records += 1;
+        (self.sink)(Record {
+            file: self.display,
+            position: Position {
+                line,
+                index: index as u64,
+            },
+            json,
+            header,
+        });
     }
 
     fn json_error(&mut self, e: &serde_json::Error, first_line: u64) {
