@@ -538,18 +538,16 @@ pub(crate) fn delivery_time(path: &Path) -> Option<String> {
 pub(crate) fn delivered_before(path: &Path, since_ms: i64) -> bool {
     // Only CloudTrail's own names (`ACCOUNT_CloudTrail_REGION_STAMP_UNIQUE...`) say when a file
     // was delivered; any other name with a stamp in it says nothing about its records.
+    let Some(stamp) = delivery_time(path) else {
+        return false;
+    };
     let is_delivery_name = path.file_name().and_then(|n| n.to_str()).is_some_and(|n| {
         let parts: Vec<&str> = n.split('_').collect();
-        parts.len() >= 5
-            && parts[1] == "CloudTrail"
-            && delivery_time(path).as_deref() == Some(parts[3])
+        parts.len() >= 5 && parts[1] == "CloudTrail" && parts[3] == stamp
     });
     if !is_delivery_name {
         return false;
     }
-    let Some(stamp) = delivery_time(path) else {
-        return false;
-    };
     // `20261102T1005Z` is the basic form of `2026-11-02T10:05:00Z`.
     let rfc3339 = format!(
         "{}-{}-{}T{}:{}:00Z",
