@@ -12,10 +12,13 @@ numbers, documentation e-mail domains, AWS documentation keys, hex digests next 
 loopback/broadcast addresses, numbers that are not valid phone numbers).
 
 usage: gen-pii.py OUT_DIR [--seed N] [--size SIZE] [--files N] [--file-size SIZE] [--labels PATH]
-                  [--no-labels]
+                  [--no-labels] [--density D]
   --size   total bytes to write (e.g. 200MB, 1GB); files are ~4 MB each then, with filler text
   --file-size  bytes per file with --size (default 4MB); kinds take turns (text, log, CSV, CSV, JSON)
   --files  number of files of each kind when --size is not given (default 4, ~20 KB each)
+  --density  share of records (lines, rows, JSON objects) that hold planted values (default 1: every
+           record, as the accuracy test wants); the others are records of the same kind holding
+           numbers, dates, amounts, UUIDs and order codes that are no identifier
 """
 import argparse
 import json
@@ -295,10 +298,33 @@ def filler(r):
     return " ".join(r.choice(WORDS) for _ in range(n)).capitalize() + "."
 
 
-def write_text(r, out, budget):
+def benign_sentence(r):
+    """A line with numbers in it that are no identifier: what most of a document is."""
+    return r.choice([
+        f"Order A-{r.randint(1000, 99999)} shipped {r.randint(1, 9)} items on {date(r)} for {amount(r)} EUR.",
+        f"Ticket #{r.randint(100, 99999)} was closed after {r.randint(2, 90)} minutes by the {r.choice(WORDS)} team.",
+        f"Release {r.randint(1, 9)}.{r.randint(0, 30)}.{r.randint(0, 99)} went out at {r.randint(0, 23):02d}:{r.randint(0, 59):02d}.",
+        filler(r),
+        filler(r),
+    ])
+
+
+def date(r):
+    return f"2026-{r.randint(1, 12):02d}-{r.randint(1, 28):02d}"
+
+
+def amount(r):
+    return f"{r.randint(1, 9000)}.{r.randint(0, 99):02d}"
+
+
+def hexid(r, n):
+    return "".join(r.choice("0123456789abcdef") for _ in range(n))
+
+
+def write_text(r, out, budget, density):
     while out.pos < budget:
-        if r.random() < 0.5:
-            out.write(filler(r) + "\n")
+        if r.random() < 0.5 or (density < 1 and r.random() >= density):
+            out.write((benign_sentence(r) if density < 1 else filler(r)) + "\n")
             continue
         kind, truth = pick(r)
         first, last = person(r)
@@ -320,13 +346,21 @@ def write_text(r, out, budget):
         out.write(after.format(name=f"{first} {last}", n=r.randint(1000, 9999)) + "\n")
 
 
-def write_log(r, out, budget):
+def write_log(r, out, budget, density):
     sec = 0
     while out.pos < budget:
         sec += r.randint(1, 30)
         ts = f"2026-03-{1 + sec // 86400 % 28:02d}T{sec // 3600 % 24:02d}:{sec // 60 % 60:02d}:{sec % 60:02d}Z"
         level = r.choice(["INFO", "INFO", "WARN", "DEBUG"])
         out.write(f"{ts} {level} req={''.join(r.choice('abcdef') for _ in range(8))} ")
+        if density < 1 and r.random() >= density:
+            out.write(r.choice([
+                f"GET /api/v2/orders/{r.randint(1000, 999999)} 200 {r.randint(1, 900)}ms bytes={r.randint(100, 99999)}",
+                f"job=backup id={hexid(r, 8)}-{hexid(r, 4)}-{hexid(r, 4)}-{hexid(r, 4)}-{hexid(r, 12)} took {r.randint(10, 99999)} ms",
+                f"cache hit ratio {r.randint(0, 100)}.{r.randint(0, 9)}% size={r.randint(1, 4096)}MiB",
+                filler(r),
+            ]) + "\n")
+            continue
         roll = r.random()
         if roll < 0.35:
             out.write(f"{filler(r)}\n")
@@ -355,11 +389,17 @@ CSV_COLUMNS = [("name", None), ("email", "email-address"), ("phone", "phone-numb
                ("ip_address", "ipv4-address")]
 
 
-def write_csv(r, out, budget, meaningful):
+def write_csv(r, out, budget, meaningful, density):
     headers = [c for c, _ in CSV_COLUMNS] if meaningful else [f"col{i + 1}" for i in range(len(CSV_COLUMNS))]
     out.write(",".join(headers) + "\n")
     while out.pos < budget:
         out.record = out.pos
+        if density < 1 and r.random() >= density:
+            # A row of an orders table: the export most files in a share are.
+            out.write(",".join([f"Widget {r.choice(WORDS)}", f"SKU-{r.randint(10000, 99999)}",
+                                str(r.randint(1, 40)), amount(r), date(r), r.choice(["shipped", "open"]),
+                                f"web-{r.randint(1, 40)}"]) + "\n")
+            continue
         first, last = person(r)
         for i, (_, kind) in enumerate(CSV_COLUMNS):
             if i:
@@ -379,13 +419,19 @@ def write_csv(r, out, budget, meaningful):
         out.write("\n")
 
 
-def write_json(r, out, budget):
+def write_json(r, out, budget, density):
     out.write('{"customers": [\n')
     first_rec = True
     while out.pos < budget or first_rec:
         if not first_rec:
             out.write(",\n")
         first_rec = False
+        if density < 1 and r.random() >= density:
+            out.write(json.dumps({"order": f"A-{r.randint(1000, 99999)}", "created": date(r),
+                                  "items": [{"sku": f"SKU-{r.randint(10000, 99999)}", "qty": r.randint(1, 9),
+                                             "price": float(amount(r))}],
+                                  "status": r.choice(["shipped", "open"]), "notes": filler(r)}))
+            continue
         first, last = person(r)
         out.write(f'  {{"name": {json.dumps(first + " " + last, ensure_ascii=False)}, "contact": {{"email": "')
         t = r.random() >= DECOY_SHARE
@@ -429,6 +475,7 @@ def main():
     ap.add_argument("--file-size", type=parse_size, default=4 * 10 ** 6)
     ap.add_argument("--labels")
     ap.add_argument("--no-labels", action="store_true")
+    ap.add_argument("--density", type=float, default=1.0)
     a = ap.parse_args()
     os.makedirs(a.out, exist_ok=True)
     r = random.Random(a.seed)
@@ -446,15 +493,15 @@ def main():
         i = counters[kind] = counters.get(kind, 0) + 1
         out = Out(a.out, f"{kind}_{i:04d}.{ext}", labels)
         if kind == "text":
-            write_text(r, out, per_file)
+            write_text(r, out, per_file, a.density)
         elif kind == "log":
-            write_log(r, out, per_file)
+            write_log(r, out, per_file, a.density)
         elif kind == "people":
-            write_csv(r, out, per_file, True)
+            write_csv(r, out, per_file, True, a.density)
         elif kind == "export":
-            write_csv(r, out, per_file, False)
+            write_csv(r, out, per_file, False, a.density)
         else:
-            write_json(r, out, per_file)
+            write_json(r, out, per_file, a.density)
         out.close()
     if labels is not None:
         path = a.labels or os.path.join(a.out, "labels.jsonl")

@@ -74,10 +74,16 @@ pub struct Engine {
     /// Every detector's pattern in one automaton: one pass says which detectors can match a chunk,
     /// so the cost of a chunk with nothing in it does not grow with the number of detectors.
     prefilter: RegexSet,
-    /// Every detector's line pattern in one lazy DFA reporting all matches of all patterns
-    /// (overlapping, `MatchKind::All`): one pass over a block says which detectors match on which
-    /// lines, so only those lines are searched again by the detector's own line pattern.
+    /// The line pattern of every detector that can report a value without context, in one lazy
+    /// DFA reporting all matches of all patterns (overlapping, `MatchKind::All`): one pass over a
+    /// block says which of them match on which lines, so only those lines are searched again by
+    /// the detector's own line pattern.
     gate: DFA,
+    /// Per gate pattern, its detector.
+    gated: Vec<usize>,
+    /// The detectors that report nothing without context, found by their keywords rather than
+    /// their patterns: see [`KeywordGate`].
+    keyed: KeywordGate,
     /// The gate's lazy DFA caches, one per thread at a time: a cache made per block would build
     /// the same states again for every block.
     gate_caches: Pool<DfaCache, GateCache>,
@@ -147,6 +153,7 @@ impl Engine {
             .build()
             .map_err(|e| all_err("prefilter", e.to_string()))?;
         let mut hirs = Vec::with_capacity(detectors.len());
+        let mut gated = Vec::with_capacity(detectors.len());
         let mut lines = Vec::with_capacity(detectors.len());
         for d in &detectors {
             let err = |e: String| DetectorError {
@@ -173,7 +180,10 @@ impl Engine {
                 .group_info()
                 .to_index(regex_automata::PatternID::ZERO, "value");
             lines.push(LinePattern { regex, value });
-            hirs.push(hir);
+            if d.context_required != ContextRequired::Always {
+                gated.push(lines.len() - 1);
+                hirs.push(hir);
+            }
         }
         let nfa = thompson::Compiler::new()
             .configure(
@@ -200,6 +210,8 @@ impl Engine {
         Ok(Engine {
             prefilter,
             gate,
+            gated,
+            keyed: KeywordGate::new(&detectors).map_err(|e| all_err("keyword gate", e))?,
             gate_caches,
             lines,
             context: detectors
@@ -297,14 +309,17 @@ impl Engine {
         field: impl Fn(usize) -> Option<&'f str>,
         min: Confidence,
     ) -> Vec<LineMatch> {
-        let field = |l: usize| field(l).map(lowercase);
+        let named = &field;
+        let field = |l: usize| named(l).map(lowercase);
         let bytes = block.as_bytes();
         let starts: Vec<usize> = std::iter::once(0)
             .chain(memchr::memchr_iter(b'\n', bytes).map(|i| i + 1))
             .collect();
         let line_end = |l: usize| starts.get(l + 1).map_or(bytes.len(), |&s| s - 1);
-        let flagged = self.gate(bytes, &starts);
         let ascii = bytes.is_ascii();
+        let mut flagged = self.gate(bytes, &starts);
+        self.keyed
+            .flag(block, &starts, ascii, named, &self.context, &mut flagged);
         let mut candidates: Vec<Match> = Vec::new();
         for (i, lines) in flagged.iter().enumerate() {
             let pattern = &self.lines[i];
@@ -386,10 +401,13 @@ impl Engine {
     }
 
     /// Per detector, the sorted lines of `bytes` (starting at `starts`) on which its line
-    /// pattern matches, from one overlapping pass of the gate.
+    /// pattern matches, from one overlapping pass of the gate; empty for the keyed detectors.
     fn gate(&self, bytes: &[u8], starts: &[usize]) -> Vec<Vec<u32>> {
         let n = self.detectors.len();
         let mut flagged: Vec<Vec<u32>> = vec![Vec::new(); n];
+        if self.gated.is_empty() {
+            return flagged;
+        }
         let mut cache = self.gate_caches.get();
         let mut state = OverlappingState::start();
         let input = Input::new(bytes);
@@ -403,7 +421,10 @@ impl Engine {
                 // Cannot happen with this configuration (no quit bytes, never gives up); if it
                 // did, every line is searched by every detector, which is slower, not wrong.
                 let all: Vec<u32> = (0..starts.len() as u32).collect();
-                return vec![all; n];
+                for &i in &self.gated {
+                    flagged[i] = all.clone();
+                }
+                return flagged;
             }
             let Some(hm) = state.get_match() else {
                 break;
@@ -414,7 +435,7 @@ impl Engine {
                 line += 1;
             }
             let l = line as u32;
-            let v = &mut flagged[hm.pattern().as_usize()];
+            let v = &mut flagged[self.gated[hm.pattern().as_usize()]];
             if v.last() != Some(&l) {
                 v.push(l);
             }
@@ -481,6 +502,175 @@ impl Engine {
             confidence,
             masked: mask(value, d.mask),
         })
+    }
+}
+
+/// Finds the lines on which a detector that reports nothing without context (`context_required =
+/// "always"`: a date of birth, a routing number, a bare passport number) could report a value:
+/// those holding one of its keywords, and those whose field (column header, key path) names it.
+/// Such detectors stay out of the gate, whose automaton they would swell with patterns that match
+/// everywhere (every date in a log is a date-of-birth candidate), and a pass for their keywords
+/// costs far less than one for their patterns.
+///
+/// The lines it gives are a superset of those where [`Engine::judge`] finds the context: a keyword
+/// in a line's context window lies in the text before the value or in the text after it (see
+/// [`window`]), so it is in the line.
+#[derive(Debug)]
+struct KeywordGate {
+    /// The keyed detectors (indexes into [`Engine::detectors`]).
+    detectors: Vec<usize>,
+    /// Every keyed detector's keywords in one searcher, ASCII case-insensitive.
+    searcher: Option<aho_corasick::AhoCorasick>,
+    /// Per searcher pattern, the keyed detectors it is a keyword of.
+    owners: Vec<Vec<usize>>,
+    /// Keyed detectors with an empty keyword: any line may hold their context.
+    everywhere: Vec<usize>,
+}
+
+impl KeywordGate {
+    fn new(detectors: &[Detector]) -> Result<KeywordGate, String> {
+        let mut words: Vec<String> = Vec::new();
+        let mut owners: Vec<Vec<usize>> = Vec::new();
+        let mut everywhere = Vec::new();
+        let mut keyed = Vec::new();
+        for (i, d) in detectors.iter().enumerate() {
+            if d.context_required != ContextRequired::Always {
+                continue;
+            }
+            keyed.push(i);
+            for k in &d.context {
+                let word = lowercase(k);
+                if word.is_empty() {
+                    everywhere.push(i);
+                    continue;
+                }
+                match words.iter().position(|s| *s == word) {
+                    Some(at) if owners[at].contains(&i) => {}
+                    Some(at) => owners[at].push(i),
+                    None => {
+                        words.push(word.to_string());
+                        owners.push(vec![i]);
+                    }
+                }
+            }
+        }
+        let searcher = if words.is_empty() {
+            None
+        } else {
+            Some(
+                aho_corasick::AhoCorasick::builder()
+                    .ascii_case_insensitive(true)
+                    .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+                    .build(&words)
+                    .map_err(|e| e.to_string())?,
+            )
+        };
+        Ok(KeywordGate {
+            detectors: keyed,
+            searcher,
+            owners,
+            everywhere,
+        })
+    }
+
+    /// The keyed detectors `field` names (exactly as [`Engine::judge`] asks): the searcher says
+    /// which keywords it holds, so the exact test runs only for their detectors.
+    fn named_by(&self, field: &str, context: &[Keywords]) -> Vec<usize> {
+        let mut named: Vec<usize> = self.everywhere.clone();
+        let Some(searcher) = &self.searcher else {
+            return named;
+        };
+        let lower = lowercase(field);
+        // Most fields name nothing: one plain search says so.
+        if searcher.find(lower.as_ref()).is_none() {
+            return named;
+        }
+        for m in searcher.find_overlapping_iter(lower.as_ref()) {
+            for &i in &self.owners[m.pattern().as_usize()] {
+                if !named.contains(&i) && context[i].in_text(&lower) {
+                    named.push(i);
+                }
+            }
+        }
+        named
+    }
+
+    /// Adds to `flagged` (per detector, lines) the lines of `block` (starting at `starts`) where
+    /// each keyed detector may find its context, sorted; `field(line)` is a line's structured
+    /// context, `context` the detectors' keywords.
+    fn flag<'f>(
+        &self,
+        block: &str,
+        starts: &[usize],
+        ascii: bool,
+        field: impl Fn(usize) -> Option<&'f str>,
+        context: &[Keywords],
+        flagged: &mut [Vec<u32>],
+    ) {
+        if self.detectors.is_empty() {
+            return;
+        }
+        let line_of = |at: usize| (starts.partition_point(|&s| s <= at) - 1) as u32;
+        if let Some(searcher) = &self.searcher {
+            // Keywords are rare: a plain search (with the searcher's literal prefilter) finds the
+            // next line holding one, and only that line is searched for all of them, overlapping
+            // (`addr` inside `address`, which may belong to other detectors).
+            let mut at = 0;
+            while let Some(m) = searcher.find(aho_corasick::Input::new(block).range(at..)) {
+                let l = line_of(m.start());
+                let (a, b) = (
+                    starts[l as usize],
+                    starts.get(l as usize + 1).map_or(block.len(), |&s| s - 1),
+                );
+                for m in searcher.find_overlapping_iter(&block[a..b]) {
+                    for &i in &self.owners[m.pattern().as_usize()] {
+                        if flagged[i].last() != Some(&l) {
+                            flagged[i].push(l);
+                        }
+                    }
+                }
+                at = b;
+                if at >= block.len() {
+                    break;
+                }
+            }
+            // A keyword may appear only once a non-ASCII line is lower-cased as the context
+            // window is (`É` to `é`, the Kelvin sign to `k`).
+            if !ascii {
+                for (l, &a) in starts.iter().enumerate() {
+                    let b = starts.get(l + 1).map_or(block.len(), |&s| s - 1);
+                    if block[a..b].is_ascii() {
+                        continue;
+                    }
+                    let lower = block[a..b].to_lowercase();
+                    for m in searcher.find_overlapping_iter(&lower) {
+                        for &i in &self.owners[m.pattern().as_usize()] {
+                            flagged[i].push(l as u32);
+                        }
+                    }
+                }
+            }
+        }
+        // CSV fields of a column share their header: the answer for the last field is kept.
+        let mut last: Option<(&str, Vec<usize>)> = None;
+        for l in 0..starts.len() {
+            let Some(f) = field(l) else {
+                continue;
+            };
+            if !last.as_ref().is_some_and(|(g, _)| std::ptr::eq(*g, f)) {
+                last = Some((f, self.named_by(f, context)));
+            }
+            for &i in last.as_ref().map(|(_, d)| d.as_slice()).unwrap_or_default() {
+                flagged[i].push(l as u32);
+            }
+        }
+        for &i in &self.everywhere {
+            flagged[i] = (0..starts.len() as u32).collect();
+        }
+        for &i in &self.detectors {
+            flagged[i].sort_unstable();
+            flagged[i].dedup();
+        }
     }
 }
 
@@ -562,7 +752,7 @@ fn inside_hex_token(text: &str, start: usize, end: usize) -> bool {
         && token.iter().any(|c| matches!(c, b'a'..=b'f' | b'A'..=b'F'))
 }
 
-/// The text within `chars` characters either side of `start..end`, joined by a space, lower
+/// The text within `chars` characters either side of `start..end`, joined by a newline, lower
 /// case: sliced in place and lowered in one buffer, since it is made for every candidate.
 fn window(text: &str, start: usize, end: usize, chars: usize) -> String {
     let from = match chars {
@@ -579,7 +769,9 @@ fn window(text: &str, start: usize, end: usize, chars: usize) -> String {
         .map_or(text.len(), |(i, _)| end + i);
     let mut out = String::with_capacity(start - from + 1 + to - end);
     out.push_str(&text[from..start]);
-    out.push(' ');
+    // Not a space: a keyword of two words must not be made of the word before the value and the
+    // word after it (`social <value> security`), and no keyword holds a newline.
+    out.push('\n');
     out.push_str(&text[end..to]);
     lowercase(&out).into_owned()
 }
@@ -861,6 +1053,64 @@ mod tests {
         }
     }
 
+    /// With a field per line, the block scan finds what scanning each line with its field finds:
+    /// the detectors that need context are searched only on lines holding one of their keywords
+    /// or under a field naming them, and that must lose nothing.
+    #[test]
+    fn scan_fields_equals_scanning_each_field() {
+        let e = engine();
+        let mut fields: Vec<String> = vec!["col1".into(), "created_at".into(), "Notes".into()];
+        for d in e.detectors() {
+            if d.context_required == ContextRequired::Always {
+                fields.extend(
+                    d.context
+                        .iter()
+                        .map(|k| format!("$.customer.{}", k.to_uppercase())),
+                );
+            }
+        }
+        let mut lines = tricky_lines(&e);
+        // Values of the keyed detectors with a keyword of another detector, of their own, in upper
+        // case, and split around the value (`social <value> security` is no keyword).
+        for d in e.detectors() {
+            if d.context_required != ContextRequired::Always {
+                continue;
+            }
+            for (k, ex) in d.examples.positive.iter().enumerate() {
+                let key = &d.context[k % d.context.len()];
+                lines.push(format!("{}: {ex}", key.to_uppercase()));
+                lines.push(format!("{ex} ({key})"));
+                lines.push(format!("ZIP {ex}"));
+                if let Some((a, b)) = key.split_once(' ') {
+                    lines.push(format!("{a} {ex} {b}"));
+                }
+            }
+        }
+        let block = lines.join("\n");
+        let field = |l: usize| Some(fields[l % fields.len()].as_str()).filter(|_| l % 4 != 3);
+        for min in [Confidence::Low, Confidence::High] {
+            let mut want = Vec::new();
+            let mut at = 0;
+            for (line, text) in block.split('\n').enumerate() {
+                for mut found in e.scan(text, field(line), min) {
+                    found.start += at;
+                    found.end += at;
+                    want.push(LineMatch { line, found });
+                }
+                at += text.len() + 1;
+            }
+            let got = e.scan_fields(&block, field, min);
+            let keyed = got
+                .iter()
+                .filter(|m| {
+                    e.detectors()[m.found.detector].context_required == ContextRequired::Always
+                })
+                .count();
+            assert!(keyed > 50, "keyed detectors report: {keyed}");
+            assert_eq!(got, want);
+        }
+    }
+
     /// A keyword on the line before does not count (the window ends at the line), as when lines
     /// were scanned one by one; on the same line it does.
     #[test]
@@ -905,7 +1155,7 @@ mod tests {
             let before: String = text[..start].chars().rev().take(chars).collect();
             let before: String = before.chars().rev().collect();
             let after: String = text[end..].chars().take(chars).collect();
-            format!("{before} {after}").to_lowercase()
+            format!("{before}\n{after}").to_lowercase()
         }
         fn plain_keyword(haystack: &str, keywords: &[&str]) -> bool {
             keywords.iter().any(|k| {

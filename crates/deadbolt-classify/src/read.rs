@@ -12,10 +12,11 @@ use std::sync::Arc;
 
 use deadbolt_model::{Diagnostic, Level};
 use serde::Serialize;
-use serde_json::Value;
 
 use crate::detector::{Category, Confidence, Label};
 use crate::engine::{Engine, Match};
+
+mod json;
 
 /// How a file is read.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -703,15 +704,6 @@ struct Chunk<'a> {
     whole: bool,
 }
 
-/// JSON strings and numbers waiting to be scanned together.
-#[derive(Default)]
-struct Strings {
-    /// The values, each followed by `\n` (none holds one).
-    text: String,
-    /// Per value: its key path, line and file offset, and where it starts in `text`.
-    place: Vec<(String, u64, u64, usize)>,
-}
-
 /// CSV fields (or Parquet values) waiting to be scanned together.
 #[derive(Default)]
 pub(crate) struct Fields {
@@ -743,7 +735,7 @@ pub(crate) struct Scan<'e> {
     /// File offset and line of the block's first byte.
     block_at: (u64, u64),
     /// JSON values waiting to be scanned together.
-    strings: Strings,
+    strings: json::Strings,
 }
 
 impl<'e> Scan<'e> {
@@ -758,7 +750,7 @@ impl<'e> Scan<'e> {
             largest_chunk: 0,
             block: Vec::new(),
             block_at: (0, 1),
-            strings: Strings::default(),
+            strings: json::Strings::default(),
         }
     }
 
@@ -924,6 +916,7 @@ impl<'e> Scan<'e> {
                     }
                 }
                 self.flush_block();
+                self.flush_strings();
                 return Ok(());
             }
             let room = cap - line.len();
@@ -1049,17 +1042,11 @@ impl<'e> Scan<'e> {
             accept_before,
             whole,
         };
-        if ndjson
-            && chunk.whole
-            && let Ok(value) = serde_json::from_slice::<Value>(bytes)
-        {
-            self.largest_chunk = self.largest_chunk.max(bytes.len());
-            let text = String::from_utf8_lossy(bytes);
-            let mut at = Locator::new(&text, offset, line);
-            self.walk(&value, &mut String::from("$"), &mut at);
-            self.flush_strings();
+        if ndjson && chunk.whole && self.json_line(bytes, offset, line) {
             return;
         }
+        // The JSON lines gathered before this one go first, so samples keep the file's order.
+        self.flush_strings();
         self.record_bytes(&chunk, None, true);
     }
 
@@ -1195,146 +1182,6 @@ impl<'e> Scan<'e> {
         }
         batch.text.clear();
         batch.place.clear();
-    }
-
-    /// One JSON document, parsed whole when at most `json_max` bytes; each string and number is
-    /// scanned with its key path as context.
-    fn json(&mut self, input: &mut dyn BufRead) -> io::Result<()> {
-        let max = self.options.json_max;
-        let mut raw = Vec::new();
-        input.take(max as u64 + 1).read_to_end(&mut raw)?;
-        if raw.len() > max {
-            return Err(io::Error::new(
-                io::ErrorKind::InvalidData,
-                format!("JSON document over {} MB", max / (1024 * 1024)),
-            ));
-        }
-        let value: Value = serde_json::from_slice(&raw)
-            .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, format!("not JSON ({e})")))?;
-        self.largest_chunk = self.largest_chunk.max(raw.len());
-        let text = String::from_utf8_lossy(&raw);
-        let mut at = Locator::new(&text, 0, 1);
-        self.walk(&value, &mut String::from("$"), &mut at);
-        self.flush_strings();
-        Ok(())
-    }
-
-    /// Scans a JSON string or number under `path` at file `offset` and `line`: one without a
-    /// newline is gathered with others and scanned many at a time, each as its own text.
-    fn json_value(&mut self, s: &str, path: &str, offset: u64, line: u64) {
-        if s.is_empty() {
-            return;
-        }
-        if s.contains('\n') {
-            self.flush_strings();
-            self.record(s, Some(path), offset, line, None, true);
-            return;
-        }
-        self.largest_chunk = self.largest_chunk.max(s.len());
-        let start = self.strings.text.len();
-        self.strings.text.push_str(s);
-        self.strings.text.push('\n');
-        self.strings
-            .place
-            .push((path.to_string(), line, offset, start));
-        if self.strings.text.len() >= self.options.block {
-            self.flush_strings();
-        }
-    }
-
-    /// Scans the gathered JSON values (one per line), each with its key path as context.
-    fn flush_strings(&mut self) {
-        let mut batch = std::mem::take(&mut self.strings);
-        if batch.text.is_empty() {
-            return;
-        }
-        let text = &batch.text[..batch.text.len() - 1];
-        let place = &batch.place;
-        let path = |l: usize| place.get(l).map(|p| p.0.as_str());
-        for lm in self
-            .engine
-            .scan_fields(text, path, self.options.min_confidence)
-        {
-            let Some((path, line, offset, start)) = place.get(lm.line) else {
-                continue;
-            };
-            let at = (*line, offset + (lm.found.start - start) as u64);
-            self.add(lm.found, Some(path), |_| at);
-        }
-        batch.text.clear();
-        batch.place.clear();
-        self.strings = batch;
-    }
-
-    /// Visits `value` in document order, scanning strings and numbers with `path` as context.
-    fn walk(&mut self, value: &Value, path: &mut String, at: &mut Locator<'_>) {
-        match value {
-            Value::Object(map) => {
-                for (k, v) in map {
-                    let len = path.len();
-                    path.push('.');
-                    path.push_str(k);
-                    self.walk(v, path, at);
-                    path.truncate(len);
-                }
-            }
-            Value::Array(items) => {
-                for (i, v) in items.iter().enumerate() {
-                    let len = path.len();
-                    path.push_str(&format!("[{i}]"));
-                    self.walk(v, path, at);
-                    path.truncate(len);
-                }
-            }
-            Value::String(s) => {
-                let (offset, line) = at.find(&serde_json::to_string(s).unwrap_or_default(), 1);
-                self.json_value(s, path, offset, line);
-            }
-            Value::Number(n) => {
-                let s = n.to_string();
-                let (offset, line) = at.find(&s, 0);
-                self.json_value(&s, path, offset, line);
-            }
-            Value::Bool(_) | Value::Null => {}
-        }
-    }
-}
-
-/// Finds where parsed JSON values sit in the source text, moving forward in document order (the
-/// parser keeps key order), so findings get a line and byte offset.
-struct Locator<'t> {
-    text: &'t str,
-    base: u64,
-    cursor: usize,
-    line: u64,
-}
-
-impl<'t> Locator<'t> {
-    fn new(text: &'t str, base: u64, line: u64) -> Self {
-        Locator {
-            text,
-            base,
-            cursor: 0,
-            line,
-        }
-    }
-
-    /// The file offset (plus `skip`, past an opening quote) and line of the next `needle`; where
-    /// the source spells it differently (other escapes), the current position.
-    fn find(&mut self, needle: &str, skip: usize) -> (u64, u64) {
-        let Some(at) = self.text[self.cursor..]
-            .find(needle)
-            .map(|i| self.cursor + i)
-        else {
-            return (self.base + self.cursor as u64, self.line);
-        };
-        self.line += self.text[self.cursor..at]
-            .bytes()
-            .filter(|&b| b == b'\n')
-            .count() as u64;
-        self.cursor = at + needle.len();
-        // Newlines inside the value (escaped in JSON) are not in the source.
-        (self.base + (at + skip) as u64, self.line)
     }
 }
 

@@ -97,6 +97,102 @@ fn ndjson_lines_and_broken_json_falls_back_to_text() {
     assert!(r.diagnostics[0].message.contains("scanned as plain text"));
 }
 
+/// Values are placed exactly whatever their spelling: escaped strings, numbers, array elements,
+/// keys that repeat; key paths carry array indexes.
+#[test]
+fn json_values_are_placed_in_the_source() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let text = concat!(
+        "{\"rows\": [\n",
+        "  {\"ssn\": 536221234, \"mail\": \"jane.doe@corp.io\"},\n",
+        "  {\"mail\": \"x\\\"y jane.doe@corp.io\", \"ssn\": \"\\u0035\\u00336-22-1234\"},\n",
+        "  {\"ssn\": \"536-22-1234\", \"ssn\": \"078-05-1121\"}\n",
+        "]}\n"
+    );
+    let p = write(dir.path(), "rows.json", text.as_bytes());
+    let options = Options {
+        samples: 10,
+        ..Options::default()
+    };
+    let r = scan(&p, &options);
+    assert_eq!(r.format, Format::Json);
+    assert!(r.diagnostics.is_empty(), "{:?}", r.diagnostics);
+    let ssn = r
+        .types
+        .iter()
+        .find(|t| t.detector == "us-ssn")
+        .expect("ssn");
+    let mut places: Vec<(u64, usize, Option<&str>)> = ssn
+        .samples
+        .iter()
+        .map(|s| (s.line, s.offset as usize, s.field.as_deref()))
+        .collect();
+    // Escaped and spelled otherwise than serde_json would: placed at the next string spelled so
+    // (line 4), which must not move the values after it.
+    assert_eq!(places[1].2, Some("$.rows[1].ssn"));
+    places.remove(1);
+    assert_eq!(
+        places,
+        vec![
+            (
+                2,
+                text.find("536221234").expect("number"),
+                Some("$.rows[0].ssn")
+            ),
+            (
+                4,
+                text.find("536-22-1234\"").expect("dashed"),
+                Some("$.rows[2].ssn")
+            ),
+            (
+                4,
+                text.find("078-05-1121").expect("repeated key"),
+                Some("$.rows[2].ssn")
+            ),
+        ]
+    );
+    let mail = r
+        .types
+        .iter()
+        .find(|t| t.detector == "email-address")
+        .expect("mail");
+    assert_eq!(mail.count, 2);
+    assert_eq!(
+        mail.samples[0].offset as usize,
+        text.find("jane.doe").expect("mail")
+    );
+    assert_eq!(mail.samples[1].line, 3);
+}
+
+/// An NDJSON line that breaks off after a value is read as text only: its values count once.
+/// Nesting past the parser's limit is no JSON either; the file is read as text.
+#[test]
+fn broken_or_deep_json_counts_each_value_once() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let p = write(
+        dir.path(),
+        "log.ndjson",
+        b"{\"a\":\"jane.doe@corp.io\",\"b\":\"john.roe@corp.io\", oops\n{\"c\":\"ann.lee@corp.io\"}\n",
+    );
+    let r = scan(&p, &Options::default());
+    let t = &r.types[0];
+    assert_eq!((t.detector.as_str(), t.count), ("email-address", 3));
+    assert_eq!(t.samples[0].field, None);
+    let deep = format!(
+        "{}\"jane.doe@corp.io\"{}",
+        "[".repeat(5000),
+        "]".repeat(5000)
+    );
+    let p = write(dir.path(), "deep.json", deep.as_bytes());
+    let r = scan(&p, &Options::default());
+    assert_eq!(r.types[0].count, 1);
+    assert!(
+        r.diagnostics[0].message.contains("recursion limit"),
+        "{:?}",
+        r.diagnostics
+    );
+}
+
 #[test]
 fn gzip_is_decompressed_and_read_by_inner_name() {
     let dir = tempfile::tempdir().expect("tmp");
