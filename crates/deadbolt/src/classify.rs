@@ -21,7 +21,7 @@ pub enum ClassifyFormat {
     Human,
     /// For programs (`schema_version: 1`).
     Json,
-    /// SARIF 2.1.0: one result per finding (up to [`SARIF_FINDINGS`] per identifier per file),
+    /// SARIF 2.1.0: one result per finding (up to 1,000 per identifier per file),
     /// the detector as rule, the masked sample in the message.
     Sarif,
     /// One row per file and identifier: file, label, identifier, category, count, highest
@@ -31,6 +31,7 @@ pub enum ClassifyFormat {
 
 /// Findings kept per identifier per file for SARIF, where each finding is a result; the other
 /// formats keep a few samples. Bounded so a file full of e-mail addresses stays a readable report.
+/// The help of `--format sarif` states the number (a doc link there would print as its source).
 const SARIF_FINDINGS: usize = 1000;
 
 /// Arguments of `deadbolt classify`.
