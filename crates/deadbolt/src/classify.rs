@@ -93,6 +93,11 @@ struct Inventory<'a> {
 
 /// Runs `deadbolt classify`; returns the exit code.
 pub fn run(args: ClassifyArgs) -> Result<u8> {
+    // With transparent huge pages, every lazy DFA cache and read buffer the scan touches is
+    // backed in 2 MiB pages: on the 1 GB benchmark corpus peak RSS was 200–212 MiB with them and
+    // 166–171 MiB without, for 2–12% more CPU time. A failure (an old kernel) changes nothing else.
+    #[cfg(target_os = "linux")]
+    let _ = rustix::thread::disable_transparent_huge_pages(true);
     let is_s3 = |p: &Path| p.to_str().is_some_and(|p| p.starts_with("s3://"));
     for p in &args.paths {
         if !is_s3(p) && !p.exists() {
