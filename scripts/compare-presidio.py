@@ -36,11 +36,15 @@ DEFAULT_BIN = os.path.join(
 DEADBOLT_TO_PRESIDIO = {
     "email-address": "EMAIL_ADDRESS",
     "phone-number": "PHONE_NUMBER",
+    "phone-number-national": "PHONE_NUMBER",
     "credit-card-number": "CREDIT_CARD",
     "iban": "IBAN_CODE",
     "us-ssn": "US_SSN",
     "ipv4-address": "IP_ADDRESS",
     "ipv6-address": "IP_ADDRESS",
+    # A date of birth is one kind of DATE_TIME: deadbolt reports dates only next to a birth keyword,
+    # so its recall here counts only those.
+    "date-of-birth": "DATE_TIME",
 }
 TYPES = ["EMAIL_ADDRESS", "PHONE_NUMBER", "CREDIT_CARD", "IBAN_CODE", "US_SSN", "IP_ADDRESS", "DATE_TIME"]
 
