@@ -1275,16 +1275,16 @@ mod tests {
             .iter()
             .position(|d| d.id == "in-aadhaar")
             .expect("aadhaar detector");
-        let alone = e.scan("4714 3523 3978 6539", None, Confidence::Low);
+        let alone = e.scan("aadhaar card 4714 3523 3978 6539", None, Confidence::Low);
         let both = alone.iter().any(|m| m.detector == aadhaar);
         assert!(!both, "one span, one finding: {alone:?}");
         assert_eq!(
-            ids(&e, "paid with 4714 3523 3978 6539 today", None),
+            ids(&e, "aadhaar card 4714 3523 3978 6539 today", None),
             vec![("credit-card-number".into(), Confidence::High)]
         );
         assert_eq!(
-            ids(&e, "3523 3978 6539", None),
-            vec![("in-aadhaar".into(), Confidence::Medium)],
+            ids(&e, "aadhaar card 3523 3978 6539", None),
+            vec![("in-aadhaar".into(), Confidence::High)],
             "the Aadhaar part alone is found, so the test above shows an overlap resolved"
         );
     }

@@ -592,8 +592,12 @@ const NATIONAL_REGIONS: &[phonenumber::country::Id] = {
 
 /// A phone number in national form (`(415) 555-2671`, `020 7946 0958`): valid by Google's
 /// libphonenumber metadata (the `phonenumber` crate) for at least one of [`NATIONAL_REGIONS`].
-/// Loose on its own, so its detector requires context.
+/// Loose on its own, so its detector requires context. A `+country` number is never one (the
+/// international detector judges it).
 pub(crate) fn phone_national(value: &str) -> bool {
+    if value.starts_with('+') {
+        return false;
+    }
     let d = digits(value);
     if d.len() < 7 || all_same(&d) {
         return false;
