@@ -505,6 +505,9 @@ impl Engine {
     }
 }
 
+/// Fields whose answer [`KeywordGate::flag`] keeps: more columns than a table usually has.
+const KNOWN_FIELDS: usize = 64;
+
 /// Finds the lines on which a detector that reports nothing without context (`context_required =
 /// "always"`: a date of birth, a routing number, a bare passport number) could report a value:
 /// those holding one of its keywords, and those whose field (column header, key path) names it.
@@ -651,16 +654,27 @@ impl KeywordGate {
                 }
             }
         }
-        // CSV fields of a column share their header: the answer for the last field is kept.
-        let mut last: Option<(&str, Vec<usize>)> = None;
+        // The fields of a CSV column share their header (one string): the answers for the last
+        // few headers are kept, so a block of rows asks once per column.
+        let mut known: Vec<(&str, Vec<usize>)> = Vec::new();
+        let mut next = 0;
         for l in 0..starts.len() {
             let Some(f) = field(l) else {
                 continue;
             };
-            if !last.as_ref().is_some_and(|(g, _)| std::ptr::eq(*g, f)) {
-                last = Some((f, self.named_by(f, context)));
-            }
-            for &i in last.as_ref().map(|(_, d)| d.as_slice()).unwrap_or_default() {
+            let at = match known.iter().position(|(g, _)| std::ptr::eq(*g, f)) {
+                Some(at) => at,
+                None if known.len() < KNOWN_FIELDS => {
+                    known.push((f, self.named_by(f, context)));
+                    known.len() - 1
+                }
+                None => {
+                    next = (next + 1) % KNOWN_FIELDS;
+                    known[next] = (f, self.named_by(f, context));
+                    next
+                }
+            };
+            for &i in &known[at].1 {
                 flagged[i].push(l as u32);
             }
         }

@@ -1135,6 +1135,7 @@ impl<'e> Scan<'e> {
     /// of many lines or longer than [`Options::chunk`] is scanned on its own, as a CSV field is.
     /// The batch is scanned once it holds [`Options::block`] bytes; [`Scan::flush_fields`]
     /// scans the rest.
+    #[cfg(feature = "parquet")]
     pub(crate) fn push_field(
         &mut self,
         batch: &mut Fields,
