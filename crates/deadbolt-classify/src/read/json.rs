@@ -174,7 +174,17 @@ struct Walk<'w, 'e, 't> {
     hold: bool,
 }
 
-impl Walk<'_, '_, '_> {
+impl<'e, 't> Walk<'_, 'e, 't> {
+    /// The walk of a value inside this one (its path extended by the caller).
+    fn child(&mut self) -> Walk<'_, 'e, 't> {
+        Walk {
+            scan: &mut *self.scan,
+            path: &mut *self.path,
+            at: &mut *self.at,
+            hold: self.hold,
+        }
+    }
+
     fn value(self, s: &str, place: (u64, u64)) {
         let (offset, line) = place;
         self.scan.json_value(s, self.path, offset, line, self.hold);
@@ -196,35 +206,25 @@ impl<'de> Visitor<'de> for Walk<'_, '_, '_> {
         f.write_str("a JSON value")
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+    fn visit_map<A: MapAccess<'de>>(mut self, mut map: A) -> Result<(), A::Error> {
         let len = self.path.len();
         loop {
             self.path.push('.');
             if map.next_key_seed(Key(self.path))?.is_none() {
                 break;
             }
-            map.next_value_seed(Walk {
-                scan: self.scan,
-                path: self.path,
-                at: self.at,
-                hold: self.hold,
-            })?;
+            map.next_value_seed(self.child())?;
             self.path.truncate(len);
         }
         self.path.truncate(len);
         Ok(())
     }
 
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+    fn visit_seq<A: SeqAccess<'de>>(mut self, mut seq: A) -> Result<(), A::Error> {
         let len = self.path.len();
         for i in 0usize.. {
             let _ = write!(self.path, "[{i}]");
-            let more = seq.next_element_seed(Walk {
-                scan: self.scan,
-                path: self.path,
-                at: self.at,
-                hold: self.hold,
-            })?;
+            let more = seq.next_element_seed(self.child())?;
             self.path.truncate(len);
             if more.is_none() {
                 break;
