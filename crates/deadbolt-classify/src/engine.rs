@@ -258,7 +258,7 @@ impl Engine {
     /// names a detector's type, it counts as a context keyword for every value in the chunk.
     pub fn scan(&self, text: &str, field: Option<&str>, min: Confidence) -> Vec<Match> {
         let mut candidates = Vec::new();
-        let field = field.map(lowercase);
+        let field = field.map(field_context);
         for i in self.prefilter.matches(text.as_bytes()).iter() {
             self.scan_one(i, text, 0, field.as_deref(), min, &mut candidates);
         }
@@ -310,7 +310,7 @@ impl Engine {
         min: Confidence,
     ) -> Vec<LineMatch> {
         let named = &field;
-        let field = |l: usize| named(l).map(lowercase);
+        let field = |l: usize| named(l).map(field_context);
         let bytes = block.as_bytes();
         let starts: Vec<usize> = std::iter::once(0)
             .chain(memchr::memchr_iter(b'\n', bytes).map(|i| i + 1))
@@ -583,7 +583,7 @@ impl KeywordGate {
         let Some(searcher) = &self.searcher else {
             return named;
         };
-        let lower = lowercase(field);
+        let lower = field_context(field);
         // Most fields name nothing: one plain search says so.
         if searcher.find(lower.as_ref()).is_none() {
             return named;
@@ -788,6 +788,33 @@ fn window(text: &str, start: usize, end: usize, chars: usize) -> String {
     out.push('\n');
     out.push_str(&text[end..to]);
     lowercase(&out).into_owned()
+}
+
+/// A field name (column header, key path) as context is matched against: in lower case, and,
+/// after a newline, once more with its words split the way names are written
+/// (`dateOfBirth`, `drivers_license`, `nhs-number` become `date of birth`, `drivers license`,
+/// `nhs number`), so that keywords written as words name fields written as identifiers. Borrowed
+/// when the name is lower case and has no such joins.
+fn field_context(field: &str) -> std::borrow::Cow<'_, str> {
+    let joined = |b: &[u8], i: usize| {
+        matches!(b[i], b'_' | b'-')
+            || (i > 0 && b[i].is_ascii_uppercase() && b[i - 1].is_ascii_lowercase())
+    };
+    let bytes = field.as_bytes();
+    if !(0..bytes.len()).any(|i| joined(bytes, i)) {
+        return lowercase(field);
+    }
+    let mut split = String::with_capacity(field.len() + 8);
+    for (i, c) in field.char_indices() {
+        if c.is_ascii() && joined(bytes, i) {
+            split.push(' ');
+            if c == '_' || c == '-' {
+                continue;
+            }
+        }
+        split.push(c);
+    }
+    std::borrow::Cow::Owned(format!("{}\n{}", lowercase(field), lowercase(&split)))
 }
 
 /// `s` in lower case, borrowed when it already is (column headers and key paths mostly are).
@@ -1277,6 +1304,45 @@ mod tests {
             ids(&e, "536221234", Some("ssn")),
             vec![("us-ssn".into(), Confidence::High)]
         );
+    }
+
+    /// Fields written as identifiers name the keywords written as words; the plain lower-case
+    /// name still counts (`date_of_birth` is itself a keyword).
+    #[test]
+    fn camel_case_and_snake_case_fields_name_their_type() {
+        let e = engine();
+        for field in [
+            "dateOfBirth",
+            "DateOfBirth",
+            "date_of_birth",
+            "customer.date-of-birth",
+        ] {
+            assert_eq!(
+                ids(&e, "1984-03-12", Some(field)),
+                vec![("date-of-birth".into(), Confidence::High)],
+                "{field}"
+            );
+        }
+        for field in ["phoneNumber", "mobilePhone", "$.contact.phoneNumber"] {
+            assert_eq!(
+                ids(&e, "(415) 555-2671", Some(field)),
+                vec![("phone-number-national".into(), Confidence::High)],
+                "{field}"
+            );
+        }
+        assert_eq!(
+            ids(&e, "943 476 5919", Some("nhsNumber")),
+            vec![("uk-nhs-number".into(), Confidence::High)]
+        );
+        assert_eq!(
+            field_context("dateOfBirth"),
+            "dateofbirth\ndate of birth",
+            "both spellings, apart"
+        );
+        assert_eq!(field_context("email"), "email");
+        for field in ["created", "notes", "updatedAt", "sku_code"] {
+            assert!(ids(&e, "1984-03-12", Some(field)).is_empty(), "{field}");
+        }
     }
 
     #[test]

@@ -164,6 +164,31 @@ fn json_values_are_placed_in_the_source() {
     assert_eq!(mail.samples[1].line, 3);
 }
 
+/// A byte order mark before a JSON document or the first NDJSON line does not make it text: the
+/// key path still names the value.
+#[test]
+fn json_after_a_byte_order_mark_is_json() {
+    let dir = tempfile::tempdir().expect("tmp");
+    for (name, text) in [
+        (
+            "bom.json",
+            "\u{feff}{\"nhs_number\":\n  \"943 476 5919\"}\n",
+        ),
+        ("bom.ndjson", "\u{feff}{\"nhs_number\": \"943 476 5919\"}\n"),
+    ] {
+        let p = write(dir.path(), name, text.as_bytes());
+        let r = scan(&p, &Options::default());
+        assert!(r.diagnostics.is_empty(), "{name}: {:?}", r.diagnostics);
+        let t = &r.types[0];
+        assert_eq!(t.detector, "uk-nhs-number", "{name}");
+        assert_eq!(t.samples[0].field.as_deref(), Some("$.nhs_number"));
+        assert_eq!(
+            t.samples[0].offset as usize,
+            text.find("943").expect("value")
+        );
+    }
+}
+
 /// An NDJSON line that breaks off after a value is read as text only: its values count once.
 /// Nesting past the parser's limit is no JSON either; the file is read as text.
 #[test]

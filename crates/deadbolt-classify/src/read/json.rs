@@ -58,7 +58,8 @@ impl Scan<'_> {
         let text = std::str::from_utf8(&raw)
             .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, format!("not JSON ({e})")))?;
         self.largest_chunk = self.largest_chunk.max(raw.len());
-        if let Err(e) = self.json_text(text, 0, 1, false) {
+        let (text, offset) = without_bom(text, 0);
+        if let Err(e) = self.json_text(text, offset, 1, false) {
             self.strings.clear();
             return Err(io::Error::new(
                 io::ErrorKind::InvalidData,
@@ -75,6 +76,7 @@ impl Scan<'_> {
         let Ok(text) = std::str::from_utf8(bytes) else {
             return false;
         };
+        let (text, offset) = without_bom(text, offset);
         let mark = (
             self.strings.text.len(),
             self.strings.paths.len(),
@@ -163,6 +165,15 @@ impl Scan<'_> {
         }
         batch.clear();
         self.strings = batch;
+    }
+}
+
+/// `text` (at file `offset`) without the UTF-8 byte order mark some Windows tools write first,
+/// which JSON parsers refuse (RFC 8259, 8.1: "MAY ignore the presence of a BOM").
+fn without_bom(text: &str, offset: u64) -> (&str, u64) {
+    match text.strip_prefix('\u{feff}') {
+        Some(rest) if offset == 0 => (rest, 3),
+        _ => (text, offset),
     }
 }
 
