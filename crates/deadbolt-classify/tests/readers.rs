@@ -164,6 +164,36 @@ fn json_values_are_placed_in_the_source() {
     assert_eq!(mail.samples[1].line, 3);
 }
 
+/// A key is scanned as data, with its object's path as context: a map keyed by card number is
+/// restricted data.
+#[test]
+fn json_keys_are_data() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let text = "{\"cards\": {\"4539148803436467\": {\"limit\": 100}},\n \"by_mail\": {\"jane.doe@corp.io\": 1}}\n";
+    let p = write(dir.path(), "keys.json", text.as_bytes());
+    let r = scan(&p, &Options::default());
+    assert_eq!(r.label, Label::Restricted);
+    let card = r
+        .types
+        .iter()
+        .find(|t| t.detector == "credit-card-number")
+        .expect("card");
+    assert_eq!(
+        card.samples[0].offset as usize,
+        text.find("4539").expect("card")
+    );
+    assert_eq!(card.samples[0].field.as_deref(), Some("$.cards"));
+    let mail = r
+        .types
+        .iter()
+        .find(|t| t.detector == "email-address")
+        .expect("mail");
+    assert_eq!(
+        (mail.samples[0].line, mail.samples[0].field.as_deref()),
+        (2, Some("$.by_mail"))
+    );
+}
+
 /// A byte order mark before a JSON document or the first NDJSON line does not make it text: the
 /// key path still names the value.
 #[test]

@@ -221,9 +221,18 @@ impl<'de> Visitor<'de> for Walk<'_, '_, '_> {
         let len = self.path.len();
         loop {
             self.path.push('.');
-            if map.next_key_seed(Key(self.path))?.is_none() {
+            let key = Key {
+                path: self.path,
+                at: self.at,
+            };
+            let Some((offset, line)) = map.next_key_seed(key)? else {
                 break;
-            }
+            };
+            // A key is data too (a map keyed by card number or e-mail address), with the path of
+            // the object holding it as context, as a CSV header cell is scanned.
+            let (parent, key) = self.path.split_at(len);
+            self.scan
+                .json_value(&key[1..], parent, offset, line, self.hold);
             map.next_value_seed(self.child())?;
             self.path.truncate(len);
         }
@@ -297,27 +306,37 @@ impl Walk<'_, '_, '_> {
     }
 }
 
-/// A map key, appended to the key path.
-struct Key<'p>(&'p mut String);
+/// A map key, appended to the key path; its place in the source, found as a string value's is.
+struct Key<'k, 't> {
+    path: &'k mut String,
+    at: &'k mut Locator<'t>,
+}
 
-impl<'de> DeserializeSeed<'de> for Key<'_> {
-    type Value = ();
+impl<'de> DeserializeSeed<'de> for Key<'_, '_> {
+    type Value = (u64, u64);
 
-    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(u64, u64), D::Error> {
         d.deserialize_str(self)
     }
 }
 
-impl Visitor<'_> for Key<'_> {
-    type Value = ();
+impl<'de> Visitor<'de> for Key<'_, '_> {
+    type Value = (u64, u64);
 
     fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
         f.write_str("an object key")
     }
 
-    fn visit_str<E: de::Error>(self, key: &str) -> Result<(), E> {
-        self.0.push_str(key);
-        Ok(())
+    fn visit_borrowed_str<E: de::Error>(self, key: &'de str) -> Result<(u64, u64), E> {
+        self.path.push_str(key);
+        Ok(self.at.at_slice(key))
+    }
+
+    fn visit_str<E: de::Error>(self, key: &str) -> Result<(u64, u64), E> {
+        self.path.push_str(key);
+        Ok(self
+            .at
+            .find(&serde_json::to_string(key).unwrap_or_default(), 1))
     }
 }
 
