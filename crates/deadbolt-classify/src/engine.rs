@@ -253,6 +253,13 @@ impl Engine {
         out
     }
 
+    /// Whether some detector's pattern matches in `text`: when none does, [`Engine::scan`] finds
+    /// nothing there, whatever the field. One pass of the prefilter; for short texts that are
+    /// mostly not data (JSON keys), cheaper than gathering them for a block scan.
+    pub fn may_match(&self, text: &str) -> bool {
+        self.prefilter.is_match(text.as_bytes())
+    }
+
     /// The findings in `text` at or above `min`, one per span, in text order. `field` is
     /// structured context for the whole chunk (a CSV column header, a JSON key path): when it
     /// names a detector's type, it counts as a context keyword for every value in the chunk.
@@ -1395,6 +1402,8 @@ mod tests {
         let e = engine();
         let text = "nothing to see here, just words";
         assert!(e.prefilter.matches(text.as_bytes()).iter().next().is_none());
+        assert!(!e.may_match(text));
+        assert!(e.may_match("card 4111 1111 1111 1111"));
     }
 
     /// An engine with one loose detector, so the engine-wide exclusions are what drops a value

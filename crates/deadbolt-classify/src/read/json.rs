@@ -231,8 +231,10 @@ impl<'de> Visitor<'de> for Walk<'_, '_, '_> {
             // A key is data too (a map keyed by card number or e-mail address), with the path of
             // the object holding it as context, as a CSV header cell is scanned.
             let (parent, key) = self.path.split_at(len);
-            self.scan
-                .json_value(&key[1..], parent, offset, line, self.hold);
+            if self.scan.engine.may_match(&key[1..]) {
+                self.scan
+                    .json_value(&key[1..], parent, offset, line, self.hold);
+            }
             map.next_value_seed(self.child())?;
             self.path.truncate(len);
         }
