@@ -164,6 +164,58 @@ fn json_values_are_placed_in_the_source() {
     assert_eq!(mail.samples[1].line, 3);
 }
 
+/// A value inside a string written with escapes is placed where it is in the file: escapes before
+/// it (`\"`, `\u0034`, `\n`, a surrogate pair) are counted as the bytes they take in the source,
+/// and an escaped newline is no line break of the file.
+#[test]
+fn values_in_escaped_strings_are_placed_in_the_source() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let cases: &[(&str, &str)] = &[
+        ("{\"a\": \"ssn 536-22-871\\u0034\"}\n", "536-22-871"),
+        ("{\"ssn\": \"\\u003536-22-8714\"}\n", "\\u0035"),
+        ("{\"c\": \"x\\\"y ssn 536-22-8714\"}\n", "536-22-8714"),
+        (
+            "{\"a\": \"l1\\nl2\\nl3\\nl4 ssn 536-22-8714\",\n \"b\": \"x\"}\n",
+            "536-22-8714",
+        ),
+        (
+            "[\"\\ud83d\\ude00 \\u00e9 ssn 536-22-8714\", null, \"\\t ssn 536-22-8715\"]\n",
+            "536-22-8714",
+        ),
+        (
+            "{\"k\\u00e9y\": 1, \"v\": \"\\/ ssn 536-22-8714\"}\n",
+            "536-22-8714",
+        ),
+    ];
+    for (k, (text, at)) in cases.iter().enumerate() {
+        let p = write(dir.path(), &format!("e{k}.json"), text.as_bytes());
+        let r = scan(&p, &Options::default());
+        assert!(r.diagnostics.is_empty(), "{text}: {:?}", r.diagnostics);
+        let ssn = r.types.iter().find(|t| t.detector == "us-ssn").expect(text);
+        let s = &ssn.samples[0];
+        assert_eq!(
+            (s.line, s.offset as usize),
+            (1, text.find(at).expect("in text")),
+            "{text}"
+        );
+    }
+    // Many strings spelled with escapes: each placed at its own string, in time proportional to
+    // the document.
+    let one = "\"\\u00e9 jane.doe@corp.io\"";
+    let text = format!("[{}]", vec![one; 20_000].join(","));
+    let p = write(dir.path(), "many.json", text.as_bytes());
+    let options = Options {
+        samples: 3,
+        ..Options::default()
+    };
+    let r = scan(&p, &options);
+    let mail = &r.types[0];
+    assert_eq!(mail.count, 20_000);
+    let offsets: Vec<u64> = mail.samples.iter().map(|s| s.offset).collect();
+    let step = one.len() as u64 + 1;
+    assert_eq!(offsets, vec![9, 9 + step, 9 + 2 * step]);
+}
+
 /// A key is scanned as data, with its object's path as context: a map keyed by card number is
 /// restricted data.
 #[test]

@@ -19,16 +19,55 @@ pub(super) struct Strings {
     text: String,
     /// The key paths of the values, one after another.
     paths: String,
-    /// Per value: the end of its key path in `paths` (it starts where the previous one ends), its
-    /// line and file offset, and where it starts in `text`.
-    place: Vec<(usize, u64, u64, usize)>,
+    /// For values written with escapes, where the source and the value stop going in step (see
+    /// [`Escapes`]), one value's after another's.
+    escapes: Vec<(usize, usize)>,
+    /// Per value: the end of its key path in `paths` and of its steps in `escapes` (each starts
+    /// where the previous value's ends), its line and file offset, and where it starts in `text`.
+    place: Vec<(usize, usize, u64, u64, usize)>,
+    /// Values holding a newline (written `\n` in the source), scanned one by one.
+    long: Vec<Long>,
+}
+
+/// A gathered JSON value that holds a newline.
+struct Long {
+    value: String,
+    path: String,
+    line: u64,
+    offset: u64,
+    steps: Vec<(usize, usize)>,
 }
 
 impl Strings {
     fn clear(&mut self) {
         self.text.clear();
         self.paths.clear();
+        self.escapes.clear();
         self.place.clear();
+        self.long.clear();
+    }
+
+    fn is_empty(&self) -> bool {
+        self.text.is_empty() && self.long.is_empty()
+    }
+
+    /// How much is gathered, to take back to with [`Strings::truncate`].
+    fn mark(&self) -> [usize; 5] {
+        [
+            self.text.len(),
+            self.paths.len(),
+            self.escapes.len(),
+            self.place.len(),
+            self.long.len(),
+        ]
+    }
+
+    fn truncate(&mut self, mark: [usize; 5]) {
+        self.text.truncate(mark[0]);
+        self.paths.truncate(mark[1]);
+        self.escapes.truncate(mark[2]);
+        self.place.truncate(mark[3]);
+        self.long.truncate(mark[4]);
     }
 
     /// The key path of value `k`.
@@ -36,6 +75,68 @@ impl Strings {
         let end = self.place.get(k)?.0;
         let start = k.checked_sub(1).map_or(0, |p| self.place[p].0);
         self.paths.get(start..end)
+    }
+
+    /// The steps of value `k`.
+    fn steps(&self, k: usize) -> &[(usize, usize)] {
+        let Some(&(_, end, ..)) = self.place.get(k) else {
+            return &[];
+        };
+        let start = k.checked_sub(1).map_or(0, |p| self.place[p].1);
+        self.escapes.get(start..end).unwrap_or_default()
+    }
+}
+
+/// Where a string written with escapes and its value go out of step: pairs (byte offset in the
+/// value, byte offset in the source text after the opening quote), one after each escape, so a
+/// position in the value maps back to the source. Empty for a string without escapes.
+struct Escapes;
+
+impl Escapes {
+    /// The steps of `raw`, a JSON string's source between its quotes.
+    fn of(raw: &str) -> Vec<(usize, usize)> {
+        let bytes = raw.as_bytes();
+        let (mut value, mut at) = (0usize, 0usize);
+        let mut steps = Vec::new();
+        while let Some(i) = memchr::memchr(b'\\', &bytes[at..]) {
+            value += i;
+            at += i;
+            let (source_len, value_len) = match bytes.get(at + 1) {
+                Some(b'u') => {
+                    let unit = |from: usize| {
+                        raw.get(from..from + 4)
+                            .and_then(|h| u32::from_str_radix(h, 16).ok())
+                    };
+                    match unit(at + 2) {
+                        // A surrogate pair: one character of four bytes.
+                        Some(0xD800..=0xDBFF)
+                            if bytes.get(at + 6..at + 8) == Some(b"\\u")
+                                && unit(at + 8).is_some_and(|l| (0xDC00..=0xDFFF).contains(&l)) =>
+                        {
+                            (12, 4)
+                        }
+                        Some(c) => (6, char::from_u32(c).map_or(3, char::len_utf8)),
+                        None => (2, 1),
+                    }
+                }
+                _ => (2, 1),
+            };
+            value += value_len;
+            at += source_len;
+            steps.push((value, at));
+        }
+        steps
+    }
+
+    /// The source offset (after the opening quote) of value offset `k`.
+    fn source(steps: &[(usize, usize)], k: usize) -> usize {
+        match steps.partition_point(|&(v, _)| v <= k) {
+            0 => k,
+            n => {
+                let (v, a) = steps[n - 1];
+                a + (k - v)
+            }
+        }
     }
 }
 
@@ -77,15 +178,9 @@ impl Scan<'_> {
             return false;
         };
         let (text, offset) = without_bom(text, offset);
-        let mark = (
-            self.strings.text.len(),
-            self.strings.paths.len(),
-            self.strings.place.len(),
-        );
+        let mark = self.strings.mark();
         if self.json_text(text, offset, line, true).is_err() {
-            self.strings.text.truncate(mark.0);
-            self.strings.paths.truncate(mark.1);
-            self.strings.place.truncate(mark.2);
+            self.strings.truncate(mark);
             return false;
         }
         self.largest_chunk = self.largest_chunk.max(bytes.len());
@@ -118,50 +213,79 @@ impl Scan<'_> {
         de.end()
     }
 
-    /// Gathers a JSON string or number under `path` at file `offset` and `line`: one without a
-    /// newline is scanned with others, each as its own text, once the batch is full (unless
-    /// `hold`); one with a newline is scanned on its own.
-    fn json_value(&mut self, s: &str, path: &str, offset: u64, line: u64, hold: bool) {
+    /// Gathers a JSON string or number under `path` at file `offset` and `line`, with the steps
+    /// that map its bytes back to the source ([`Escapes`]); the batch is scanned once it is full
+    /// (unless `hold`). A value with a newline is kept apart and scanned on its own.
+    fn json_value(
+        &mut self,
+        s: &str,
+        path: &str,
+        place: (u64, u64),
+        steps: Vec<(usize, usize)>,
+        hold: bool,
+    ) {
+        let (offset, line) = place;
         if s.is_empty() {
             return;
         }
-        if s.contains('\n') {
-            if !hold {
-                self.flush_strings();
-            }
-            self.record(s, Some(path), offset, line, None, true);
-            return;
-        }
         self.largest_chunk = self.largest_chunk.max(s.len());
-        let start = self.strings.text.len();
-        self.strings.text.push_str(s);
-        self.strings.text.push('\n');
-        self.strings.paths.push_str(path);
-        self.strings
-            .place
-            .push((self.strings.paths.len(), line, offset, start));
+        if s.contains('\n') {
+            self.strings.long.push(Long {
+                value: s.to_string(),
+                path: path.to_string(),
+                line,
+                offset,
+                steps,
+            });
+        } else {
+            let start = self.strings.text.len();
+            self.strings.text.push_str(s);
+            self.strings.text.push('\n');
+            self.strings.paths.push_str(path);
+            self.strings.escapes.extend(steps);
+            let ends = (self.strings.paths.len(), self.strings.escapes.len());
+            self.strings
+                .place
+                .push((ends.0, ends.1, line, offset, start));
+        }
         if !hold && self.strings.text.len() >= self.options.block {
             self.flush_strings();
         }
     }
 
-    /// Scans the gathered JSON values (one per line), each with its key path as context.
+    /// Scans the gathered JSON values (one per line), each with its key path as context. Every
+    /// finding is on its string's line (a JSON string holds no line break of the source).
     pub(super) fn flush_strings(&mut self) {
         let mut batch = std::mem::take(&mut self.strings);
-        if batch.text.is_empty() {
+        if batch.is_empty() {
             return;
         }
-        let text = &batch.text[..batch.text.len() - 1];
-        let path = |l: usize| batch.path(l);
-        for lm in self
-            .engine
-            .scan_fields(text, path, self.options.min_confidence)
-        {
-            let Some(&(_, line, offset, start)) = batch.place.get(lm.line) else {
-                continue;
-            };
-            let at = (line, offset + (lm.found.start - start) as u64);
-            self.add(lm.found, batch.path(lm.line), |_| at);
+        if !batch.text.is_empty() {
+            let text = &batch.text[..batch.text.len() - 1];
+            let path = |l: usize| batch.path(l);
+            for lm in self
+                .engine
+                .scan_fields(text, path, self.options.min_confidence)
+            {
+                let Some(&(_, _, line, offset, start)) = batch.place.get(lm.line) else {
+                    continue;
+                };
+                let k = Escapes::source(batch.steps(lm.line), lm.found.start - start);
+                let at = (line, offset + k as u64);
+                self.add(lm.found, batch.path(lm.line), |_| at);
+            }
+        }
+        for long in &batch.long {
+            for m in self
+                .engine
+                .scan(&long.value, Some(&long.path), self.options.min_confidence)
+            {
+                let at = (
+                    long.line,
+                    long.offset + Escapes::source(&long.steps, m.start) as u64,
+                );
+                self.add(m, Some(&long.path), |_| at);
+            }
         }
         batch.clear();
         self.strings = batch;
@@ -196,9 +320,8 @@ impl<'e, 't> Walk<'_, 'e, 't> {
         }
     }
 
-    fn value(self, s: &str, place: (u64, u64)) {
-        let (offset, line) = place;
-        self.scan.json_value(s, self.path, offset, line, self.hold);
+    fn value(self, s: &str, place: (u64, u64), steps: Vec<(usize, usize)>) {
+        self.scan.json_value(s, self.path, place, steps, self.hold);
     }
 }
 
@@ -225,7 +348,7 @@ impl<'de> Visitor<'de> for Walk<'_, '_, '_> {
                 path: self.path,
                 at: self.at,
             };
-            let Some((offset, line)) = map.next_key_seed(key)? else {
+            let Some((place, steps)) = map.next_key_seed(key)? else {
                 break;
             };
             // A key is data too (a map keyed by card number or e-mail address), with the path of
@@ -233,7 +356,7 @@ impl<'de> Visitor<'de> for Walk<'_, '_, '_> {
             let (parent, key) = self.path.split_at(len);
             if self.scan.engine.may_match(&key[1..]) {
                 self.scan
-                    .json_value(&key[1..], parent, offset, line, self.hold);
+                    .json_value(&key[1..], parent, place, steps, self.hold);
             }
             map.next_value_seed(self.child())?;
             self.path.truncate(len);
@@ -258,18 +381,15 @@ impl<'de> Visitor<'de> for Walk<'_, '_, '_> {
     /// A string without escapes: a slice of the source, so its place is known exactly.
     fn visit_borrowed_str<E: de::Error>(self, s: &'de str) -> Result<(), E> {
         let place = self.at.at_slice(s);
-        self.value(s, place);
+        self.value(s, place, Vec::new());
         Ok(())
     }
 
-    /// A string with escapes: found in the source by its JSON spelling as serde_json writes it
-    /// (`\"`, `\n`, `\u0001`), which most writers share; one spelled otherwise (`\u0041` for `A`)
-    /// is placed at the next string spelled that way, or where the walk stands.
+    /// A string with escapes: its source is the next string token, whose escapes map the
+    /// value's offsets back to the source.
     fn visit_str<E: de::Error>(self, s: &str) -> Result<(), E> {
-        let place = self
-            .at
-            .find(&serde_json::to_string(s).unwrap_or_default(), 1);
-        self.value(s, place);
+        let (place, steps) = self.at.escaped(s);
+        self.value(s, place, steps);
         Ok(())
     }
 
@@ -303,7 +423,7 @@ impl Walk<'_, '_, '_> {
     fn number<E: de::Error>(self, n: serde_json::Number) -> Result<(), E> {
         let s = n.to_string();
         let place = self.at.find(&s, 0);
-        self.value(&s, place);
+        self.value(&s, place, Vec::new());
         Ok(())
     }
 }
@@ -314,31 +434,32 @@ struct Key<'k, 't> {
     at: &'k mut Locator<'t>,
 }
 
-impl<'de> DeserializeSeed<'de> for Key<'_, '_> {
-    type Value = (u64, u64);
+/// Where a string is in the source: file offset and line, and the steps of its escapes.
+type Placed = ((u64, u64), Vec<(usize, usize)>);
 
-    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(u64, u64), D::Error> {
+impl<'de> DeserializeSeed<'de> for Key<'_, '_> {
+    type Value = Placed;
+
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Placed, D::Error> {
         d.deserialize_str(self)
     }
 }
 
 impl<'de> Visitor<'de> for Key<'_, '_> {
-    type Value = (u64, u64);
+    type Value = Placed;
 
     fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
         f.write_str("an object key")
     }
 
-    fn visit_borrowed_str<E: de::Error>(self, key: &'de str) -> Result<(u64, u64), E> {
+    fn visit_borrowed_str<E: de::Error>(self, key: &'de str) -> Result<Placed, E> {
         self.path.push_str(key);
-        Ok(self.at.at_slice(key))
+        Ok((self.at.at_slice(key), Vec::new()))
     }
 
-    fn visit_str<E: de::Error>(self, key: &str) -> Result<(u64, u64), E> {
+    fn visit_str<E: de::Error>(self, key: &str) -> Result<Placed, E> {
         self.path.push_str(key);
-        Ok(self
-            .at
-            .find(&serde_json::to_string(key).unwrap_or_default(), 1))
+        Ok(self.at.escaped(key))
     }
 }
 
@@ -378,7 +499,54 @@ impl<'t> Locator<'t> {
             self.line -= memchr::memchr_iter(b'\n', back).count() as u64;
             self.cursor = start;
         }
-        self.move_to(start, s.len())
+        // Past the closing quote too, so that the next string token is the next string.
+        let closed = usize::from(self.text.as_bytes().get(start + s.len()) == Some(&b'"'));
+        let (offset, line) = self.move_to(start, s.len() + closed);
+        (offset, line)
+    }
+
+    /// The place of `value`, a string the parser had to unescape, and its escape steps: the next
+    /// string token of the source when one follows what was placed last; else the next string
+    /// spelled as serde_json spells it, without steps.
+    fn escaped(&mut self, value: &str) -> Placed {
+        match self.string_token() {
+            Some((start, raw)) => {
+                let steps = Escapes::of(raw);
+                let (offset, line) = self.move_to(start, raw.len() + 2);
+                ((offset + 1, line), steps)
+            }
+            None => (
+                self.find(&serde_json::to_string(value).unwrap_or_default(), 1),
+                Vec::new(),
+            ),
+        }
+    }
+
+    /// The next string token after the current position: its opening quote's offset in the text
+    /// and its source between the quotes. Only punctuation, white space, `null`, `true`, `false`
+    /// and numbers may come before it; anything else (the position is behind) gives `None`.
+    fn string_token(&self) -> Option<(usize, &'t str)> {
+        let bytes = self.text.as_bytes();
+        let skip = |b: &u8| {
+            b.is_ascii_whitespace()
+                || b.is_ascii_alphanumeric()
+                || matches!(
+                    b,
+                    b':' | b',' | b'[' | b']' | b'{' | b'}' | b'.' | b'+' | b'-'
+                )
+        };
+        let start = self.cursor + bytes[self.cursor..].iter().position(|b| !skip(b))?;
+        if bytes[start] != b'"' {
+            return None;
+        }
+        let mut at = start + 1;
+        loop {
+            at += memchr::memchr2(b'"', b'\\', bytes.get(at..)?)?;
+            if bytes[at] == b'"' {
+                return Some((start, self.text.get(start + 1..at)?));
+            }
+            at += 2;
+        }
     }
 
     /// The file offset (plus `skip`, past an opening quote) and line of the next `needle` within
