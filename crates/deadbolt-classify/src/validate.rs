@@ -81,25 +81,32 @@ fn luhn_value(value: &str) -> bool {
 }
 
 /// A payment card number: 13–19 digits (ISO/IEC 7812-1), an issuer range that the pattern's
-/// two-digit prefix only approximates (Mastercard 2-series 2221–2720, American Express 34/37 with 15
-/// digits, JCB 3528–3589, Discover 6011/644–649/65, UnionPay 62), and the Luhn check.
+/// two-digit prefix only approximates, with the lengths that network issues — Visa 4: 13, 16 or 19;
+/// Mastercard 51–55 and 2221–2720: 16; American Express 34/37: 15; Diners Club 30/36/38/39: 14–19;
+/// JCB 3528–3589, Discover 6011/644–649/65 and UnionPay 62: 16–19 — and the Luhn check. A length
+/// the network does not issue is another number (a 15-digit French NIR starting `2 70 07` passes
+/// Luhn one time in ten and lies in the Mastercard 2-series).
 fn card(value: &str) -> bool {
     let d = digits(value);
     if !(13..=19).contains(&d.len()) || all_same(&d) || !luhn(&d) {
         return false;
     }
     let prefix = |n: usize| d[..n].iter().fold(0u32, |a, &x| a * 10 + u32::from(x));
+    let len = d.len();
     match d[0] {
-        4 => true,
-        5 => (51..=55).contains(&prefix(2)),
-        2 => (2221..=2720).contains(&prefix(4)),
+        4 => matches!(len, 13 | 16 | 19),
+        5 => (51..=55).contains(&prefix(2)) && len == 16,
+        2 => (2221..=2720).contains(&prefix(4)) && len == 16,
         3 => match prefix(2) {
-            34 | 37 => d.len() == 15,
-            35 => (3528..=3589).contains(&prefix(4)),
-            30 | 36 | 38 | 39 => d.len() >= 14,
+            34 | 37 => len == 15,
+            35 => (3528..=3589).contains(&prefix(4)) && len >= 16,
+            30 | 36 | 38 | 39 => len >= 14,
             _ => false,
         },
-        6 => prefix(4) == 6011 || (644..=649).contains(&prefix(3)) || matches!(prefix(2), 62 | 65),
+        6 => {
+            (prefix(4) == 6011 || (644..=649).contains(&prefix(3)) || matches!(prefix(2), 62 | 65))
+                && len >= 16
+        }
         _ => false,
     }
 }
@@ -874,6 +881,11 @@ mod tests {
         d.push(check.expect("a check digit exists"));
         let s: String = d.iter().map(|x| char::from(b'0' + x)).collect();
         assert!(!card(&s), "{s}");
+        // Luhn-valid, in the issuer's range, at a length the network does not issue.
+        assert!(luhn_value("270077519292891"));
+        assert!(!card("270077519292891"), "15-digit Mastercard 2-series");
+        assert!(luhn_value("4123332054789178"));
+        assert!(card("4123332054789178"), "16-digit Visa");
     }
 
     #[test]
