@@ -955,8 +955,85 @@ def write_identity(r, out, budget, density):
     out.write("\n]}\n")
 
 
+# --- Credentials in configuration files --------------------------------------------------------
+ALNUM = string.ascii_letters + string.digits
+B64URL = ALNUM + "-_"
+
+
+def _s(r, alphabet, n):
+    return "".join(r.choice(alphabet) for _ in range(n))
+
+
+def _b64url(data):
+    import base64
+    return base64.urlsafe_b64encode(data.encode()).decode().rstrip("=")
+
+
+def password(r):
+    """A password as people and generators make them: letters, digits and a symbol or two."""
+    return _s(r, ALNUM, r.randint(8, 14)) + r.choice("!#%&*+?^~") + _s(r, string.digits, 2)
+
+
+def secret_line(r, kind, valid):
+    """A configuration line holding one credential: (text before, value, text after)."""
+    if kind == "private-key":
+        algo = r.choice(["RSA ", "EC ", "OPENSSH ", ""])
+        head = f"-----BEGIN {algo if valid else r.choice(['PUBLIC ', 'CERTIFICATE ', 'RSA PUBLIC '])}"
+        head = head + ("PRIVATE KEY-----" if valid else "KEY-----").replace("CERTIFICATE KEY", "CERTIFICATE")
+        body = "\n".join(_s(r, B64, 64) for _ in range(3))
+        return "", head, f"\n{body}\n-----END KEY-----"
+    if kind == "github-token":
+        v = "ghp_" + _s(r, ALNUM, 36) if valid else r.choice(["ghx_" + _s(r, ALNUM, 36), "ghp_" + _s(r, ALNUM, 12)])
+        return "GITHUB_TOKEN=", v, ""
+    if kind == "slack-token":
+        v = f"xox{r.choice('bp' if valid else 'qz')}-{_s(r, string.digits, 12)}-{_s(r, ALNUM, 24)}"
+        return "SLACK_BOT_TOKEN=", v, ""
+    if kind == "stripe-secret-key":
+        return "STRIPE_KEY=", ("sk_live_" if valid else "sk_test_") + _s(r, ALNUM, 24), ""
+    if kind == "jwt":
+        head = _b64url(json.dumps({"alg": "HS256", "typ": "JWT"}))
+        body = _b64url(json.dumps({"sub": str(r.randint(1000, 99999)), "iat": r.randint(1600000000, 1800000000)}))
+        v = f"{head}.{body}.{_s(r, B64URL, 43)}" if valid else head
+        return "Authorization: Bearer ", v, ""
+    if kind == "password-assignment":
+        if valid:
+            return r.choice(["DB_PASSWORD=", "password: ", "smtp_pass = "]), password(r), ""
+        return r.choice(["DB_PASSWORD=", "password: "]), r.choice(["${DB_PASSWORD}", "changeme", "********", "{{ vault_pw }}"]), ""
+    if kind == "azure-storage-connection-string":
+        key = _s(r, B64, 86) + "==" if valid else \
+            "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
+        return "AZURE_STORAGE=DefaultEndpointsProtocol=https;AccountName=acmedata;AccountKey=", key, \
+            ";EndpointSuffix=core.windows.net"
+    if kind == "gitlab-token":
+        return "GITLAB_TOKEN=", "glpat-" + (_s(r, ALNUM, 20) if valid else _s(r, ALNUM, 8)), ""
+    # connection-string-password
+    scheme = r.choice(["postgres", "mysql", "amqp", "redis", "mongodb"])
+    pw = password(r).replace("#", "!").replace("%", "!").replace("?", "!") if valid else \
+        r.choice(["${DB_PASS}", "****", "password", "<password>"])
+    return f"DATABASE_URL={scheme}://app:", pw, f"@db.internal:5432/app"
+
+
+SECRET_KINDS = ["private-key", "github-token", "slack-token", "stripe-secret-key", "jwt", "password-assignment",
+                "azure-storage-connection-string", "gitlab-token", "connection-string-password"]
+CONFIG_LINES = ["LOG_LEVEL=info", "PORT=8080", "AWS_REGION=eu-west-1", "FEATURE_FLAGS=search,export",
+                "TIMEOUT_SECONDS=30", "# rotated by the platform team", "CACHE_TTL=600", "WORKERS=4"]
+
+
+def write_secrets(r, out, budget, density):
+    while out.pos < budget:
+        if r.random() < 0.5 or (density < 1 and r.random() >= density):
+            out.write(r.choice(CONFIG_LINES) + "\n")
+            continue
+        kind = r.choice(SECRET_KINDS)
+        truth = r.random() >= DECOY_SHARE
+        before, value, after = secret_line(r, kind, truth)
+        out.write(before)
+        out.value(value, kind, truth)
+        out.write(after + "\n")
+
+
 KINDS = [("text", "txt"), ("log", "log"), ("people", "csv"), ("export", "csv"), ("records", "json"),
-         ("ids", "txt"), ("patients", "csv"), ("registry", "csv"), ("identity", "json")]
+         ("ids", "txt"), ("patients", "csv"), ("registry", "csv"), ("identity", "json"), ("secrets", "env")]
 
 
 def parse_size(s):
@@ -1009,8 +1086,10 @@ def main():
             write_patients(r, out, per_file, a.density)
         elif kind == "registry":
             write_registry(r, out, per_file, a.density)
-        else:
+        elif kind == "identity":
             write_identity(r, out, per_file, a.density)
+        else:
+            write_secrets(r, out, per_file, a.density)
         out.close()
     if labels is not None:
         path = a.labels or os.path.join(a.out, "labels.jsonl")

@@ -156,12 +156,18 @@ struct Spec {
     #[serde(default)]
     exclusion_patterns: Vec<String>,
     #[serde(default)]
+    exclusions_before: Vec<String>,
+    #[serde(default)]
     min_entropy: Option<f64>,
     confidence: Confidence,
     mask: MaskStyle,
     #[serde(default)]
     examples: Examples,
 }
+
+/// How much of the line before a value [`Detector::exclusions_before`] see, bytes: bounded, so a
+/// long line costs no more per value than a short one.
+pub const BEFORE_WINDOW: usize = 256;
 
 /// The context window when a detector names none (characters each side).
 fn default_window() -> usize {
@@ -202,6 +208,9 @@ pub struct Detector {
     pub exclusions: Vec<String>,
     /// Values matching one of these are never reported.
     pub exclusion_patterns: Vec<Regex>,
+    /// Values whose line, up to the value (its last [`BEFORE_WINDOW`] bytes), matches one of
+    /// these are never reported: what stands before a value can say it is something else.
+    pub exclusions_before: Vec<Regex>,
     /// Minimum Shannon entropy of the value (bits per character), for secrets.
     pub min_entropy: Option<f64>,
     /// Base confidence.
@@ -267,14 +276,16 @@ pub fn parse(files: &[(&str, &str)]) -> Result<Vec<Detector>, DetectorError> {
                     })?),
                     None => None,
                 };
-            let exclusion_patterns = s
-                .exclusion_patterns
-                .iter()
-                .map(|p| {
-                    Regex::new(p)
-                        .map_err(|e| err(format!("detector `{}`: exclusion pattern: {e}", s.id)))
-                })
-                .collect::<Result<_, _>>()?;
+            let compile = |patterns: &[String], what: &str| {
+                patterns
+                    .iter()
+                    .map(|p| {
+                        Regex::new(p).map_err(|e| err(format!("detector `{}`: {what}: {e}", s.id)))
+                    })
+                    .collect::<Result<Vec<_>, _>>()
+            };
+            let exclusion_patterns = compile(&s.exclusion_patterns, "exclusion pattern")?;
+            let exclusions_before = compile(&s.exclusions_before, "exclusion before")?;
             out.push(Detector {
                 pattern,
                 validator,
@@ -282,6 +293,7 @@ pub fn parse(files: &[(&str, &str)]) -> Result<Vec<Detector>, DetectorError> {
                 context: s.context.iter().map(|k| k.to_lowercase()).collect(),
                 exclusions: s.exclusions.iter().map(|e| normalize(e)).collect(),
                 exclusion_patterns,
+                exclusions_before,
                 id: s.id,
                 name: s.name,
                 category: s.category,

@@ -472,6 +472,19 @@ impl Engine {
         if d.exclusion_patterns.iter().any(|p| p.is_match(value)) {
             return None;
         }
+        if !d.exclusions_before.is_empty() {
+            let line = text[..start].rfind('\n').map_or(0, |i| i + 1);
+            let mut from = start.saturating_sub(detector::BEFORE_WINDOW).max(line);
+            while !text.is_char_boundary(from) {
+                from += 1;
+            }
+            if d.exclusions_before
+                .iter()
+                .any(|p| p.is_match(&text[from..start]))
+            {
+                return None;
+            }
+        }
         if d.min_entropy.is_some_and(|e| detector::entropy(value) < e) {
             return None;
         }
