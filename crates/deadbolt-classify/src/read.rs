@@ -151,7 +151,8 @@ pub struct Sample {
     /// 1-based line (for CSV, the line the record starts on; for a spreadsheet, the row; for a
     /// Word document, the paragraph).
     pub line: u64,
-    /// Byte offset of the value in the (decompressed) file; for CSV, of the record; for JSON
+    /// Byte offset of the value in the (decompressed) file; for a CSV record with a quoted field,
+    /// of the record (its fields are read as unquoted copies); for JSON
     /// strings with escapes, of the string; for a Word document, in its text with a paragraph per
     /// line; for a spreadsheet cell, its 0-based column.
     pub offset: u64,
@@ -709,8 +710,38 @@ struct Chunk<'a> {
 pub(crate) struct Fields {
     /// The fields, each followed by `\n` (none holds one).
     text: String,
-    /// Per field: its column (`None` in the header row), the line and offset of its record.
-    place: Vec<(Option<usize>, u64, u64)>,
+    /// Per field, where it is.
+    place: Vec<FieldPlace>,
+}
+
+/// Where a gathered field is, in the batch and in the file.
+#[derive(Clone, Copy, Default)]
+struct FieldPlace {
+    /// Its column (`None` in the header row).
+    column: Option<usize>,
+    /// The line of its record.
+    line: u64,
+    /// With `exact`, the field's own byte offset in the file, so a finding is placed at the
+    /// offset of its value; otherwise its record's (a quoted field's text is an unquoted copy,
+    /// and a Parquet value has no byte offset).
+    offset: u64,
+    exact: bool,
+    /// Where the field starts in [`Fields::text`].
+    start: usize,
+}
+
+impl Fields {
+    fn push(&mut self, text: &str, column: Option<usize>, line: u64, offset: u64, exact: bool) {
+        self.place.push(FieldPlace {
+            column,
+            line,
+            offset,
+            exact,
+            start: self.text.len(),
+        });
+        self.text.push_str(text);
+        self.text.push('\n');
+    }
 }
 
 /// The largest `i <= at` that starts a UTF-8 character in `bytes` (so a window never splits one).
@@ -1056,11 +1087,13 @@ impl<'e> Scan<'e> {
     fn csv(&mut self, input: impl Read, delimiter: u8) -> io::Result<()> {
         let limit = self.options.chunk as u64 * 4;
         let consumed = Rc::new(Cell::new(0u64));
+        let raw = Rc::new(RefCell::new(RawTail::default()));
         let guard = RecordGuard {
             inner: input,
             read: 0,
             record_start: consumed.clone(),
             limit,
+            raw: raw.clone(),
         };
         let mut reader = csv::ReaderBuilder::new()
             .delimiter(delimiter)
@@ -1087,35 +1120,48 @@ impl<'e> Scan<'e> {
                     });
                 }
             }
-            let (line, offset) = record.position().map_or((0, 0), |p| (p.line(), p.byte()));
-            consumed.set(reader.position().byte());
+            let (mut line, mut offset) = record.position().map_or((0, 0), |p| (p.line(), p.byte()));
+            // After a CRLF the csv crate places the next record at the `\n` it ends the line with
+            // (and on that line): the record starts after the line end.
+            for b in raw.borrow().line_ends_at(offset) {
+                offset += 1;
+                line += u64::from(b == b'\n');
+            }
+            let next = reader.position().byte();
+            let exact = raw.borrow().unquoted(offset, next, &record, delimiter);
+            consumed.set(next);
+            let mut field_offset = offset;
             for (i, field) in record.iter().enumerate() {
+                let this_offset = field_offset;
+                field_offset += field.len() as u64 + 1;
                 // Most fields are one line of UTF-8: they are scanned many at a time, each as
                 // its own text with its column as context.
                 match std::str::from_utf8(field) {
                     Ok("") => continue,
                     Ok(text) if !text.contains('\n') => {
                         self.largest_chunk = self.largest_chunk.max(text.len());
-                        batch.text.push_str(text);
-                        batch.text.push('\n');
-                        batch
-                            .place
-                            .push((headers.as_ref().map(|_| i), line, offset));
+                        let column = headers.as_ref().map(|_| i);
+                        if exact {
+                            batch.push(text, column, line, this_offset, true);
+                        } else {
+                            batch.push(text, column, line, offset, false);
+                        }
                         continue;
                     }
                     _ => self.flush_fields(&mut batch, headers.as_deref()),
                 }
                 let column = headers.as_ref().and_then(|h| h.get(i)).map(String::as_str);
+                // A field of many lines is quoted: offsets within it would point into its
+                // unquoted copy, not the file, so its findings are placed at its record. One
+                // with invalid UTF-8 may stand in the file as it is.
                 let chunk = Chunk {
                     bytes: field,
-                    offset,
+                    offset: if exact { this_offset } else { offset },
                     line,
                     accept_before: None,
                     whole: true,
                 };
-                // Offsets within a field would point into the record's unquoted copy, not the
-                // file: every finding in a field is placed at its record.
-                self.record_bytes(&chunk, column, false);
+                self.record_bytes(&chunk, column, exact);
             }
             if headers.is_none() {
                 // The header row's own fields are scanned without a column.
@@ -1154,32 +1200,37 @@ impl<'e> Scan<'e> {
             return;
         }
         self.largest_chunk = self.largest_chunk.max(text.len());
-        batch.text.push_str(text);
-        batch.text.push('\n');
-        batch.place.push((Some(column), line, offset));
+        batch.push(text, Some(column), line, offset, false);
         if batch.text.len() >= self.options.block {
             self.flush_fields(batch, Some(headers));
         }
     }
 
     /// Scans the gathered CSV fields (one per line of `batch.text`), each with its column's header
-    /// as context, placed at its record.
+    /// as context, placed at its value (or its record: see [`FieldPlace::offset`]).
     pub(crate) fn flush_fields(&mut self, batch: &mut Fields, headers: Option<&[String]>) {
         if batch.text.is_empty() {
             return;
         }
         let text = &batch.text[..batch.text.len() - 1];
+        let place = |l: usize| batch.place.get(l).copied().unwrap_or_default();
         let column = |l: usize| {
-            let (c, _, _) = batch.place.get(l).copied().unwrap_or((None, 0, 0));
-            c.and_then(|c| headers.and_then(|h| h.get(c)))
+            place(l)
+                .column
+                .and_then(|c| headers.and_then(|h| h.get(c)))
                 .map(String::as_str)
         };
         for lm in self
             .engine
             .scan_fields(text, column, self.options.min_confidence)
         {
-            let (_, line, offset) = batch.place.get(lm.line).copied().unwrap_or((None, 0, 0));
-            self.add(lm.found, column(lm.line), |_| (line, offset));
+            let p = place(lm.line);
+            let within = if p.exact {
+                lm.found.start.saturating_sub(p.start) as u64
+            } else {
+                0
+            };
+            self.add(lm.found, column(lm.line), |_| (p.line, p.offset + within));
         }
         batch.text.clear();
         batch.place.clear();
@@ -1187,12 +1238,85 @@ impl<'e> Scan<'e> {
 }
 
 /// Fails a CSV read whose current record has grown past `limit` bytes: the csv crate keeps a
-/// whole record in memory, and a quote that never closes would make that the whole file.
+/// whole record in memory, and a quote that never closes would make that the whole file. Keeps
+/// the bytes read from the current record on ([`RawTail`]).
 struct RecordGuard<R> {
     inner: R,
     read: u64,
     record_start: Rc<Cell<u64>>,
     limit: u64,
+    raw: Rc<RefCell<RawTail>>,
+}
+
+/// The CSV input as read, from the current record's start on (and up to [`RAW_SLACK`] bytes
+/// before it): what tells whether a record's fields stand in the file as the csv crate gives
+/// them, and so where each one is.
+#[derive(Default)]
+struct RawTail {
+    /// File offset of `bytes[0]`.
+    base: u64,
+    bytes: Vec<u8>,
+}
+
+/// Bytes [`RawTail`] lets pass before dropping those before the current record: one move of
+/// the read-ahead per this many bytes, not one per record.
+const RAW_SLACK: u64 = 1 << 18;
+
+impl RawTail {
+    fn append(&mut self, read: &[u8], record_start: u64) {
+        let done = record_start.saturating_sub(self.base);
+        if done >= RAW_SLACK {
+            let done = usize::try_from(done)
+                .unwrap_or(usize::MAX)
+                .min(self.bytes.len());
+            self.bytes.drain(..done);
+            self.base += done as u64;
+        }
+        self.bytes.extend_from_slice(read);
+    }
+
+    /// The line-end bytes (`\r`, `\n`) at `at` in the file and after it.
+    fn line_ends_at(&self, at: u64) -> Vec<u8> {
+        let from = at
+            .checked_sub(self.base)
+            .and_then(|a| usize::try_from(a).ok())
+            .and_then(|a| self.bytes.get(a..))
+            .unwrap_or_default();
+        from.iter()
+            .take_while(|&&b| b == b'\r' || b == b'\n')
+            .copied()
+            .collect()
+    }
+
+    /// Whether the record at `start..end` of the file is `record`'s fields joined by
+    /// `delimiter`, unquoted, then a line end or nothing: then field `i` starts at `start` plus
+    /// the lengths of the fields before it, one delimiter each.
+    fn unquoted(&self, start: u64, end: u64, record: &csv::ByteRecord, delimiter: u8) -> bool {
+        let (Some(a), Some(b)) = (start.checked_sub(self.base), end.checked_sub(self.base)) else {
+            return false;
+        };
+        let Some(raw) = usize::try_from(a)
+            .ok()
+            .zip(usize::try_from(b).ok())
+            .and_then(|(a, b)| self.bytes.get(a..b))
+        else {
+            return false;
+        };
+        let mut at = 0;
+        for (i, field) in record.iter().enumerate() {
+            if i > 0 {
+                if raw.get(at) != Some(&delimiter) {
+                    return false;
+                }
+                at += 1;
+            }
+            if raw.get(at..at + field.len()) != Some(field) {
+                return false;
+            }
+            at += field.len();
+        }
+        matches!(&raw[at..], b"" | b"\n" | b"\r\n" | b"\r")
+    }
 }
 
 impl<R: Read> Read for RecordGuard<R> {
@@ -1205,6 +1329,9 @@ impl<R: Read> Read for RecordGuard<R> {
         }
         let n = self.inner.read(buf)?;
         self.read += n as u64;
+        self.raw
+            .borrow_mut()
+            .append(&buf[..n], self.record_start.get());
         Ok(n)
     }
 }

@@ -43,8 +43,12 @@ fn csv_header_names_the_column() {
     assert_eq!(types(&r), vec![("us-ssn".to_string(), 2, Confidence::High)]);
     let s = &r.types[0].samples;
     assert_eq!(s[0].field.as_deref(), Some("ssn"));
-    assert_eq!((s[0].line, s[0].offset), (2, 15), "placed at its record");
-    assert_eq!(s[1].line, 3);
+    assert_eq!((s[0].line, s[0].offset), (2, 20), "placed at its value");
+    assert_eq!(
+        (s[1].line, s[1].offset),
+        (3, 40),
+        "a quoted record's fields are unquoted copies: placed at the record"
+    );
     assert_eq!(r.label, Label::Confidential);
 }
 
@@ -57,6 +61,38 @@ fn tsv_header_names_the_column() {
     assert_eq!(
         types(&r),
         vec![("email-address".to_string(), 1, Confidence::High)]
+    );
+}
+
+#[test]
+fn csv_findings_are_placed_at_their_value() {
+    let dir = tempfile::tempdir().expect("tmp");
+    // CRLF line ends, an empty field, a field with invalid UTF-8 before the value, and a
+    // semicolon-free comma CSV whose second record is quoted.
+    let text: &[u8] = b"name,,ssn,note\r\nJane,,536221234,\xff card 4123 3320 5478 9178\r\n\"Joe\",,536-22-1235,x\r\n";
+    let p = write(dir.path(), "crlf.csv", text);
+    let r = scan(&p, &Options::default());
+    let at = |needle: &[u8]| {
+        text.windows(needle.len())
+            .position(|w| w == needle)
+            .expect("in text") as u64
+    };
+    let samples = |id: &str| -> Vec<(u64, u64)> {
+        r.types
+            .iter()
+            .find(|t| t.detector == id)
+            .map(|t| t.samples.iter().map(|s| (s.line, s.offset)).collect())
+            .unwrap_or_default()
+    };
+    assert_eq!(
+        samples("us-ssn"),
+        vec![(2, at(b"536221234")), (3, at(b"\"Joe\""))],
+        "the unquoted record's value, the quoted record's start"
+    );
+    assert_eq!(
+        samples("credit-card-number"),
+        vec![(2, at(b"4123 3320"))],
+        "past an invalid byte"
     );
 }
 
