@@ -197,7 +197,7 @@ pub struct Detector {
     /// The validator's name, if any.
     pub validator_name: Option<String>,
     pub(crate) validator: Option<Validator>,
-    /// Context keywords, lower case.
+    /// Context keywords, folded as text around a value is ([`fold`]: lower case, no accents).
     pub context: Vec<String>,
     /// How far (characters, each side) context keywords are looked for.
     pub window: usize,
@@ -290,7 +290,7 @@ pub fn parse(files: &[(&str, &str)]) -> Result<Vec<Detector>, DetectorError> {
                 pattern,
                 validator,
                 validator_name: s.validator,
-                context: s.context.iter().map(|k| k.to_lowercase()).collect(),
+                context: s.context.iter().map(|k| fold(k).into_owned()).collect(),
                 exclusions: s.exclusions.iter().map(|e| normalize(e)).collect(),
                 exclusion_patterns,
                 exclusions_before,
@@ -308,6 +308,28 @@ pub fn parse(files: &[(&str, &str)]) -> Result<Vec<Detector>, DetectorError> {
         }
     }
     Ok(out)
+}
+
+/// `s` in lower case with its accents taken off (canonical decomposition, combining marks
+/// dropped; Unicode Standard Annex #15): how context keywords and the text around a value are
+/// compared, so that `Téléphone`, `TELEPHONE` and `telephone` are one word. Borrowed when `s` is
+/// already lower-case ASCII (column headers and key paths mostly are).
+pub(crate) fn fold(s: &str) -> std::borrow::Cow<'_, str> {
+    use unicode_normalization::UnicodeNormalization;
+    if s.is_ascii() {
+        if s.bytes().any(|b| b.is_ascii_uppercase()) {
+            std::borrow::Cow::Owned(s.to_ascii_lowercase())
+        } else {
+            std::borrow::Cow::Borrowed(s)
+        }
+    } else {
+        std::borrow::Cow::Owned(
+            s.to_lowercase()
+                .nfd()
+                .filter(|&c| !unicode_normalization::char::is_combining_mark(c))
+                .collect(),
+        )
+    }
 }
 
 /// A value with separators (space, `-`, `.`) removed, lower case: how exclusions compare.

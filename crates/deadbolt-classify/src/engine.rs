@@ -27,7 +27,7 @@ const BLOCK_DFA_CACHE: usize = 16 * 1024 * 1024;
 /// are forty-odd of them per thread.
 const LINE_DFA_CACHE: usize = 2 * 1024 * 1024;
 
-use crate::detector::{self, Confidence, ContextRequired, Detector, DetectorError};
+use crate::detector::{self, Confidence, ContextRequired, Detector, DetectorError, fold};
 use crate::mask::mask;
 
 /// One finding in a chunk of text. It carries the masked sample only, never the value.
@@ -562,7 +562,7 @@ impl KeywordGate {
             }
             keyed.push(i);
             for k in &d.context {
-                let word = lowercase(k);
+                let word = fold(k);
                 if word.is_empty() {
                     everywhere.push(i);
                     continue;
@@ -657,16 +657,16 @@ impl KeywordGate {
                     break;
                 }
             }
-            // A keyword may appear only once a non-ASCII line is lower-cased as the context
-            // window is (`É` to `é`, the Kelvin sign to `k`).
+            // A keyword may appear only once a non-ASCII line is folded as the context window
+            // is (`TÉLÉPHONE` to `telephone`, the Kelvin sign to `k`).
             if !ascii {
                 for (l, &a) in starts.iter().enumerate() {
                     let b = starts.get(l + 1).map_or(block.len(), |&s| s - 1);
                     if block[a..b].is_ascii() {
                         continue;
                     }
-                    let lower = block[a..b].to_lowercase();
-                    for m in searcher.find_overlapping_iter(&lower) {
+                    let lower = fold(&block[a..b]);
+                    for m in searcher.find_overlapping_iter(lower.as_ref()) {
                         for &i in &self.owners[m.pattern().as_usize()] {
                             flagged[i].push(l as u32);
                         }
@@ -829,7 +829,7 @@ fn window(text: &str, start: usize, end: usize, chars: usize) -> String {
     // word after it (`social <value> security`), and no keyword holds a newline.
     out.push('\n');
     out.push_str(&text[end..to]);
-    lowercase(&out).into_owned()
+    fold(&out).into_owned()
 }
 
 /// A field name (column header, key path) as context is matched against: in lower case, and,
@@ -844,7 +844,7 @@ fn field_context(field: &str) -> std::borrow::Cow<'_, str> {
     };
     let bytes = field.as_bytes();
     if !(0..bytes.len()).any(|i| joined(bytes, i)) {
-        return lowercase(field);
+        return fold(field);
     }
     let mut split = String::with_capacity(field.len() + 8);
     for (i, c) in field.char_indices() {
@@ -856,20 +856,7 @@ fn field_context(field: &str) -> std::borrow::Cow<'_, str> {
         }
         split.push(c);
     }
-    std::borrow::Cow::Owned(format!("{}\n{}", lowercase(field), lowercase(&split)))
-}
-
-/// `s` in lower case, borrowed when it already is (column headers and key paths mostly are).
-fn lowercase(s: &str) -> std::borrow::Cow<'_, str> {
-    if s.is_ascii() {
-        if s.bytes().any(|b| b.is_ascii_uppercase()) {
-            std::borrow::Cow::Owned(s.to_ascii_lowercase())
-        } else {
-            std::borrow::Cow::Borrowed(s)
-        }
-    } else {
-        std::borrow::Cow::Owned(s.to_lowercase())
-    }
+    std::borrow::Cow::Owned(format!("{}\n{}", fold(field), fold(&split)))
 }
 
 /// Keywords looked for as whole words, each with its substring searcher made once rather than at
@@ -882,7 +869,7 @@ impl Keywords {
         Keywords(
             words
                 .iter()
-                .map(|w| memchr::memmem::Finder::new(w.as_ref().as_bytes()).into_owned())
+                .map(|w| memchr::memmem::Finder::new(fold(w.as_ref()).as_bytes()).into_owned())
                 .collect(),
         )
     }
@@ -1238,12 +1225,13 @@ mod tests {
             let before: String = text[..start].chars().rev().take(chars).collect();
             let before: String = before.chars().rev().collect();
             let after: String = text[end..].chars().take(chars).collect();
-            format!("{before}\n{after}").to_lowercase()
+            fold(&format!("{before}\n{after}")).into_owned()
         }
         fn plain_keyword(haystack: &str, keywords: &[&str]) -> bool {
             keywords.iter().any(|k| {
+                let k = fold(k);
                 haystack
-                    .match_indices(k)
+                    .match_indices(k.as_ref())
                     .any(|(at, _)| whole_word(haystack, at, at + k.len()))
             })
         }
