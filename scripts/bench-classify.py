@@ -25,6 +25,7 @@ usage: scripts/bench-classify.py [--size 1GB] [--runs 3] [--densities 1,0.02] [-
 """
 import argparse
 import functools
+import hashlib
 import os
 import statistics
 import subprocess
@@ -82,7 +83,9 @@ def parse_size(s):
 
 def generate(out, size, seed, file_size, density=1.0):
     stamp = os.path.join(out, ".generated")
-    want = f"size={size} seed={seed} file_size={file_size} density={density}\n"
+    # The generator's own text is part of the stamp: a corpus made by an older generator is stale.
+    digest = hashlib.sha256(open(GEN, "rb").read()).hexdigest()[:16]
+    want = f"size={size} seed={seed} file_size={file_size} density={density} gen={digest}\n"
     if os.path.exists(stamp) and open(stamp).read() == want:
         return
     corpus = os.path.join(out, "corpus")

@@ -16,7 +16,7 @@ use regex_automata::{Input, MatchKind, meta};
 use regex_syntax::hir::{self, Class, ClassBytesRange, ClassUnicodeRange, Hir, HirKind, Look};
 
 /// Lazy DFA cache of the prefilter, bytes: see [`Engine::new`].
-const PREFILTER_DFA_CACHE: usize = 32 * 1024 * 1024;
+const PREFILTER_DFA_CACHE: usize = 8 * 1024 * 1024;
 
 /// Lazy DFA cache of the block gate, bytes. The gate holds
 /// all detectors in one automaton and meets many states in text dense with numbers; with the

@@ -92,6 +92,17 @@ struct Inventory<'a> {
 }
 
 /// Runs `deadbolt classify`; returns the exit code.
+/// Hands the memory this thread freed back to the system. The scan keeps its big buffers from one
+/// file to the next (`Spare` in deadbolt-classify); what a file frees besides is handed back once
+/// it is done, rather than left to mimalloc, which keeps freed pages for reuse a while. On the 1 GB
+/// benchmark corpus (density 0.02, 2 threads) peak RSS was 184–223 MiB run to run with neither,
+/// 168–183 MiB with the kept buffers, and 145–156 MiB with both, for about 1.5% more CPU time.
+fn release_freed_memory() {
+    // SAFETY: `mi_collect` takes no pointers; it frees what this thread's heap no longer uses,
+    // which is what mimalloc does by itself from time to time.
+    unsafe { libmimalloc_sys::mi_collect(true) }
+}
+
 pub fn run(args: ClassifyArgs) -> Result<u8> {
     // With transparent huge pages, every lazy DFA cache and read buffer the scan touches is
     // backed in 2 MiB pages: on the 1 GB benchmark corpus peak RSS was 200–212 MiB with them and
@@ -132,7 +143,9 @@ pub fn run(args: ClassifyArgs) -> Result<u8> {
         }
     }
     let mut results = deadbolt_files::parallel_map(&files, |(path, display)| {
-        deadbolt_classify::scan_file(&engine, path, display, &options)
+        let report = deadbolt_classify::scan_file(&engine, path, display, &options);
+        release_freed_memory();
+        report
     });
     let mut objects = 0;
     for url in args.paths.iter().filter(|p| is_s3(p)) {

@@ -39,7 +39,7 @@ struct Long {
 }
 
 impl Strings {
-    fn clear(&mut self) {
+    pub(super) fn clear(&mut self) {
         self.text.clear();
         self.paths.clear();
         self.escapes.clear();
@@ -147,16 +147,25 @@ impl Scan<'_> {
     /// `InvalidData` when the document is larger than `json_max` or is not JSON (the caller then
     /// reads the file as plain text); the reader's own errors.
     pub(super) fn json(&mut self, input: &mut dyn BufRead) -> io::Result<()> {
+        // The scan's spare buffer, kept from file to file (see `Spare`).
+        let mut raw = std::mem::take(&mut self.raw);
+        raw.clear();
+        let result = self.json_document(input, &mut raw);
+        raw.clear();
+        self.raw = raw;
+        result
+    }
+
+    fn json_document(&mut self, input: &mut dyn BufRead, raw: &mut Vec<u8>) -> io::Result<()> {
         let max = self.options.json_max;
-        let mut raw = Vec::new();
-        input.take(max as u64 + 1).read_to_end(&mut raw)?;
+        input.take(max as u64 + 1).read_to_end(raw)?;
         if raw.len() > max {
             return Err(io::Error::new(
                 io::ErrorKind::InvalidData,
                 format!("JSON document over {} MB", max / (1024 * 1024)),
             ));
         }
-        let text = std::str::from_utf8(&raw)
+        let text = std::str::from_utf8(raw)
             .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, format!("not JSON ({e})")))?;
         self.largest_chunk = self.largest_chunk.max(raw.len());
         let (text, offset) = without_bom(text, 0);
