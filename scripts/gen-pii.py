@@ -1,26 +1,33 @@
 #!/usr/bin/env python3
-"""Generates a labelled corpus of fake personal, payment and credential data for `deadbolt classify`:
-plain-text sentences, logs, CSV with meaningful headers, CSV with meaningless headers (col1, col2 ...)
-and JSON, plus a label file. Standard library only; deterministic for a given seed and size.
+"""Generates a labelled corpus of fake personal, payment, health and credential data for `deadbolt
+classify`, planting every one of its 44 identifier types: plain-text sentences, logs, CSV with
+meaningful headers, CSV with meaningless headers (col1, col2 ...), JSON documents and `.env`
+configuration files, plus a label file. Standard library only; deterministic for a given seed and
+size.
 
 Every planted value is labelled (JSON lines in LABELS): file (relative to OUT_DIR), byte offsets
 start/end of the value in the file, line (1-based), record (CSV: byte offset of the record, which is
-what deadbolt reports for CSV findings), type (the deadbolt detector id that must report it), and
-truth: true for an instance that must be reported, false for a decoy that must not be (card numbers
-and IBANs with a wrong check digit, SSNs breaking the area/group/serial rules or published sample
-numbers, documentation e-mail domains, AWS documentation keys, hex digests next to an AWS key name,
-loopback/broadcast addresses, numbers that are not valid phone numbers).
+where deadbolt places findings in a CSV record with a quoted field), type (the deadbolt detector id
+that must report it), and truth: true for an instance that must be reported, false for a decoy that
+must not be: values with a wrong check digit or letter (cards, IBANs, SIN, CPF, CNPJ, Aadhaar, NHS,
+BSN, NIR, DNI/NIE, codice fiscale, Steuer-ID, NPI, DEA, ABA) or outside the issued ranges (SSN
+area/group/serial rules, ITIN groups, NINO prefixes, PAN holder types), published sample numbers
+and documentation values (SSNs, e-mail domains, AWS keys, the CMS example MBI, the Azure storage
+emulator key), values without the context their type needs (a bare NHS number, a date with no birth
+keyword), loopback, null and broadcast addresses, invalid phone numbers, placeholders where a
+password goes, and near-miss tokens (test-mode Stripe keys, unknown GitHub and Slack prefixes).
 
 usage: gen-pii.py OUT_DIR [--seed N] [--size SIZE] [--files N] [--file-size SIZE] [--labels PATH]
                   [--no-labels] [--density D]
   --size   total bytes to write (e.g. 200MB, 1GB); files are ~4 MB each then, with filler text
-  --file-size  bytes per file with --size (default 4MB); kinds take turns (text, log, CSV, CSV, JSON)
+  --file-size  bytes per file with --size (default 4MB); the ten kinds of file take turns
   --files  number of files of each kind when --size is not given (default 4, ~20 KB each)
   --density  share of records (lines, rows, JSON objects) that hold planted values (default 1: every
            record, as the accuracy test wants); the others are records of the same kind holding
            numbers, dates, amounts, UUIDs and order codes that are no identifier
 """
 import argparse
+import base64
 import json
 import os
 import random
@@ -420,7 +427,9 @@ def write_csv(r, out, budget, meaningful, density):
         out.write("\n")
 
 
-def write_json(r, out, budget, density):
+def write_records(r, out, budget, density, benign, record):
+    """A JSON document `{"customers": [...]}` of records written by `record(r, out)`; with density
+    below 1, most records are `benign(r)` (a dict) instead."""
     out.write('{"customers": [\n')
     first_rec = True
     while out.pos < budget or first_rec:
@@ -428,32 +437,40 @@ def write_json(r, out, budget, density):
             out.write(",\n")
         first_rec = False
         if density < 1 and r.random() >= density:
-            out.write(json.dumps({"order": f"A-{r.randint(1000, 99999)}", "created": date(r),
-                                  "items": [{"sku": f"SKU-{r.randint(10000, 99999)}", "qty": r.randint(1, 9),
-                                             "price": float(amount(r))}],
-                                  "status": r.choice(["shipped", "open"]), "notes": filler(r)}))
-            continue
-        first, last = person(r)
-        out.write(f'  {{"name": {json.dumps(first + " " + last, ensure_ascii=False)}, "contact": {{"email": "')
-        t = r.random() >= DECOY_SHARE
-        out.value(email(r, t, first, last), "email-address", t)
-        out.write('", "phone": "')
-        t = r.random() >= DECOY_SHARE
-        out.value(phone(r, t), "phone-number", t)
-        out.write('"}, "ssn": "')
-        t = r.random() >= DECOY_SHARE
-        out.value(ssn(r, t, dashed=r.random() < 0.5), "us-ssn", t)
-        out.write('", "payment": {"card": "')
-        t = r.random() >= DECOY_SHARE
-        out.value(card(r, t), "credit-card-number", t)
-        out.write('", "iban": "')
-        t = r.random() >= DECOY_SHARE
-        out.value(iban(r, t), "iban", t)
-        out.write(f'"}}, "last_ip": "')
-        t = r.random() >= DECOY_SHARE
-        out.value(ipv4(r, t), "ipv4-address", t)
-        out.write(f'", "notes": {json.dumps(filler(r))}}}')
+            out.write(json.dumps(benign(r)))
+        else:
+            record(r, out)
     out.write("\n]}\n")
+
+
+def write_json(r, out, budget, density):
+    write_records(r, out, budget, density, lambda r: {
+        "order": f"A-{r.randint(1000, 99999)}", "created": date(r),
+        "items": [{"sku": f"SKU-{r.randint(10000, 99999)}", "qty": r.randint(1, 9), "price": float(amount(r))}],
+        "status": r.choice(["shipped", "open"]), "notes": filler(r)}, customer_record)
+
+
+def customer_record(r, out):
+    first, last = person(r)
+    out.write(f'  {{"name": {json.dumps(first + " " + last, ensure_ascii=False)}, "contact": {{"email": "')
+    t = r.random() >= DECOY_SHARE
+    out.value(email(r, t, first, last), "email-address", t)
+    out.write('", "phone": "')
+    t = r.random() >= DECOY_SHARE
+    out.value(phone(r, t), "phone-number", t)
+    out.write('"}, "ssn": "')
+    t = r.random() >= DECOY_SHARE
+    out.value(ssn(r, t, dashed=r.random() < 0.5), "us-ssn", t)
+    out.write('", "payment": {"card": "')
+    t = r.random() >= DECOY_SHARE
+    out.value(card(r, t), "credit-card-number", t)
+    out.write('", "iban": "')
+    t = r.random() >= DECOY_SHARE
+    out.value(iban(r, t), "iban", t)
+    out.write(f'"}}, "last_ip": "')
+    t = r.random() >= DECOY_SHARE
+    out.value(ipv4(r, t), "ipv4-address", t)
+    out.write(f'", "notes": {json.dumps(filler(r))}}}')
 
 
 # --- National, health and bank identifiers -----------------------------------------------------
@@ -923,36 +940,31 @@ IDENTITY_KEYS = [("sin", "ca-sin"), ("cpf", "br-cpf"), ("cnpj", "br-cnpj"), ("aa
 
 
 def write_identity(r, out, budget, density):
-    out.write('{"customers": [\n')
-    first_rec = True
-    while out.pos < budget or first_rec:
-        if not first_rec:
-            out.write(",\n")
-        first_rec = False
-        if density < 1 and r.random() >= density:
-            out.write(json.dumps({"account": f"C-{r.randint(1000, 99999)}", "opened": date(r),
-                                  "balance": float(amount(r)), "notes": filler(r)}))
-            continue
-        first, last = person(r)
-        out.write(f'  {{"name": {json.dumps(first + " " + last, ensure_ascii=False)}, "birth_date": "')
-        out.value(date_of_birth(r), "date-of-birth", True)
-        out.write('", "national_ids": {')
-        for i, (key, kind) in enumerate(IDENTITY_KEYS):
-            out.write(f'{", " if i else ""}"{key}": "')
-            t = r.random() >= DECOY_SHARE
-            out.value(IDS[kind][0](r, t, r.random() < 0.5), kind, t)
-            out.write('"')
-        out.write('}, "bank": {"routing_number": "')
+    write_records(r, out, budget, density, lambda r: {
+        "account": f"C-{r.randint(1000, 99999)}", "opened": date(r), "balance": float(amount(r)),
+        "notes": filler(r)}, identity_record)
+
+
+def identity_record(r, out):
+    first, last = person(r)
+    out.write(f'  {{"name": {json.dumps(first + " " + last, ensure_ascii=False)}, "birth_date": "')
+    out.value(date_of_birth(r), "date-of-birth", True)
+    out.write('", "national_ids": {')
+    for i, (key, kind) in enumerate(IDENTITY_KEYS):
+        out.write(f'{", " if i else ""}"{key}": "')
         t = r.random() >= DECOY_SHARE
-        out.value(us_aba(r, t), "us-aba-routing-number", t)
-        out.write('", "swift": "')
-        out.value(swift_bic(r), "swift-bic", True)
-        out.write('"}, "mobile": "')
-        out.value(phone_national(r), "phone-number-national", True)
-        out.write('", "mailing_address": "')
-        out.value(us_postal_address(r), "us-postal-address", True)
-        out.write(f'", "notes": {json.dumps(filler(r))}}}')
-    out.write("\n]}\n")
+        out.value(IDS[kind][0](r, t, r.random() < 0.5), kind, t)
+        out.write('"')
+    out.write('}, "bank": {"routing_number": "')
+    t = r.random() >= DECOY_SHARE
+    out.value(us_aba(r, t), "us-aba-routing-number", t)
+    out.write('", "swift": "')
+    out.value(swift_bic(r), "swift-bic", True)
+    out.write('"}, "mobile": "')
+    out.value(phone_national(r), "phone-number-national", True)
+    out.write('", "mailing_address": "')
+    out.value(us_postal_address(r), "us-postal-address", True)
+    out.write(f'", "notes": {json.dumps(filler(r))}}}')
 
 
 # --- Credentials in configuration files --------------------------------------------------------
@@ -965,7 +977,6 @@ def _s(r, alphabet, n):
 
 
 def _b64url(data):
-    import base64
     return base64.urlsafe_b64encode(data.encode()).decode().rstrip("=")
 
 
