@@ -310,10 +310,11 @@ pub fn parse(files: &[(&str, &str)]) -> Result<Vec<Detector>, DetectorError> {
     Ok(out)
 }
 
-/// `s` in lower case with its accents taken off (canonical decomposition, combining marks
-/// dropped; Unicode Standard Annex #15): how context keywords and the text around a value are
-/// compared, so that `Téléphone`, `TELEPHONE` and `telephone` are one word. Borrowed when `s` is
-/// already lower-case ASCII (column headers and key paths mostly are).
+/// `s` in lower case with its accents taken off (compatibility decomposition, combining marks
+/// dropped; Unicode Standard Annex #15) and typographic apostrophes written `'`: how context keywords
+/// and the text around a value are compared, so that `Téléphone`, `TELEPHONE` and `telephone` are
+/// one word, as are `Driver’s` (Word's apostrophe) and `Driver's`, `ﬁ` and `fi`, `ＮＨＳ` and `nhs`.
+/// Borrowed when `s` is already lower-case ASCII (column headers and key paths mostly are).
 pub(crate) fn fold(s: &str) -> std::borrow::Cow<'_, str> {
     use unicode_normalization::UnicodeNormalization;
     if s.is_ascii() {
@@ -325,8 +326,12 @@ pub(crate) fn fold(s: &str) -> std::borrow::Cow<'_, str> {
     } else {
         std::borrow::Cow::Owned(
             s.to_lowercase()
-                .nfd()
+                .nfkd()
                 .filter(|&c| !unicode_normalization::char::is_combining_mark(c))
+                .map(|c| match c {
+                    '\u{2018}' | '\u{2019}' | '\u{02BC}' => '\'',
+                    c => c,
+                })
                 .collect(),
         )
     }

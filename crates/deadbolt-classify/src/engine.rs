@@ -43,6 +43,9 @@ pub struct Match {
     pub confidence: Confidence,
     /// The value masked by the detector's style.
     pub masked: String,
+    /// Whether the detector's own context (a keyword nearby, or the field's name) was found:
+    /// between two overlapping findings of equal confidence, the one named by its context wins.
+    pub in_context: bool,
 }
 
 /// One finding in a block of lines ([`Engine::scan_lines`]).
@@ -521,6 +524,7 @@ impl Engine {
             end,
             confidence,
             masked: mask(value, d.mask),
+            in_context,
         })
     }
 }
@@ -758,33 +762,11 @@ fn numeric_noise(
     if inside_hex_token(text, start, end) {
         return true;
     }
-    if follows_digit_group(text, start, value) {
-        return true;
-    }
     if d.len() == 13 && value.len() == 13 && d[0] == 1 && d[1] >= 5 {
         return field.is_some_and(|f| time_words.in_text(f))
             || time_words.in_text(&window(text, start, end, 24));
     }
     false
-}
-
-/// Whether a value written in digit groups is the tail of a longer number: right before it stand
-/// a group of two digits or more and the separator the value uses between its own groups. A
-/// 3-3-3 SIN pattern matches the end of the Steuer-ID `19 357 824 697`, and a card pattern the
-/// last sixteen digits of `PL39 5851 9532 5303 7393 9011 4193`; each passes its check digit one
-/// time in ten. One digit before is no group: `1 415 555 2671` is a phone number with its trunk
-/// prefix.
-fn follows_digit_group(text: &str, start: usize, value: &str) -> bool {
-    let Some(separator) = value.bytes().find(|b| matches!(b, b' ' | b'-' | b'.')) else {
-        return false;
-    };
-    let before = &text.as_bytes()[..start];
-    value.as_bytes().first().is_some_and(u8::is_ascii_digit)
-        && before.len() >= 3
-        && before[before.len() - 1] == separator
-        && before[before.len() - 3..before.len() - 1]
-            .iter()
-            .all(u8::is_ascii_digit)
 }
 
 /// Whether `start..end` is part of a longer run of hex digits and dashes that holds a hex letter
@@ -901,12 +883,15 @@ fn whole_word(haystack: &str, start: usize, end: usize) -> bool {
     !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
 }
 
-/// One finding per span: the best candidate (highest confidence, then longest, then earliest) wins
-/// every span it overlaps; the result is in text order.
+/// One finding per span: the best candidate (highest confidence, then found by its own context,
+/// then longest, then earliest) wins every span it overlaps; the result is in text order. Context
+/// decides before length: `CNPJ 38863674000192` is a CNPJ, though its 14 digits pass as a Diners
+/// card too.
 fn resolve(mut candidates: Vec<Match>) -> Vec<Match> {
     candidates.sort_by(|a, b| {
         b.confidence
             .cmp(&a.confidence)
+            .then(b.in_context.cmp(&a.in_context))
             .then((b.end - b.start).cmp(&(a.end - a.start)))
             .then(a.start.cmp(&b.start))
             .then(a.detector.cmp(&b.detector))
@@ -1281,6 +1266,7 @@ mod tests {
             end,
             confidence,
             masked: String::new(),
+            in_context: false,
         };
         let mut all = Vec::new();
         // Chains of overlaps of every shape, and lone spans.
@@ -1407,6 +1393,7 @@ mod tests {
             end,
             confidence,
             masked: String::new(),
+            in_context: false,
         };
         let kept = resolve(vec![
             m(0, 0, 10, Confidence::Medium),
