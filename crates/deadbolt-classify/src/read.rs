@@ -812,6 +812,9 @@ pub(crate) struct Scan<'e> {
     fields: Fields,
     /// The CSV input from the current record on ([`RawTail`]), or a JSON document read whole.
     raw: Vec<u8>,
+    /// File offset that a finding of the last window of a long line reached: the next window
+    /// starts inside it (its overlap) and must not report its tail again.
+    carry: u64,
 }
 
 impl<'e> Scan<'e> {
@@ -830,6 +833,7 @@ impl<'e> Scan<'e> {
             strings: spare.strings,
             fields: spare.fields,
             raw: spare.raw,
+            carry: 0,
         }
     }
 
@@ -882,6 +886,15 @@ impl<'e> Scan<'e> {
         for m in self.engine.scan(text, field, self.options.min_confidence) {
             if accept_before.is_some_and(|a| m.start >= a) {
                 continue;
+            }
+            if exact {
+                let (start, end) = (offset + m.start as u64, offset + m.end as u64);
+                if start < self.carry {
+                    continue;
+                }
+                if accept_before.is_some() {
+                    self.carry = self.carry.max(end);
+                }
             }
             let place = |m: &Match| {
                 if exact {

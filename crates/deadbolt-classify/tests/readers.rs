@@ -65,6 +65,27 @@ fn tsv_header_names_the_column() {
 }
 
 #[test]
+fn a_value_across_a_window_edge_of_a_long_line_counts_once() {
+    let dir = tempfile::tempdir().expect("tmp");
+    for before in [64_480usize, 64_509, 64_511, 64_515] {
+        let mut text = vec![b'x'; before];
+        text.extend_from_slice(b" jane.doe@corp.io ");
+        text.extend(std::iter::repeat_n(b'y', 70_000));
+        text.push(b'\n');
+        let p = write(dir.path(), "long.txt", &text);
+        let r = scan(&p, &Options::default());
+        let mail = r
+            .types
+            .iter()
+            .find(|t| t.detector == "email-address")
+            .expect("found");
+        assert_eq!(mail.count, 1, "{before} bytes before it");
+        assert_eq!(mail.samples[0].offset as usize, before + 1);
+        assert_eq!(mail.samples[0].masked, "j***@corp.io");
+    }
+}
+
+#[test]
 fn csv_findings_are_placed_at_their_value() {
     let dir = tempfile::tempdir().expect("tmp");
     // CRLF line ends, an empty field, a field with invalid UTF-8 before the value, and a
