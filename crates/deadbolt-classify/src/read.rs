@@ -1219,6 +1219,18 @@ impl<'e> Scan<'e> {
             }
             let next = reader.position().byte();
             let exact = raw.borrow().unquoted(offset, next, &record, delimiter);
+            if !exact && raw.borrow().quote_left_open(offset, next) {
+                // A quote that never closes makes the rest of the file one field: what follows is
+                // still scanned, but under that field's column, not its own.
+                self.diagnostics.push(Diagnostic::at(
+                    Level::Warning,
+                    self.name.clone(),
+                    u32::try_from(line).unwrap_or(u32::MAX),
+                    0,
+                    "a quoted CSV field opens here and never closes: the rest of the file was \
+                     read as that one field",
+                ));
+            }
             consumed.set(next);
             let mut field_offset = offset;
             for (i, field) in record.iter().enumerate() {
@@ -1363,6 +1375,20 @@ impl RawTail {
             self.base += done as u64;
         }
         self.bytes.extend_from_slice(read);
+    }
+
+    /// Whether the record at `start..end` of the file holds an odd number of `"`: a quote opened
+    /// and never closed (escaped quotes come in pairs, and so do a field's opening and closing
+    /// ones), which only the file's end stops.
+    fn quote_left_open(&self, start: u64, end: u64) -> bool {
+        let (Some(a), Some(b)) = (start.checked_sub(self.base), end.checked_sub(self.base)) else {
+            return false;
+        };
+        usize::try_from(a)
+            .ok()
+            .zip(usize::try_from(b).ok())
+            .and_then(|(a, b)| self.bytes.get(a..b))
+            .is_some_and(|raw| raw.iter().filter(|&&c| c == b'"').count() % 2 == 1)
     }
 
     /// The line-end bytes (`\r`, `\n`) at `at` in the file and after it.

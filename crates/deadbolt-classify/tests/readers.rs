@@ -86,6 +86,33 @@ fn a_value_across_a_window_edge_of_a_long_line_counts_once() {
 }
 
 #[test]
+fn a_csv_quote_that_never_closes_is_reported() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let p = write(
+        dir.path(),
+        "open.tsv",
+        b"item\tssn\n\"12 inch\t536221234\nplain\t537221234\n",
+    );
+    let r = scan(&p, &Options::default());
+    assert!(
+        r.diagnostics
+            .iter()
+            .any(|d| d.line == 2 && d.message.contains("never closes")),
+        "{:?}",
+        r.diagnostics
+    );
+    // A quoted field of many lines that does close is no problem.
+    let p = write(
+        dir.path(),
+        "closed.csv",
+        b"note,ssn\n\"two\nlines \"\"quoted\"\"\",536221234\n",
+    );
+    let r = scan(&p, &Options::default());
+    assert!(r.diagnostics.is_empty(), "{:?}", r.diagnostics);
+    assert_eq!(r.types.len(), 1, "the SSN under its column");
+}
+
+#[test]
 fn csv_findings_are_placed_at_their_value() {
     let dir = tempfile::tempdir().expect("tmp");
     // CRLF line ends, an empty field, a field with invalid UTF-8 before the value, and a
