@@ -1217,6 +1217,11 @@ impl<'e> Scan<'e> {
                 offset += 1;
                 line += u64::from(b == b'\n');
             }
+            // The csv crate drops a UTF-8 byte order mark from the first field; it is still in
+            // the file.
+            if offset == 0 && raw.borrow().bytes.starts_with(b"\xEF\xBB\xBF") {
+                offset = 3;
+            }
             let next = reader.position().byte();
             let exact = raw.borrow().unquoted(offset, next, &record, delimiter);
             if !exact && raw.borrow().quote_left_open(offset, next) {

@@ -113,6 +113,22 @@ fn a_csv_quote_that_never_closes_is_reported() {
 }
 
 #[test]
+fn csv_after_a_byte_order_mark_is_placed_in_the_file() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let text: &[u8] = b"\xEF\xBB\xBFjane.doe@corp.io,ssn\r\nx,536-22-1234\r\n";
+    let p = write(dir.path(), "bom.csv", text);
+    let r = scan(&p, &Options::default());
+    let place = |id: &str| {
+        r.types
+            .iter()
+            .find(|t| t.detector == id)
+            .map(|t| (t.samples[0].line, t.samples[0].offset))
+    };
+    assert_eq!(place("email-address"), Some((1, 3)), "after the mark");
+    assert_eq!(place("us-ssn"), Some((2, 27)));
+}
+
+#[test]
 fn csv_findings_are_placed_at_their_value() {
     let dir = tempfile::tempdir().expect("tmp");
     // CRLF line ends, an empty field, a field with invalid UTF-8 before the value, and a
