@@ -476,10 +476,14 @@ impl Engine {
             return None;
         }
         if !d.exclusions_before.is_empty() {
-            let line = text[..start].rfind('\n').map_or(0, |i| i + 1);
-            let mut from = start.saturating_sub(detector::BEFORE_WINDOW).max(line);
+            // The last bytes before the value, back to its line's start at most: bounded, so a long
+            // text costs no more per value than a short one.
+            let mut from = start.saturating_sub(detector::BEFORE_WINDOW);
             while !text.is_char_boundary(from) {
                 from += 1;
+            }
+            if let Some(i) = text[from..start].rfind('\n') {
+                from += i + 1;
             }
             if d.exclusions_before
                 .iter()

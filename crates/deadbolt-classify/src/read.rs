@@ -1210,21 +1210,14 @@ impl<'e> Scan<'e> {
                     });
                 }
             }
-            let (mut line, mut offset) = record.position().map_or((0, 0), |p| (p.line(), p.byte()));
-            // After a CRLF the csv crate places the next record at the `\n` it ends the line with
-            // (and on that line): the record starts after the line end.
-            for b in raw.borrow().line_ends_at(offset) {
-                offset += 1;
-                line += u64::from(b == b'\n');
-            }
-            // The csv crate drops a UTF-8 byte order mark from the first field; it is still in
-            // the file.
-            if offset == 0 && raw.borrow().bytes.starts_with(b"\xEF\xBB\xBF") {
-                offset = 3;
-            }
+            let (line, offset) = record.position().map_or((0, 0), |p| (p.line(), p.byte()));
+            let tail = raw.borrow();
+            let (offset, line) = tail.record_start(offset, line);
             let next = reader.position().byte();
-            let exact = raw.borrow().unquoted(offset, next, &record, delimiter);
-            if !exact && raw.borrow().quote_left_open(offset, next) {
+            let exact = tail.unquoted(offset, next, &record, delimiter);
+            let open_quote = !exact && tail.quote_left_open(offset, next);
+            drop(tail);
+            if open_quote {
                 // A quote that never closes makes the rest of the file one field: what follows is
                 // still scanned, but under that field's column, not its own.
                 self.diagnostics.push(Diagnostic::at(
@@ -1386,41 +1379,39 @@ impl RawTail {
     /// and never closed (escaped quotes come in pairs, and so do a field's opening and closing
     /// ones), which only the file's end stops.
     fn quote_left_open(&self, start: u64, end: u64) -> bool {
-        let (Some(a), Some(b)) = (start.checked_sub(self.base), end.checked_sub(self.base)) else {
-            return false;
-        };
-        usize::try_from(a)
-            .ok()
-            .zip(usize::try_from(b).ok())
-            .and_then(|(a, b)| self.bytes.get(a..b))
+        self.get(start, end)
             .is_some_and(|raw| raw.iter().filter(|&&c| c == b'"').count() % 2 == 1)
     }
 
-    /// The line-end bytes (`\r`, `\n`) at `at` in the file and after it.
-    fn line_ends_at(&self, at: u64) -> Vec<u8> {
-        let from = at
-            .checked_sub(self.base)
-            .and_then(|a| usize::try_from(a).ok())
-            .and_then(|a| self.bytes.get(a..))
+    /// The bytes at `start..end` of the file, if still kept.
+    fn get(&self, start: u64, end: u64) -> Option<&[u8]> {
+        let a = usize::try_from(start.checked_sub(self.base)?).ok()?;
+        let b = usize::try_from(end.checked_sub(self.base)?).ok()?;
+        self.bytes.get(a..b)
+    }
+
+    /// Where the record the csv crate places at `(offset, line)` starts in the file: past the
+    /// `\n` of a CRLF it places records on (and on that line), and past a UTF-8 byte order mark
+    /// it drops from the first field.
+    fn record_start(&self, mut offset: u64, mut line: u64) -> (u64, u64) {
+        let rest = self
+            .get(offset, self.base + self.bytes.len() as u64)
             .unwrap_or_default();
-        from.iter()
-            .take_while(|&&b| b == b'\r' || b == b'\n')
-            .copied()
-            .collect()
+        for &b in rest.iter().take_while(|&&b| b == b'\r' || b == b'\n') {
+            offset += 1;
+            line += u64::from(b == b'\n');
+        }
+        if offset == 0 && self.bytes.starts_with(b"\xEF\xBB\xBF") {
+            offset = 3;
+        }
+        (offset, line)
     }
 
     /// Whether the record at `start..end` of the file is `record`'s fields joined by
     /// `delimiter`, unquoted, then a line end or nothing: then field `i` starts at `start` plus
     /// the lengths of the fields before it, one delimiter each.
     fn unquoted(&self, start: u64, end: u64, record: &csv::ByteRecord, delimiter: u8) -> bool {
-        let (Some(a), Some(b)) = (start.checked_sub(self.base), end.checked_sub(self.base)) else {
-            return false;
-        };
-        let Some(raw) = usize::try_from(a)
-            .ok()
-            .zip(usize::try_from(b).ok())
-            .and_then(|(a, b)| self.bytes.get(a..b))
-        else {
+        let Some(raw) = self.get(start, end) else {
             return false;
         };
         let mut at = 0;
