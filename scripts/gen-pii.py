@@ -6,9 +6,8 @@ configuration files, plus a label file. Standard library only; deterministic for
 size.
 
 Every planted value is labelled (JSON lines in LABELS): file (relative to OUT_DIR), byte offsets
-start/end of the value in the file, line (1-based), record (CSV: byte offset of the record, which is
-where deadbolt places findings in a CSV record with a quoted field), type (the deadbolt detector id
-that must report it), and truth: true for an instance that must be reported, false for a decoy that
+start/end of the value in the file, line (1-based), type (the deadbolt detector id that must report
+it), and truth: true for an instance that must be reported, false for a decoy that
 must not be: values with a wrong check digit or letter (cards, IBANs, SIN, CPF, CNPJ, Aadhaar, NHS,
 BSN, NIR, DNI/NIE, codice fiscale, Steuer-ID, NPI, DEA, ABA) or outside the issued ranges (SSN
 area/group/serial rules, ITIN groups, NINO prefixes, PAN holder types), published sample numbers
@@ -278,7 +277,7 @@ class Out:
     def __init__(self, root, rel, labels):
         self.rel, self.labels = rel, labels
         self.f = open(os.path.join(root, rel), "w", encoding="utf-8", newline="\n")
-        self.pos, self.line, self.record = 0, 1, 0
+        self.pos, self.line = 0, 1
 
     def write(self, s):
         self.f.write(s)
@@ -289,7 +288,7 @@ class Out:
         if self.labels is not None:
             self.labels.append({"file": self.rel, "start": self.pos,
                                 "end": self.pos + len(s.encode("utf-8")), "line": self.line,
-                                "record": self.record, "type": kind, "truth": truth})
+                                "type": kind, "truth": truth})
         self.write(s)
 
     def close(self):
@@ -401,7 +400,6 @@ def write_csv(r, out, budget, meaningful, density):
     headers = [c for c, _ in CSV_COLUMNS] if meaningful else [f"col{i + 1}" for i in range(len(CSV_COLUMNS))]
     out.write(",".join(headers) + "\n")
     while out.pos < budget:
-        out.record = out.pos
         if density < 1 and r.random() >= density:
             # A row of an orders table: the export most files in a share are.
             out.write(",".join([f"Widget {r.choice(WORDS)}", f"SKU-{r.randint(10000, 99999)}",
@@ -895,7 +893,6 @@ REGISTRY_COLUMNS = ["ca-sin", "br-cpf", "br-cnpj", "es-dni-nie", "it-codice-fisc
 def write_patients(r, out, budget, density):
     out.write(",".join(["name"] + [c for c, _ in PATIENT_COLUMNS]) + "\n")
     while out.pos < budget:
-        out.record = out.pos
         if density < 1 and r.random() >= density:
             out.write(",".join([f"Clinic {r.choice(WORDS)}", str(r.randint(1, 90)), date(r), amount(r),
                                 f"ROOM-{r.randint(100, 999)}", r.choice(["seen", "booked"]), "", "", "", "",
@@ -918,7 +915,6 @@ def write_patients(r, out, budget, density):
 def write_registry(r, out, budget, density):
     out.write(",".join(f"col{i + 1}" for i in range(len(REGISTRY_COLUMNS))) + "\n")
     while out.pos < budget:
-        out.record = out.pos
         if density < 1 and r.random() >= density:
             out.write(",".join(str(r.randint(0, 10 ** r.randint(1, 8))) for _ in REGISTRY_COLUMNS) + "\n")
             continue

@@ -151,9 +151,10 @@ pub struct Sample {
     /// 1-based line (for CSV, the line the record starts on; for a spreadsheet, the row; for a
     /// Word document, the paragraph).
     pub line: u64,
-    /// Byte offset of the value in the (decompressed) file; for a CSV record with a quoted field,
-    /// of the record (its fields are read as unquoted copies); for JSON
-    /// strings with escapes, of the string; for a Word document, in its text with a paragraph per
+    /// Byte offset of the value in the (decompressed) file; for a CSV field holding a doubled
+    /// quote (`""`), of the field's text (it is read as an unquoted copy), and for a CSV record
+    /// with malformed quoting (`a"b`), of the record; for JSON strings with escapes, of the
+    /// string; for a Word document, in its text with a paragraph per
     /// line; for a spreadsheet cell, its 0-based column.
     pub offset: u64,
     /// The finding's confidence.
@@ -618,12 +619,14 @@ pub(crate) fn scan_stream(
         (format, result, bytes)
     };
     let mut bytes = bytes.get();
-    if let Err(why) = result {
-        if why.kind() != io::ErrorKind::InvalidData {
-            return Err(why);
-        }
-        // The structured reader gave up (a CSV record over the cap, JSON too large or not JSON):
-        // read the file again as plain text, which has no such limits, so nothing goes unscanned.
+    let mut result = result;
+    if let Err(why) = &result
+        && matches!(format, Format::Csv | Format::Tsv | Format::Json)
+        && (why.kind() == io::ErrorKind::InvalidData || format == Format::Json)
+    {
+        // The structured reader gave up (a CSV record over the cap, JSON too large or not JSON,
+        // or cut short, which leaves a JSON document unparsed): read the file again as plain
+        // text, which has no such limits, so nothing goes unscanned.
         scan.reset();
         scan.diagnostics.push(Diagnostic::whole_file(
             Level::Warning,
@@ -632,8 +635,28 @@ pub(crate) fn scan_stream(
         ));
         let counted = Counter::new(source.open()?);
         let again = counted.count.clone();
-        scan.text(&mut BufReader::new(counted), false)?;
+        result = scan.text(&mut BufReader::new(counted), false);
         bytes = again.get();
+    }
+    if let Err(why) = result {
+        if bytes == 0 {
+            return Err(why);
+        }
+        // Cut short: the findings in what was read are kept, and the report says where it ends.
+        let message = format!(
+            "cannot read past byte {bytes}{}: {why}; the findings before it are reported",
+            if gzip { " of the decompressed stream" } else { "" }
+        );
+        scan.diagnostics.push(match scan.stopped_at {
+            0 => Diagnostic::whole_file(Level::Error, name.clone(), message),
+            line => Diagnostic::at(
+                Level::Error,
+                name.clone(),
+                u32::try_from(line).unwrap_or(u32::MAX),
+                0,
+                message,
+            ),
+        });
     }
     Ok(scan.finish(display, format, gzip, bytes))
 }
@@ -719,11 +742,12 @@ pub(crate) struct Fields {
 struct FieldPlace {
     /// Its column (`None` in the header row).
     column: Option<usize>,
-    /// The line of its record.
+    /// The line it starts on.
     line: u64,
-    /// With `exact`, the field's own byte offset in the file, so a finding is placed at the
-    /// offset of its value; otherwise its record's (a quoted field's text is an unquoted copy,
-    /// and a Parquet value has no byte offset).
+    /// With `exact`, the offset in the file of the field's text, so a finding is placed at the
+    /// offset of its value; otherwise where every finding in it is placed: the field's start
+    /// (its text is an unquoted copy, with `""` read as `"`), its record's (a record with
+    /// malformed quoting), or for a Parquet value its 0-based leaf column.
     offset: u64,
     exact: bool,
     /// Where the field starts in [`Fields::text`].
@@ -815,6 +839,8 @@ pub(crate) struct Scan<'e> {
     /// File offset that a finding of the last window of a long line reached: the next window
     /// starts inside it (its overlap) and must not report its tail again.
     carry: u64,
+    /// The line a read error stopped the scan on (0: none, or not known).
+    stopped_at: u64,
 }
 
 impl<'e> Scan<'e> {
@@ -834,6 +860,7 @@ impl<'e> Scan<'e> {
             fields: spare.fields,
             raw: spare.raw,
             carry: 0,
+            stopped_at: 0,
         }
     }
 
@@ -1004,7 +1031,20 @@ impl<'e> Scan<'e> {
         let mut line: Vec<u8> = Vec::with_capacity(cap.min(64 * 1024));
         let (mut offset, mut line_no, mut continued) = (0u64, 1u64, false);
         loop {
-            let avail = input.fill_buf()?;
+            let avail = match input.fill_buf() {
+                Ok(avail) => avail,
+                Err(e) => {
+                    // A stream cut short (a truncated gzip file, a failing disk): what was read
+                    // is scanned, the partial line too, before the error is reported.
+                    self.flush_block();
+                    if !line.is_empty() {
+                        self.line(&line, offset, line_no, !continued, None, ndjson);
+                    }
+                    self.flush_strings();
+                    self.stopped_at = line_no;
+                    return Err(e);
+                }
+            };
             if avail.is_empty() {
                 if !line.is_empty() {
                     if continued || ndjson {
@@ -1193,6 +1233,7 @@ impl<'e> Scan<'e> {
             .from_reader(guard);
         let mut headers: Option<Vec<String>> = None;
         let mut record = csv::ByteRecord::new();
+        let mut spots = Vec::new();
         loop {
             let read = reader.read_byte_record(&mut record);
             if !matches!(read, Ok(true)) || batch.text.len() >= self.options.block {
@@ -1202,6 +1243,7 @@ impl<'e> Scan<'e> {
                 Ok(false) => return Ok(()),
                 Ok(true) => {}
                 Err(e) => {
+                    self.stopped_at = reader.position().line();
                     return Err(match e.into_kind() {
                         csv::ErrorKind::Io(e) => e,
                         other => {
@@ -1214,8 +1256,8 @@ impl<'e> Scan<'e> {
             let tail = raw.borrow();
             let (offset, line) = tail.record_start(offset, line);
             let next = reader.position().byte();
-            let exact = tail.unquoted(offset, next, &record, delimiter);
-            let open_quote = !exact && tail.quote_left_open(offset, next);
+            let laid_out = tail.layout((offset, next), &record, delimiter, &mut spots);
+            let open_quote = !laid_out && tail.quote_left_open(offset, next);
             drop(tail);
             if open_quote {
                 // A quote that never closes makes the rest of the file one field: what follows is
@@ -1230,10 +1272,14 @@ impl<'e> Scan<'e> {
                 ));
             }
             consumed.set(next);
-            let mut field_offset = offset;
+            let whole_record = FieldSpot {
+                offset,
+                lines_before: 0,
+                verbatim: false,
+            };
             for (i, field) in record.iter().enumerate() {
-                let this_offset = field_offset;
-                field_offset += field.len() as u64 + 1;
+                let spot = if laid_out { spots[i] } else { whole_record };
+                let line = line + spot.lines_before;
                 // Most fields are one line of UTF-8: they are scanned many at a time, each as
                 // its own text with its column as context.
                 match std::str::from_utf8(field) {
@@ -1241,27 +1287,21 @@ impl<'e> Scan<'e> {
                     Ok(text) if !text.contains('\n') => {
                         self.largest_chunk = self.largest_chunk.max(text.len());
                         let column = headers.as_ref().map(|_| i);
-                        if exact {
-                            batch.push(text, column, line, this_offset, true);
-                        } else {
-                            batch.push(text, column, line, offset, false);
-                        }
+                        batch.push(text, column, line, spot.offset, spot.verbatim);
                         continue;
                     }
                     _ => self.flush_fields(batch, headers.as_deref()),
                 }
                 let column = headers.as_ref().and_then(|h| h.get(i)).map(String::as_str);
-                // A field of many lines is quoted: offsets within it would point into its
-                // unquoted copy, not the file, so its findings are placed at its record. One
-                // with invalid UTF-8 may stand in the file as it is.
+                // A field of many lines, or with invalid UTF-8, is scanned on its own.
                 let chunk = Chunk {
                     bytes: field,
-                    offset: if exact { this_offset } else { offset },
+                    offset: spot.offset,
                     line,
                     accept_before: None,
                     whole: true,
                 };
-                self.record_bytes(&chunk, column, exact);
+                self.record_bytes(&chunk, column, spot.verbatim);
             }
             if headers.is_none() {
                 // The header row's own fields are scanned without a column.
@@ -1407,14 +1447,24 @@ impl RawTail {
         (offset, line)
     }
 
-    /// Whether the record at `start..end` of the file is `record`'s fields joined by
-    /// `delimiter`, unquoted, then a line end or nothing: then field `i` starts at `start` plus
-    /// the lengths of the fields before it, one delimiter each.
-    fn unquoted(&self, start: u64, end: u64, record: &csv::ByteRecord, delimiter: u8) -> bool {
+    /// Where each of `record`'s fields stands in the record at `start..end` of the file, into
+    /// `spots`: false (and `spots` unusable) unless the record is its fields, each as it is or
+    /// quoted with its quotes doubled, joined by `delimiter`, then a line end or nothing. The
+    /// csv crate also reads malformed quoting (`a"b`, `"a"b`) without a word; such a record is
+    /// placed as a whole.
+    fn layout(
+        &self,
+        (start, end): (u64, u64),
+        record: &csv::ByteRecord,
+        delimiter: u8,
+        spots: &mut Vec<FieldSpot>,
+    ) -> bool {
+        spots.clear();
         let Some(raw) = self.get(start, end) else {
             return false;
         };
         let mut at = 0;
+        let mut lines = 0;
         for (i, field) in record.iter().enumerate() {
             if i > 0 {
                 if raw.get(at) != Some(&delimiter) {
@@ -1422,13 +1472,57 @@ impl RawTail {
                 }
                 at += 1;
             }
-            if raw.get(at..at + field.len()) != Some(field) {
+            if raw.get(at) != Some(&b'"') {
+                if raw.get(at..at + field.len()) != Some(field) {
+                    return false;
+                }
+                spots.push(FieldSpot {
+                    offset: start + at as u64,
+                    lines_before: lines,
+                    verbatim: true,
+                });
+                at += field.len();
+                continue;
+            }
+            let text_start = at + 1;
+            let mut j = text_start;
+            for &b in field {
+                if raw.get(j) != Some(&b) {
+                    return false;
+                }
+                j += 1;
+                if b == b'"' {
+                    if raw.get(j) != Some(&b'"') {
+                        return false;
+                    }
+                    j += 1;
+                }
+            }
+            if raw.get(j) != Some(&b'"') {
                 return false;
             }
-            at += field.len();
+            spots.push(FieldSpot {
+                offset: start + text_start as u64,
+                lines_before: lines,
+                verbatim: j - text_start == field.len(),
+            });
+            lines += raw[text_start..j].iter().filter(|&&b| b == b'\n').count() as u64;
+            at = j + 1;
         }
         matches!(&raw[at..], b"" | b"\n" | b"\r\n" | b"\r")
     }
+}
+
+/// Where a CSV field's text stands in the file ([`RawTail::layout`]).
+#[derive(Clone, Copy)]
+struct FieldSpot {
+    /// File offset of the field's first byte of text (past its opening quote, if quoted).
+    offset: u64,
+    /// Line ends in the record before the field (inside quoted fields before it).
+    lines_before: u64,
+    /// Whether the text stands in the file byte for byte (no doubled quote in it), so a value
+    /// `k` bytes into the text is `k` bytes past `offset`.
+    verbatim: bool,
 }
 
 impl<R: Read> Read for RecordGuard<R> {

@@ -5,6 +5,7 @@ use std::io::{Cursor, Write};
 use std::path::{Path, PathBuf};
 
 use deadbolt_classify::{Engine, FileReport, Format, Label, Limits, Options, scan_file};
+use deadbolt_model::Level;
 use flate2::{Compress, Compression, FlushCompress};
 use zip::write::SimpleFileOptions;
 
@@ -377,6 +378,43 @@ fn a_normal_gzip_is_not_a_bomb() {
 }
 
 #[test]
+fn a_truncated_gzip_keeps_what_was_read() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let rows = 20_000;
+    let mut log = String::new();
+    let mut csv = String::from("id,email\n");
+    let mut json = String::from("[\n");
+    for i in 0..rows {
+        log.push_str(&format!("{i} login jane.doe{i}@corp.io\n"));
+        csv.push_str(&format!("{i},jane.doe{i}@corp.io\n"));
+        json.push_str(&format!("{{\"id\": {i}, \"email\": \"jane.doe{i}@corp.io\"}},\n"));
+    }
+    for (name, content) in [("cut.log.gz", log), ("cut.csv.gz", csv), ("cut.json.gz", json)] {
+        let gz = gzip(content.as_bytes());
+        let p = write(dir.path(), name, &gz[..gz.len() / 2]);
+        let r = scan(&p, &Options::default());
+        let found = r
+            .types
+            .iter()
+            .find(|t| t.detector == "email-address")
+            .map_or(0, |t| t.count);
+        assert!(
+            found > rows / 4 && found < rows,
+            "{name}: the half that was read is scanned ({found})"
+        );
+        assert!(r.bytes > 0 && r.bytes < content.len() as u64, "{name}");
+        let cut = r
+            .diagnostics
+            .iter()
+            .find(|d| d.level == Level::Error && d.message.contains("cannot read past byte"))
+            .unwrap_or_else(|| panic!("{name}: {:?}", r.diagnostics));
+        assert!(cut.message.contains("decompressed stream"), "{}", cut.message);
+        // The line it stopped on is where the findings stop.
+        assert!(u64::from(cut.line) >= found, "{name}: {} {found}", cut.line);
+    }
+}
+
+#[test]
 fn too_many_entries_are_capped() {
     let dir = tempfile::tempdir().expect("tmp");
     let limits = Limits::default();
@@ -459,9 +497,10 @@ fn encrypted_and_corrupt_members_are_diagnostics_and_the_rest_goes_on() {
     );
     assert!(
         msgs.iter().any(
-            |m| m.starts_with("mixed.zip!badcrc.txt: error: cannot read") && m.contains("checksum")
+            |m| m.starts_with("mixed.zip!badcrc.txt:1:0: error: cannot read past byte 17")
+                && m.contains("checksum")
         ),
-        "a bad checksum is corruption, not a bomb: {msgs:?}"
+        "a bad checksum is corruption, not a bomb; what was read is scanned: {msgs:?}"
     );
     assert_eq!(first(entry(&r, "mixed.zip!ok.txt"), "us-ssn"), (1, 4, None));
 

@@ -53,11 +53,7 @@ fn csv_header_names_the_column() {
     let s = &r.types[0].samples;
     assert_eq!(s[0].field.as_deref(), Some("ssn"));
     assert_eq!((s[0].line, s[0].offset), (2, 20), "placed at its value");
-    assert_eq!(
-        (s[1].line, s[1].offset),
-        (3, 40),
-        "a quoted record's fields are unquoted copies: placed at the record"
-    );
+    assert_eq!((s[1].line, s[1].offset), (3, 45), "inside its quotes");
     assert_eq!(r.label, Label::Confidential);
 }
 
@@ -146,13 +142,51 @@ fn csv_findings_are_placed_at_their_value() {
     };
     assert_eq!(
         places(&r, "us-ssn"),
-        vec![(2, at(b"536221234")), (3, at(b"\"Joe\""))],
-        "the unquoted record's value, the quoted record's start"
+        vec![(2, at(b"536221234")), (3, at(b"536-22-1235"))],
+        "the values of an unquoted and a quoted record"
     );
     assert_eq!(
         places(&r, "credit-card-number"),
         vec![(2, at(b"4123 3320"))],
         "past an invalid byte"
+    );
+}
+
+#[test]
+fn quoted_csv_fields_are_placed_at_their_value() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let text: &[u8] = b"note,ssn\n\
+        \"two\nlines, to jane.doe@corp.io\",536221234\n\
+        \"he said \"\"x\"\" 536-22-1234\",\n\
+        \"a\"b 536-22-1236,537-22-1237\n";
+    let p = write(dir.path(), "quoted.csv", text);
+    let r = scan(
+        &p,
+        &Options {
+            samples: 10,
+            ..Options::default()
+        },
+    );
+    let at = |needle: &[u8]| {
+        text.windows(needle.len())
+            .position(|w| w == needle)
+            .expect("in text") as u64
+    };
+    assert_eq!(
+        places(&r, "email-address"),
+        vec![(3, at(b"jane.doe"))],
+        "on the second line of a quoted field"
+    );
+    assert_eq!(
+        places(&r, "us-ssn"),
+        vec![
+            (3, at(b"536221234")),
+            (4, at(b"he said")),
+            (5, at(b"\"a\"b")),
+            (5, at(b"\"a\"b")),
+        ],
+        "after a field of two lines; in a field with doubled quotes, the field's text (an \
+         unquoted copy); in a record with text after a closing quote, the record"
     );
 }
 
