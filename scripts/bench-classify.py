@@ -19,9 +19,18 @@ on a 10 MB slice.
 - presidio: the same seven pattern recognizers as scripts/compare-presidio.py, over the 10 MB slice in
   64 KB line-aligned blocks, in a child process of .venv-peers/bin/python, measured the same way;
   deadbolt is run on the same slice for the ratio.
+- Hyperscan (--hyperscan; PyPI `hyperscan`, 0.9.1 bundles Hyperscan 5.4, in the same venv): the
+  detectors' own patterns (`(?P<value>` as a plain group, `(?i)` as the caseless flag), compiled
+  into one block-mode database and run over each file of each large corpus, every match counted by
+  a Python callback. Pattern matching only (no parsing, validation, context or masking), by the
+  multi-pattern engine built for scanning traffic against thousands of regexes at once: what any
+  design costs that runs these patterns over every byte. Two lines: the patterns deadbolt runs
+  over every byte (detectors that can report without context; the others are found through their
+  keywords) and all of them. The callbacks are part of its CPU time; the line under each figure
+  says how many there were and what as many plain Python calls cost, a floor under their share.
 
 usage: scripts/bench-classify.py [--size 1GB] [--runs 3] [--densities 1,0.02] [--deadbolt BIN]
-                                [--python PY] [--no-presidio]
+                                [--python PY] [--no-presidio] [--hyperscan]
 """
 import argparse
 import functools
@@ -65,6 +74,41 @@ for root, _, files in os.walk(sys.argv[1]):
                 for r in recs:
                     n += len(r.analyze(text, r.supported_entities, None) or [])
 print(n)
+'''
+
+HYPERSCAN = r'''
+import glob, os, sys, time, tomllib
+import hyperscan
+detectors_dir, corpus, which = sys.argv[1:4]
+exprs, flags = [], []
+for path in sorted(glob.glob(os.path.join(detectors_dir, "*.toml"))):
+    with open(path, "rb") as f:
+        for d in tomllib.load(f)["detector"]:
+            if which == "gate" and d.get("context_required", "never") == "always":
+                continue
+            p = d["pattern"].replace("(?P<value>", "(")
+            fl = 0
+            if p.startswith("(?i)"):
+                p, fl = p[4:], hyperscan.HS_FLAG_CASELESS
+            exprs.append(p.encode())
+            flags.append(fl)
+db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
+db.compile(expressions=exprs, ids=list(range(len(exprs))), flags=flags)
+n = 0
+def count(*_):
+    global n
+    n += 1
+for name in sorted(os.listdir(corpus)):
+    with open(os.path.join(corpus, name), "rb") as f:
+        db.scan(f.read(), match_event_handler=count)
+# Part of the CPU time above is Python calling back once per match: what that many plain calls
+# cost is a floor under it.
+matches = n
+t = time.process_time()
+for _ in range(matches):
+    count()
+print(f"{len(exprs)} patterns, {matches} matches, {time.process_time() - t:.2f} s CPU in as many plain "
+      "Python calls", file=sys.stderr)
 '''
 
 
@@ -111,16 +155,18 @@ def measure(cmd):
     p.stderr.close()
     if p.returncode not in (0, 1):  # classify exits 1 when it finds restricted data
         sys.exit(f"{cmd[0]} failed ({p.returncode}): {err[-2000:]}")
-    return wall, ru.ru_utime, ru.ru_stime, ru.ru_maxrss / 1024  # maxrss: KiB on Linux
+    return wall, ru.ru_utime, ru.ru_stime, ru.ru_maxrss / 1024, err  # maxrss: KiB on Linux
 
 
-def run(label, cmd, nbytes, runs):
+def run(label, cmd, nbytes, runs, show_stderr=False):
     measure(cmd)  # warm-up
     res = [measure(cmd) for _ in range(runs)]
     wall = statistics.median(r[0] for r in res)
     user = statistics.median(r[1] for r in res)
     sys_ = statistics.median(r[2] for r in res)
     rss = max(r[3] for r in res)
+    if show_stderr:
+        print(f"  ({res[-1][4].strip().splitlines()[-1]})")
     mb = nbytes / 1e6
     cpu = user + sys_
     print(f"{label:<34} {mb:>8.0f} MB  wall {wall:>7.2f} s  user {user:>7.2f} s  sys {sys_:>5.2f} s  "
@@ -141,7 +187,9 @@ def main():
     ap.add_argument("--python", default=os.path.join(ROOT, ".venv-peers", "bin", "python"),
                     help="a Python with presidio-analyzer installed")
     ap.add_argument("--slice", type=parse_size, default=10 ** 7, help="presidio slice (default 10MB)")
-    ap.add_argument("--no-presidio", action="store_true", help="measure deadbolt only")
+    ap.add_argument("--no-presidio", action="store_true", help="leave presidio out")
+    ap.add_argument("--hyperscan", action="store_true",
+                    help="also run the detectors' patterns through Hyperscan (PyPI hyperscan in --python)")
     ap.add_argument("--densities", default="1,0.02",
                     help="shares of records holding values, comma-separated (default 1,0.02)")
     a = ap.parse_args()
@@ -158,9 +206,19 @@ def main():
     generate(sl, a.slice, a.seed + 1, a.slice // 5)  # one file of each kind
     sl_c = os.path.join(sl, "corpus")
     print(f"cores: {os.cpu_count()}; median of {a.runs} runs after a warm-up")
+    if a.hyperscan and not os.path.exists(a.python):
+        sys.exit(f"{a.python} missing: create the venv and pip install hyperscan")
     for d, big_c in corpora:
-        run(f"all detectors, density {d:g}", [a.deadbolt, "classify", big_c, "--format", "json"],
-            dir_bytes(big_c), a.runs)
+        _, db_cpu, _ = run(f"all detectors, density {d:g}",
+                           [a.deadbolt, "classify", big_c, "--format", "json"], dir_bytes(big_c), a.runs)
+        if a.hyperscan:
+            detectors_dir = os.path.join(ROOT, "crates", "deadbolt-classify", "detectors")
+            for which in ("gate", "all"):
+                _, hs_cpu, _ = run(f"hyperscan {which} patterns, density {d:g}",
+                                   [a.python, "-c", HYPERSCAN, detectors_dir, big_c, which],
+                                   dir_bytes(big_c), a.runs, show_stderr=True)
+                print(f"  ratio (CPU time per byte, hyperscan {which} patterns / deadbolt all detectors): "
+                      f"{hs_cpu / db_cpu:.2f}x")
         run(f"10 detectors, density {d:g}", [a.deadbolt, "classify", big_c, "--format", "json",
                                              "--detectors", ",".join(TEN)], dir_bytes(big_c), a.runs)
     if a.no_presidio:
