@@ -81,32 +81,69 @@ fn luhn_value(value: &str) -> bool {
 }
 
 /// A payment card number: 13–19 digits (ISO/IEC 7812-1), an issuer range that the pattern's
-/// two-digit prefix only approximates, with the lengths that network issues — Visa 4: 13, 16 or 19;
-/// Mastercard 51–55 and 2221–2720: 16; American Express 34/37: 15; Diners Club 30/36/38/39: 14–19;
-/// JCB 3528–3589, Discover 6011/644–649/65 and UnionPay 62: 16–19 — and the Luhn check. A length
-/// the network does not issue is another number (a 15-digit French NIR starting `2 70 07` passes
-/// Luhn one time in ten and lies in the Mastercard 2-series).
+/// prefix only approximates, with the lengths that network issues, and the Luhn check. The ranges
+/// are the issuer identification numbers the networks publish (as gathered in Wikipedia's
+/// "Payment card number" table):
+///
+/// | network | IIN | lengths |
+/// | --- | --- | --- |
+/// | Visa (Electron, and the Elo and Dankort co-brands in its range) | 4 | 13, 16, 19 |
+/// | Mastercard | 51–55, 2221–2720 | 16 |
+/// | Maestro | 5018, 5020, 5038, 5893, 6304, 6759, 6761–6763 | 13–19 |
+/// | Mir | 2200–2204 | 16–19 |
+/// | American Express | 34, 37 | 15 |
+/// | Diners Club | 30, 36, 38, 39 | 14–19 |
+/// | JCB | 3528–3589 | 16–19 |
+/// | Discover | 6011, 644–649, 65 | 16–19 |
+/// | UnionPay | 62 | 16–19 |
+/// | RuPay | 60, 65, 81, 82, 508 | 16 |
+/// | Dankort | 5019 | 16 |
+/// | Elo | 504175, 506699–506778, 509000–509999, 636297, 636368 | 16 |
+/// | Verve | 506099–506198, 650002–650027 | 16, 19 |
+/// | Troy | 9792 | 16 |
+///
+/// A length the network does not issue is another number (a 15-digit French NIR starting
+/// `2 70 07` passes Luhn one time in ten and lies in the Mastercard 2-series).
 fn card(value: &str) -> bool {
     let d = digits(value);
     if !(13..=19).contains(&d.len()) || all_same(&d) || !luhn(&d) {
         return false;
     }
     let prefix = |n: usize| d[..n].iter().fold(0u32, |a, &x| a * 10 + u32::from(x));
+    let within = |n: usize, low: u32, high: u32| (low..=high).contains(&prefix(n));
     let len = d.len();
+    let maestro = matches!(prefix(4), 5018 | 5020 | 5038 | 5893 | 6304 | 6759 | 6761..=6763);
     match d[0] {
         4 => matches!(len, 13 | 16 | 19),
-        5 => (51..=55).contains(&prefix(2)) && len == 16,
-        2 => (2221..=2720).contains(&prefix(4)) && len == 16,
+        5 if maestro => true,
+        5 => match len {
+            16 => {
+                within(2, 51, 55)
+                    || prefix(4) == 5019
+                    || prefix(3) == 508
+                    || prefix(6) == 504_175
+                    || within(6, 506_699, 506_778)
+                    || prefix(3) == 509
+                    || within(6, 506_099, 506_198)
+            }
+            19 => within(6, 506_099, 506_198),
+            _ => false,
+        },
+        2 => (within(4, 2221, 2720) && len == 16) || (within(4, 2200, 2204) && len >= 16),
         3 => match prefix(2) {
             34 | 37 => len == 15,
-            35 => (3528..=3589).contains(&prefix(4)) && len >= 16,
+            35 => within(4, 3528, 3589) && len >= 16,
             30 | 36 | 38 | 39 => len >= 14,
             _ => false,
         },
+        6 if maestro => true,
         6 => {
-            (prefix(4) == 6011 || (644..=649).contains(&prefix(3)) || matches!(prefix(2), 62 | 65))
-                && len >= 16
+            ((prefix(4) == 6011 || within(3, 644, 649) || matches!(prefix(2), 62 | 65)) && len >= 16)
+                || (len == 16 && (prefix(2) == 60 || matches!(prefix(6), 636_297 | 636_368)))
+                || (within(6, 650_002, 650_027) && len == 19)
         }
+        8 => matches!(prefix(2), 81 | 82) && len == 16,
+        9 => prefix(4) == 9792 && len == 16,
         _ => false,
     }
 }
@@ -886,6 +923,25 @@ mod tests {
         assert!(!card("270077519292891"), "15-digit Mastercard 2-series");
         assert!(luhn_value("4123332054789178"));
         assert!(card("4123332054789178"), "16-digit Visa");
+        // The networks beyond the big five, each at a length it issues and one it does not.
+        for (number, network, issued) in [
+            ("6759649826438453", "Maestro UK", true),
+            ("501800000009", "Maestro at 12 digits (below ISO/IEC 7812's 13 here)", false),
+            ("2200000000000004", "Mir", true),
+            ("220000000000004", "Mir at 15 digits", false),
+            ("6521000000000007", "RuPay 65 (as Discover)", true),
+            ("8100000000000002", "RuPay 81", true),
+            ("81000000000000000", "RuPay 81 at 17 digits", false),
+            ("5019000000000008", "Dankort", true),
+            ("5090000000000000", "Elo 509", true),
+            ("9792000000000003", "Troy", true),
+            ("9791000000000004", "9791: no network", false),
+            ("5060990000000000001", "Verve at 19 digits", true),
+            ("5000000000000009", "50 outside the Maestro, Elo, Verve and RuPay ranges", false),
+        ] {
+            assert!(luhn_value(number), "{network}: {number} fails Luhn");
+            assert_eq!(card(number), issued, "{network}: {number}");
+        }
     }
 
     #[test]
