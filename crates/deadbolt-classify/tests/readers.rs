@@ -29,6 +29,13 @@ fn places(r: &FileReport, id: &str) -> Vec<(u64, u64)> {
         .unwrap_or_default()
 }
 
+/// The byte offset of the first `needle` in `text`.
+fn offset_of(text: &[u8], needle: &[u8]) -> u64 {
+    text.windows(needle.len())
+        .position(|w| w == needle)
+        .expect("in text") as u64
+}
+
 /// (detector, count, highest) per type.
 fn types(r: &FileReport) -> Vec<(String, u64, Confidence)> {
     r.types
@@ -135,11 +142,7 @@ fn csv_findings_are_placed_at_their_value() {
     let text: &[u8] = b"name,,ssn,note\r\nJane,,536221234,\xff card 4123 3320 5478 9178\r\n\"Joe\",,536-22-1235,x\r\n";
     let p = write(dir.path(), "crlf.csv", text);
     let r = scan(&p, &Options::default());
-    let at = |needle: &[u8]| {
-        text.windows(needle.len())
-            .position(|w| w == needle)
-            .expect("in text") as u64
-    };
+    let at = |needle: &[u8]| offset_of(text, needle);
     assert_eq!(
         places(&r, "us-ssn"),
         vec![(2, at(b"536221234")), (3, at(b"536-22-1235"))],
@@ -167,11 +170,7 @@ fn quoted_csv_fields_are_placed_at_their_value() {
             ..Options::default()
         },
     );
-    let at = |needle: &[u8]| {
-        text.windows(needle.len())
-            .position(|w| w == needle)
-            .expect("in text") as u64
-    };
+    let at = |needle: &[u8]| offset_of(text, needle);
     assert_eq!(
         places(&r, "email-address"),
         vec![(3, at(b"jane.doe"))],
