@@ -4,8 +4,8 @@
 //! checked against the caps of [`Limits`] on what the central directory declares, and then read
 //! through a [`Capped`] reader that holds it to its declared size, because a header can lie.
 //! Members are streamed into the same readers as files ([`read::scan_stream`]); only an archive
-//! nested in an archive is held in memory (it has to be seekable), within
-//! [`Limits::max_nested`], and only one level deep.
+//! nested in an archive (read one level deep) and a Parquet file are held in memory (their readers
+//! seek), within [`Limits::max_nested`].
 
 use std::collections::BTreeMap;
 use std::io::{self, BufRead, BufReader, Cursor, Read, Seek, SeekFrom};
@@ -278,27 +278,26 @@ fn entry<R: Read + Seek>(
                 "an archive inside a nested archive; not opened (one level of nesting is read)",
             ));
         }
-        if m.size > limits.max_nested {
-            return Err(Diagnostic::whole_file(
-                Level::Warning,
-                m.full.as_str(),
-                format!(
-                    "a nested archive of {} bytes, over the cap of {} held in memory; not opened",
-                    m.size, limits.max_nested
-                ),
-            ));
-        }
-        let trip = Trip::default();
-        let file = archive.by_index(i).map_err(|e| fail(zip_io(e)))?;
-        let mut bytes = Vec::new();
-        Capped::new(file, m.size, declared_why(m.size), trip.clone())
-            .read_to_end(&mut bytes)
-            .map_err(fail)?;
-        if let Some(why) = trip.get() {
-            return Err(bomb(&m.full, &format!("{why}; not opened")));
-        }
+        let bytes = hold(archive, i, m, &limits, "a nested archive")?;
         *budget = budget.saturating_sub(bytes.len() as u64);
         return container(cx, &m.full, Cursor::new(bytes), depth + 1, budget);
+    }
+    if head.starts_with(read::PARQUET_MAGIC) {
+        // Its footer is at its end: it is read from memory, as a nested archive is, with the
+        // caps on its row groups as for a file.
+        #[cfg(not(feature = "parquet"))]
+        return Ok(read::parquet_not_built(&m.full));
+        #[cfg(feature = "parquet")]
+        {
+            let bytes = hold(archive, i, m, &limits, "a Parquet member")?;
+            *budget = budget.saturating_sub(bytes.len() as u64);
+            return crate::parquet::scan_parquet(
+                cx.engine,
+                cx.options,
+                &m.full,
+                bytes::Bytes::from(bytes),
+            );
+        }
     }
     let gzip = head.starts_with(&GZIP_MAGIC);
     let trip = Trip::default();
@@ -324,6 +323,40 @@ fn entry<R: Read + Seek>(
     trip.report(&mut report);
     *budget = budget.saturating_sub(report.bytes);
     Ok(report)
+}
+
+/// Member `i` read whole into memory, for a reader that must seek (a nested archive, Parquet):
+/// within [`Limits::max_nested`] and its declared size. `what` names it in the diagnostics.
+fn hold<R: Read + Seek>(
+    archive: &mut ZipArchive<R>,
+    i: usize,
+    m: &Member,
+    limits: &Limits,
+    what: &str,
+) -> Result<Vec<u8>, Diagnostic> {
+    if m.size > limits.max_nested {
+        return Err(Diagnostic::whole_file(
+            Level::Warning,
+            m.full.as_str(),
+            format!(
+                "{what} of {} bytes, over the cap of {} held in memory; not opened",
+                m.size, limits.max_nested
+            ),
+        ));
+    }
+    let fail = |e: io::Error| {
+        Diagnostic::whole_file(Level::Error, m.full.as_str(), format!("cannot read: {e}"))
+    };
+    let trip = Trip::default();
+    let file = archive.by_index(i).map_err(|e| fail(zip_io(e)))?;
+    let mut bytes = Vec::new();
+    Capped::new(file, m.size, declared_why(m.size), trip.clone())
+        .read_to_end(&mut bytes)
+        .map_err(fail)?;
+    match trip.get() {
+        Some(why) => Err(bomb(&m.full, &format!("{why}; not opened"))),
+        None => Ok(bytes),
+    }
 }
 
 /// A member read through the cap of its declared size, and through a capped gzip decoder when it

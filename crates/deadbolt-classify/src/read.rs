@@ -108,9 +108,9 @@ pub struct Limits {
     /// Entries of one archive that are scanned; past it the archive is reported and the rest is
     /// not read.
     pub max_entries: usize,
-    /// Largest archive nested in an archive (bytes, decompressed): it is held in memory to be
-    /// opened, since a zip needs to seek. One level only: an archive in a nested archive is
-    /// reported, not opened.
+    /// Largest archive or Parquet file inside an archive (bytes, decompressed): it is held in
+    /// memory to be opened, since its reader seeks. One level only: an archive in a nested
+    /// archive is reported, not opened.
     pub max_nested: u64,
     /// Largest part of an Office document read whole or as one XML stream (bytes, decompressed):
     /// a workbook's shared strings, styles and workbook parts, which calamine keeps in memory, and
@@ -342,7 +342,7 @@ pub(crate) const PARQUET_MAGIC: &[u8; 4] = b"PAR1";
 /// The report of a Parquet file in a build without the `parquet` feature: skipped, and a warning
 /// that says so, so a data lake does not read as clean.
 #[cfg(not(feature = "parquet"))]
-fn parquet_not_built(display: &str) -> FileReport {
+pub(crate) fn parquet_not_built(display: &str) -> FileReport {
     FileReport {
         file: display.to_string(),
         format: Format::Parquet,

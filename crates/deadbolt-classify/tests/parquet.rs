@@ -140,6 +140,50 @@ fn zstd_files_read_and_bytes_read_as_the_file_does() {
 }
 
 #[test]
+fn a_parquet_file_in_a_zip_is_read_as_the_file_is() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let p = write(
+        dir.path(),
+        "people.parquet",
+        &[&[JANE, JOE]],
+        Compression::SNAPPY,
+    );
+    let from_file = scan(&p, &Options::default());
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let deflated = zip::write::SimpleFileOptions::default();
+    zip.start_file("export/people.parquet", deflated)
+        .expect("member");
+    std::io::Write::write_all(&mut zip, &std::fs::read(&p).expect("read")).expect("write");
+    let zipped = zip.finish().expect("zip").into_inner();
+    let r = scan_bytes(&engine(), &zipped, "lake.zip", &Options::default()).expect("readable");
+    let member = r
+        .entries
+        .iter()
+        .find(|e| e.file == "lake.zip!export/people.parquet")
+        .unwrap_or_else(|| panic!("{:?}", r.entries));
+    assert_eq!(member.format, Format::Parquet);
+    assert_eq!(types(member), types(&from_file));
+    assert_eq!(member.types.len(), 2);
+    // Held in memory only within the cap of a nested archive.
+    let tight = Options {
+        limits: Limits {
+            max_nested: 100,
+            ..Limits::default()
+        },
+        ..Options::default()
+    };
+    let r = scan_bytes(&engine(), &zipped, "lake.zip", &tight).expect("readable");
+    assert!(r.entries.is_empty());
+    assert!(
+        r.diagnostics
+            .iter()
+            .any(|d| d.message.contains("a Parquet member of") && d.message.contains("cap")),
+        "{:?}",
+        r.diagnostics
+    );
+}
+
+#[test]
 fn a_truncated_or_garbage_file_is_an_error_naming_it() {
     let dir = tempfile::tempdir().expect("tmp");
     let p = write(
