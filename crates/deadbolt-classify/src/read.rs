@@ -628,11 +628,13 @@ pub(crate) fn scan_stream(
         // or cut short, which leaves a JSON document unparsed): read the file again as plain
         // text, which has no such limits, so nothing goes unscanned.
         scan.reset();
-        scan.diagnostics.push(Diagnostic::whole_file(
-            Level::Warning,
-            name.clone(),
-            format!("{why}; scanned as plain text"),
-        ));
+        let message = if why.kind() == io::ErrorKind::InvalidData {
+            format!("{why}; scanned as plain text")
+        } else {
+            format!("the JSON document is cut short ({why}): what was read is scanned as plain text")
+        };
+        scan.diagnostics
+            .push(Diagnostic::whole_file(Level::Warning, name.clone(), message));
         let counted = Counter::new(source.open()?);
         let again = counted.count.clone();
         result = scan.text(&mut BufReader::new(counted), false);
@@ -766,6 +768,16 @@ impl Fields {
         self.text.push_str(text);
         self.text.push('\n');
     }
+}
+
+/// `bytes`, the end of a stream cut short, without its last token, which the break may have cut
+/// (`4123332054789178` of `4123332054789178555`): up to its last ASCII space or punctuation.
+fn without_cut_token(bytes: &[u8]) -> &[u8] {
+    let keep = bytes
+        .iter()
+        .rposition(|b| b.is_ascii_whitespace() || b.is_ascii_punctuation())
+        .map_or(0, |i| i + 1);
+    &bytes[..keep]
 }
 
 /// The largest `i <= at` that starts a UTF-8 character in `bytes` (so a window never splits one).
@@ -1037,8 +1049,9 @@ impl<'e> Scan<'e> {
                     // A stream cut short (a truncated gzip file, a failing disk): what was read
                     // is scanned, the partial line too, before the error is reported.
                     self.flush_block();
-                    if !line.is_empty() {
-                        self.line(&line, offset, line_no, !continued, None, ndjson);
+                    let read = without_cut_token(&line);
+                    if !read.is_empty() {
+                        self.line(read, offset, line_no, !continued, None, ndjson);
                     }
                     self.flush_strings();
                     self.stopped_at = line_no;
@@ -1234,6 +1247,7 @@ impl<'e> Scan<'e> {
         let mut headers: Option<Vec<String>> = None;
         let mut record = csv::ByteRecord::new();
         let mut spots = Vec::new();
+        let mut next_line = 1;
         loop {
             let read = reader.read_byte_record(&mut record);
             if !matches!(read, Ok(true)) || batch.text.len() >= self.options.block {
@@ -1244,7 +1258,11 @@ impl<'e> Scan<'e> {
                 Ok(true) => {}
                 Err(e) => {
                     self.stopped_at = reader.position().line();
-                    return Err(match e.into_kind() {
+                    let kind = e.into_kind();
+                    if matches!(kind, csv::ErrorKind::Io(_)) {
+                        self.unfinished_record(raw, consumed.get(), next_line);
+                    }
+                    return Err(match kind {
                         csv::ErrorKind::Io(e) => e,
                         other => {
                             io::Error::new(io::ErrorKind::InvalidData, format!("CSV: {other:?}"))
@@ -1256,8 +1274,9 @@ impl<'e> Scan<'e> {
             let tail = raw.borrow();
             let (offset, line) = tail.record_start(offset, line);
             let next = reader.position().byte();
-            let laid_out = tail.layout((offset, next), &record, delimiter, &mut spots);
-            let open_quote = !laid_out && tail.quote_left_open(offset, next);
+            let layout = tail.layout((offset, next), &record, delimiter, &mut spots);
+            let laid_out = layout.is_some();
+            let open_quote = layout.unwrap_or_else(|| tail.quote_left_open(offset, next));
             drop(tail);
             if open_quote {
                 // A quote that never closes makes the rest of the file one field: what follows is
@@ -1272,6 +1291,7 @@ impl<'e> Scan<'e> {
                 ));
             }
             consumed.set(next);
+            next_line = reader.position().line();
             let whole_record = FieldSpot {
                 offset,
                 lines_before: 0,
@@ -1314,6 +1334,28 @@ impl<'e> Scan<'e> {
                 );
             }
         }
+    }
+
+    /// Scans the record that a stream cut short left unfinished, from file offset `start` (and
+    /// `line`, where the csv crate places the next record) to what was read: as text, its fields
+    /// being unknown, without the token the break may have cut.
+    fn unfinished_record(&mut self, raw: &RefCell<RawTail>, start: u64, line: u64) {
+        let tail = raw.borrow();
+        let (start, line) = tail.record_start(start, line);
+        let Some(read) = tail.get(start, tail.base + tail.bytes.len() as u64) else {
+            return;
+        };
+        let read = without_cut_token(read).to_vec();
+        drop(tail);
+        self.stopped_at = line + memchr::memchr_iter(b'\n', &read).count() as u64;
+        let chunk = Chunk {
+            bytes: &read,
+            offset: start,
+            line,
+            accept_before: None,
+            whole: true,
+        };
+        self.record_bytes(&chunk, None, true);
     }
 
     /// Gathers one value of a table-like file (a Parquet leaf) into `batch`, to be scanned with
@@ -1448,33 +1490,33 @@ impl RawTail {
     }
 
     /// Where each of `record`'s fields stands in the record at `start..end` of the file, into
-    /// `spots`: false (and `spots` unusable) unless the record is its fields, each as it is or
-    /// quoted with its quotes doubled, joined by `delimiter`, then a line end or nothing. The
-    /// csv crate also reads malformed quoting (`a"b`, `"a"b`) without a word; such a record is
-    /// placed as a whole.
+    /// `spots`, and whether its last field is a quote that never closes (it runs to the end of
+    /// the input). `None` (and `spots` unusable) unless the record is its fields, each as it is
+    /// or quoted with its quotes doubled, joined by `delimiter`, then a line end or nothing. The
+    /// csv crate also reads malformed quoting (`"a"b`) without a word; such a record is placed as
+    /// a whole.
     fn layout(
         &self,
         (start, end): (u64, u64),
         record: &csv::ByteRecord,
         delimiter: u8,
         spots: &mut Vec<FieldSpot>,
-    ) -> bool {
+    ) -> Option<bool> {
         spots.clear();
-        let Some(raw) = self.get(start, end) else {
-            return false;
-        };
+        let raw = self.get(start, end)?;
+        let mut unclosed = false;
         let mut at = 0;
         let mut lines = 0;
         for (i, field) in record.iter().enumerate() {
             if i > 0 {
                 if raw.get(at) != Some(&delimiter) {
-                    return false;
+                    return None;
                 }
                 at += 1;
             }
             if raw.get(at) != Some(&b'"') {
                 if raw.get(at..at + field.len()) != Some(field) {
-                    return false;
+                    return None;
                 }
                 spots.push(FieldSpot {
                     offset: start + at as u64,
@@ -1488,18 +1530,23 @@ impl RawTail {
             let mut j = text_start;
             for &b in field {
                 if raw.get(j) != Some(&b) {
-                    return false;
+                    return None;
                 }
                 j += 1;
                 if b == b'"' {
                     if raw.get(j) != Some(&b'"') {
-                        return false;
+                        return None;
                     }
                     j += 1;
                 }
             }
-            if raw.get(j) != Some(&b'"') {
-                return false;
+            match raw.get(j) {
+                Some(b'"') => at = j + 1,
+                None if i + 1 == record.len() => {
+                    unclosed = true;
+                    at = j;
+                }
+                _ => return None,
             }
             spots.push(FieldSpot {
                 offset: start + text_start as u64,
@@ -1507,9 +1554,8 @@ impl RawTail {
                 verbatim: j - text_start == field.len(),
             });
             lines += raw[text_start..j].iter().filter(|&&b| b == b'\n').count() as u64;
-            at = j + 1;
         }
-        matches!(&raw[at..], b"" | b"\n" | b"\r\n" | b"\r")
+        matches!(&raw[at..], b"" | b"\n" | b"\r\n" | b"\r").then_some(unclosed)
     }
 }
 

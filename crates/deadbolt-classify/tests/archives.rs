@@ -414,6 +414,47 @@ fn a_truncated_gzip_keeps_what_was_read() {
     }
 }
 
+/// Gzip of `content` stored, not deflated, cut after `keep` bytes of it: the cut falls exactly
+/// there.
+fn stored_gzip_cut(content: &[u8], keep: usize) -> Vec<u8> {
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), Compression::none());
+    gz.write_all(content).expect("gzip");
+    let whole = gz.finish().expect("gzip");
+    // The 10-byte header, then a stored block's 5-byte header, then the bytes as they are.
+    whole[..15 + keep].to_vec()
+}
+
+#[test]
+fn a_cut_short_stream_keeps_its_unfinished_record_and_not_its_cut_token() {
+    let dir = tempfile::tempdir().expect("tmp");
+    // The break falls in the last record, after two of its values.
+    let csv = b"name,ssn,email,note\nA,536-22-1234,a.b@corp.io,xx\nB,536-22-1235,jane.doe@corp.io,yyyyyy\n";
+    let keep = csv.windows(4).position(|w| w == b"yyyy").expect("in csv") + 2;
+    let p = write(dir.path(), "last.csv.gz", &stored_gzip_cut(csv, keep));
+    let r = scan(&p, &Options::default());
+    let count = |id: &str| r.types.iter().find(|t| t.detector == id).map_or(0, |t| t.count);
+    assert_eq!((count("us-ssn"), count("email-address")), (2, 2), "{:?}", r.types);
+    assert_eq!(first(&r, "us-ssn").0, 2);
+    // A quote that never closes makes the rest one record; cut short, it is still scanned.
+    let mut csv = b"name,ssn\nBob,\"oops,536-22-0998\n".to_vec();
+    for i in 0..100 {
+        csv.extend_from_slice(format!("u{i},536-22-{:04}\n", 1000 + i).as_bytes());
+    }
+    let p = write(dir.path(), "open.csv.gz", &stored_gzip_cut(&csv, csv.len() - 20));
+    let r = scan(&p, &Options::default());
+    assert!(count_of(&r, "us-ssn") >= 99, "{:?}", r.types);
+    // A number cut by the break is not reported as the shorter number it now looks like.
+    let text = b"ok 4123 3320 5478 9178\ncard 4123332054789178555\n";
+    let keep = text.windows(3).position(|w| w == b"555").expect("in text");
+    let p = write(dir.path(), "cut.log.gz", &stored_gzip_cut(text, keep));
+    let r = scan(&p, &Options::default());
+    assert_eq!(count_of(&r, "credit-card-number"), 1, "{:?}", r.types);
+}
+
+fn count_of(r: &FileReport, id: &str) -> u64 {
+    r.types.iter().find(|t| t.detector == id).map_or(0, |t| t.count)
+}
+
 #[test]
 fn too_many_entries_are_capped() {
     let dir = tempfile::tempdir().expect("tmp");

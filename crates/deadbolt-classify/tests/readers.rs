@@ -125,6 +125,28 @@ fn a_csv_quote_that_never_closes_is_reported() {
 }
 
 #[test]
+fn values_after_a_quote_that_never_closes_are_placed_in_the_file() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let text: &[u8] = b"a,b\nx,536-22-1234\n\"\ny,536-22-1235\nz,536-22-1236\n";
+    let p = write(dir.path(), "open.csv", text);
+    let r = scan(&p, &Options::default());
+    assert_eq!(
+        places(&r, "us-ssn"),
+        vec![
+            (2, offset_of(text, b"536-22-1234")),
+            (4, offset_of(text, b"536-22-1235")),
+            (5, offset_of(text, b"536-22-1236")),
+        ],
+        "at their own lines and offsets"
+    );
+    assert!(
+        r.diagnostics.iter().any(|d| d.line == 3 && d.message.contains("never closes")),
+        "{:?}",
+        r.diagnostics
+    );
+}
+
+#[test]
 fn csv_after_a_byte_order_mark_is_placed_in_the_file() {
     let dir = tempfile::tempdir().expect("tmp");
     let text: &[u8] = b"\xEF\xBB\xBFjane.doe@corp.io,ssn\r\nx,536-22-1234\r\n";
