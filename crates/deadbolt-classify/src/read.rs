@@ -631,10 +631,15 @@ pub(crate) fn scan_stream(
         let message = if why.kind() == io::ErrorKind::InvalidData {
             format!("{why}; scanned as plain text")
         } else {
-            format!("the JSON document is cut short ({why}): what was read is scanned as plain text")
+            format!(
+                "the JSON document is cut short ({why}): what was read is scanned as plain text"
+            )
         };
-        scan.diagnostics
-            .push(Diagnostic::whole_file(Level::Warning, name.clone(), message));
+        scan.diagnostics.push(Diagnostic::whole_file(
+            Level::Warning,
+            name.clone(),
+            message,
+        ));
         let counted = Counter::new(source.open()?);
         let again = counted.count.clone();
         result = scan.text(&mut BufReader::new(counted), false);
@@ -647,7 +652,11 @@ pub(crate) fn scan_stream(
         // Cut short: the findings in what was read are kept, and the report says where it ends.
         let message = format!(
             "cannot read past byte {bytes}{}: {why}; the findings before it are reported",
-            if gzip { " of the decompressed stream" } else { "" }
+            if gzip {
+                " of the decompressed stream"
+            } else {
+                ""
+            }
         );
         scan.diagnostics.push(match scan.stopped_at {
             0 => Diagnostic::whole_file(Level::Error, name.clone(), message),

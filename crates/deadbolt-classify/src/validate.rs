@@ -112,7 +112,10 @@ fn card(value: &str) -> bool {
     let prefix = |n: usize| d[..n].iter().fold(0u32, |a, &x| a * 10 + u32::from(x));
     let within = |n: usize, low: u32, high: u32| (low..=high).contains(&prefix(n));
     let len = d.len();
-    let maestro = matches!(prefix(4), 5018 | 5020 | 5038 | 5893 | 6304 | 6759 | 6761..=6763);
+    let maestro = matches!(
+        prefix(4),
+        5018 | 5020 | 5038 | 5893 | 6304 | 6759 | 6761..=6763
+    );
     match d[0] {
         4 => matches!(len, 13 | 16 | 19),
         5 if maestro => true,
@@ -138,7 +141,8 @@ fn card(value: &str) -> bool {
         },
         6 if maestro => true,
         6 => {
-            ((prefix(4) == 6011 || within(3, 644, 649) || matches!(prefix(2), 62 | 65)) && len >= 16)
+            ((prefix(4) == 6011 || within(3, 644, 649) || matches!(prefix(2), 62 | 65))
+                && len >= 16)
                 || (len == 16 && (prefix(2) == 60 || matches!(prefix(6), 636_297 | 636_368)))
                 || (within(6, 650_002, 650_027) && len == 19)
         }
@@ -926,7 +930,11 @@ mod tests {
         // The networks beyond the big five, each at a length it issues and one it does not.
         for (number, network, issued) in [
             ("6759649826438453", "Maestro UK", true),
-            ("501800000009", "Maestro at 12 digits (below ISO/IEC 7812's 13 here)", false),
+            (
+                "501800000009",
+                "Maestro at 12 digits (below ISO/IEC 7812's 13 here)",
+                false,
+            ),
             ("2200000000000004", "Mir", true),
             ("220000000000004", "Mir at 15 digits", false),
             ("6521000000000007", "RuPay 65 (as Discover)", true),
@@ -937,7 +945,11 @@ mod tests {
             ("9792000000000003", "Troy", true),
             ("9791000000000004", "9791: no network", false),
             ("5060990000000000001", "Verve at 19 digits", true),
-            ("5000000000000009", "50 outside the Maestro, Elo, Verve and RuPay ranges", false),
+            (
+                "5000000000000009",
+                "50 outside the Maestro, Elo, Verve and RuPay ranges",
+                false,
+            ),
         ] {
             assert!(luhn_value(number), "{network}: {number} fails Luhn");
             assert_eq!(card(number), issued, "{network}: {number}");

@@ -387,9 +387,15 @@ fn a_truncated_gzip_keeps_what_was_read() {
     for i in 0..rows {
         log.push_str(&format!("{i} login jane.doe{i}@corp.io\n"));
         csv.push_str(&format!("{i},jane.doe{i}@corp.io\n"));
-        json.push_str(&format!("{{\"id\": {i}, \"email\": \"jane.doe{i}@corp.io\"}},\n"));
+        json.push_str(&format!(
+            "{{\"id\": {i}, \"email\": \"jane.doe{i}@corp.io\"}},\n"
+        ));
     }
-    for (name, content) in [("cut.log.gz", log), ("cut.csv.gz", csv), ("cut.json.gz", json)] {
+    for (name, content) in [
+        ("cut.log.gz", log),
+        ("cut.csv.gz", csv),
+        ("cut.json.gz", json),
+    ] {
         let gz = gzip(content.as_bytes());
         let p = write(dir.path(), name, &gz[..gz.len() / 2]);
         let r = scan(&p, &Options::default());
@@ -408,7 +414,11 @@ fn a_truncated_gzip_keeps_what_was_read() {
             .iter()
             .find(|d| d.level == Level::Error && d.message.contains("cannot read past byte"))
             .unwrap_or_else(|| panic!("{name}: {:?}", r.diagnostics));
-        assert!(cut.message.contains("decompressed stream"), "{}", cut.message);
+        assert!(
+            cut.message.contains("decompressed stream"),
+            "{}",
+            cut.message
+        );
         // The line it stopped on is where the findings stop.
         assert!(u64::from(cut.line) >= found, "{name}: {} {found}", cut.line);
     }
@@ -432,15 +442,29 @@ fn a_cut_short_stream_keeps_its_unfinished_record_and_not_its_cut_token() {
     let keep = csv.windows(4).position(|w| w == b"yyyy").expect("in csv") + 2;
     let p = write(dir.path(), "last.csv.gz", &stored_gzip_cut(csv, keep));
     let r = scan(&p, &Options::default());
-    let count = |id: &str| r.types.iter().find(|t| t.detector == id).map_or(0, |t| t.count);
-    assert_eq!((count("us-ssn"), count("email-address")), (2, 2), "{:?}", r.types);
+    let count = |id: &str| {
+        r.types
+            .iter()
+            .find(|t| t.detector == id)
+            .map_or(0, |t| t.count)
+    };
+    assert_eq!(
+        (count("us-ssn"), count("email-address")),
+        (2, 2),
+        "{:?}",
+        r.types
+    );
     assert_eq!(first(&r, "us-ssn").0, 2);
     // A quote that never closes makes the rest one record; cut short, it is still scanned.
     let mut csv = b"name,ssn\nBob,\"oops,536-22-0998\n".to_vec();
     for i in 0..100 {
         csv.extend_from_slice(format!("u{i},536-22-{:04}\n", 1000 + i).as_bytes());
     }
-    let p = write(dir.path(), "open.csv.gz", &stored_gzip_cut(&csv, csv.len() - 20));
+    let p = write(
+        dir.path(),
+        "open.csv.gz",
+        &stored_gzip_cut(&csv, csv.len() - 20),
+    );
     let r = scan(&p, &Options::default());
     assert!(count_of(&r, "us-ssn") >= 99, "{:?}", r.types);
     // A number cut by the break is not reported as the shorter number it now looks like.
@@ -452,7 +476,10 @@ fn a_cut_short_stream_keeps_its_unfinished_record_and_not_its_cut_token() {
 }
 
 fn count_of(r: &FileReport, id: &str) -> u64 {
-    r.types.iter().find(|t| t.detector == id).map_or(0, |t| t.count)
+    r.types
+        .iter()
+        .find(|t| t.detector == id)
+        .map_or(0, |t| t.count)
 }
 
 #[test]
@@ -537,10 +564,9 @@ fn encrypted_and_corrupt_members_are_diagnostics_and_the_rest_goes_on() {
         "{msgs:?}"
     );
     assert!(
-        msgs.iter().any(
-            |m| m.starts_with("mixed.zip!badcrc.txt:1:0: error: cannot read past byte 17")
-                && m.contains("checksum")
-        ),
+        msgs.iter().any(|m| m
+            .starts_with("mixed.zip!badcrc.txt:1:0: error: cannot read past byte 17")
+            && m.contains("checksum")),
         "a bad checksum is corruption, not a bomb; what was read is scanned: {msgs:?}"
     );
     assert_eq!(first(entry(&r, "mixed.zip!ok.txt"), "us-ssn"), (1, 4, None));

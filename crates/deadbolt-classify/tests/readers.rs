@@ -140,7 +140,9 @@ fn values_after_a_quote_that_never_closes_are_placed_in_the_file() {
         "at their own lines and offsets"
     );
     assert!(
-        r.diagnostics.iter().any(|d| d.line == 3 && d.message.contains("never closes")),
+        r.diagnostics
+            .iter()
+            .any(|d| d.line == 3 && d.message.contains("never closes")),
         "{:?}",
         r.diagnostics
     );
