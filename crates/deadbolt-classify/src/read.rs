@@ -608,9 +608,14 @@ pub(crate) fn scan_stream(
         let result = match format {
             Format::Binary => Ok(()),
             Format::Ndjson => scan.text(&mut input, true),
-            Format::Csv | Format::Tsv => {
-                scan.csv(input, if format == Format::Csv { b',' } else { b'\t' })
-            }
+            Format::Tsv => scan.csv(input, b'\t'),
+            Format::Csv => match input.fill_buf() {
+                Ok(head) => {
+                    let delimiter = csv_delimiter(head);
+                    scan.csv(input, delimiter)
+                }
+                Err(e) => Err(e),
+            },
             Format::Json => scan.json(&mut input),
             Format::Text | Format::Zip | Format::Xlsx | Format::Docx | Format::Parquet => {
                 scan.text(&mut input, false)
@@ -670,6 +675,18 @@ pub(crate) fn scan_stream(
         });
     }
     Ok(scan.finish(display, format, gzip, bytes))
+}
+
+/// The delimiter of a `.csv` file: the one of `,`, `;`, `|` and tab its first line holds most
+/// of, `,` when none or on a tie. Excel writes `;` where the comma is the decimal mark (most of
+/// Europe), and `|` is common in database exports; read with `,`, such a file is one column.
+fn csv_delimiter(head: &[u8]) -> u8 {
+    let line = &head[..memchr::memchr(b'\n', head).unwrap_or(head.len())];
+    let count = |d: u8| line.iter().filter(|&&b| b == d).count();
+    [b';', b'|', b'\t', b',']
+        .into_iter()
+        .max_by_key(|&d| (count(d), d == b','))
+        .unwrap_or(b',')
 }
 
 /// Whether the first bytes of a file say it is binary: a NUL byte (no text encoding we read has

@@ -65,6 +65,31 @@ fn csv_header_names_the_column() {
 }
 
 #[test]
+fn a_csv_file_delimited_otherwise_is_read_by_its_delimiter() {
+    let dir = tempfile::tempdir().expect("tmp");
+    for (name, text) in [
+        (
+            "excel.csv",
+            &b"name;ssn;amount\nJane;536221234;\"1,50\"\n"[..],
+        ),
+        ("export.csv", &b"name|ssn|amount\nJane|536221234|1.50\n"[..]),
+    ] {
+        let r = scan(&write(dir.path(), name, text), &Options::default());
+        assert_eq!(r.format, Format::Csv);
+        assert_eq!(
+            places(&r, "us-ssn"),
+            vec![(2, offset_of(text, b"536221234"))],
+            "{name}"
+        );
+        assert_eq!(
+            r.types[0].samples[0].field.as_deref(),
+            Some("ssn"),
+            "{name}"
+        );
+    }
+}
+
+#[test]
 fn tsv_header_names_the_column() {
     let dir = tempfile::tempdir().expect("tmp");
     let p = write(dir.path(), "x.tsv", b"id\temail\n1\tjane.doe@corp.io\n");
