@@ -158,6 +158,8 @@ struct Spec {
     #[serde(default)]
     exclusions_before: Vec<String>,
     #[serde(default)]
+    search_inside_rejected: bool,
+    #[serde(default)]
     min_entropy: Option<f64>,
     confidence: Confidence,
     mask: MaskStyle,
@@ -211,6 +213,12 @@ pub struct Detector {
     /// Values whose line, up to the value (its last [`BEFORE_WINDOW`] bytes), matches one of
     /// these are never reported: what stands before a value can say it is something else.
     pub exclusions_before: Vec<Regex>,
+    /// Whether, after a candidate that fails (its validator, an exclusion or its context), the
+    /// search goes on from inside it rather than from its end: a year before a card (`2026 4123
+    /// 3320 5478 9178`) starts four groups that fail the Luhn check, and the card starts at the
+    /// second. Off by default: a sub-span of a number that failed is, for most types, no value
+    /// (the national part of an invalid international phone number).
+    pub search_inside_rejected: bool,
     /// Minimum Shannon entropy of the value (bits per character), for secrets.
     pub min_entropy: Option<f64>,
     /// Base confidence.
@@ -294,6 +302,7 @@ pub fn parse(files: &[(&str, &str)]) -> Result<Vec<Detector>, DetectorError> {
                 exclusions: s.exclusions.iter().map(|e| normalize(e)).collect(),
                 exclusion_patterns,
                 exclusions_before,
+                search_inside_rejected: s.search_inside_rejected,
                 id: s.id,
                 name: s.name,
                 category: s.category,

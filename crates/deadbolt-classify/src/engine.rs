@@ -286,14 +286,30 @@ impl Engine {
         min: Confidence,
         out: &mut Vec<Match>,
     ) {
-        for caps in self.detectors[i].pattern.captures_iter(text) {
-            let Some(m) = caps.name("value").or_else(|| caps.get(0)) else {
-                continue;
+        let pattern = &self.detectors[i].pattern;
+        let mut at = 0;
+        while let Some(caps) = pattern.captures_at(text, at) {
+            let (Some(whole), Some(m)) = (caps.get(0), caps.name("value").or_else(|| caps.get(0)))
+            else {
+                break;
             };
-            if let Some(mut found) = self.judge(i, text, m.start(), m.end(), field, min) {
-                found.start += base;
-                found.end += base;
-                out.push(found);
+            // As in a block: after a candidate that fails, a detector that searches inside it
+            // goes on from its second character.
+            at = match self.judge(i, text, m.start(), m.end(), field, min) {
+                Some(mut found) => {
+                    found.start += base;
+                    found.end += base;
+                    out.push(found);
+                    whole.end().max(whole.start() + 1)
+                }
+                None if self.detectors[i].search_inside_rejected => whole.start() + 1,
+                None => whole.end().max(whole.start() + 1),
+            };
+            while at < text.len() && !text.is_char_boundary(at) {
+                at += 1;
+            }
+            if at > text.len() {
+                break;
             }
         }
     }
@@ -363,40 +379,37 @@ impl Engine {
                     let l = starts.partition_point(|&s| s <= start) - 1;
                     let (a, b) = (starts[l], line_end(l));
                     let f = field(l);
-                    if let Some(mut found) =
-                        self.judge(i, &block[a..b], start - a, end - a, f.as_deref(), min)
-                    {
+                    let found = self.judge(i, &block[a..b], start - a, end - a, f.as_deref(), min);
+                    found.map(|mut found| {
                         found.start += a;
                         found.end += a;
                         candidates.push(found);
-                    }
+                    })
                 };
-                match pattern.value {
-                    None => {
-                        for m in pattern.regex.find_iter(input) {
-                            judge(m.start(), m.end());
-                        }
+                let inside = self.detectors[i].search_inside_rejected;
+                // Reuse one set of slots: `search_captures` resets them.
+                let caps = caps.get_or_insert_with(|| pattern.regex.create_captures());
+                let mut at = input;
+                loop {
+                    pattern.regex.search_captures(&at, caps);
+                    let Some(whole) = caps.get_match() else {
+                        break;
+                    };
+                    let span = pattern
+                        .value
+                        .and_then(|g| caps.get_group(g))
+                        .unwrap_or(whole.span());
+                    // After a candidate that fails, a detector that searches inside it goes on
+                    // from its second byte (these lines are ASCII). No line pattern matches the
+                    // empty string, but never loop on one.
+                    let next = match judge(span.start, span.end) {
+                        None if inside => whole.start() + 1,
+                        _ => whole.end().max(whole.start() + 1),
+                    };
+                    if next > at.end() {
+                        break;
                     }
-                    Some(g) => {
-                        let caps = caps.get_or_insert_with(|| pattern.regex.create_captures());
-                        let mut at = input;
-                        loop {
-                            // Reuse one set of slots: `search_captures` resets them.
-                            pattern.regex.search_captures(&at, caps);
-                            let Some(whole) = caps.get_match() else {
-                                break;
-                            };
-                            let span = caps.get_group(g).unwrap_or(whole.span());
-                            judge(span.start, span.end);
-                            // No line pattern matches the empty string (a match holds at least
-                            // one character of its line), but never loop on one.
-                            let next = whole.end().max(whole.start() + 1);
-                            if next > at.end() {
-                                break;
-                            }
-                            at.set_start(next);
-                        }
-                    }
+                    at.set_start(next);
                 }
             }
         }

@@ -677,16 +677,30 @@ pub(crate) fn scan_stream(
     Ok(scan.finish(display, format, gzip, bytes))
 }
 
-/// The delimiter of a `.csv` file: the one of `,`, `;`, `|` and tab its first line holds most
-/// of, `,` when none or on a tie. Excel writes `;` where the comma is the decimal mark (most of
-/// Europe), and `|` is common in database exports; read with `,`, such a file is one column.
+/// The delimiter of a `.csv` file: the one of `,`, `;`, `|` and tab its first line that is not
+/// blank holds most of outside quotes, `,` when none or on a tie. Excel writes `;` where the comma
+/// is the decimal mark (most of Europe), and `|` is common in database exports; read with `,`,
+/// such a file is one column.
 fn csv_delimiter(head: &[u8]) -> u8 {
-    let line = &head[..memchr::memchr(b'\n', head).unwrap_or(head.len())];
-    let count = |d: u8| line.iter().filter(|&&b| b == d).count();
-    [b';', b'|', b'\t', b',']
-        .into_iter()
-        .max_by_key(|&d| (count(d), d == b','))
-        .unwrap_or(b',')
+    let start = head
+        .iter()
+        .position(|&b| b != b'\n' && b != b'\r')
+        .unwrap_or(head.len());
+    let (mut counts, mut quoted) = ([0usize; 4], false);
+    const CANDIDATES: [u8; 4] = [b';', b'|', b'\t', b','];
+    for &b in &head[start..] {
+        if b == b'\n' && !quoted {
+            break;
+        }
+        if b == b'"' {
+            quoted = !quoted;
+        } else if !quoted && let Some(i) = CANDIDATES.iter().position(|&d| d == b) {
+            counts[i] += 1;
+        }
+    }
+    (0..CANDIDATES.len())
+        .max_by_key(|&i| (counts[i], CANDIDATES[i] == b','))
+        .map_or(b',', |i| CANDIDATES[i])
 }
 
 /// Whether the first bytes of a file say it is binary: a NUL byte (no text encoding we read has
@@ -797,11 +811,29 @@ impl Fields {
 }
 
 /// `bytes`, the end of a stream cut short, without its last token, which the break may have cut
-/// (`4123332054789178` of `4123332054789178555`): up to its last ASCII space or punctuation.
+/// (`4123332054789178` of `4123332054789178555`, `joe@corp.com` of `joe@corp.com.au`): up to its
+/// last space, quote, bracket or field separator, none of which a value holds.
 fn without_cut_token(bytes: &[u8]) -> &[u8] {
     let keep = bytes
         .iter()
-        .rposition(|b| b.is_ascii_whitespace() || b.is_ascii_punctuation())
+        .rposition(|b| {
+            b.is_ascii_whitespace()
+                || matches!(
+                    b,
+                    b',' | b';'
+                        | b'|'
+                        | b'"'
+                        | b'\''
+                        | b'('
+                        | b')'
+                        | b'['
+                        | b']'
+                        | b'{'
+                        | b'}'
+                        | b'<'
+                        | b'>'
+                )
+        })
         .map_or(0, |i| i + 1);
     &bytes[..keep]
 }
@@ -1270,14 +1302,17 @@ impl<'e> Scan<'e> {
             .has_headers(false)
             .flexible(true)
             .from_reader(guard);
-        let mut headers: Option<Vec<String>> = None;
+        let mut table = Table {
+            headers: None,
+            spots: Vec::new(),
+            delimiter,
+        };
         let mut record = csv::ByteRecord::new();
-        let mut spots = Vec::new();
         let mut next_line = 1;
         loop {
             let read = reader.read_byte_record(&mut record);
             if !matches!(read, Ok(true)) || batch.text.len() >= self.options.block {
-                self.flush_fields(batch, headers.as_deref());
+                self.flush_fields(batch, table.headers.as_deref());
             }
             match read {
                 Ok(false) => return Ok(()),
@@ -1286,7 +1321,7 @@ impl<'e> Scan<'e> {
                     self.stopped_at = reader.position().line();
                     let kind = e.into_kind();
                     if matches!(kind, csv::ErrorKind::Io(_)) {
-                        self.unfinished_record(raw, consumed.get(), next_line);
+                        self.unfinished_record(batch, &mut table, raw, (consumed.get(), next_line));
                     }
                     return Err(match kind {
                         csv::ErrorKind::Io(e) => e,
@@ -1297,91 +1332,137 @@ impl<'e> Scan<'e> {
                 }
             }
             let (line, offset) = record.position().map_or((0, 0), |p| (p.line(), p.byte()));
-            let tail = raw.borrow();
-            let (offset, line) = tail.record_start(offset, line);
+            let (offset, line) = raw.borrow().record_start(offset, line);
             let next = reader.position().byte();
-            let layout = tail.layout((offset, next), &record, delimiter, &mut spots);
-            let laid_out = layout.is_some();
-            let open_quote = layout.unwrap_or_else(|| tail.quote_left_open(offset, next));
-            drop(tail);
-            if open_quote {
-                // A quote that never closes makes the rest of the file one field: what follows is
-                // still scanned, but under that field's column, not its own.
-                self.diagnostics.push(Diagnostic::at(
-                    Level::Warning,
-                    self.name.clone(),
-                    u32::try_from(line).unwrap_or(u32::MAX),
-                    0,
-                    "a quoted CSV field opens here and never closes: the rest of the file was \
-                     read as that one field",
-                ));
-            }
             consumed.set(next);
             next_line = reader.position().line();
-            let whole_record = FieldSpot {
-                offset,
-                lines_before: 0,
-                verbatim: false,
+            self.take_record(batch, &mut table, &record, raw, (offset, line, next), false);
+        }
+    }
+
+    /// One CSV record at file offset `offset` and `line`, ending at `next`: its fields scanned
+    /// (or gathered into `batch`) under their columns, each placed at its value where the raw
+    /// record allows it ([`RawTail::layout`]); the first record is the header. With `cut`, the
+    /// last token of the last field is left out: a stream cut short may have cut it.
+    fn take_record(
+        &mut self,
+        batch: &mut Fields,
+        table: &mut Table,
+        record: &csv::ByteRecord,
+        raw: &RefCell<RawTail>,
+        (offset, line, next): (u64, u64, u64),
+        cut: bool,
+    ) {
+        let tail = raw.borrow();
+        let layout = tail.layout((offset, next), record, table.delimiter, &mut table.spots);
+        let laid_out = layout.is_some();
+        let open_quote = layout.unwrap_or_else(|| tail.quote_left_open(offset, next));
+        drop(tail);
+        if open_quote && !cut {
+            // A quote that never closes makes the rest of the file one field: what follows is
+            // still scanned, but under that field's column, not its own.
+            self.diagnostics.push(Diagnostic::at(
+                Level::Warning,
+                self.name.clone(),
+                u32::try_from(line).unwrap_or(u32::MAX),
+                0,
+                "a quoted CSV field opens here and never closes: the rest of the file was \
+                 read as that one field",
+            ));
+        }
+        let whole_record = FieldSpot {
+            offset,
+            lines_before: 0,
+            verbatim: false,
+        };
+        let last = record.len().saturating_sub(1);
+        for (i, field) in record.iter().enumerate() {
+            let field = if cut && i == last {
+                without_cut_token(field)
+            } else {
+                field
             };
-            for (i, field) in record.iter().enumerate() {
-                let spot = if laid_out { spots[i] } else { whole_record };
-                let line = line + spot.lines_before;
-                // Most fields are one line of UTF-8: they are scanned many at a time, each as
-                // its own text with its column as context.
-                match std::str::from_utf8(field) {
-                    Ok("") => continue,
-                    Ok(text) if !text.contains('\n') => {
-                        self.largest_chunk = self.largest_chunk.max(text.len());
-                        let column = headers.as_ref().map(|_| i);
-                        batch.push(text, column, line, spot.offset, spot.verbatim);
-                        continue;
-                    }
-                    _ => self.flush_fields(batch, headers.as_deref()),
+            let spot = if laid_out {
+                table.spots[i]
+            } else {
+                whole_record
+            };
+            let line = line + spot.lines_before;
+            // Most fields are one line of UTF-8: they are scanned many at a time, each as
+            // its own text with its column as context.
+            match std::str::from_utf8(field) {
+                Ok("") => continue,
+                Ok(text) if !text.contains('\n') => {
+                    self.largest_chunk = self.largest_chunk.max(text.len());
+                    let column = table.headers.as_ref().map(|_| i);
+                    batch.push(text, column, line, spot.offset, spot.verbatim);
+                    continue;
                 }
-                let column = headers.as_ref().and_then(|h| h.get(i)).map(String::as_str);
-                // A field of many lines, or with invalid UTF-8, is scanned on its own.
-                let chunk = Chunk {
-                    bytes: field,
-                    offset: spot.offset,
-                    line,
-                    accept_before: None,
-                    whole: true,
-                };
-                self.record_bytes(&chunk, column, spot.verbatim);
+                _ => self.flush_fields(batch, table.headers.as_deref()),
             }
-            if headers.is_none() {
-                // The header row's own fields are scanned without a column.
-                self.flush_fields(batch, None);
-                headers = Some(
-                    record
-                        .iter()
-                        .map(|h| String::from_utf8_lossy(h).trim().to_lowercase())
-                        .collect(),
-                );
-            }
+            let column = table
+                .headers
+                .as_ref()
+                .and_then(|h| h.get(i))
+                .map(String::as_str);
+            // A field of many lines, or with invalid UTF-8, is scanned on its own.
+            let chunk = Chunk {
+                bytes: field,
+                offset: spot.offset,
+                line,
+                accept_before: None,
+                whole: true,
+            };
+            self.record_bytes(&chunk, column, spot.verbatim);
+        }
+        if table.headers.is_none() {
+            // The header row's own fields are scanned without a column.
+            self.flush_fields(batch, None);
+            table.headers = Some(
+                record
+                    .iter()
+                    .map(|h| String::from_utf8_lossy(h).trim().to_lowercase())
+                    .collect(),
+            );
         }
     }
 
     /// Scans the record that a stream cut short left unfinished, from file offset `start` (and
-    /// `line`, where the csv crate places the next record) to what was read: as text, its fields
-    /// being unknown, without the token the break may have cut.
-    fn unfinished_record(&mut self, raw: &RefCell<RawTail>, start: u64, line: u64) {
+    /// `line`, where the csv crate places the next record) to what was read, as the record it
+    /// is so far: its fields under their columns, but for the last token of its last field,
+    /// which the break may have cut.
+    fn unfinished_record(
+        &mut self,
+        batch: &mut Fields,
+        table: &mut Table,
+        raw: &RefCell<RawTail>,
+        (start, line): (u64, u64),
+    ) {
         let tail = raw.borrow();
         let (start, line) = tail.record_start(start, line);
         let Some(read) = tail.get(start, tail.base + tail.bytes.len() as u64) else {
             return;
         };
-        let read = without_cut_token(read).to_vec();
+        let read = read.to_vec();
         drop(tail);
         self.stopped_at = line + memchr::memchr_iter(b'\n', &read).count() as u64;
-        let chunk = Chunk {
-            bytes: &read,
-            offset: start,
-            line,
-            accept_before: None,
-            whole: true,
-        };
-        self.record_bytes(&chunk, None, true);
+        let mut record = csv::ByteRecord::new();
+        let parsed = csv::ReaderBuilder::new()
+            .delimiter(table.delimiter)
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(&read[..])
+            .read_byte_record(&mut record);
+        if !matches!(parsed, Ok(true)) {
+            return;
+        }
+        let end = start + read.len() as u64;
+        let unfinished = RefCell::new(RawTail {
+            base: start,
+            bytes: read,
+        });
+        self.take_record(batch, table, &record, &unfinished, (start, line, end), true);
+        self.flush_fields(batch, table.headers.as_deref());
     }
 
     /// Gathers one value of a table-like file (a Parquet leaf) into `batch`, to be scanned with
@@ -1583,6 +1664,14 @@ impl RawTail {
         }
         matches!(&raw[at..], b"" | b"\n" | b"\r\n" | b"\r").then_some(unclosed)
     }
+}
+
+/// What a CSV file's records are read with: its header (after the first record), its delimiter,
+/// and the field places of the record at hand.
+struct Table {
+    headers: Option<Vec<String>>,
+    spots: Vec<FieldSpot>,
+    delimiter: u8,
 }
 
 /// Where a CSV field's text stands in the file ([`RawTail::layout`]).

@@ -467,12 +467,31 @@ fn a_cut_short_stream_keeps_its_unfinished_record_and_not_its_cut_token() {
     );
     let r = scan(&p, &Options::default());
     assert!(count_of(&r, "us-ssn") >= 99, "{:?}", r.types);
-    // A number cut by the break is not reported as the shorter number it now looks like.
-    let text = b"ok 4123 3320 5478 9178\ncard 4123332054789178555\n";
-    let keep = text.windows(3).position(|w| w == b"555").expect("in text");
-    let p = write(dir.path(), "cut.log.gz", &stored_gzip_cut(text, keep));
+    // The unfinished record's fields keep their columns: a bare SSN is one under `ssn`.
+    let csv = b"name,ssn,email\nAl,536221235,al@acme-corp.com\n";
+    let keep = csv.windows(2).position(|w| w == b"al").expect("in csv");
+    let p = write(dir.path(), "column.csv.gz", &stored_gzip_cut(csv, keep));
     let r = scan(&p, &Options::default());
-    assert_eq!(count_of(&r, "credit-card-number"), 1, "{:?}", r.types);
+    assert_eq!(count_of(&r, "us-ssn"), 1, "{:?}", r.types);
+    assert_eq!(r.types[0].samples[0].field.as_deref(), Some("ssn"));
+    // A value cut by the break is not reported as the shorter value it now looks like.
+    let text = b"ok 4123 3320 5478 9178\ncard 4123332054789178555 joe@acme-corp.com.au\n";
+    for (cut, what) in [(&b"555"[..], "a card"), (&b"m.au"[..], "an e-mail domain")] {
+        let keep = text
+            .windows(cut.len())
+            .position(|w| w == cut)
+            .expect("in text")
+            + 2;
+        let p = write(dir.path(), "cut.log.gz", &stored_gzip_cut(text, keep));
+        let r = scan(&p, &Options::default());
+        assert_eq!(
+            count_of(&r, "credit-card-number"),
+            1,
+            "{what}: {:?}",
+            r.types
+        );
+        assert_eq!(count_of(&r, "email-address"), 0, "{what}: {:?}", r.types);
+    }
 }
 
 fn count_of(r: &FileReport, id: &str) -> u64 {

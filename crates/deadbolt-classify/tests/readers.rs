@@ -67,18 +67,30 @@ fn csv_header_names_the_column() {
 #[test]
 fn a_csv_file_delimited_otherwise_is_read_by_its_delimiter() {
     let dir = tempfile::tempdir().expect("tmp");
-    for (name, text) in [
+    for (name, text, line) in [
         (
             "excel.csv",
             &b"name;ssn;amount\nJane;536221234;\"1,50\"\n"[..],
+            2,
         ),
-        ("export.csv", &b"name|ssn|amount\nJane|536221234|1.50\n"[..]),
+        (
+            "export.csv",
+            &b"name|ssn|amount\nJane|536221234|1.50\n"[..],
+            2,
+        ),
+        // Delimiters inside quotes do not count; a blank first line is passed over.
+        (
+            "quoted.csv",
+            &b"\"last, first, middle\";id;ssn\n\"Doe, J, Q\";7;536221234\n"[..],
+            2,
+        ),
+        ("blank.csv", &b"\r\nname;ssn\r\nJane;536221234\r\n"[..], 3),
     ] {
         let r = scan(&write(dir.path(), name, text), &Options::default());
         assert_eq!(r.format, Format::Csv);
         assert_eq!(
             places(&r, "us-ssn"),
-            vec![(2, offset_of(text, b"536221234"))],
+            vec![(line, offset_of(text, b"536221234"))],
             "{name}"
         );
         assert_eq!(
