@@ -152,9 +152,8 @@ pub struct Sample {
     /// Word document, the paragraph).
     pub line: u64,
     /// Byte offset of the value in the (decompressed) file; for a CSV field holding a doubled
-    /// quote (`""`), of the field's text (it is read as an unquoted copy), and for a CSV record
-    /// with malformed quoting (`a"b`), of the record; for JSON strings with escapes, of the
-    /// string; for a Word document, in its text with a paragraph per
+    /// quote (`""`) or text after its closing quote (`"O"Brien`), of the field's text (it is
+    /// read as an unquoted copy); for JSON strings with escapes, of the string; for a Word document, in its text with a paragraph per
     /// line; for a spreadsheet cell, its 0-based column.
     pub offset: u64,
     /// The finding's confidence.
@@ -788,8 +787,9 @@ struct FieldPlace {
     line: u64,
     /// With `exact`, the offset in the file of the field's text, so a finding is placed at the
     /// offset of its value; otherwise where every finding in it is placed: the field's start
-    /// (its text is an unquoted copy, with `""` read as `"`), its record's (a record with
-    /// malformed quoting), or for a Parquet value its 0-based leaf column.
+    /// (its text is an unquoted copy, with `""` read as `"`), its record's (a record whose raw
+    /// bytes could not be matched to its fields: [`RawTail::layout`]), or for a Parquet value its
+    /// 0-based leaf column.
     offset: u64,
     exact: bool,
     /// Where the field starts in [`Fields::text`].
@@ -1599,9 +1599,8 @@ impl RawTail {
     /// Where each of `record`'s fields stands in the record at `start..end` of the file, into
     /// `spots`, and whether its last field is a quote that never closes (it runs to the end of
     /// the input). `None` (and `spots` unusable) unless the record is its fields, each as it is
-    /// or quoted with its quotes doubled, joined by `delimiter`, then a line end or nothing. The
-    /// csv crate also reads malformed quoting (`"a"b`) without a word; such a record is placed as
-    /// a whole.
+    /// or quoted with its quotes doubled (text after a closing quote, `"O"Brien`, is the field's
+    /// too, as the csv crate reads it), joined by `delimiter`, then a line end or nothing.
     fn layout(
         &self,
         (start, end): (u64, u64),
@@ -1633,34 +1632,41 @@ impl RawTail {
                 at += field.len();
                 continue;
             }
+            // As the csv crate reads it: `""` inside the quotes is one `"`; a lone `"` closes
+            // them, and what follows up to the delimiter is the field's too (`"O"Brien`).
             let text_start = at + 1;
-            let mut j = text_start;
+            let (mut j, mut quoted, mut verbatim) = (text_start, true, true);
             for &b in field {
+                if quoted && raw.get(j) == Some(&b'"') {
+                    if raw.get(j + 1) != Some(&b'"') {
+                        quoted = false;
+                        j += 1;
+                    } else if b == b'"' {
+                        j += 1;
+                    }
+                    verbatim = false;
+                }
                 if raw.get(j) != Some(&b) {
                     return None;
                 }
                 j += 1;
-                if b == b'"' {
-                    if raw.get(j) != Some(&b'"') {
-                        return None;
-                    }
-                    j += 1;
-                }
             }
+            let end = j;
             match raw.get(j) {
-                Some(b'"') => at = j + 1,
-                None if i + 1 == record.len() => {
+                Some(b'"') if quoted => at = j + 1,
+                None if quoted && i + 1 == record.len() => {
                     unclosed = true;
                     at = j;
                 }
-                _ => return None,
+                _ if quoted => return None,
+                _ => at = j,
             }
             spots.push(FieldSpot {
                 offset: start + text_start as u64,
                 lines_before: lines,
-                verbatim: j - text_start == field.len(),
+                verbatim,
             });
-            lines += raw[text_start..j].iter().filter(|&&b| b == b'\n').count() as u64;
+            lines += raw[text_start..end].iter().filter(|&&b| b == b'\n').count() as u64;
         }
         matches!(&raw[at..], b"" | b"\n" | b"\r\n" | b"\r").then_some(unclosed)
     }

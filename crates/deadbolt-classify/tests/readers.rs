@@ -242,11 +242,11 @@ fn quoted_csv_fields_are_placed_at_their_value() {
         vec![
             (3, at(b"536221234")),
             (4, at(b"he said")),
-            (5, at(b"\"a\"b")),
-            (5, at(b"\"a\"b")),
+            (5, at(b"a\"b")),
+            (5, at(b"537-22-1237")),
         ],
-        "after a field of two lines; in a field with doubled quotes, the field's text (an \
-         unquoted copy); in a record with text after a closing quote, the record"
+        "after a field of two lines; in a field with doubled quotes or text after its closing \
+         quote, the field's text (an unquoted copy); the fields after it at their value"
     );
 }
 
